@@ -1,0 +1,3 @@
+import { expect, test } from 'vitest';
+import { placeholder } from '../src/index.js';
+test('placeholder', () => expect(placeholder).toBe(1));
