@@ -1,0 +1,136 @@
+import type { Socket } from 'node:net';
+import { TransportError } from './transport-error.js';
+
+/** The side of a session the socket feeds: bytes in, drain and close notifications. */
+export interface TransportSink {
+  receive(chunk: Uint8Array): void;
+  transportDrained(): void;
+  transportClosed(error?: Error): void;
+}
+
+/** Options of {@link SocketTransport}. */
+export interface SocketTransportOptions {
+  /**
+   * Hard ceiling on bytes queued inside the socket. The session is expected to stop writing
+   * long before (it gets `false` from `write` at the socket's high-water mark); this only guards
+   * memory against a peer that never reads when something keeps writing anyway.
+   */
+  maxBufferedBytes?: number;
+}
+
+const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Adapts a `net.Socket` or `tls.TLSSocket` to the session's transport interface.
+ *
+ * Writes made during one turn of the event loop are corked and leave in a single `writev`
+ * (one syscall, no copy), which is what makes many small messages cheap. `write` returns the
+ * socket's own backpressure signal and `'drain'` is forwarded as `transportDrained()`.
+ */
+export class SocketTransport {
+  /** The underlying socket (for `remoteAddress`, TLS peer certificate, etc.). */
+  readonly socket: Socket;
+  #sink: TransportSink | undefined;
+  #corked = false;
+  #closed = false;
+  #notified = false;
+  #error: Error | undefined;
+  readonly #maxBufferedBytes: number;
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    this.socket.uncork();
+  };
+
+  constructor(socket: Socket, options: SocketTransportOptions = {}) {
+    this.socket = socket;
+    this.#maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    // We coalesce ourselves; Nagle would only add latency on top.
+    socket.setNoDelay(true);
+    if (socket.destroyed) this.#closed = true;
+  }
+
+  /** True once the socket has closed (or was already closed when wrapped). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Bytes accepted by `write` that the kernel has not taken yet. */
+  get bufferedBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  /**
+   * Starts delivering socket events to `sink`. Until then the socket stays paused, so no byte
+   * arriving between accept and session creation is lost.
+   */
+  attach(sink: TransportSink): void {
+    if (this.#sink !== undefined) throw new Error('SocketTransport is already attached');
+    this.#sink = sink;
+    const socket = this.socket;
+    socket.on('data', (chunk: Buffer) => {
+      if (!this.#closed) sink.receive(chunk);
+    });
+    socket.on('drain', () => {
+      if (!this.#closed) sink.transportDrained();
+    });
+    socket.on('error', (error) => {
+      this.#error ??= error;
+    });
+    socket.once('close', () => this.#finish());
+    // A socket that died before attach never emits 'close' to us; report it asynchronously so
+    // the session sees the same ordering as a live close.
+    if (socket.destroyed) process.nextTick(() => this.#finish());
+  }
+
+  write(chunk: Uint8Array): boolean {
+    if (this.#closed || this.socket.destroyed) return false;
+    if (!this.#corked) {
+      this.#corked = true;
+      this.socket.cork();
+      // nextTick runs after the microtasks of this turn, so replies resolved by promises in the
+      // same turn still join the batch.
+      process.nextTick(this.#uncork);
+    }
+    const ok = this.socket.write(chunk);
+    if (this.socket.writableLength > this.#maxBufferedBytes) {
+      this.destroy(
+        new TransportError(
+          'slow-consumer',
+          `peer is not reading: ${this.socket.writableLength} bytes queued (limit ${this.#maxBufferedBytes})`,
+          { remoteAddress: this.socket.remoteAddress },
+        ),
+      );
+      return false;
+    }
+    return ok;
+  }
+
+  end(): void {
+    if (this.#closed) return;
+    if (this.#corked) this.#uncork();
+    this.socket.end();
+  }
+
+  destroy(error?: Error): void {
+    if (error !== undefined) this.#error ??= error;
+    this.socket.destroy();
+  }
+
+  /** Stops reading from the socket (receive-side backpressure; TCP flow control does the rest). */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  /** Resumes reading after {@link SocketTransport.pause}. */
+  resume(): void {
+    if (this.#sink !== undefined) this.socket.resume();
+  }
+
+  #finish(): void {
+    this.#closed = true;
+    const sink = this.#sink;
+    if (this.#notified || sink === undefined) return;
+    this.#notified = true;
+    sink.transportClosed(this.#error);
+  }
+}
