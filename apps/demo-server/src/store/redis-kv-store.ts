@@ -1,0 +1,138 @@
+import { ChangeListeners } from './change-listeners.js';
+import { type KvChange, type KvListResult, type KvStore, StoreClosedError } from './kv-store.js';
+import type { RedisConnection } from './redis-connection.js';
+
+/** Names of the Redis keys and channel, under one prefix so a shared Redis stays tidy. */
+export interface RedisKvNames {
+  /** Hash: key -> value. */
+  values: string;
+  /** Sorted set, every score 0: the keys in byte order, for LIST by prefix (ZRANGE BYLEX). */
+  index: string;
+  /** Pub/sub channel carrying every change as JSON, for WATCH on every server. */
+  changes: string;
+}
+
+/** Key names under `prefix` (default `bp-demo:`). */
+export function redisKvNames(prefix = 'bp-demo:'): RedisKvNames {
+  return { values: `${prefix}kv`, index: `${prefix}kv-index`, changes: `${prefix}kv-changes` };
+}
+
+/**
+ * The shared store for `--redis`: values in one hash, a lexicographic index for LIST, and every
+ * change published on a channel that all servers subscribe to, so a WATCH on one server sees a
+ * SET made through another. Local changes reach local watchers through the same channel, which
+ * keeps the order of notifications the same on every server.
+ */
+export class RedisKvStore implements KvStore {
+  readonly kind = 'redis';
+  readonly #redis: RedisConnection;
+  readonly #names: RedisKvNames;
+  readonly #listeners: ChangeListeners;
+  readonly #onMessage = (message: string) => this.#receive(message);
+  readonly #onError: (error: unknown) => void;
+  #closed = false;
+
+  private constructor(redis: RedisConnection, names: RedisKvNames, onError: (error: unknown) => void) {
+    this.#redis = redis;
+    this.#names = names;
+    this.#onError = onError;
+    this.#listeners = new ChangeListeners(onError);
+  }
+
+  /** Subscribes to the change channel and returns the store (the connection stays the caller's). */
+  static async open(
+    redis: RedisConnection,
+    options: { names?: RedisKvNames; onListenerError?: (error: unknown) => void } = {},
+  ): Promise<RedisKvStore> {
+    const store = new RedisKvStore(
+      redis,
+      options.names ?? redisKvNames(),
+      options.onListenerError ?? (() => {}),
+    );
+    await redis.subscriber.subscribe(store.#names.changes, store.#onMessage);
+    return store;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    this.#check();
+    const value = await this.#redis.commands.hGet(this.#names.values, key);
+    return value ?? undefined;
+  }
+
+  async set(key: string, value: string): Promise<boolean> {
+    this.#check();
+    const { values, index, changes } = this.#names;
+    const [added] = await this.#redis.commands
+      .multi()
+      .hSet(values, key, value)
+      .zAdd(index, { score: 0, value: key })
+      .publish(changes, JSON.stringify({ key, value }))
+      .exec();
+    return Number(added) === 1;
+  }
+
+  async delete(key: string): Promise<boolean> {
+    this.#check();
+    const { values, index, changes } = this.#names;
+    const [removed] = await this.#redis.commands.multi().hDel(values, key).zRem(index, key).exec();
+    const existed = Number(removed) === 1;
+    if (existed) await this.#redis.commands.publish(changes, JSON.stringify({ key, value: null }));
+    return existed;
+  }
+
+  async list(prefix: string, limit: number): Promise<KvListResult> {
+    this.#check();
+    const commands = this.#redis.commands;
+    // Byte 0xFF never occurs in UTF-8, so every key that starts with `prefix` sorts below prefix+0xFF.
+    const min = prefix === '' ? '-' : Buffer.concat([Buffer.from('['), Buffer.from(prefix, 'utf8')]);
+    const max =
+      prefix === ''
+        ? '+'
+        : Buffer.concat([Buffer.from('('), Buffer.from(prefix, 'utf8'), Buffer.from([0xff])]);
+    const keys = await commands.zRange(this.#names.index, min, max, {
+      BY: 'LEX',
+      LIMIT: { offset: 0, count: limit + 1 },
+    });
+    const more = keys.length > limit;
+    const page = keys.slice(0, limit);
+    if (page.length === 0) return { entries: [], more };
+    const values = await commands.hmGet(this.#names.values, page);
+    const entries: KvListResult['entries'] = [];
+    // A key deleted between the two reads has no value any more; it is left out.
+    page.forEach((key, i) => {
+      const value = values[i];
+      if (value !== null && value !== undefined) entries.push({ key: String(key), value: String(value) });
+    });
+    return { entries, more };
+  }
+
+  watch(listener: (change: KvChange) => void): () => void {
+    return this.#listeners.add(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#listeners.clear();
+    await this.#redis.subscriber.unsubscribe(this.#names.changes, this.#onMessage).catch(this.#onError);
+  }
+
+  #receive(message: string): void {
+    let change: { key?: unknown; value?: unknown };
+    try {
+      change = JSON.parse(message);
+    } catch (error) {
+      this.#onError(error);
+      return;
+    }
+    if (typeof change.key !== 'string') return;
+    this.#listeners.emit({
+      key: change.key,
+      value: typeof change.value === 'string' ? change.value : undefined,
+    });
+  }
+
+  #check(): void {
+    if (this.#closed) throw new StoreClosedError();
+  }
+}
