@@ -1,1 +1,66 @@
-export const placeholder = 1;
+/**
+ * @bp/codec: schema-defined binary codecs with inferred TypeScript types. This entry compiles
+ * codecs into closures (no `eval`, safe under any Content-Security-Policy); the Node entry
+ * (`node` export condition) uses generated code.
+ * @packageDocumentation
+ */
+export { type ArrayOptions, array } from './array.js';
+export { type Codec, type CodecOptions, type Infer, type Prettify, withEngine } from './codec.js';
+export { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, type DecodeLimits } from './decode-limits.js';
+export type { DecodeResult, EngineName } from './engine.js';
+export { getDefaultEngine, setDefaultEngine } from './engine-registry.js';
+export { type EnumOptions, enumeration, literal } from './enumeration.js';
+export {
+  BpError,
+  type BpErrorOptions,
+  DecodeError,
+  type DecodeErrorCode,
+  EncodeError,
+  type EncodeErrorCode,
+  isBpError,
+  isDecodeError,
+  isEncodeError,
+} from './errors.js';
+export { FieldDefinition, type FieldOptions, type FieldType, type FieldValue } from './field-definition.js';
+export { type FormatValue, fromFormat } from './format.js';
+export { type FieldsValue, MessageStructure } from './message-structure.js';
+export { OptionalCodec, optional } from './optional.js';
+export {
+  bool,
+  f32,
+  f32le,
+  f64,
+  f64le,
+  i8,
+  i16,
+  i16le,
+  i32,
+  i32le,
+  i64,
+  i64le,
+  u8,
+  u16,
+  u16le,
+  u32,
+  u32le,
+  u64,
+  u64le,
+} from './primitives.js';
+export {
+  DEFAULT_MAX_PAYLOAD,
+  DEFAULT_TIMEOUT_MS,
+  type DecodedMessage,
+  type MessageTypes,
+  type MessageValue,
+  ProtocolConfig,
+  type ProtocolDescriptor,
+  type ProtocolOptions,
+  type ReplyType,
+  type ReplyValue,
+  type Responses,
+  type Structures,
+} from './protocol-config.js';
+export type { PrimitiveName, SchemaDescriptor } from './schema-node.js';
+export { type Shape, StructCodec, type StructValue, struct } from './struct.js';
+export { type BytesOptions, bytes, type LengthPrefix, type StringOptions, string } from './text-and-bytes.js';
+export { Writer } from './writer.js';

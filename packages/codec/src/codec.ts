@@ -1,0 +1,135 @@
+import type { DecodeLimits } from './decode-limits.js';
+import type { DecodeResult, EngineName } from './engine.js';
+import { compileNode, getDefaultEngine } from './engine-registry.js';
+import { isEncodeError } from './errors.js';
+import { describeNode, type SchemaDescriptor, type SchemaNode } from './schema-node.js';
+
+/** @internal Where a codec keeps its schema node. */
+export const NODE: unique symbol = Symbol.for('@bp/codec:node') as never;
+
+/**
+ * A binary codec for values of type `T`. Every field type and every struct is one.
+ * Multi-byte numbers are big-endian unless the type name ends in `le`.
+ */
+export interface Codec<T> {
+  /** Bytes every value takes when that is the same for all values, else undefined. */
+  readonly fixedSize: number | undefined;
+  /** The engine this codec was compiled with. */
+  readonly engine: EngineName;
+  /** Encodes into a new array of exactly the value's size. */
+  encode(value: T): Uint8Array;
+  /**
+   * Encodes into `target` at `offset` and returns the bytes written. Allocates nothing (strings of
+   * up to 64 UTF-16 units included). Throws {@link EncodeError} when the value does not fit its
+   * type or the target has no room; bytes of `target` after `offset` may then have been written.
+   */
+  encodeInto(value: T, target: Uint8Array, offset?: number): number;
+  /**
+   * Decodes one value starting at `offset`; bytes after it are ignored. `bytes` fields are views
+   * into `source` unless declared with `copy: true`. Throws only {@link DecodeError}.
+   */
+  decode(source: Uint8Array, offset?: number, limits?: DecodeLimits): T;
+  /**
+   * Decodes one value from `source[offset..end)` and returns it with the offset just after it.
+   * The result object is reused by the next call on this codec.
+   */
+  decodeFrom(source: Uint8Array, offset: number, end: number, limits?: DecodeLimits): DecodeResult<T>;
+  /** Encoded size of `value` in bytes, computed without allocating. */
+  byteLength(value: T): number;
+  /**
+   * Encodes the values one after another into `target` from `offset`, allocating nothing, and
+   * returns the bytes written.
+   */
+  encodeBatchInto(values: readonly T[], target: Uint8Array, offset?: number): number;
+  /** Canonical JSON-able description of the schema (what fingerprints are computed from). */
+  describe(): SchemaDescriptor;
+}
+
+/** The value type of a codec: `Infer<typeof SensorData>`. */
+export type Infer<C> = C extends Codec<infer T> ? T : never;
+
+/** Flattens an intersection for readable hover types. */
+export type Prettify<T> = { [K in keyof T]: T[K] } & {};
+
+/** Options every codec factory accepts. */
+export interface CodecOptions {
+  /** Engine to compile with; defaults to {@link getDefaultEngine}. */
+  engine?: EngineName;
+}
+
+/** @internal The one class behind every codec: compiled functions plus the schema they came from. */
+export class SchemaCodec<T> implements Codec<T> {
+  declare readonly [NODE]: SchemaNode;
+  readonly fixedSize: number | undefined;
+  readonly engine: EngineName;
+  readonly encodeInto: (value: T, target: Uint8Array, offset?: number) => number;
+  readonly decode: (source: Uint8Array, offset?: number, limits?: DecodeLimits) => T;
+  readonly decodeFrom: (
+    source: Uint8Array,
+    offset: number,
+    end: number,
+    limits?: DecodeLimits,
+  ) => DecodeResult<T>;
+  readonly byteLength: (value: T) => number;
+  /** @internal */
+  protected readonly decodeIntoFn:
+    | ((source: Uint8Array, offset: number, target: unknown) => unknown)
+    | undefined;
+
+  constructor(node: SchemaNode, engine?: EngineName) {
+    Object.defineProperty(this, NODE, { value: node, enumerable: false });
+    const compiled = compileNode(node, engine);
+    this.engine = engine ?? getDefaultEngine();
+    this.fixedSize = compiled.fixedSize;
+    this.encodeInto = compiled.encodeInto as never;
+    this.decode = compiled.decode as never;
+    this.decodeFrom = compiled.decodeFrom as never;
+    this.byteLength = compiled.byteLength as never;
+    this.decodeIntoFn = compiled.decodeInto;
+  }
+
+  encode(value: T): Uint8Array {
+    const out = new Uint8Array(this.fixedSize ?? this.byteLength(value));
+    this.encodeInto(value, out, 0);
+    return out;
+  }
+
+  encodeBatchInto(values: readonly T[], target: Uint8Array, offset = 0): number {
+    let p = offset;
+    let i = 0;
+    try {
+      for (; i < values.length; i++) p += this.encodeInto(values[i], target, p);
+    } catch (e) {
+      if (isEncodeError(e)) {
+        e.path = e.path === '' ? `[${i}]` : `[${i}].${e.path}`;
+        e.message = `${e.path}: ${e.detail}`;
+      }
+      throw e;
+    }
+    return p - offset;
+  }
+
+  describe(): SchemaDescriptor {
+    return describeNode(this[NODE]);
+  }
+}
+
+/** @internal The schema node of a codec, or a TypeError for something that is not one of ours. */
+export function nodeOf(codec: unknown, where: string): SchemaNode {
+  const node = (codec as { [NODE]?: SchemaNode } | null | undefined)?.[NODE];
+  if (node === undefined)
+    throw new TypeError(`${where}: expected a codec from @bp/codec, got ${typeof codec}`);
+  return node;
+}
+
+/**
+ * The same codec compiled with another engine: identical bytes, different speed. Use it to compare
+ * engines or to force `interpreted` or `closures` for one codec.
+ */
+export function withEngine<C extends Codec<any>>(codec: C, engine: EngineName): C {
+  const node = nodeOf(codec, 'withEngine');
+  const copy = Object.create(Object.getPrototypeOf(codec)) as C;
+  Object.assign(copy, codec, new SchemaCodec(node, engine));
+  Object.defineProperty(copy, NODE, { value: node, enumerable: false });
+  return copy;
+}

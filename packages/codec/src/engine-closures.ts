@@ -1,0 +1,593 @@
+/**
+ * The closures engine: each schema node becomes a small specialised closure, built once. No `eval`,
+ * so it is safe on pages whose Content-Security-Policy forbids it, and nothing is probed at import.
+ * Fixed-size parts are bounds-checked once by their container, never per field.
+ */
+import { decodeView, encodeView, viewOf } from './data-view-cache.js';
+import {
+  budget,
+  byteBudgetError,
+  type DecodeLimits,
+  elementBudgetError,
+  lengthError,
+  startBudget,
+  truncatedError,
+} from './decode-limits.js';
+import { encodeFailure, fieldPath } from './encode-failure.js';
+import type { CompiledCodec, DecodeResult } from './engine.js';
+import { DecodeError, relocateError } from './errors.js';
+import { F32_OVERFLOW, PRIMITIVE_SPECS } from './primitive-specs.js';
+import { bufferTooSmall, decodeRangeError, encodeOffsetError, isOffset } from './range-errors.js';
+import {
+  type ArrayNode,
+  type BytesNode,
+  depthOf,
+  type EnumNode,
+  fixedSizeOf,
+  minSizeOf,
+  type OptionalNode,
+  type PrefixWidth,
+  type PrimitiveName,
+  type PrimNode,
+  type SchemaNode,
+  type StringNode,
+  type StructNode,
+  usesBudget,
+} from './schema-node.js';
+import { readUtf8, utf8Length, writeUtf8 } from './utf8.js';
+
+/** Writes `v` at `p` and returns the position after it. Fixed-size writers trust their caller's bounds check. */
+type Writer = (v: any, t: Uint8Array, dv: DataView, p: number) => number;
+/** Reads a value at `s.p` and advances it. Fixed-size readers trust their caller's bounds check. */
+type Reader = (s: ReadState) => unknown;
+type Sizer = (v: any) => number;
+type IntoReader = (s: ReadState, target: any) => unknown;
+
+interface ReadState {
+  u8: Uint8Array;
+  dv: DataView;
+  p: number;
+  end: number;
+}
+
+interface Part {
+  fixed: number | undefined;
+  write: Writer;
+  read: Reader;
+  size: Sizer;
+  /** Fixed-size structs and arrays: read into an existing object/array. */
+  readInto: IntoReader | undefined;
+}
+
+type Valid = (v: any) => boolean;
+type Set = (dv: DataView, p: number, v: any) => void;
+type Get = (dv: DataView, p: number) => any;
+
+const VALID: Record<PrimitiveName, Valid> = {
+  u8: (v) => (v & 0xff) === v,
+  i8: (v) => (v << 24) >> 24 === v,
+  bool: (v) => v === true || v === false,
+  u16: (v) => (v & 0xffff) === v,
+  u16le: (v) => (v & 0xffff) === v,
+  i16: (v) => (v << 16) >> 16 === v,
+  i16le: (v) => (v << 16) >> 16 === v,
+  u32: (v) => v >>> 0 === v,
+  u32le: (v) => v >>> 0 === v,
+  i32: (v) => (v | 0) === v,
+  i32le: (v) => (v | 0) === v,
+  f32: validF32,
+  f32le: validF32,
+  f64: (v) => typeof v === 'number',
+  f64le: (v) => typeof v === 'number',
+  u64: (v) => typeof v === 'bigint' && v >= 0n && v <= 0xffffffffffffffffn,
+  u64le: (v) => typeof v === 'bigint' && v >= 0n && v <= 0xffffffffffffffffn,
+  i64: (v) => typeof v === 'bigint' && v >= -0x8000000000000000n && v <= 0x7fffffffffffffffn,
+  i64le: (v) => typeof v === 'bigint' && v >= -0x8000000000000000n && v <= 0x7fffffffffffffffn,
+};
+
+function validF32(v: any): boolean {
+  return (
+    typeof v === 'number' && (!(v >= F32_OVERFLOW || v <= -F32_OVERFLOW) || v === Infinity || v === -Infinity)
+  );
+}
+
+const SET: Record<PrimitiveName, Set> = {
+  u8: (dv, p, v) => dv.setUint8(p, v),
+  i8: (dv, p, v) => dv.setInt8(p, v),
+  bool: (dv, p, v) => dv.setUint8(p, v ? 1 : 0),
+  u16: (dv, p, v) => dv.setUint16(p, v),
+  u16le: (dv, p, v) => dv.setUint16(p, v, true),
+  i16: (dv, p, v) => dv.setInt16(p, v),
+  i16le: (dv, p, v) => dv.setInt16(p, v, true),
+  u32: (dv, p, v) => dv.setUint32(p, v),
+  u32le: (dv, p, v) => dv.setUint32(p, v, true),
+  i32: (dv, p, v) => dv.setInt32(p, v),
+  i32le: (dv, p, v) => dv.setInt32(p, v, true),
+  f32: (dv, p, v) => dv.setFloat32(p, v),
+  f32le: (dv, p, v) => dv.setFloat32(p, v, true),
+  f64: (dv, p, v) => dv.setFloat64(p, v),
+  f64le: (dv, p, v) => dv.setFloat64(p, v, true),
+  u64: (dv, p, v) => dv.setBigUint64(p, v),
+  u64le: (dv, p, v) => dv.setBigUint64(p, v, true),
+  i64: (dv, p, v) => dv.setBigInt64(p, v),
+  i64le: (dv, p, v) => dv.setBigInt64(p, v, true),
+};
+
+const GET: Record<PrimitiveName, Get> = {
+  u8: (dv, p) => dv.getUint8(p),
+  i8: (dv, p) => dv.getInt8(p),
+  bool: (dv, p) => dv.getUint8(p),
+  u16: (dv, p) => dv.getUint16(p),
+  u16le: (dv, p) => dv.getUint16(p, true),
+  i16: (dv, p) => dv.getInt16(p),
+  i16le: (dv, p) => dv.getInt16(p, true),
+  u32: (dv, p) => dv.getUint32(p),
+  u32le: (dv, p) => dv.getUint32(p, true),
+  i32: (dv, p) => dv.getInt32(p),
+  i32le: (dv, p) => dv.getInt32(p, true),
+  f32: (dv, p) => dv.getFloat32(p),
+  f32le: (dv, p) => dv.getFloat32(p, true),
+  f64: (dv, p) => dv.getFloat64(p),
+  f64le: (dv, p) => dv.getFloat64(p, true),
+  u64: (dv, p) => dv.getBigUint64(p),
+  u64le: (dv, p) => dv.getBigUint64(p, true),
+  i64: (dv, p) => dv.getBigInt64(p),
+  i64le: (dv, p) => dv.getBigInt64(p, true),
+};
+
+const PREFIX_MAX = { 1: 0xff, 2: 0xffff, 4: 0xffffffff } as const;
+
+function writePrefix(width: PrefixWidth, dv: DataView, p: number, n: number): void {
+  if (width === 4) dv.setUint32(p, n);
+  else if (width === 2) dv.setUint16(p, n);
+  else dv.setUint8(p, n);
+}
+
+function readPrefix(width: PrefixWidth, dv: DataView, p: number): number {
+  return width === 4 ? dv.getUint32(p) : width === 2 ? dv.getUint16(p) : dv.getUint8(p);
+}
+
+function compilePrim(node: PrimNode, path: string): Part {
+  const spec = PRIMITIVE_SPECS[node.name];
+  const size = spec.size;
+  const valid = VALID[node.name];
+  const set = SET[node.name];
+  const get = GET[node.name];
+  const write: Writer = (v, _t, dv, p) => {
+    if (!valid(v)) throw encodeFailure(node, v, path);
+    set(dv, p, v);
+    return p + size;
+  };
+  const read: Reader =
+    node.name === 'bool'
+      ? (s) => {
+          const b = s.dv.getUint8(s.p);
+          if (b > 1) throw new DecodeError('invalid-value', `bool byte is ${b}, not 0 or 1`, path, s.p);
+          s.p += 1;
+          return b === 1;
+        }
+      : (s) => {
+          const v = get(s.dv, s.p);
+          s.p += size;
+          return v;
+        };
+  return { fixed: size, write, read, size: () => size, readInto: undefined };
+}
+
+function compileEnum(node: EnumNode, path: string): Part {
+  const size = PRIMITIVE_SPECS[node.repr.name].size;
+  const set = SET[node.repr.name];
+  const get = GET[node.repr.name];
+  const toWire = new Map<unknown, number>(node.values.map((v, i) => [v, node.wire[i]]));
+  const fromWire = new Map<number, number | string>(node.wire.map((w, i) => [w, node.values[i]]));
+  const write: Writer = (v, _t, dv, p) => {
+    const w = toWire.get(v);
+    if (w === undefined) throw encodeFailure(node, v, path);
+    set(dv, p, w);
+    return p + size;
+  };
+  const read: Reader = (s) => {
+    const w = get(s.dv, s.p);
+    const v = fromWire.get(w);
+    if (v === undefined) throw new DecodeError('invalid-value', `${w} is not a value of the enum`, path, s.p);
+    s.p += size;
+    return v;
+  };
+  return { fixed: size, write, read, size: () => size, readInto: undefined };
+}
+
+function compileString(node: StringNode, path: string): Part {
+  const fixed = node.length;
+  if (fixed !== undefined) {
+    const write: Writer = (v, t, _dv, p) => {
+      if (typeof v !== 'string' || v.charCodeAt(v.length - 1) === 0) throw encodeFailure(node, v, path);
+      if (v.length * 3 > fixed && utf8Length(v) > fixed) throw encodeFailure(node, v, path);
+      const w = writeUtf8(t, p, v);
+      if (w < 0) throw encodeFailure(node, v, path);
+      t.fill(0, p + w, p + fixed);
+      return p + fixed;
+    };
+    const read: Reader = (s) => {
+      const start = s.p;
+      const u8 = s.u8;
+      let e = start + fixed;
+      while (e > start && u8[e - 1] === 0) e--;
+      const str = readUtf8(u8, start, e);
+      if (str === undefined) throw new DecodeError('invalid-value', 'invalid UTF-8', path, start);
+      s.p = start + fixed;
+      return str;
+    };
+    return { fixed, write, read, size: () => fixed, readInto: undefined };
+  }
+  const width = node.prefix;
+  const max = PREFIX_MAX[width];
+  const write: Writer = (v, t, dv, p) => {
+    if (typeof v !== 'string') throw encodeFailure(node, v, path);
+    const start = p + width;
+    const room = t.length - start;
+    if (v.length * 3 > room) {
+      const need = utf8Length(v);
+      if (need > room) throw bufferTooSmall(width + need, t, p, path);
+    }
+    const w = writeUtf8(t, start, v);
+    if (w < 0 || w > max) throw encodeFailure(node, v, path);
+    writePrefix(width, dv, p, w);
+    return start + w;
+  };
+  const read: Reader = (s) => {
+    const p = s.p;
+    if (p + width > s.end) throw truncatedError(width, s.end - p, path, p);
+    const n = readPrefix(width, s.dv, p);
+    const start = p + width;
+    if (n > s.end - start) throw lengthError('length', n, s.end - start, path, p);
+    if ((budget.bytes -= n) < 0) throw byteBudgetError(n, path, p);
+    const str = readUtf8(s.u8, start, start + n);
+    if (str === undefined) throw new DecodeError('invalid-value', 'invalid UTF-8', path, p);
+    s.p = start + n;
+    return str;
+  };
+  const size: Sizer = (v) => {
+    if (typeof v !== 'string') throw encodeFailure(node, v, path);
+    return width + utf8Length(v);
+  };
+  return { fixed: undefined, write, read, size, readInto: undefined };
+}
+
+function compileBytes(node: BytesNode, path: string): Part {
+  const fixed = node.length;
+  const copy = node.copy;
+  if (fixed !== undefined) {
+    const write: Writer = (v, t, _dv, p) => {
+      if (!(v instanceof Uint8Array) || v.length > fixed) throw encodeFailure(node, v, path);
+      t.set(v, p);
+      t.fill(0, p + v.length, p + fixed);
+      return p + fixed;
+    };
+    const read: Reader = (s) => {
+      const p = s.p;
+      s.p = p + fixed;
+      return copy ? s.u8.slice(p, p + fixed) : s.u8.subarray(p, p + fixed);
+    };
+    return { fixed, write, read, size: () => fixed, readInto: undefined };
+  }
+  const width = node.prefix;
+  const max = PREFIX_MAX[width];
+  const write: Writer = (v, t, dv, p) => {
+    if (!(v instanceof Uint8Array) || v.length > max) throw encodeFailure(node, v, path);
+    const n = v.length;
+    if (p + width + n > t.length) throw bufferTooSmall(width + n, t, p, path);
+    writePrefix(width, dv, p, n);
+    t.set(v, p + width);
+    return p + width + n;
+  };
+  const read: Reader = (s) => {
+    const p = s.p;
+    if (p + width > s.end) throw truncatedError(width, s.end - p, path, p);
+    const n = readPrefix(width, s.dv, p);
+    const start = p + width;
+    if (n > s.end - start) throw lengthError('length', n, s.end - start, path, p);
+    if ((budget.bytes -= n) < 0) throw byteBudgetError(n, path, p);
+    s.p = start + n;
+    return copy ? s.u8.slice(start, start + n) : s.u8.subarray(start, start + n);
+  };
+  const size: Sizer = (v) => {
+    if (!(v instanceof Uint8Array)) throw encodeFailure(node, v, path);
+    return width + v.length;
+  };
+  return { fixed: undefined, write, read, size, readInto: undefined };
+}
+
+function compileArray(node: ArrayNode, path: string): Part {
+  const itemPath = `${path}[]`;
+  const item = compileNode(node.item, itemPath);
+  const itemWrite = item.write;
+  const itemRead = item.read;
+  const itemFixed = item.fixed;
+  const count = node.length;
+  const minItem = minSizeOf(node.item);
+  const fixed = count !== undefined && itemFixed !== undefined ? count * itemFixed : undefined;
+  const header = count === undefined ? 4 : 0;
+
+  const write: Writer = (v, t, dv, p) => {
+    if (!Array.isArray(v) || (count !== undefined && v.length !== count)) throw encodeFailure(node, v, path);
+    const n = v.length;
+    if (fixed === undefined) {
+      const need = header + (itemFixed === undefined ? 0 : n * itemFixed);
+      if (p + need > t.length) throw bufferTooSmall(need, t, p, path);
+      if (header !== 0) dv.setUint32(p, n);
+      p += header;
+    }
+    let i = 0;
+    try {
+      for (; i < n; i++) p = itemWrite(v[i], t, dv, p);
+    } catch (e) {
+      throw relocateError(e, itemPath, `${path}[${i}]`);
+    }
+    return p;
+  };
+
+  const readItems = (s: ReadState, n: number, out: unknown[]): unknown[] => {
+    let i = 0;
+    try {
+      for (; i < n; i++) out[i] = itemRead(s);
+    } catch (e) {
+      throw relocateError(e, itemPath, `${path}[${i}]`);
+    }
+    return out;
+  };
+
+  const read: Reader = (s) => {
+    let n: number;
+    const p = s.p;
+    if (count === undefined) {
+      if (p + 4 > s.end) throw truncatedError(4, s.end - p, path, p);
+      n = s.dv.getUint32(p);
+      s.p = p + 4;
+      if (n * minItem > s.end - s.p) throw lengthError('count', n, s.end - s.p, path, p);
+    } else {
+      n = count;
+      if (fixed === undefined && n * minItem > s.end - p)
+        throw truncatedError(n * minItem, s.end - p, path, p);
+    }
+    if ((budget.elements -= n) < 0) throw elementBudgetError(n, path, p);
+    return readItems(s, n, new Array(n));
+  };
+
+  const size: Sizer =
+    fixed !== undefined
+      ? () => fixed
+      : (v) => {
+          if (!Array.isArray(v)) throw encodeFailure(node, v, path);
+          if (itemFixed !== undefined) return header + v.length * itemFixed;
+          let total = header;
+          let i = 0;
+          try {
+            for (; i < v.length; i++) total += item.size(v[i]);
+          } catch (e) {
+            throw relocateError(e, itemPath, `${path}[${i}]`);
+          }
+          return total;
+        };
+
+  let readInto: IntoReader | undefined;
+  if (fixed !== undefined) {
+    const itemInto = item.readInto;
+    readInto = (s, target) => {
+      if ((budget.elements -= count as number) < 0) throw elementBudgetError(count as number, path, s.p);
+      if (!Array.isArray(target) || target.length !== count)
+        return readItems(s, count as number, new Array(count));
+      if (itemInto === undefined) return readItems(s, count as number, target);
+      let i = 0;
+      try {
+        for (; i < (count as number); i++) target[i] = itemInto(s, target[i]);
+      } catch (e) {
+        throw relocateError(e, itemPath, `${path}[${i}]`);
+      }
+      return target;
+    };
+  }
+  return { fixed, write, read, size, readInto };
+}
+
+function compileOptional(node: OptionalNode, path: string): Part {
+  const item = compileNode(node.item, path);
+  const itemFixed = item.fixed;
+  const write: Writer = (v, t, dv, p) => {
+    if (v === undefined || v === null) {
+      if (p + 1 > t.length) throw bufferTooSmall(1, t, p, path);
+      t[p] = 0;
+      return p + 1;
+    }
+    const need = 1 + (itemFixed ?? 0);
+    if (p + need > t.length) throw bufferTooSmall(need, t, p, path);
+    t[p] = 1;
+    return item.write(v, t, dv, p + 1);
+  };
+  const read: Reader = (s) => {
+    const p = s.p;
+    if (p + 1 > s.end) throw truncatedError(1, s.end - p, path, p);
+    const flag = s.u8[p];
+    s.p = p + 1;
+    if (flag === 0) return undefined;
+    if (flag !== 1) throw new DecodeError('invalid-value', `optional flag is ${flag}, not 0 or 1`, path, p);
+    if (itemFixed !== undefined && p + 1 + itemFixed > s.end)
+      throw truncatedError(itemFixed, s.end - p - 1, path, p + 1);
+    return item.read(s);
+  };
+  const size: Sizer = (v) => (v === undefined || v === null ? 1 : 1 + item.size(v));
+  return { fixed: undefined, write, read, size, readInto: undefined };
+}
+
+function compileStruct(node: StructNode, path: string): Part {
+  const names = node.fields.map((f) => f.name);
+  const parts = node.fields.map((f) => compileNode(f.node, fieldPath(path, f.name)));
+  const writers = parts.map((p) => p.write);
+  const readers = parts.map((p) => p.read);
+  const n = parts.length;
+  const fixed = fixedSizeOf(node);
+  // Size of the run of fixed-size fields starting at each field (0 inside a run or at a variable
+  // field): the container checks bounds once per run, not once per field.
+  const runs = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; ) {
+    if (parts[i].fixed === undefined) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let run = 0;
+    while (j < n && parts[j].fixed !== undefined) run += parts[j++].fixed as number;
+    runs[i] = run;
+    i = j;
+  }
+
+  const write: Writer =
+    fixed !== undefined
+      ? (v, t, dv, p) => {
+          if (typeof v !== 'object' || v === null) throw encodeFailure(node, v, path);
+          for (let i = 0; i < n; i++) p = writers[i](v[names[i]], t, dv, p);
+          return p;
+        }
+      : (v, t, dv, p) => {
+          if (typeof v !== 'object' || v === null) throw encodeFailure(node, v, path);
+          for (let i = 0; i < n; i++) {
+            const run = runs[i];
+            if (run !== 0 && p + run > t.length) throw bufferTooSmall(run, t, p, fieldPath(path, names[i]));
+            p = writers[i](v[names[i]], t, dv, p);
+          }
+          return p;
+        };
+
+  const read: Reader =
+    fixed !== undefined
+      ? (s) => {
+          const o: Record<string, unknown> = {};
+          for (let i = 0; i < n; i++) o[names[i]] = readers[i](s);
+          return o;
+        }
+      : (s) => {
+          const o: Record<string, unknown> = {};
+          for (let i = 0; i < n; i++) {
+            const run = runs[i];
+            if (run !== 0 && s.p + run > s.end)
+              throw truncatedError(run, s.end - s.p, fieldPath(path, names[i]), s.p);
+            o[names[i]] = readers[i](s);
+          }
+          return o;
+        };
+
+  const size: Sizer =
+    fixed !== undefined
+      ? () => fixed
+      : (v) => {
+          if (typeof v !== 'object' || v === null) throw encodeFailure(node, v, path);
+          let total = 0;
+          for (let i = 0; i < n; i++) total += parts[i].size(v[names[i]]);
+          return total;
+        };
+
+  let readInto: IntoReader | undefined;
+  if (fixed !== undefined) {
+    const intos = parts.map((p) => p.readInto);
+    readInto = (s, target) => {
+      const o = typeof target === 'object' && target !== null ? target : {};
+      for (let i = 0; i < n; i++) {
+        const into = intos[i];
+        o[names[i]] = into === undefined ? readers[i](s) : into(s, o[names[i]]);
+      }
+      return o;
+    };
+  }
+  return { fixed, write, read, size, readInto };
+}
+
+function compileNode(node: SchemaNode, path: string): Part {
+  switch (node.kind) {
+    case 'prim':
+      return compilePrim(node, path);
+    case 'enum':
+      return compileEnum(node, path);
+    case 'string':
+      return compileString(node, path);
+    case 'bytes':
+      return compileBytes(node, path);
+    case 'array':
+      return compileArray(node, path);
+    case 'optional':
+      return compileOptional(node, path);
+    case 'struct':
+      return compileStruct(node, path);
+  }
+}
+
+const state: ReadState = { u8: new Uint8Array(0), dv: new DataView(new ArrayBuffer(0)), p: 0, end: 0 };
+
+/** Compiles a schema node into closures. */
+export function compileClosures(node: SchemaNode): CompiledCodec {
+  const part = compileNode(node, '');
+  const fixed = part.fixed;
+  const write = part.write;
+  const read = part.read;
+  const budgeted = usesBudget(node);
+  const depth = depthOf(node);
+  const result: DecodeResult<unknown> = { value: undefined, offset: 0 };
+
+  const encodeInto = (value: unknown, target: Uint8Array, offset = 0): number => {
+    if (!isOffset(offset, target.length)) throw encodeOffsetError(target, offset);
+    if (fixed !== undefined && offset + fixed > target.length)
+      throw bufferTooSmall(fixed, target, offset, '');
+    return write(value, target, viewOf(encodeView, target), offset) - offset;
+  };
+
+  const run = (
+    source: Uint8Array,
+    offset: number,
+    end: number,
+    limits: DecodeLimits | undefined,
+  ): unknown => {
+    if (fixed !== undefined && offset + fixed > end) throw truncatedError(fixed, end - offset, '', offset);
+    if (budgeted || limits !== undefined) startBudget(limits, depth);
+    const s = state;
+    s.u8 = source;
+    s.dv = viewOf(decodeView, source);
+    s.p = offset;
+    s.end = end;
+    return read(s);
+  };
+
+  const decode = (source: Uint8Array, offset = 0, limits?: DecodeLimits): unknown => {
+    if (!isOffset(offset, source.length)) throw decodeRangeError(source, offset, source.length);
+    return run(source, offset, source.length, limits);
+  };
+
+  const decodeFrom = (
+    source: Uint8Array,
+    offset: number,
+    end: number,
+    limits?: DecodeLimits,
+  ): DecodeResult<unknown> => {
+    if (!isOffset(end, source.length) || !isOffset(offset, end)) throw decodeRangeError(source, offset, end);
+    result.value = run(source, offset, end, limits);
+    result.offset = state.p;
+    return result;
+  };
+
+  let decodeInto: CompiledCodec['decodeInto'];
+  const into = part.readInto;
+  if (into !== undefined && node.kind === 'struct') {
+    decodeInto = (source, offset, target) => {
+      if (!isOffset(offset, source.length)) throw decodeRangeError(source, offset, source.length);
+      if (offset + (fixed as number) > source.length) {
+        throw truncatedError(fixed as number, source.length - offset, '', offset);
+      }
+      if (budgeted) startBudget(undefined, depth);
+      const s = state;
+      s.u8 = source;
+      s.dv = viewOf(decodeView, source);
+      s.p = offset;
+      s.end = source.length;
+      return into(s, target);
+    };
+  }
+
+  return { fixedSize: fixed, encodeInto, byteLength: part.size, decode, decodeFrom, decodeInto };
+}

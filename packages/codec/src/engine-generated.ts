@@ -1,0 +1,536 @@
+/**
+ * The generated-code engine: each schema becomes straight-line JavaScript built with
+ * `new Function` (the approach of avsc and msgpackr), with constant offsets, one bounds check per
+ * run of fixed-size fields and an object literal for the decoded value, which V8 compiles to code
+ * close to a hand-written DataView codec. It needs `eval` to be allowed: it is the default only in
+ * the Node entry point (chosen through the `node` export condition, never by probing); in a browser
+ * it runs only when the user opts in.
+ */
+
+import { decodeView, encodeView, viewOf } from './data-view-cache.js';
+import {
+  budget,
+  byteBudgetError,
+  DEFAULT_MAX_ELEMENTS,
+  elementBudgetError,
+  lengthError,
+  startBudget,
+  truncatedError,
+} from './decode-limits.js';
+import { encodeFailure, fieldPath } from './encode-failure.js';
+import type { CompiledCodec, DecodeResult } from './engine.js';
+import { compileClosures } from './engine-closures.js';
+import { DecodeError, relocateError } from './errors.js';
+import { invalidPrimitiveExpr, PRIMITIVE_SPECS } from './primitive-specs.js';
+import { bufferTooSmall, decodeRangeError, encodeOffsetError } from './range-errors.js';
+import {
+  depthOf,
+  fixedSizeOf,
+  minSizeOf,
+  type PrefixWidth,
+  type SchemaNode,
+  type StructNode,
+  usesBudget,
+} from './schema-node.js';
+import { readUtf8, utf8Length, writeUtf8 } from './utf8.js';
+
+const PREFIX_MAX = { 1: 0xff, 2: 0xffff, 4: 0xffffffff } as const;
+
+/** Helpers the generated code closes over (passed in, never looked up globally). */
+const HELPERS = {
+  EV: encodeView,
+  DV: decodeView,
+  VIEW: viewOf,
+  B: budget,
+  SB: startBudget,
+  W: writeUtf8,
+  L: utf8Length,
+  U: readUtf8,
+  R: relocateError,
+  OFF: encodeOffsetError,
+  RANGE: decodeRangeError,
+};
+
+class Gen {
+  private n = 0;
+  readonly consts: unknown[] = [];
+  readonly lines: string[] = [];
+  /** Bytes written/read since `p` was last advanced: positions are `p + k` with k known here. */
+  k = 0;
+
+  id(prefix: string): string {
+    return `${prefix}${this.n++}`;
+  }
+  /** A reference to a value the generated code needs (error factory, map...). */
+  c(value: unknown): string {
+    this.consts.push(value);
+    return `K[${this.consts.length - 1}]`;
+  }
+  emit(line: string): void {
+    this.lines.push(line);
+  }
+  pos(extra = 0): string {
+    const k = this.k + extra;
+    return k === 0 ? 'p' : `(p + ${k})`;
+  }
+  flush(): void {
+    if (this.k !== 0) {
+      this.emit(`p += ${this.k};`);
+      this.k = 0;
+    }
+  }
+}
+
+const q = (s: string): string => JSON.stringify(s);
+
+function prefixWrite(width: PrefixWidth, at: string, n: string): string {
+  return width === 4
+    ? `dv.setUint32(${at}, ${n});`
+    : width === 2
+      ? `dv.setUint16(${at}, ${n});`
+      : `t[${at}] = ${n};`;
+}
+
+function prefixRead(width: PrefixWidth, at: string): string {
+  return width === 4 ? `dv.getUint32(${at})` : width === 2 ? `dv.getUint16(${at})` : `s[${at}]`;
+}
+
+/** Size of the run of fixed-size fields starting at each field (0 inside a run and at variable fields). */
+function runsOf(node: StructNode): number[] {
+  const sizes = node.fields.map((f) => fixedSizeOf(f.node));
+  const runs = new Array<number>(sizes.length).fill(0);
+  for (let i = 0; i < sizes.length; ) {
+    if (sizes[i] === undefined) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let run = 0;
+    while (j < sizes.length && sizes[j] !== undefined) run += sizes[j++] as number;
+    runs[i] = run;
+    i = j;
+  }
+  return runs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+
+function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: boolean): void {
+  const fixed = fixedSizeOf(node);
+  const fail = () => g.c((x: unknown) => encodeFailure(node, x, path));
+  if (fixed !== undefined && !checked) {
+    const small = g.c((t: Uint8Array, at: number) => bufferTooSmall(fixed, t, at, path));
+    g.emit(`if (${g.pos(fixed)} > t.length) throw ${small}(t, ${g.pos()});`);
+    checked = true;
+  }
+  switch (node.kind) {
+    case 'prim': {
+      const spec = PRIMITIVE_SPECS[node.name];
+      g.emit(`if (${invalidPrimitiveExpr(spec, v)}) throw ${fail()}(${v});`);
+      if (spec.kind === 'bool') g.emit(`t[${g.pos()}] = ${v} ? 1 : 0;`);
+      else if (spec.size === 1) g.emit(`t[${g.pos()}] = ${v};`);
+      else g.emit(`dv.set${spec.view}(${g.pos()}, ${v}${spec.littleEndian ? ', true' : ''});`);
+      g.k += spec.size;
+      return;
+    }
+    case 'enum': {
+      const spec = PRIMITIVE_SPECS[node.repr.name];
+      const map = g.c(new Map<unknown, number>(node.values.map((x, i) => [x, node.wire[i]])));
+      const w = g.id('w');
+      g.emit(`const ${w} = ${map}.get(${v});`);
+      g.emit(`if (${w} === undefined) throw ${fail()}(${v});`);
+      if (spec.size === 1) g.emit(`t[${g.pos()}] = ${w};`);
+      else g.emit(`dv.set${spec.view}(${g.pos()}, ${w}${spec.littleEndian ? ', true' : ''});`);
+      g.k += spec.size;
+      return;
+    }
+    case 'string': {
+      if (node.length !== undefined) {
+        const len = node.length;
+        const w = g.id('w');
+        g.emit(
+          `if (typeof ${v} !== 'string' || ${v}.charCodeAt(${v}.length - 1) === 0 || (${v}.length * 3 > ${len} && L(${v}) > ${len})) throw ${fail()}(${v});`,
+        );
+        g.emit(`const ${w} = W(t, ${g.pos()}, ${v});`);
+        g.emit(`if (${w} < 0) throw ${fail()}(${v});`);
+        g.emit(`t.fill(0, ${g.pos()} + ${w}, ${g.pos(len)});`);
+        g.k += len;
+        return;
+      }
+      const width = node.prefix;
+      g.flush();
+      const r = g.id('r');
+      const w = g.id('w');
+      const small = g.c((t: Uint8Array, at: number, n: number) => bufferTooSmall(width + n, t, at, path));
+      g.emit(`if (typeof ${v} !== 'string') throw ${fail()}(${v});`);
+      g.emit(`const ${r} = t.length - p - ${width};`);
+      g.emit(`if (${v}.length * 3 > ${r} && L(${v}) > ${r}) throw ${small}(t, p, L(${v}));`);
+      g.emit(`const ${w} = W(t, p + ${width}, ${v});`);
+      g.emit(`if (${w} < 0 || ${w} > ${PREFIX_MAX[width]}) throw ${fail()}(${v});`);
+      g.emit(prefixWrite(width, 'p', w));
+      g.emit(`p += ${width} + ${w};`);
+      return;
+    }
+    case 'bytes': {
+      if (node.length !== undefined) {
+        const len = node.length;
+        g.emit(`if (!(${v} instanceof Uint8Array) || ${v}.length > ${len}) throw ${fail()}(${v});`);
+        g.emit(`t.set(${v}, ${g.pos()});`);
+        g.emit(`t.fill(0, ${g.pos()} + ${v}.length, ${g.pos(len)});`);
+        g.k += len;
+        return;
+      }
+      const width = node.prefix;
+      g.flush();
+      const small = g.c((t: Uint8Array, at: number, n: number) => bufferTooSmall(width + n, t, at, path));
+      g.emit(
+        `if (!(${v} instanceof Uint8Array) || ${v}.length > ${PREFIX_MAX[width]}) throw ${fail()}(${v});`,
+      );
+      g.emit(`if (p + ${width} + ${v}.length > t.length) throw ${small}(t, p, ${v}.length);`);
+      g.emit(prefixWrite(width, 'p', `${v}.length`));
+      g.emit(`t.set(${v}, p + ${width});`);
+      g.emit(`p += ${width} + ${v}.length;`);
+      return;
+    }
+    case 'array': {
+      const count = node.length;
+      const itemFixed = fixedSizeOf(node.item);
+      g.emit(
+        `if (!Array.isArray(${v})${count === undefined ? '' : ` || ${v}.length !== ${count}`}) throw ${fail()}(${v});`,
+      );
+      g.flush();
+      const n = g.id('n');
+      g.emit(`const ${n} = ${v}.length;`);
+      if (count === undefined) {
+        const small = g.c((t: Uint8Array, at: number, need: number) => bufferTooSmall(need, t, at, path));
+        const need = itemFixed === undefined ? '4' : `4 + ${n} * ${itemFixed}`;
+        g.emit(`if (p + ${need} > t.length) throw ${small}(t, p, ${need});`);
+        g.emit(`dv.setUint32(p, ${n});`);
+        g.emit('p += 4;');
+      }
+      const i = g.id('i');
+      const x = g.id('x');
+      const itemPath = `${path}[]`;
+      g.emit(`let ${i} = 0;`);
+      g.emit(`try { for (; ${i} < ${n}; ${i}++) { const ${x} = ${v}[${i}];`);
+      genWrite(g, node.item, x, itemPath, itemFixed !== undefined);
+      g.flush();
+      g.emit(`} } catch (e) { throw R(e, ${q(itemPath)}, ${q(path)} + '[' + ${i} + ']'); }`);
+      return;
+    }
+    case 'optional': {
+      const itemFixed = fixedSizeOf(node.item);
+      const small = g.c((t: Uint8Array, at: number, need: number) => bufferTooSmall(need, t, at, path));
+      g.flush();
+      g.emit(`if (${v} === undefined || ${v} === null) {`);
+      g.emit(`if (p + 1 > t.length) throw ${small}(t, p, 1);`);
+      g.emit('t[p++] = 0;');
+      g.emit('} else {');
+      g.emit(`if (p + ${1 + (itemFixed ?? 0)} > t.length) throw ${small}(t, p, ${1 + (itemFixed ?? 0)});`);
+      g.emit('t[p++] = 1;');
+      genWrite(g, node.item, v, path, itemFixed !== undefined);
+      g.flush();
+      g.emit('}');
+      return;
+    }
+    case 'struct': {
+      g.emit(`if (typeof ${v} !== 'object' || ${v} === null) throw ${fail()}(${v});`);
+      const runs = checked ? undefined : runsOf(node);
+      node.fields.forEach((f, idx) => {
+        const fpath = fieldPath(path, f.name);
+        const fv = g.id('f');
+        const run = runs?.[idx] ?? 0;
+        if (run !== 0) {
+          const small = g.c((t: Uint8Array, at: number) => bufferTooSmall(run, t, at, fpath));
+          g.emit(`if (${g.pos(run)} > t.length) throw ${small}(t, ${g.pos()});`);
+        }
+        g.emit(`const ${fv} = ${v}[${q(f.name)}];`);
+        genWrite(g, f.node, fv, fpath, checked || fixedSizeOf(f.node) !== undefined);
+      });
+      return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding: statements are emitted, the returned string is an expression for the value.
+
+function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): string {
+  const fixed = fixedSizeOf(node);
+  const trunc = () => g.c((need: number, left: number, at: number) => truncatedError(need, left, path, at));
+  const invalid = (what: string) =>
+    g.c((x: unknown, at: number) => new DecodeError('invalid-value', `${String(x)} ${what}`, path, at));
+  if (fixed !== undefined && !checked) {
+    g.emit(`if (${g.pos(fixed)} > end) throw ${trunc()}(${fixed}, end - ${g.pos()}, ${g.pos()});`);
+    checked = true;
+  }
+  switch (node.kind) {
+    case 'prim': {
+      const spec = PRIMITIVE_SPECS[node.name];
+      const x = g.id('x');
+      if (spec.kind === 'bool') {
+        g.emit(`const ${x} = s[${g.pos()}];`);
+        g.emit(`if (${x} > 1) throw ${invalid('is not a bool byte (0 or 1)')}(${x}, ${g.pos()});`);
+        g.k += 1;
+        return `(${x} === 1)`;
+      }
+      if (node.name === 'u8') g.emit(`const ${x} = s[${g.pos()}];`);
+      else g.emit(`const ${x} = dv.get${spec.view}(${g.pos()}${spec.littleEndian ? ', true' : ''});`);
+      g.k += spec.size;
+      return x;
+    }
+    case 'enum': {
+      const spec = PRIMITIVE_SPECS[node.repr.name];
+      const map = g.c(new Map<number, number | string>(node.wire.map((w, i) => [w, node.values[i]])));
+      const w = g.id('w');
+      const x = g.id('x');
+      if (spec.size === 1 && node.repr.name === 'u8') g.emit(`const ${w} = s[${g.pos()}];`);
+      else g.emit(`const ${w} = dv.get${spec.view}(${g.pos()}${spec.littleEndian ? ', true' : ''});`);
+      g.emit(`const ${x} = ${map}.get(${w});`);
+      g.emit(`if (${x} === undefined) throw ${invalid('is not a value of the enum')}(${w}, ${g.pos()});`);
+      g.k += spec.size;
+      return x;
+    }
+    case 'string': {
+      const x = g.id('x');
+      const bad = g.c((at: number) => new DecodeError('invalid-value', 'invalid UTF-8', path, at));
+      if (node.length !== undefined) {
+        const e = g.id('e');
+        g.emit(`let ${e} = ${g.pos(node.length)};`);
+        g.emit(`while (${e} > ${g.pos()} && s[${e} - 1] === 0) ${e}--;`);
+        g.emit(`const ${x} = U(s, ${g.pos()}, ${e});`);
+        g.emit(`if (${x} === undefined) throw ${bad}(${g.pos()});`);
+        g.k += node.length;
+        return x;
+      }
+      const width = node.prefix;
+      g.flush();
+      const n = g.id('n');
+      const len = g.c((len: number, left: number, at: number) => lengthError('length', len, left, path, at));
+      const bb = g.c((len: number, at: number) => byteBudgetError(len, path, at));
+      g.emit(`if (p + ${width} > end) throw ${trunc()}(${width}, end - p, p);`);
+      g.emit(`const ${n} = ${prefixRead(width, 'p')};`);
+      g.emit(`if (${n} > end - p - ${width}) throw ${len}(${n}, end - p - ${width}, p);`);
+      g.emit(`if ((B.bytes -= ${n}) < 0) throw ${bb}(${n}, p);`);
+      g.emit(`const ${x} = U(s, p + ${width}, p + ${width} + ${n});`);
+      g.emit(`if (${x} === undefined) throw ${bad}(p);`);
+      g.emit(`p += ${width} + ${n};`);
+      return x;
+    }
+    case 'bytes': {
+      const x = g.id('x');
+      const how = node.copy ? 'slice' : 'subarray';
+      if (node.length !== undefined) {
+        g.emit(`const ${x} = s.${how}(${g.pos()}, ${g.pos(node.length)});`);
+        g.k += node.length;
+        return x;
+      }
+      const width = node.prefix;
+      g.flush();
+      const n = g.id('n');
+      const len = g.c((len: number, left: number, at: number) => lengthError('length', len, left, path, at));
+      const bb = g.c((len: number, at: number) => byteBudgetError(len, path, at));
+      g.emit(`if (p + ${width} > end) throw ${trunc()}(${width}, end - p, p);`);
+      g.emit(`const ${n} = ${prefixRead(width, 'p')};`);
+      g.emit(`if (${n} > end - p - ${width}) throw ${len}(${n}, end - p - ${width}, p);`);
+      g.emit(`if ((B.bytes -= ${n}) < 0) throw ${bb}(${n}, p);`);
+      g.emit(`const ${x} = s.${how}(p + ${width}, p + ${width} + ${n});`);
+      g.emit(`p += ${width} + ${n};`);
+      return x;
+    }
+    case 'array': {
+      const count = node.length;
+      const itemFixed = fixedSizeOf(node.item);
+      const min = minSizeOf(node.item);
+      g.flush();
+      const n = g.id('n');
+      const start = g.id('st');
+      const eb = g.c((c: number, at: number) => elementBudgetError(c, path, at));
+      g.emit(`const ${start} = p;`);
+      if (count === undefined) {
+        const len = g.c((c: number, left: number, at: number) => lengthError('count', c, left, path, at));
+        g.emit(`if (p + 4 > end) throw ${trunc()}(4, end - p, p);`);
+        g.emit(`const ${n} = dv.getUint32(p);`);
+        g.emit('p += 4;');
+        if (min > 0) g.emit(`if (${n} * ${min} > end - p) throw ${len}(${n}, end - p, ${start});`);
+      } else {
+        g.emit(`const ${n} = ${count};`);
+        if (!checked && min > 0)
+          g.emit(`if (p + ${count * min} > end) throw ${trunc()}(${count * min}, end - p, p);`);
+      }
+      g.emit(`if ((B.elements -= ${n}) < 0) throw ${eb}(${n}, ${start});`);
+      const a = g.id('a');
+      const i = g.id('i');
+      const itemPath = `${path}[]`;
+      g.emit(`const ${a} = new Array(${n});`);
+      g.emit(`let ${i} = 0;`);
+      g.emit(`try { for (; ${i} < ${n}; ${i}++) {`);
+      const x = genRead(g, node.item, itemPath, itemFixed !== undefined);
+      g.flush();
+      g.emit(`${a}[${i}] = ${x};`);
+      g.emit(`} } catch (e) { throw R(e, ${q(itemPath)}, ${q(path)} + '[' + ${i} + ']'); }`);
+      return a;
+    }
+    case 'optional': {
+      const itemFixed = fixedSizeOf(node.item);
+      g.flush();
+      const f = g.id('fl');
+      const x = g.id('x');
+      g.emit(`if (p + 1 > end) throw ${trunc()}(1, end - p, p);`);
+      g.emit(`const ${f} = s[p];`);
+      g.emit(`if (${f} > 1) throw ${invalid('is not an optional flag (0 or 1)')}(${f}, p);`);
+      g.emit('p += 1;');
+      g.emit(`let ${x};`);
+      g.emit(`if (${f} === 1) {`);
+      if (itemFixed !== undefined) {
+        g.emit(`if (p + ${itemFixed} > end) throw ${trunc()}(${itemFixed}, end - p, p);`);
+      }
+      const y = genRead(g, node.item, path, itemFixed !== undefined);
+      g.flush();
+      g.emit(`${x} = ${y};`);
+      g.emit('}');
+      return x;
+    }
+    case 'struct': {
+      const runs = checked ? undefined : runsOf(node);
+      const values: string[] = [];
+      node.fields.forEach((fld, idx) => {
+        const fpath = fieldPath(path, fld.name);
+        const run = runs?.[idx] ?? 0;
+        if (run !== 0) {
+          const t = g.c((need: number, left: number, at: number) => truncatedError(need, left, fpath, at));
+          g.emit(`if (${g.pos(run)} > end) throw ${t}(${run}, end - ${g.pos()}, ${g.pos()});`);
+        }
+        values.push(genRead(g, fld.node, fpath, checked || fixedSizeOf(fld.node) !== undefined));
+      });
+      const o = g.id('o');
+      g.emit(`const ${o} = { ${node.fields.map((fld, i) => `${q(fld.name)}: ${values[i]}`).join(', ')} };`);
+      return o;
+    }
+  }
+}
+
+/** Reads a fixed-size node into `lhs` (an assignable expression), reusing objects and arrays found there. */
+function genReadInto(g: Gen, node: SchemaNode, lhs: string, path: string): void {
+  if (node.kind === 'struct') {
+    const o = g.id('o');
+    g.emit(`let ${o} = ${lhs};`);
+    g.emit(`if (typeof ${o} !== 'object' || ${o} === null) ${lhs} = ${o} = {};`);
+    for (const f of node.fields) genReadInto(g, f.node, `${o}[${q(f.name)}]`, fieldPath(path, f.name));
+    return;
+  }
+  if (node.kind === 'array' && node.length !== undefined) {
+    const a = g.id('a');
+    const i = g.id('i');
+    const count = node.length;
+    const eb = g.c((c: number, at: number) => elementBudgetError(c, path, at));
+    const itemPath = `${path}[]`;
+    g.flush();
+    g.emit(`if ((B.elements -= ${count}) < 0) throw ${eb}(${count}, p);`);
+    g.emit(`let ${a} = ${lhs};`);
+    g.emit(`if (!Array.isArray(${a}) || ${a}.length !== ${count}) ${lhs} = ${a} = new Array(${count});`);
+    g.emit(`let ${i} = 0;`);
+    g.emit(`try { for (; ${i} < ${count}; ${i}++) {`);
+    genReadInto(g, node.item, `${a}[${i}]`, itemPath);
+    g.flush();
+    g.emit(`} } catch (e) { throw R(e, ${q(itemPath)}, ${q(path)} + '[' + ${i} + ']'); }`);
+    return;
+  }
+  const x = genRead(g, node, path, true);
+  g.emit(`${lhs} = ${x};`);
+}
+
+function build(g: Gen, source: string): any {
+  // The helper names are parameters: the generated code never touches globals.
+  const names = Object.keys(HELPERS);
+  const factory = new Function('K', ...names, source);
+  return factory(g.consts, ...names.map((n) => HELPERS[n as keyof typeof HELPERS]));
+}
+
+/** Compiles a schema node into generated JavaScript functions. */
+export function compileGenerated(node: SchemaNode): CompiledCodec {
+  const fixed = fixedSizeOf(node);
+  const depth = depthOf(node);
+  const budgeted = usesBudget(node);
+  const fallback = compileClosures(node);
+
+  // encodeInto
+  const ge = new Gen();
+  ge.emit('return function encodeInto(v, t, o) {');
+  ge.emit('if (o === undefined) o = 0;');
+  ge.emit('if ((o >>> 0) !== o || o > t.length) throw OFF(t, o);');
+  ge.emit('const dv = EV.u8 === t ? EV.view : VIEW(EV, t);');
+  ge.emit('let p = o;');
+  genWrite(ge, node, 'v', '', false);
+  ge.emit(`return p${ge.k === 0 ? '' : ` + ${ge.k}`} - o;`);
+  ge.emit('};');
+  const encodeInto = build(ge, ge.lines.join('\n'));
+
+  // decode and decodeFrom share one body.
+  const gd = new Gen();
+  gd.emit('let p = o;');
+  const value = genRead(gd, node, '', false);
+  const body = gd.lines.join('\n');
+  const tail = gd.k === 0 ? '' : ` + ${gd.k}`;
+  const prologue = [
+    budgeted
+      ? 'if (limits === undefined) { B.elements = MAXE; B.bytes = MAXB; } else SB(limits, DEPTH);'
+      : '',
+    budgeted ? '' : 'if (limits !== undefined) SB(limits, DEPTH);',
+    'const dv = DV.u8 === s ? DV.view : VIEW(DV, s);',
+  ].join('\n');
+  const decodeSource = [
+    `const DEPTH = ${depth}, MAXE = ${DEFAULT_MAX_ELEMENTS}, MAXB = ${Number.MAX_SAFE_INTEGER};`,
+    'const result = { value: undefined, offset: 0 };',
+    'function decode(s, o, limits) {',
+    'if (o === undefined) o = 0;',
+    'if ((o >>> 0) !== o || o > s.length) throw RANGE(s, o, s.length);',
+    'const end = s.length;',
+    prologue,
+    body,
+    `return ${value};`,
+    '}',
+    'function decodeFrom(s, o, end, limits) {',
+    'if ((end >>> 0) !== end || end > s.length || (o >>> 0) !== o || o > end) throw RANGE(s, o, end);',
+    prologue,
+    body,
+    `result.value = ${value};`,
+    `result.offset = p${tail};`,
+    'return result;',
+    '}',
+    'return { decode, decodeFrom };',
+  ].join('\n');
+  const { decode, decodeFrom } = build(gd, decodeSource) as {
+    decode: CompiledCodec['decode'];
+    decodeFrom: (s: Uint8Array, o: number, end: number, limits?: unknown) => DecodeResult<unknown>;
+  };
+
+  let decodeInto: CompiledCodec['decodeInto'];
+  if (fixed !== undefined && node.kind === 'struct') {
+    const gi = new Gen();
+    gi.emit('return function decodeInto(s, o, target) {');
+    gi.emit('if (o === undefined) o = 0;');
+    gi.emit('if ((o >>> 0) !== o || o > s.length) throw RANGE(s, o, s.length);');
+    gi.emit('const end = s.length;');
+    if (budgeted) gi.emit(`B.elements = ${DEFAULT_MAX_ELEMENTS}; B.bytes = ${Number.MAX_SAFE_INTEGER};`);
+    gi.emit('const dv = DV.u8 === s ? DV.view : VIEW(DV, s);');
+    gi.emit('let p = o;');
+    const t = gi.c((need: number, left: number, at: number) => truncatedError(need, left, '', at));
+    gi.emit(`if (p + ${fixed} > end) throw ${t}(${fixed}, end - p, p);`);
+    gi.emit('let T = target;');
+    genReadInto(gi, node, 'T', '');
+    gi.emit('return T;');
+    gi.emit('};');
+    decodeInto = build(gi, gi.lines.join('\n'));
+  }
+
+  return {
+    fixedSize: fixed,
+    encodeInto,
+    byteLength: fallback.byteLength,
+    decode,
+    decodeFrom: decodeFrom as CompiledCodec['decodeFrom'],
+    decodeInto,
+  };
+}

@@ -1,0 +1,33 @@
+import { DecodeError, EncodeError } from './errors.js';
+
+/** The error for an encode offset that is not an integer within the target. */
+export function encodeOffsetError(target: Uint8Array, offset: unknown): EncodeError {
+  return new EncodeError(
+    'invalid-range',
+    `offset ${String(offset)} is not an integer in 0..${target.length}`,
+  );
+}
+
+/** The error for a target that cannot hold what is about to be written. */
+export function bufferTooSmall(need: number, target: Uint8Array, p: number, path: string): EncodeError {
+  return new EncodeError(
+    'buffer-too-small',
+    `needs ${need} bytes at offset ${p}, the target has ${Math.max(0, target.length - p)} left`,
+    path,
+  );
+}
+
+/** The error for decode bounds that do not lie inside the source. */
+export function decodeRangeError(source: Uint8Array, offset: unknown, end: unknown): DecodeError {
+  return new DecodeError(
+    'invalid-range',
+    `range ${String(offset)}..${String(end)} is not inside the ${source.length}-byte source`,
+    '',
+    typeof offset === 'number' ? offset : 0,
+  );
+}
+
+/** True for integer offsets with 0 <= offset <= limit. */
+export function isOffset(offset: unknown, limit: number): offset is number {
+  return typeof offset === 'number' && offset >>> 0 === offset && offset <= limit;
+}

@@ -1,0 +1,234 @@
+/**
+ * The internal form of a schema: a small tree of plain nodes. Every engine (generated code,
+ * closures, interpreter) compiles from this tree, so they cannot disagree about the schema.
+ */
+
+/** Names of the fixed-size primitives, `le` suffix for little-endian. */
+export type PrimitiveName =
+  | 'u8'
+  | 'i8'
+  | 'bool'
+  | 'u16'
+  | 'u32'
+  | 'i16'
+  | 'i32'
+  | 'f32'
+  | 'f64'
+  | 'u64'
+  | 'i64'
+  | 'u16le'
+  | 'u32le'
+  | 'i16le'
+  | 'i32le'
+  | 'f32le'
+  | 'f64le'
+  | 'u64le'
+  | 'i64le';
+
+/** Width of a length or count prefix in bytes (always unsigned big-endian). */
+export type PrefixWidth = 1 | 2 | 4;
+
+export interface PrimNode {
+  readonly kind: 'prim';
+  readonly name: PrimitiveName;
+}
+export interface StringNode {
+  readonly kind: 'string';
+  /** Fixed byte length (zero-padded) or undefined for a length-prefixed string. */
+  readonly length: number | undefined;
+  readonly prefix: PrefixWidth;
+}
+export interface BytesNode {
+  readonly kind: 'bytes';
+  readonly length: number | undefined;
+  readonly prefix: PrefixWidth;
+  /** Decode into a copy rather than a view of the source. Not part of the wire format. */
+  readonly copy: boolean;
+}
+export interface ArrayNode {
+  readonly kind: 'array';
+  readonly item: SchemaNode;
+  /** Fixed item count or undefined for a u32 count prefix. */
+  readonly length: number | undefined;
+}
+export interface OptionalNode {
+  readonly kind: 'optional';
+  readonly item: SchemaNode;
+}
+export interface StructField {
+  readonly name: string;
+  readonly node: SchemaNode;
+}
+export interface StructNode {
+  readonly kind: 'struct';
+  readonly fields: readonly StructField[];
+}
+export interface EnumNode {
+  readonly kind: 'enum';
+  /** Integer primitive the wire number is written as. */
+  readonly repr: PrimNode;
+  /** JavaScript values, in declaration order. */
+  readonly values: readonly (number | string)[];
+  /** Wire numbers, parallel to `values`. */
+  readonly wire: readonly number[];
+}
+
+/** Any schema node. */
+export type SchemaNode = PrimNode | StringNode | BytesNode | ArrayNode | OptionalNode | StructNode | EnumNode;
+
+/** Canonical, JSON-able description of a schema (what schema fingerprints are computed from). */
+export type SchemaDescriptor =
+  | { readonly type: PrimitiveName }
+  | { readonly type: 'string' | 'bytes'; readonly length: number }
+  | { readonly type: 'string' | 'bytes'; readonly lengthPrefix: 'u8' | 'u16' | 'u32' }
+  | { readonly type: 'array'; readonly item: SchemaDescriptor; readonly length: number }
+  | { readonly type: 'array'; readonly item: SchemaDescriptor; readonly countPrefix: 'u32' }
+  | { readonly type: 'optional'; readonly item: SchemaDescriptor }
+  | {
+      readonly type: 'struct';
+      readonly fields: readonly { readonly name: string; readonly schema: SchemaDescriptor }[];
+    }
+  | {
+      readonly type: 'enum';
+      readonly repr: PrimitiveName;
+      readonly values: readonly { readonly value: number | string; readonly wire: number }[];
+    };
+
+const PREFIX_NAMES = { 1: 'u8', 2: 'u16', 4: 'u32' } as const;
+
+/** The public description of a node. */
+export function describeNode(node: SchemaNode): SchemaDescriptor {
+  switch (node.kind) {
+    case 'prim':
+      return { type: node.name };
+    case 'string':
+    case 'bytes':
+      return node.length === undefined
+        ? { type: node.kind, lengthPrefix: PREFIX_NAMES[node.prefix] }
+        : { type: node.kind, length: node.length };
+    case 'array':
+      return node.length === undefined
+        ? { type: 'array', item: describeNode(node.item), countPrefix: 'u32' }
+        : { type: 'array', item: describeNode(node.item), length: node.length };
+    case 'optional':
+      return { type: 'optional', item: describeNode(node.item) };
+    case 'struct':
+      return {
+        type: 'struct',
+        fields: node.fields.map((f) => ({ name: f.name, schema: describeNode(f.node) })),
+      };
+    case 'enum':
+      return {
+        type: 'enum',
+        repr: node.repr.name,
+        values: node.values.map((value, i) => ({ value, wire: node.wire[i] })),
+      };
+  }
+}
+
+/** Byte size of each primitive. */
+export const PRIM_SIZE: Readonly<Record<PrimitiveName, number>> = {
+  u8: 1,
+  i8: 1,
+  bool: 1,
+  u16: 2,
+  i16: 2,
+  u16le: 2,
+  i16le: 2,
+  u32: 4,
+  i32: 4,
+  f32: 4,
+  u32le: 4,
+  i32le: 4,
+  f32le: 4,
+  f64: 8,
+  u64: 8,
+  i64: 8,
+  f64le: 8,
+  u64le: 8,
+  i64le: 8,
+};
+
+/** Size in bytes when every value of the node has the same size, else undefined. */
+export function fixedSizeOf(node: SchemaNode): number | undefined {
+  switch (node.kind) {
+    case 'prim':
+      return PRIM_SIZE[node.name];
+    case 'enum':
+      return PRIM_SIZE[node.repr.name];
+    case 'string':
+    case 'bytes':
+      return node.length;
+    case 'array': {
+      if (node.length === undefined) return undefined;
+      const item = fixedSizeOf(node.item);
+      return item === undefined ? undefined : item * node.length;
+    }
+    case 'optional':
+      return undefined;
+    case 'struct': {
+      let total = 0;
+      for (const f of node.fields) {
+        const s = fixedSizeOf(f.node);
+        if (s === undefined) return undefined;
+        total += s;
+      }
+      return total;
+    }
+  }
+}
+
+/** Fewest bytes any value of the node encodes to (used to reject impossible counts early). */
+export function minSizeOf(node: SchemaNode): number {
+  switch (node.kind) {
+    case 'prim':
+      return PRIM_SIZE[node.name];
+    case 'enum':
+      return PRIM_SIZE[node.repr.name];
+    case 'string':
+    case 'bytes':
+      return node.length ?? node.prefix;
+    case 'array':
+      return node.length === undefined ? 4 : node.length * minSizeOf(node.item);
+    case 'optional':
+      return 1;
+    case 'struct': {
+      let total = 0;
+      for (const f of node.fields) total += minSizeOf(f.node);
+      return total;
+    }
+  }
+}
+
+/** Nesting depth: 1 for a primitive, +1 per struct/array/optional level. */
+export function depthOf(node: SchemaNode): number {
+  switch (node.kind) {
+    case 'array':
+    case 'optional':
+      return 1 + depthOf(node.item);
+    case 'struct': {
+      let d = 0;
+      for (const f of node.fields) d = Math.max(d, depthOf(f.node));
+      return 1 + d;
+    }
+    default:
+      return 1;
+  }
+}
+
+/** True when decoding the node consumes element or byte budget (it has an array or a length-prefixed string/bytes). */
+export function usesBudget(node: SchemaNode): boolean {
+  switch (node.kind) {
+    case 'array':
+      return true;
+    case 'string':
+    case 'bytes':
+      return node.length === undefined;
+    case 'optional':
+      return usesBudget(node.item);
+    case 'struct':
+      return node.fields.some((f) => usesBudget(f.node));
+    default:
+      return false;
+  }
+}

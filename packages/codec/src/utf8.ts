@@ -1,0 +1,139 @@
+/**
+ * UTF-8 without allocation for short strings. A hand-written loop beats TextEncoder.encodeInto for
+ * short strings (no call into C++, no result object), TextEncoder/TextDecoder win for long ones.
+ */
+
+/** Strings with more UTF-16 units than this go through TextEncoder/TextDecoder. */
+export const SHORT_STRING = 64;
+
+// The platform's encoder and decoder (every supported runtime has them); declared here so the
+// package builds against the plain ES library, without DOM or Node types.
+interface Utf8Encoder {
+  encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
+}
+interface Utf8Decoder {
+  decode(input: Uint8Array): string;
+}
+declare const TextEncoder: new () => Utf8Encoder;
+declare const TextDecoder: new (
+  label: string,
+  options: { fatal: boolean; ignoreBOM: boolean },
+) => Utf8Decoder;
+
+const encoder = /* @__PURE__ */ new TextEncoder();
+let decoder: Utf8Decoder | undefined;
+
+/** UTF-8 byte length of `s`, computed without allocating. Lone surrogates count as 3 bytes. */
+export function utf8Length(s: string): number {
+  const n = s.length;
+  let bytes = n;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        bytes += 2;
+        i++;
+      } else bytes += 2;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
+/** True when the string has no lone surrogate (so it has an exact UTF-8 form). */
+export function isWellFormed(s: string): boolean {
+  const native = (s as { isWellFormed?: () => boolean }).isWellFormed;
+  if (native !== undefined) return native.call(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff || i + 1 >= s.length) return false;
+    const d = s.charCodeAt(++i);
+    if (d < 0xdc00 || d > 0xdfff) return false;
+  }
+  return true;
+}
+
+/**
+ * Writes `s` as UTF-8 at `t[p]`; the caller guarantees room for `3 * s.length` bytes or for
+ * `utf8Length(s)` bytes. Returns the bytes written, or -1 if `s` holds a lone surrogate.
+ */
+export function writeUtf8(t: Uint8Array, p: number, s: string): number {
+  const n = s.length;
+  if (n > SHORT_STRING) {
+    if (!isWellFormed(s)) return -1;
+    return encoder.encodeInto(s, t.subarray(p)).written;
+  }
+  const start = p;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) t[p++] = c;
+    else if (c < 0x800) {
+      t[p++] = 0xc0 | (c >> 6);
+      t[p++] = 0x80 | (c & 0x3f);
+    } else if (c < 0xd800 || c > 0xdfff) {
+      t[p++] = 0xe0 | (c >> 12);
+      t[p++] = 0x80 | ((c >> 6) & 0x3f);
+      t[p++] = 0x80 | (c & 0x3f);
+    } else {
+      if (c > 0xdbff || i + 1 >= n) return -1;
+      const d = s.charCodeAt(i + 1);
+      if (d < 0xdc00 || d > 0xdfff) return -1;
+      i++;
+      const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+      t[p++] = 0xf0 | (cp >> 18);
+      t[p++] = 0x80 | ((cp >> 12) & 0x3f);
+      t[p++] = 0x80 | ((cp >> 6) & 0x3f);
+      t[p++] = 0x80 | (cp & 0x3f);
+    }
+  }
+  return p - start;
+}
+
+/** Decodes strict UTF-8 from `u8[p..end)`. Returns undefined for malformed input. */
+export function readUtf8(u8: Uint8Array, p: number, end: number): string | undefined {
+  if (end - p > SHORT_STRING) {
+    decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    try {
+      return decoder.decode(u8.subarray(p, end));
+    } catch {
+      return undefined;
+    }
+  }
+  let out = '';
+  while (p < end) {
+    const b = u8[p++];
+    if (b < 0x80) {
+      out += String.fromCharCode(b);
+      continue;
+    }
+    if (b < 0xc2 || b > 0xf4) return undefined;
+    if (b < 0xe0) {
+      if (p >= end) return undefined;
+      const c1 = u8[p++];
+      if ((c1 & 0xc0) !== 0x80) return undefined;
+      out += String.fromCharCode(((b & 0x1f) << 6) | (c1 & 0x3f));
+    } else if (b < 0xf0) {
+      if (p + 1 >= end) return undefined;
+      const c1 = u8[p++];
+      const c2 = u8[p++];
+      if ((c1 & 0xc0) !== 0x80 || (c2 & 0xc0) !== 0x80) return undefined;
+      const cp = ((b & 0x0f) << 12) | ((c1 & 0x3f) << 6) | (c2 & 0x3f);
+      if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
+      out += String.fromCharCode(cp);
+    } else {
+      if (p + 2 >= end) return undefined;
+      const c1 = u8[p++];
+      const c2 = u8[p++];
+      const c3 = u8[p++];
+      if ((c1 & 0xc0) !== 0x80 || (c2 & 0xc0) !== 0x80 || (c3 & 0xc0) !== 0x80) return undefined;
+      const cp = ((b & 0x07) << 18) | ((c1 & 0x3f) << 12) | ((c2 & 0x3f) << 6) | (c3 & 0x3f);
+      if (cp < 0x10000 || cp > 0x10ffff) return undefined;
+      const u = cp - 0x10000;
+      out += String.fromCharCode(0xd800 + (u >> 10), 0xdc00 + (u & 0x3ff));
+    }
+  }
+  return out;
+}

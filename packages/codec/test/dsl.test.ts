@@ -1,0 +1,143 @@
+import { describe, expect, test } from 'vitest';
+import {
+  array,
+  bool,
+  bytes,
+  DecodeError,
+  EncodeError,
+  enumeration,
+  f32,
+  f64,
+  i8,
+  i16le,
+  literal,
+  optional,
+  string,
+  struct,
+  u8,
+  u16,
+  u32,
+  u64,
+  withEngine,
+} from '../src/index.js';
+import { ENGINES } from './engines.js';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+describe.each(ENGINES)('engine %s', (engine) => {
+  test('the issue example: SensorData is 16 bytes of big-endian f32', () => {
+    const SensorData = struct({ sensor1: f32, sensor2: f32, sensor3: f32, sensor4: f32 }, { engine });
+    const buf = new Uint8Array(64);
+    const n = SensorData.encodeInto({ sensor1: 1.5, sensor2: 2, sensor3: 3, sensor4: 4 }, buf, 0);
+    expect(n).toBe(16);
+    expect(SensorData.fixedSize).toBe(16);
+    expect(hex(buf.subarray(0, 16))).toBe('3fc00000400000004040000040800000');
+    expect(SensorData.decode(buf, 0)).toEqual({ sensor1: 1.5, sensor2: 2, sensor3: 3, sensor4: 4 });
+  });
+
+  test('Status: u32 then a u32-length-prefixed UTF-8 string', () => {
+    const Status = struct({ statusCode: u32, message: string() }, { engine });
+    const bytes = Status.encode({ statusCode: 200, message: 'ok' });
+    expect(hex(bytes)).toBe('000000c8000000026f6b');
+    expect(Status.byteLength({ statusCode: 200, message: 'ok' })).toBe(10);
+    expect(Status.fixedSize).toBeUndefined();
+    expect(Status.decode(bytes)).toEqual({ statusCode: 200, message: 'ok' });
+  });
+
+  test('nested structs, arrays, optionals, enums, bytes', () => {
+    const Point = struct({ x: i16le, y: i16le }, { engine });
+    const Shape = struct(
+      {
+        id: u64,
+        kind: enumeration(['circle', 'polygon'], { engine }),
+        points: array(Point, { engine }),
+        corners: array(u8, { length: 3, engine }),
+        label: optional(string({ length: 4, engine }), { engine }),
+        blob: bytes({ engine }),
+        visible: bool,
+        version: literal(7, { engine }),
+      },
+      { engine },
+    );
+    const value = {
+      id: 2n ** 63n,
+      kind: 'polygon' as const,
+      points: [
+        { x: -1, y: 2 },
+        { x: 300, y: -300 },
+      ],
+      corners: [1, 2, 3],
+      label: 'ab',
+      blob: new Uint8Array([9, 8]),
+      visible: true,
+      version: 7 as const,
+    };
+    const encoded = Shape.encode(value);
+    expect(encoded.length).toBe(Shape.byteLength(value));
+    const back = Shape.decode(encoded);
+    expect(back).toEqual(value);
+    expect(hex(encoded)).toBe(
+      `8000000000000000` +
+        `01` +
+        `00000002` +
+        `ffff0200` +
+        `2c01d4fe` +
+        `010203` +
+        `01` +
+        `61620000` +
+        `00000002` +
+        `0908` +
+        `01` +
+        `07`,
+    );
+  });
+
+  test('out-of-range and wrong-type values throw EncodeError with the path', () => {
+    const S = struct({ a: u8, inner: struct({ list: array(u16) }), big: u64 }, { engine });
+    const buf = new Uint8Array(64);
+    const err = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return e as EncodeError;
+      }
+      throw new Error('did not throw');
+    };
+    let e = err(() => S.encodeInto({ a: 300, inner: { list: [] }, big: 1n }, buf));
+    expect(e).toBeInstanceOf(EncodeError);
+    expect([e.code, e.path]).toEqual(['out-of-range', 'a']);
+    e = err(() => S.encodeInto({ a: 1, inner: { list: [1, 70000] }, big: 1n }, buf));
+    expect([e.code, e.path]).toEqual(['out-of-range', 'inner.list[1]']);
+    e = err(() => S.encodeInto({ a: 1, inner: { list: [] }, big: 1 as never }, buf));
+    expect([e.code, e.path]).toEqual(['type-mismatch', 'big']);
+    e = err(() => S.encodeInto({ a: 1, inner: { list: [] } } as never, buf));
+    expect([e.code, e.path]).toEqual(['missing-field', 'big']);
+    e = err(() => struct({ s: string({ length: 2 }) }, { engine }).encode({ s: 'abc' }));
+    expect([e.code, e.path]).toEqual(['too-long', 's']);
+    e = err(() => i8.encode(128));
+    expect(e.code).toBe('out-of-range');
+    e = err(() => f64.encode('1' as never));
+    expect(e.code).toBe('type-mismatch');
+  });
+
+  test('truncated input throws DecodeError with the path', () => {
+    const Status = struct({ statusCode: u32, message: string() }, { engine });
+    const bytes = Status.encode({ statusCode: 1, message: 'hello' });
+    bytes[7] = 200; // claim a longer message than the buffer holds
+    try {
+      Status.decode(bytes);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(DecodeError);
+      expect((e as DecodeError).code).toBe('truncated');
+      expect((e as DecodeError).path).toBe('message');
+      expect((e as DecodeError).message).toBe('message: length 200 exceeds the 5 bytes left');
+    }
+  });
+
+  test('withEngine gives the same bytes', () => {
+    const S = struct({ a: u8, b: string() });
+    expect(withEngine(S, engine).encode({ a: 1, b: 'x' })).toEqual(S.encode({ a: 1, b: 'x' }));
+    expect(withEngine(S, engine).engine).toBe(engine);
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, test } from 'vitest';
+import {
+  type DecodeError,
+  EncodeError,
+  FieldDefinition,
+  f32,
+  isDecodeError,
+  MessageStructure,
+  ProtocolConfig,
+  struct,
+  u32,
+} from '../src/index.js';
+
+enum MessageType {
+  SENSOR_DATA = 1,
+  STATUS = 2,
+  BENCHMARK = 3,
+  FIXED_BENCHMARK = 4,
+}
+
+const sensor = new MessageStructure([
+  new FieldDefinition('sensor1', Number, { formatString: '>f' }),
+  new FieldDefinition('sensor2', Number, { formatString: '>f' }),
+]);
+const status = new MessageStructure([
+  new FieldDefinition('status_code', Number, { formatString: '>I' }),
+  new FieldDefinition('message', String),
+  new FieldDefinition('tag', String, { fixedLength: 8 }),
+]);
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+describe.each([true, false])('ProtocolConfig (enablePerformanceImprovements: %s)', (fast) => {
+  const config = new ProtocolConfig({
+    messageTypeEnum: MessageType,
+    messageStructures: {
+      [MessageType.SENSOR_DATA]: sensor,
+      [MessageType.STATUS]: status,
+      [MessageType.BENCHMARK]: struct({ seq: u32, x: f32 }),
+    },
+    responses: { [MessageType.BENCHMARK]: MessageType.BENCHMARK },
+    maxPayloadSize: 64,
+    enablePerformanceImprovements: fast,
+  });
+
+  test('defaults and options', () => {
+    expect(config.headerFormat).toBe('>H');
+    expect(config.headerSize).toBe(2);
+    expect(config.maxPayloadSize).toBe(64);
+    expect(config.connectTimeout).toBe(30_000);
+    expect(config.readTimeout).toBe(30_000);
+    expect(config.enablePerformanceImprovements).toBe(fast);
+    expect(config.messageTypes()).toEqual([1, 2, 3]);
+    expect(config.typeName(2)).toBe('STATUS');
+    expect(config.hasType(4)).toBe(false);
+    expect(config.replyTypeOf(MessageType.BENCHMARK)).toBe(3);
+    expect(config.replyTypeOf(MessageType.STATUS)).toBeUndefined();
+    if (!fast) expect(config.codecFor(MessageType.STATUS).engine).toBe('interpreted');
+  });
+
+  test('encodes header then payload, decodes to a { type, value } union', () => {
+    const bytes = config.encodeMessage(MessageType.STATUS, { status_code: 200, message: 'ok', tag: 'a' });
+    expect(hex(bytes)).toBe(`0002` + `000000c8` + `00000002` + `6f6b` + `6100000000000000`);
+    expect(config.messageByteLength(MessageType.STATUS, { status_code: 200, message: 'ok', tag: 'a' })).toBe(
+      bytes.length,
+    );
+    const m = config.decodeMessage(bytes);
+    expect(m).toEqual({ type: 2, value: { status_code: 200, message: 'ok', tag: 'a' } });
+    const target = new Uint8Array(40);
+    const n = config.encodeMessageInto(MessageType.SENSOR_DATA, { sensor1: 1.5, sensor2: -2 }, target, 3);
+    expect(n).toBe(10);
+    expect(config.decodeMessage(target, 3, 13)).toEqual({ type: 1, value: { sensor1: 1.5, sensor2: -2 } });
+  });
+
+  test('typed errors: unknown type, too large, trailing bytes, truncated', () => {
+    expect(() => config.encodeMessage(9 as never, {} as never)).toThrow(EncodeError);
+    const unknown = new Uint8Array([0, 9, 1, 2]);
+    expect(() => config.decodeMessage(unknown)).toThrow(expect.objectContaining({ code: 'unknown-type' }));
+    expect(() =>
+      config.encodeMessage(MessageType.STATUS, { status_code: 1, message: 'x'.repeat(60), tag: '' }),
+    ).toThrow(expect.objectContaining({ code: 'payload-too-large' }));
+    const big = new Uint8Array(2 + 65);
+    big[1] = 2;
+    expect(() => config.decodeMessage(big)).toThrow(expect.objectContaining({ code: 'payload-too-large' }));
+    const ok = config.encodeMessage(MessageType.SENSOR_DATA, { sensor1: 1, sensor2: 2 });
+    const longer = new Uint8Array(ok.length + 1);
+    longer.set(ok);
+    expect(() => config.decodeMessage(longer)).toThrow(expect.objectContaining({ code: 'trailing-bytes' }));
+    try {
+      config.decodeMessage(ok.subarray(0, 5));
+      expect.unreachable();
+    } catch (e) {
+      expect(isDecodeError(e)).toBe(true);
+      expect((e as DecodeError).code).toBe('truncated');
+    }
+    const bad = config.encodeMessage(MessageType.STATUS, { status_code: 1, message: 'hey', tag: '' });
+    bad[9] = 99;
+    expect(() => config.decodeMessage(bad)).toThrow('STATUS.message: length 99 exceeds the 11 bytes left');
+  });
+
+  test('describe() is JSON-able and names the types', () => {
+    const d = config.describe();
+    expect(JSON.parse(JSON.stringify(d))).toEqual(d);
+    expect(d.types[1]).toEqual({
+      type: 2,
+      name: 'STATUS',
+      schema: {
+        type: 'struct',
+        fields: [
+          { name: 'status_code', schema: { type: 'u32' } },
+          { name: 'message', schema: { type: 'string', lengthPrefix: 'u32' } },
+          { name: 'tag', schema: { type: 'string', length: 8 } },
+        ],
+      },
+    });
+  });
+});
+
+test('header formats other than an integer code are refused', () => {
+  expect(() => new ProtocolConfig({ messageStructures: {}, headerFormat: '>f' })).toThrow(/integer/);
+  expect(() => new ProtocolConfig({ messageStructures: {}, headerFormat: 'H' })).toThrow(/byte order/);
+  expect(() => new ProtocolConfig({ messageStructures: { 300: sensor }, headerFormat: '>B' })).toThrow(
+    RangeError,
+  );
+});
