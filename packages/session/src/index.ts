@@ -1,0 +1,83 @@
+export { canonicalJson } from './canonical-json.js';
+export type { TypeDigest } from './control-frames.js';
+export {
+  decodeErrorFrame,
+  decodeGoodbye,
+  decodeHello,
+  decodeReject,
+  decodeWelcome,
+  type ErrorFrame,
+  encodeErrorFrame,
+  encodeFrame,
+  encodeGoodbye,
+  encodeHello,
+  encodeReject,
+  encodeU32Frame,
+  encodeWelcome,
+  type GoodbyeFrame,
+  type HelloFrame,
+  MismatchStatus,
+  type RejectFrame,
+  type WelcomeFrame,
+} from './control-frames.js';
+export { createClientSession, createServerSession } from './create-session.js';
+export {
+  ErrorCode,
+  errorCodeName,
+  FIRST_APPLICATION_CODE,
+  type LocalErrorName,
+  type SessionErrorCode,
+  type WireErrorName,
+} from './error-codes.js';
+export { type ProtocolDescription, type SchemaFingerprint, schemaFingerprint } from './fingerprint.js';
+export {
+  FRAME_HEADER_SIZE,
+  FrameKind,
+  MAGIC,
+  MAX_FRAME_BODY,
+  PROTOCOL_VERSION,
+} from './frame-kind.js';
+export {
+  createFrameLimits,
+  type FrameLimits,
+  FrameReader,
+  type FrameReaderOptions,
+  type FrameSink,
+} from './frame-reader.js';
+export type { RateLimit, SessionLimits } from './limits.js';
+export {
+  createMemoryTransportPair,
+  MemoryTransport,
+  type MemoryTransportOptions,
+  type TransportSink,
+} from './memory-transport.js';
+export type {
+  MessageTypes,
+  MessageValue,
+  ReplyValue,
+  RequestTypes,
+  SessionProtocol,
+} from './protocol-types.js';
+export {
+  ApplicationError,
+  isApplicationError,
+  isSessionError,
+  type SchemaMismatch,
+  SessionError,
+  type SessionErrorOptions,
+} from './session-error.js';
+export { sha256 } from './sha256.js';
+export type {
+  ClientSessionOptions,
+  CloseOptions,
+  HandlerContext,
+  Handlers,
+  PeerInfo,
+  RequestOptions,
+  ServerSessionOptions,
+  Session,
+  SessionAuth,
+  SessionOptions,
+  SessionState,
+  SessionTransport,
+} from './types.js';

@@ -1,0 +1,79 @@
+/** Token-bucket rate limit on received messages and requests (docs/PROTOCOL.md section 11). */
+export interface RateLimit {
+  /** Messages + requests per second; omit for no message limit. */
+  readonly messagesPerSecond?: number;
+  /** Frame bytes (headers included) per second; omit for no byte limit. */
+  readonly bytesPerSecond?: number;
+  /** Bucket capacity in seconds of the rate (default 1). */
+  readonly burst?: number;
+}
+
+/** Per-connection limits and timers. Every field has a default; see docs/PROTOCOL.md section 11. */
+export interface SessionLimits {
+  /** Largest payload this side accepts; announced to the peer. Default: the protocol's `maxPayloadSize`. */
+  maxPayloadSize: number;
+  /** Incoming requests handled at once; more get `too-many-in-flight`. Default 1024. */
+  maxInFlightRequests: number;
+  /** Time for the handshake, ms. Default: the protocol's `connectTimeout` (30 s). */
+  handshakeTimeout: number;
+  /** Close gracefully after this long without application frames either way, ms; 0 = never (default). */
+  idleTimeout: number;
+  /** Ping after this much silence, ms; the server announces it in WELCOME. Default `readTimeout / 2`; 0 = off. */
+  heartbeatInterval: number;
+  /** Declare the peer dead after this long without any frame, ms. Default: the protocol's `readTimeout` (30 s); 0 = never. */
+  readTimeout: number;
+  /** Outgoing high watermark in bytes: `send()` returns false at or above it. Default 1 MiB. */
+  maxQueuedBytes: number;
+  /** `drained()` resolves once the outgoing queue is at or below this. Default `maxQueuedBytes / 4`. */
+  lowWatermark: number;
+  /** Absolute cap of the outgoing queue in `backpressure` mode. Default `8 * maxQueuedBytes`. */
+  maxBufferedBytes: number;
+  /** What to do when the peer reads slower than we write: push back on the producer, or close. */
+  slowConsumer: 'backpressure' | 'close';
+  /** Optional rate limit on received messages and requests. */
+  rateLimit: RateLimit | undefined;
+  /** How long `close()` waits for requests in flight, ms. Default 5000. */
+  closeDeadline: number;
+  /** Default timeout of `request()`, ms; 0 = none. Default: `readTimeout`. */
+  requestTimeout: number;
+  /** Values buffered in one `messages()` iterator before reading from the peer pauses. Default 1024. */
+  iteratorHighWaterMark: number;
+}
+
+/** The protocol settings the defaults derive from. */
+export interface LimitDefaults {
+  readonly maxPayloadSize: number;
+  readonly connectTimeout: number;
+  readonly readTimeout: number;
+}
+
+/** Fills in the defaults of {@link SessionLimits}. */
+export function resolveLimits(protocol: LimitDefaults, given: Partial<SessionLimits> = {}): SessionLimits {
+  const readTimeout = given.readTimeout ?? protocol.readTimeout;
+  const maxQueuedBytes = given.maxQueuedBytes ?? 1024 * 1024;
+  const limits: SessionLimits = {
+    maxPayloadSize: given.maxPayloadSize ?? protocol.maxPayloadSize,
+    maxInFlightRequests: given.maxInFlightRequests ?? 1024,
+    handshakeTimeout: given.handshakeTimeout ?? protocol.connectTimeout,
+    idleTimeout: given.idleTimeout ?? 0,
+    heartbeatInterval: given.heartbeatInterval ?? Math.floor(readTimeout / 2),
+    readTimeout,
+    maxQueuedBytes,
+    lowWatermark: given.lowWatermark ?? Math.floor(maxQueuedBytes / 4),
+    maxBufferedBytes: given.maxBufferedBytes ?? maxQueuedBytes * 8,
+    slowConsumer: given.slowConsumer ?? 'backpressure',
+    rateLimit: given.rateLimit,
+    closeDeadline: given.closeDeadline ?? 5000,
+    requestTimeout: given.requestTimeout ?? readTimeout,
+    iteratorHighWaterMark: given.iteratorHighWaterMark ?? 1024,
+  };
+  for (const [name, value] of Object.entries(limits)) {
+    if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) {
+      throw new RangeError(`session limit ${name} must be a finite number >= 0, got ${value}`);
+    }
+  }
+  if (limits.maxPayloadSize > 0x0fffffff - 8) throw new RangeError('maxPayloadSize must be below 256 MiB');
+  if (limits.lowWatermark > limits.maxQueuedBytes)
+    throw new RangeError('lowWatermark must not exceed maxQueuedBytes');
+  return limits;
+}

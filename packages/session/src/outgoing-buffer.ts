@@ -1,0 +1,69 @@
+/** Smallest buffer the outgoing queue allocates. */
+const SLAB_SIZE = 64 * 1024;
+/** When less than this is left after a flush, the next frame starts a fresh buffer. */
+const MIN_TAIL = 2048;
+
+/**
+ * The outgoing queue: frames are encoded straight into one growing buffer, and a flush hands the
+ * bytes written since the previous flush to the transport as one chunk.
+ *
+ * A chunk given to the transport may be held by it until the OS has sent it, so its bytes are
+ * never written again: after a flush the next frames go after it in the same buffer, and a new
+ * buffer is allocated only when this one is full. That is one allocation per 64 KiB of output,
+ * not one per frame or per flush.
+ */
+export class OutgoingBuffer {
+  /** The buffer frames are written into; replaced when it runs out of room. */
+  buffer: Uint8Array = new Uint8Array(SLAB_SIZE);
+  /** Start of the bytes not flushed yet. */
+  start = 0;
+  /** End of the bytes written. */
+  position = 0;
+
+  /** Bytes written and not yet handed to the transport. */
+  get queued(): number {
+    return this.position - this.start;
+  }
+
+  /**
+   * Makes room for `size` more bytes and returns the offset to write them at (then set
+   * {@link OutgoingBuffer.position} past them).
+   */
+  reserve(size: number): number {
+    if (this.position + size <= this.buffer.length) return this.position;
+    const queued = this.position - this.start;
+    let capacity = SLAB_SIZE;
+    while (capacity < queued + size) capacity *= 2;
+    const next = new Uint8Array(capacity);
+    // The unflushed part must stay contiguous: it leaves as one chunk.
+    if (queued > 0) next.set(this.buffer.subarray(this.start, this.position));
+    this.buffer = next;
+    this.start = 0;
+    this.position = queued;
+    return queued;
+  }
+
+  /** Appends `bytes` (a ready-made frame). */
+  append(bytes: Uint8Array): void {
+    const at = this.reserve(bytes.length);
+    this.buffer.set(bytes, at);
+    this.position = at + bytes.length;
+  }
+
+  /** Removes and returns the unflushed bytes, or undefined when there are none. */
+  take(): Uint8Array | undefined {
+    if (this.position === this.start) return undefined;
+    const chunk = this.buffer.subarray(this.start, this.position);
+    if (this.buffer.length - this.position < MIN_TAIL) {
+      this.buffer = new Uint8Array(SLAB_SIZE);
+      this.position = 0;
+    }
+    this.start = this.position;
+    return chunk;
+  }
+
+  /** Drops everything not flushed yet. */
+  discard(): void {
+    this.start = this.position;
+  }
+}

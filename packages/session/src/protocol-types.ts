@@ -1,0 +1,35 @@
+import type {
+  MessageTypes as CodecMessageTypes,
+  MessageValue as CodecMessageValue,
+  ReplyValue as CodecReplyValue,
+  ProtocolConfig,
+} from '@bp/codec';
+import type { ProtocolDescription } from './fingerprint.js';
+
+/**
+ * What a session needs from a `ProtocolConfig` of `@bp/codec`. Declared structurally so the
+ * session also works with any object that honours the same contract.
+ */
+export interface SessionProtocol {
+  readonly headerFormat: string;
+  readonly headerSize: number;
+  readonly maxPayloadSize: number;
+  readonly connectTimeout: number;
+  readonly readTimeout: number;
+  hasType(type: number): boolean;
+  typeName(type: number): string | undefined;
+  replyTypeOf(requestType: number): number | undefined;
+  messageByteLength(type: any, value: any): number;
+  encodeMessageInto(type: any, value: any, target: Uint8Array, offset?: number): number;
+  decodeMessage(bytes: Uint8Array, offset?: number, end?: number): { type: any; value: any };
+  describe(): ProtocolDescription;
+}
+
+/** The message type numbers of protocol `P`. */
+export type MessageTypes<P> = CodecMessageTypes<P>;
+/** The value type of message type `T` of protocol `P`. */
+export type MessageValue<P, T> = T extends number ? CodecMessageValue<P, T> : never;
+/** The value type of the reply to request type `T` of protocol `P`. */
+export type ReplyValue<P, T> = T extends number ? CodecReplyValue<P, T> : never;
+/** The message types of `P` that have a declared reply (`responses`): the ones `request()` takes. */
+export type RequestTypes<P> = P extends ProtocolConfig<any, infer R> ? keyof R & number : never;

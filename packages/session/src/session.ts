@@ -1,0 +1,1249 @@
+import {
+  decodeErrorFrame,
+  decodeGoodbye,
+  decodeHello,
+  decodeReject,
+  decodeWelcome,
+  ERROR_MIN_BODY,
+  encodeHello,
+  encodeReject,
+  encodeWelcome,
+  GOODBYE_MIN_BODY,
+  type GoodbyeFrame,
+  HELLO_MIN_BODY,
+  type HelloFrame,
+  REJECT_MIN_BODY,
+  readU32,
+  WELCOME_MIN_BODY,
+  writeFrameHeader,
+  writeU32,
+} from './control-frames.js';
+import { ErrorCode, errorCodeName, type SessionErrorCode, type WireErrorName } from './error-codes.js';
+import { fingerprintOf } from './fingerprint.js';
+import {
+  CONTROL_FRAME_LIMIT,
+  FRAME_HEADER_SIZE,
+  FrameKind,
+  HANDSHAKE_FRAME_LIMIT,
+  MAGIC,
+  MAX_FRAME_BODY,
+  PROTOCOL_VERSION,
+} from './frame-kind.js';
+import { createFrameLimits, type FrameLimits, FrameReader, type FrameSink, NOT_NOW } from './frame-reader.js';
+import { acceptHello, describeRejection } from './handshake.js';
+import { resolveLimits, type SessionLimits } from './limits.js';
+import { type IteratorOwner, MessageIterator } from './message-iterator.js';
+import { OutgoingBuffer } from './outgoing-buffer.js';
+import { nextRequestId, PendingRequest } from './pending-request.js';
+import type { SessionProtocol } from './protocol-types.js';
+import { RateLimiter } from './rate-limiter.js';
+import { RequestContext } from './request-context.js';
+import { isApplicationError, SessionError } from './session-error.js';
+import { encodeText } from './text.js';
+import type {
+  CloseOptions,
+  HandlerContext,
+  PeerInfo,
+  RequestOptions,
+  ServerSessionOptions,
+  Session,
+  SessionAuth,
+  SessionOptions,
+  SessionState,
+  SessionTransport,
+} from './types.js';
+
+type Timer = ReturnType<typeof setTimeout>;
+type Listener = (value: unknown, context: HandlerContext<any>) => unknown;
+
+/** Pause reasons, as bits: the transport is paused while any is set. */
+const PAUSED_FOR_OUTPUT = 1;
+const PAUSED_FOR_ITERATOR = 2;
+
+const noop = (): void => {};
+
+function unref(timer: Timer): Timer {
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * The state machine of one connection, both sides. See docs/PROTOCOL.md for the wire rules it
+ * implements; this class is exposed through `createServerSession` and `createClientSession`.
+ *
+ * Hot paths (send, message dispatch, request/response) allocate nothing per message beyond what
+ * the API returns (the request's promise) and what the codec decodes: frames are encoded straight
+ * into {@link OutgoingBuffer}, flushed once per microtask turn, and decoded from views of the
+ * received chunks.
+ */
+export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSink, IteratorOwner {
+  readonly #protocol: P;
+  readonly #transport: SessionTransport;
+  readonly #role: 'client' | 'server';
+  readonly #limits: SessionLimits;
+  readonly #headerSize: number;
+  readonly #frameLimits: FrameLimits;
+  readonly #reader: FrameReader;
+  readonly #out = new OutgoingBuffer();
+  readonly #flushTask = (): void => this.flush();
+  readonly #onHandlerError: SessionOptions<P>['onHandlerError'];
+
+  #state: SessionState = 'handshaking';
+  /** Output waits while the handshake runs; the handshake frames themselves bypass the queue. */
+  #hold = true;
+  #flushScheduled = false;
+  /** The transport said its buffer is full; output waits for `transportDrained()`. */
+  #blocked = false;
+  #paused = 0;
+  #drainPromise: Promise<void> | undefined;
+  #drainResolve: (() => void) | undefined;
+
+  // Peer limits (from the handshake).
+  #peer: PeerInfo | undefined;
+  #peerMaxPayload: number;
+  #peerMaxInFlight = Number.POSITIVE_INFINITY;
+
+  // Requests.
+  readonly #pending = new Map<number, PendingRequest>();
+  #lastRequestId = 0;
+  #sweepTimer: Timer | undefined;
+  readonly #incoming = new Map<number, RequestContext<P>>();
+
+  // Handlers and subscribers, per message type. Arrays are replaced, never mutated, so a
+  // dispatch loop is not disturbed by an unsubscribe inside a handler.
+  readonly #handlers = new Map<number, Listener>();
+  readonly #listeners = new Map<number, Listener[]>();
+  readonly #iterators = new Set<MessageIterator<unknown>>();
+  #fullIterators = 0;
+  #messageContext: HandlerContext<P> | undefined;
+  #sessionAbort: AbortController | undefined;
+
+  // Handshake.
+  #readyResolve!: () => void;
+  #readyReject!: (error: unknown) => void;
+  readonly ready: Promise<void>;
+  #handshakeTimer: Timer | undefined;
+  readonly #auth: SessionAuth | undefined;
+  readonly #remoteAddress: string | undefined;
+  #principal: unknown;
+
+  // Liveness.
+  #tickTimer: Timer | undefined;
+  #lastReceived = 0;
+  #lastPing = 0;
+  #pingNonce = 0;
+  #activity = false;
+  #lastActivity = 0;
+  #heartbeatInterval = 0;
+  #readTimeout = 0;
+  #rate: RateLimiter | undefined;
+
+  // Close.
+  #goodbyeSent = false;
+  #goodbyeReceived = false;
+  #peerGoodbye: GoodbyeFrame | undefined;
+  #deadlineTimer: Timer | undefined;
+  readonly #closeListeners = new Set<(error?: Error) => void>();
+  #closedResolve!: () => void;
+  readonly #closed: Promise<void>;
+  #closeError: Error | undefined;
+
+  constructor(
+    role: 'client' | 'server',
+    options: SessionOptions<P> & Partial<ServerSessionOptions<P>> & { token?: string },
+  ) {
+    const protocol = options.protocol;
+    this.#protocol = protocol;
+    this.#transport = options.transport;
+    this.#role = role;
+    this.#limits = resolveLimits(protocol, options.limits);
+    this.#headerSize = protocol.headerSize;
+    this.#peerMaxPayload = this.#limits.maxPayloadSize;
+    this.#onHandlerError = options.onHandlerError;
+    this.#auth = options.auth;
+    this.#remoteAddress = options.remoteAddress;
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.#readyResolve = resolve;
+      this.#readyReject = reject;
+    });
+    // Nobody may be awaiting `ready`; its rejection must not become an unhandled rejection.
+    this.ready.catch(noop);
+    this.#closed = new Promise<void>((resolve) => {
+      this.#closedResolve = resolve;
+    });
+    if (options.handlers !== undefined) {
+      for (const [key, handler] of Object.entries(options.handlers)) {
+        if (typeof handler !== 'function') continue;
+        const type = Number(key);
+        if (!protocol.hasType(type)) throw new TypeError(`handler for unknown message type ${key}`);
+        this.#handlers.set(type, handler as Listener);
+      }
+    }
+    this.#frameLimits = createFrameLimits();
+    this.#reader = new FrameReader(this, this.#frameLimits);
+    this.#lastReceived = Date.now();
+    this.#lastActivity = this.#lastReceived;
+    this.#setHandshakeLimits();
+    this.#handshakeTimer = unref(setTimeout(() => this.#onHandshakeTimeout(), this.#limits.handshakeTimeout));
+    if (role === 'client') this.#sendHello(options.token);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Public surface.
+
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  get principal(): unknown {
+    return this.#principal;
+  }
+
+  get peer(): PeerInfo | undefined {
+    return this.#peer;
+  }
+
+  /** The peer's GOODBYE (code, deadline, reason), once it arrived. */
+  get peerGoodbye(): GoodbyeFrame | undefined {
+    return this.#peerGoodbye;
+  }
+
+  get queuedBytes(): number {
+    return this.#out.queued;
+  }
+
+  /** The effective limits of this session. */
+  get limits(): Readonly<SessionLimits> {
+    return this.#limits;
+  }
+
+  send(type: number, value: unknown): boolean {
+    if (this.#goodbyeSent || this.#state === 'closed') throw this.#notOpen();
+    this.#writeTyped(FrameKind.MESSAGE, 0, type, value);
+    this.#activity = true;
+    return this.#afterWrite();
+  }
+
+  request(type: number, value: unknown, options?: RequestOptions): Promise<any> {
+    const replyType = this.#protocol.replyTypeOf(type);
+    if (replyType === undefined) {
+      return Promise.reject(
+        new SessionError('no-reply-type', `message type ${this.#typeLabel(type)} has no declared reply type`),
+      );
+    }
+    if (this.#goodbyeSent || this.#state === 'closed') return Promise.reject(this.#notOpen());
+    if (this.#pending.size >= this.#peerMaxInFlight) {
+      return Promise.reject(
+        new SessionError(
+          'too-many-in-flight',
+          `the peer accepts at most ${this.#peerMaxInFlight} requests in flight`,
+        ),
+      );
+    }
+    const signal = options?.signal;
+    if (signal?.aborted) {
+      return Promise.reject(new SessionError('aborted', 'the request was aborted', { cause: signal.reason }));
+    }
+    const id = nextRequestId(this.#lastRequestId, this.#pending);
+    try {
+      this.#writeTyped(FrameKind.REQUEST, id, type, value);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#lastRequestId = id;
+    this.#activity = true;
+    const pending = new PendingRequest(id, replyType);
+    const promise = new Promise<unknown>((resolve, reject) => {
+      pending.resolve = resolve;
+      pending.reject = reject;
+    });
+    const timeout = options?.timeout;
+    if (timeout === undefined) {
+      if (this.#limits.requestTimeout > 0) {
+        pending.deadline = Date.now() + this.#limits.requestTimeout;
+        if (this.#sweepTimer === undefined) this.#armSweep(this.#limits.requestTimeout);
+      }
+    } else if (timeout > 0) {
+      pending.timer = unref(setTimeout(() => this.#expire(pending, 'timeout'), timeout));
+    }
+    if (signal !== undefined) {
+      pending.signal = signal;
+      pending.onAbort = () => this.#expire(pending, 'aborted');
+      signal.addEventListener('abort', pending.onAbort, { once: true });
+    }
+    this.#pending.set(id, pending);
+    this.#afterWrite();
+    return promise;
+  }
+
+  drained(): Promise<void> {
+    if (this.#out.queued <= this.#limits.lowWatermark || this.#state === 'closed') return Promise.resolve();
+    this.#drainPromise ??= new Promise<void>((resolve) => {
+      this.#drainResolve = resolve;
+    });
+    return this.#drainPromise;
+  }
+
+  on(type: number, handler: (value: any) => void): () => void {
+    if (!this.#protocol.hasType(type)) throw new TypeError(`unknown message type ${type}`);
+    const listener = handler as Listener;
+    this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), listener]);
+    return () => {
+      const list = this.#listeners.get(type);
+      if (list === undefined) return;
+      const index = list.indexOf(listener);
+      if (index < 0) return;
+      const next = list.filter((_, i) => i !== index);
+      if (next.length === 0) this.#listeners.delete(type);
+      else this.#listeners.set(type, next);
+    };
+  }
+
+  messages(type: number, options?: { signal?: AbortSignal }): AsyncIterableIterator<any> {
+    const iterator = new MessageIterator<unknown>(this, this.#limits.iteratorHighWaterMark, options?.signal);
+    if (this.#state === 'closed') {
+      iterator.end(this.#closeError);
+      return iterator;
+    }
+    this.#iterators.add(iterator);
+    const unsubscribe = this.on(type, (value) => iterator.push(value));
+    (iterator as unknown as { unsubscribe: () => void }).unsubscribe = unsubscribe;
+    return iterator;
+  }
+
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.#state === 'closed') return Promise.resolve();
+    if (this.#state === 'handshaking') {
+      this.#endTransport(false);
+      this.#shutdown(new SessionError('connection-closed', 'closed before the handshake completed'));
+      return Promise.resolve();
+    }
+    if (!this.#goodbyeSent) {
+      const deadline = options.deadline ?? this.#limits.closeDeadline;
+      this.#sendGoodbye(ErrorCode[options.code ?? 'normal'], deadline, options.reason ?? '');
+    }
+    this.#maybeFinishClose();
+    return this.#closed;
+  }
+
+  onClose(listener: (error?: Error) => void): () => void {
+    if (this.#state === 'closed') {
+      listener(this.#closeError);
+      return noop;
+    }
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Transport side.
+
+  receive(chunk: Uint8Array): void {
+    if (this.#state === 'closed') return;
+    const now = Date.now();
+    this.#lastReceived = now;
+    this.#rate?.refill(now);
+    try {
+      this.#reader.push(chunk);
+    } catch (error) {
+      if (error instanceof SessionError) this.#fatal(error.code as WireErrorName, error.message);
+      else this.#fatal('internal-error', 'internal error while reading a frame', error);
+    }
+  }
+
+  transportDrained(): void {
+    if (!this.#blocked) return;
+    this.#blocked = false;
+    this.flush();
+  }
+
+  transportClosed(error?: Error): void {
+    if (this.#state === 'closed') return;
+    if (this.#goodbyeSent && this.#goodbyeReceived && this.#pending.size === 0 && error === undefined) {
+      this.#shutdown(undefined);
+      return;
+    }
+    this.#shutdown(
+      new SessionError(
+        'connection-closed',
+        error === undefined ? 'the connection closed' : `the connection closed: ${error.message}`,
+        { cause: error },
+      ),
+    );
+  }
+
+  flush(): void {
+    this.#flushScheduled = false;
+    if (this.#blocked || this.#hold || this.#state === 'closed') return;
+    const chunk = this.#out.take();
+    if (chunk === undefined) return;
+    if (!this.#transport.write(chunk)) this.#blocked = true;
+    if (this.#out.queued <= this.#limits.lowWatermark) this.#queueLow();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Frame dispatch (FrameSink).
+
+  onFrame(kind: number, source: Uint8Array, start: number, end: number): void {
+    switch (kind) {
+      case FrameKind.MESSAGE:
+        this.#onMessage(source, start, end);
+        return;
+      case FrameKind.REQUEST:
+        this.#onRequest(source, start, end);
+        return;
+      case FrameKind.RESPONSE:
+        this.#onResponse(source, start, end);
+        return;
+      case FrameKind.ERROR:
+        this.#onError(source, start, end);
+        return;
+      case FrameKind.PING:
+        this.#writeU32Frame(FrameKind.PONG, readU32(source, start));
+        this.#afterWrite();
+        return;
+      case FrameKind.PONG:
+        // Any frame proves liveness; `receive` already noted the time.
+        return;
+      case FrameKind.CANCEL:
+        this.#onCancel(readU32(source, start));
+        return;
+      case FrameKind.GOODBYE:
+        this.#onGoodbye(source, start, end);
+        return;
+      case FrameKind.HELLO:
+        this.#onHello(source, start, end);
+        return;
+      case FrameKind.WELCOME:
+        this.#onWelcome(source, start, end);
+        return;
+      case FrameKind.REJECT:
+        this.#onReject(source, start, end);
+        return;
+      default:
+        this.#fatal('malformed-frame', `unknown frame kind ${kind}`);
+    }
+  }
+
+  #onMessage(source: Uint8Array, start: number, end: number): void {
+    if (this.#goodbyeReceived) {
+      this.#fatal('unexpected-frame', 'MESSAGE after GOODBYE');
+      return;
+    }
+    if (this.#rate !== undefined && !this.#rate.take(end - start + FRAME_HEADER_SIZE)) {
+      this.#fatal('rate-limited', 'message rate limit exceeded');
+      return;
+    }
+    let type: number;
+    let value: unknown;
+    try {
+      const message = this.#protocol.decodeMessage(source, start, end);
+      type = message.type;
+      value = message.value;
+    } catch (error) {
+      this.#fatalDecode(error);
+      return;
+    }
+    this.#activity = true;
+    const handler = this.#handlers.get(type);
+    if (handler !== undefined) this.#callListener(handler, type, value);
+    const list = this.#listeners.get(type);
+    if (list === undefined) return;
+    for (let i = 0; i < list.length; i++) this.#callListener(list[i], type, value);
+  }
+
+  #callListener(listener: Listener, type: number, value: unknown): void {
+    try {
+      listener(value, (this.#messageContext ??= this.#createMessageContext()));
+    } catch (error) {
+      this.#reportHandlerError(error, type, undefined, true);
+    }
+  }
+
+  #onRequest(source: Uint8Array, start: number, end: number): void {
+    const id = readU32(source, start);
+    if (id === 0) {
+      this.#fatal('malformed-frame', 'REQUEST with id 0');
+      return;
+    }
+    if (this.#goodbyeReceived) {
+      this.#sendError(id, 'closing', 'the connection is closing');
+      return;
+    }
+    if (this.#rate !== undefined && !this.#rate.take(end - start + FRAME_HEADER_SIZE)) {
+      this.#sendError(id, 'rate-limited', 'request rate limit exceeded');
+      return;
+    }
+    if (this.#incoming.has(id)) {
+      this.#fatal('unexpected-frame', `request id ${id} is already in flight`);
+      return;
+    }
+    if (this.#incoming.size >= this.#limits.maxInFlightRequests) {
+      this.#sendError(
+        id,
+        'too-many-in-flight',
+        `at most ${this.#limits.maxInFlightRequests} requests in flight`,
+      );
+      return;
+    }
+    let type: number;
+    let value: unknown;
+    try {
+      const message = this.#protocol.decodeMessage(source, start + 4, end);
+      type = message.type;
+      value = message.value;
+    } catch (error) {
+      this.#fatalDecode(error);
+      return;
+    }
+    this.#activity = true;
+    const replyType = this.#protocol.replyTypeOf(type);
+    const handler = this.#handlers.get(type);
+    if (replyType === undefined || handler === undefined) {
+      this.#sendError(id, 'no-handler', `no handler for request type ${type}`);
+      return;
+    }
+    const context = new RequestContext<P>(this, id);
+    let result: unknown;
+    try {
+      result = handler(value, context);
+    } catch (error) {
+      this.#failRequest(id, type, error);
+      return;
+    }
+    if (isThenable(result)) {
+      this.#incoming.set(id, context);
+      result.then(
+        (reply) => this.#completeRequest(context, type, replyType, reply),
+        (error) => this.#completeRequest(context, type, replyType, undefined, error, true),
+      );
+      return;
+    }
+    this.#respond(id, type, replyType, result);
+  }
+
+  #completeRequest(
+    context: RequestContext<P>,
+    type: number,
+    replyType: number,
+    reply: unknown,
+    error?: unknown,
+    failed = false,
+  ): void {
+    // A cancelled request was already removed; its late answer is not wanted.
+    if (this.#incoming.get(context.requestId) !== context) return;
+    this.#incoming.delete(context.requestId);
+    if (this.#state === 'closed') return;
+    if (failed) this.#failRequest(context.requestId, type, error);
+    else this.#respond(context.requestId, type, replyType, reply);
+    this.#maybeFinishClose();
+  }
+
+  #respond(id: number, type: number, replyType: number, reply: unknown): void {
+    try {
+      this.#writeTyped(FrameKind.RESPONSE, id, replyType, reply);
+    } catch (error) {
+      this.#reportHandlerError(error, type, id, false);
+      this.#sendError(id, 'handler-error', 'the reply could not be encoded');
+      return;
+    }
+    this.#afterWrite();
+  }
+
+  #failRequest(id: number, type: number, error: unknown): void {
+    if (isApplicationError(error)) {
+      this.#sendErrorCode(id, error.wireCode, error.message);
+      return;
+    }
+    this.#reportHandlerError(error, type, id, false);
+    this.#sendError(id, 'handler-error', 'handler failed');
+  }
+
+  #onResponse(source: Uint8Array, start: number, end: number): void {
+    const id = readU32(source, start);
+    const pending = this.#pending.get(id);
+    // Late answers (after a timeout, an abort or a cancel) are expected and ignored.
+    if (pending === undefined) return;
+    let type: number;
+    let value: unknown;
+    try {
+      const message = this.#protocol.decodeMessage(source, start + 4, end);
+      type = message.type;
+      value = message.value;
+    } catch (error) {
+      this.#fatalDecode(error);
+      return;
+    }
+    if (type !== pending.replyType) {
+      this.#fatal(
+        'unexpected-frame',
+        `RESPONSE to request ${id} has type ${type}, expected ${pending.replyType}`,
+      );
+      return;
+    }
+    this.#pending.delete(id);
+    pending.dispose();
+    this.#activity = true;
+    pending.resolve(value);
+    if (this.#goodbyeSent) this.#maybeFinishClose();
+  }
+
+  #onError(source: Uint8Array, start: number, end: number): void {
+    const frame = decodeErrorFrame(source, start, end);
+    const code = errorCodeName(frame.code);
+    if (frame.requestId === 0) {
+      const error = new SessionError(code, frame.message || code, { remote: true, wireCode: frame.code });
+      this.#endTransport(false);
+      this.#shutdown(error);
+      return;
+    }
+    const pending = this.#pending.get(frame.requestId);
+    if (pending === undefined) return;
+    this.#pending.delete(frame.requestId);
+    pending.dispose();
+    pending.reject(
+      new SessionError(code, frame.message || code, {
+        remote: true,
+        wireCode: frame.code,
+        requestId: frame.requestId,
+      }),
+    );
+    if (this.#goodbyeSent) this.#maybeFinishClose();
+  }
+
+  #onCancel(id: number): void {
+    const context = this.#incoming.get(id);
+    if (context === undefined) return;
+    this.#incoming.delete(id);
+    context.abort(new SessionError('cancelled', 'the peer cancelled the request', { requestId: id }));
+    this.#maybeFinishClose();
+  }
+
+  #onGoodbye(source: Uint8Array, start: number, end: number): void {
+    const goodbye = decodeGoodbye(source, start, end);
+    if (this.#goodbyeReceived) {
+      this.#fatal('unexpected-frame', 'second GOODBYE');
+      return;
+    }
+    this.#goodbyeReceived = true;
+    if (!this.#goodbyeSent) {
+      // Answer with our own GOODBYE at once (section 13.1, step 2).
+      this.#sendGoodbye(ErrorCode.normal, this.#limits.closeDeadline, '');
+    }
+    this.#peerGoodbye = goodbye;
+    this.#maybeFinishClose();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Handshake.
+
+  #setHandshakeLimits(): void {
+    const { min, max } = this.#frameLimits;
+    for (let kind = FrameKind.HELLO; kind <= FrameKind.CANCEL; kind++) max[kind] = NOT_NOW;
+    const handshakeLimit = Math.max(HANDSHAKE_FRAME_LIMIT, this.#limits.maxPayloadSize);
+    if (this.#role === 'server') {
+      min[FrameKind.HELLO] = HELLO_MIN_BODY;
+      max[FrameKind.HELLO] = handshakeLimit;
+    } else {
+      min[FrameKind.WELCOME] = WELCOME_MIN_BODY;
+      max[FrameKind.WELCOME] = HANDSHAKE_FRAME_LIMIT;
+      min[FrameKind.REJECT] = REJECT_MIN_BODY;
+      max[FrameKind.REJECT] = handshakeLimit;
+    }
+  }
+
+  #setOpenLimits(): void {
+    const { min, max } = this.#frameLimits;
+    const h = this.#headerSize;
+    const payload = this.#limits.maxPayloadSize;
+    max[FrameKind.HELLO] = NOT_NOW;
+    max[FrameKind.WELCOME] = NOT_NOW;
+    max[FrameKind.REJECT] = NOT_NOW;
+    min[FrameKind.MESSAGE] = h;
+    max[FrameKind.MESSAGE] = Math.min(MAX_FRAME_BODY, h + payload);
+    min[FrameKind.REQUEST] = 4 + h;
+    max[FrameKind.REQUEST] = Math.min(MAX_FRAME_BODY, 4 + h + payload);
+    min[FrameKind.RESPONSE] = 4 + h;
+    max[FrameKind.RESPONSE] = Math.min(MAX_FRAME_BODY, 4 + h + payload);
+    min[FrameKind.ERROR] = ERROR_MIN_BODY;
+    max[FrameKind.ERROR] = CONTROL_FRAME_LIMIT;
+    min[FrameKind.GOODBYE] = GOODBYE_MIN_BODY;
+    max[FrameKind.GOODBYE] = CONTROL_FRAME_LIMIT;
+    for (const kind of [FrameKind.PING, FrameKind.PONG, FrameKind.CANCEL]) {
+      min[kind] = 4;
+      max[kind] = 4;
+    }
+  }
+
+  #sendHello(token: string | undefined): void {
+    const { fingerprint, digests } = fingerprintOf(this.#protocol);
+    const hello = encodeHello({
+      minVersion: PROTOCOL_VERSION,
+      maxVersion: PROTOCOL_VERSION,
+      maxPayloadSize: this.#limits.maxPayloadSize,
+      fingerprint,
+      token,
+      digests,
+    });
+    this.#transport.write(hello);
+  }
+
+  #onHello(source: Uint8Array, start: number, end: number): void {
+    // Nothing else may arrive until WELCOME is out (section 5.3, rule 3).
+    this.#frameLimits.max[FrameKind.HELLO] = NOT_NOW;
+    let hello: HelloFrame;
+    try {
+      hello = decodeHello(source, start, end);
+    } catch {
+      this.#fatal('malformed-frame', 'malformed HELLO');
+      return;
+    }
+    const verdict = acceptHello(hello, PROTOCOL_VERSION, PROTOCOL_VERSION);
+    if (verdict.code !== undefined) {
+      this.#fatal(verdict.code, verdict.reason);
+      return;
+    }
+    const version = verdict.version;
+    const auth = this.#auth;
+    if (auth === undefined) {
+      this.#afterAuthentication(hello, version, undefined);
+      return;
+    }
+    if ('token' in auth) {
+      if (checkToken(auth.token, hello.token)) this.#afterAuthentication(hello, version, undefined);
+      else this.#fatal('unauthorized', 'unauthorized');
+      return;
+    }
+    let outcome: unknown;
+    try {
+      outcome = auth.authenticate({ token: hello.token, version }, { remoteAddress: this.#remoteAddress });
+    } catch {
+      this.#fatal('unauthorized', 'unauthorized');
+      return;
+    }
+    if (!isThenable(outcome)) {
+      if (outcome === false) this.#fatal('unauthorized', 'unauthorized');
+      else this.#afterAuthentication(hello, version, outcome);
+      return;
+    }
+    outcome.then(
+      (principal) => {
+        if (this.#state !== 'handshaking') return;
+        if (principal === false) this.#fatal('unauthorized', 'unauthorized');
+        else this.#afterAuthentication(hello, version, principal);
+      },
+      () => {
+        if (this.#state === 'handshaking') this.#fatal('unauthorized', 'unauthorized');
+      },
+    );
+  }
+
+  #afterAuthentication(hello: HelloFrame, version: number, principal: unknown): void {
+    const mismatch = describeRejection(hello, fingerprintOf(this.#protocol), (type) =>
+      this.#protocol.typeName(type),
+    );
+    if (mismatch !== undefined) {
+      this.#reject(ErrorCode['schema-mismatch'], mismatch.reason, mismatch.details);
+      this.#shutdown(
+        new SessionError('schema-mismatch', mismatch.reason, {
+          mismatches: mismatch.mismatches,
+        }),
+      );
+      return;
+    }
+    this.#principal = principal;
+    this.#peerMaxPayload = hello.maxPayloadSize;
+    this.#heartbeatInterval = this.#limits.heartbeatInterval;
+    this.#readTimeout = this.#limits.readTimeout;
+    this.#peer = {
+      version,
+      maxPayloadSize: hello.maxPayloadSize,
+      maxInFlight: Number.POSITIVE_INFINITY,
+      heartbeatInterval: this.#heartbeatInterval,
+    };
+    this.#transport.write(
+      encodeWelcome({
+        version,
+        maxPayloadSize: this.#limits.maxPayloadSize,
+        heartbeatInterval: this.#heartbeatInterval,
+        maxInFlight: this.#limits.maxInFlightRequests,
+      }),
+    );
+    this.#open();
+  }
+
+  #onWelcome(source: Uint8Array, start: number, end: number): void {
+    const welcome = decodeWelcome(source, start, end);
+    if (welcome.magic !== MAGIC) {
+      this.#fatal('bad-magic', 'WELCOME does not start with BPWP');
+      return;
+    }
+    if (welcome.version !== PROTOCOL_VERSION) {
+      this.#fatal('unsupported-version', `the server chose version ${welcome.version}, this client speaks 1`);
+      return;
+    }
+    this.#peerMaxPayload = welcome.maxPayloadSize;
+    this.#peerMaxInFlight = welcome.maxInFlight === 0 ? Number.POSITIVE_INFINITY : welcome.maxInFlight;
+    this.#heartbeatInterval = welcome.heartbeatInterval;
+    const own = this.#limits.readTimeout;
+    this.#readTimeout = own === 0 ? 0 : Math.max(own, 2 * welcome.heartbeatInterval);
+    this.#peer = {
+      version: welcome.version,
+      maxPayloadSize: welcome.maxPayloadSize,
+      maxInFlight: this.#peerMaxInFlight,
+      heartbeatInterval: welcome.heartbeatInterval,
+    };
+    this.#open();
+  }
+
+  #onReject(source: Uint8Array, start: number, end: number): void {
+    const reject = decodeReject(source, start, end);
+    const code = errorCodeName(reject.code);
+    const mismatches = reject.details.map((entry) => ({
+      type: entry.type,
+      name: this.#protocol.typeName(entry.type),
+      status:
+        entry.status === 1
+          ? ('differs' as const)
+          : entry.status === 2
+            ? ('client-only' as const)
+            : ('server-only' as const),
+    }));
+    let message = reject.reason || code;
+    if (code === 'schema-mismatch' && mismatches.length > 0) {
+      message = `schema mismatch: ${mismatches
+        .map(
+          (m) =>
+            `${m.type}${m.name === undefined ? '' : ` (${m.name})`} ${m.status === 'differs' ? 'differs' : m.status === 'client-only' ? 'only on the client' : 'only on the server'}`,
+        )
+        .join(', ')}`;
+    }
+    this.#endTransport(false);
+    this.#shutdown(
+      new SessionError(code, message, {
+        remote: true,
+        wireCode: reject.code,
+        mismatches: code === 'schema-mismatch' ? mismatches : undefined,
+        serverVersions: { min: reject.minVersion, max: reject.maxVersion },
+      }),
+    );
+  }
+
+  #open(): void {
+    if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
+    this.#handshakeTimer = undefined;
+    this.#state = 'open';
+    this.#setOpenLimits();
+    const rate = this.#limits.rateLimit;
+    if (rate !== undefined) this.#rate = new RateLimiter(rate, Date.now());
+    this.#startTicking();
+    this.#hold = false;
+    this.#readyResolve();
+    this.flush();
+    // Requests queued before WELCOME may have crossed the peer's limits, unknown until now.
+  }
+
+  #onHandshakeTimeout(): void {
+    this.#handshakeTimer = undefined;
+    if (this.#state !== 'handshaking') return;
+    this.#fatal('handshake-timeout', `no handshake within ${this.#limits.handshakeTimeout} ms`);
+  }
+
+  #reject(code: number, reason: string, details: readonly { type: number; status: number }[] = []): void {
+    this.#transport.write(
+      encodeReject({ code, minVersion: PROTOCOL_VERSION, maxVersion: PROTOCOL_VERSION, reason, details }),
+    );
+    this.#out.discard();
+    this.#endTransport(false);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Output.
+
+  /** Encodes a MESSAGE (id 0), REQUEST or RESPONSE straight into the outgoing buffer. */
+  #writeTyped(kind: number, id: number, type: number, value: unknown): void {
+    const protocol = this.#protocol;
+    const size = protocol.messageByteLength(type, value);
+    if (size - this.#headerSize > this.#peerMaxPayload) {
+      throw new SessionError(
+        'payload-too-large',
+        `payload of ${size - this.#headerSize} bytes exceeds the peer's limit of ${this.#peerMaxPayload}`,
+      );
+    }
+    const idSize = kind === FrameKind.MESSAGE ? 0 : 4;
+    const out = this.#out;
+    const at = out.reserve(FRAME_HEADER_SIZE + idSize + size);
+    const buffer = out.buffer;
+    const written = protocol.encodeMessageInto(type, value, buffer, at + FRAME_HEADER_SIZE + idSize);
+    const body = idSize + written;
+    buffer[at] = (kind << 4) | (body >>> 24);
+    buffer[at + 1] = body >>> 16;
+    buffer[at + 2] = body >>> 8;
+    buffer[at + 3] = body;
+    if (idSize !== 0) writeU32(buffer, at + FRAME_HEADER_SIZE, id);
+    out.position = at + FRAME_HEADER_SIZE + body;
+  }
+
+  #writeU32Frame(kind: number, value: number): void {
+    const out = this.#out;
+    const at = out.reserve(8);
+    writeFrameHeader(out.buffer, at, kind, 4);
+    writeU32(out.buffer, at + 4, value);
+    out.position = at + 8;
+  }
+
+  #sendError(id: number, code: WireErrorName, message: string): void {
+    this.#sendErrorCode(id, ErrorCode[code], message);
+  }
+
+  #sendErrorCode(id: number, code: number, message: string): void {
+    const text = encodeText(message);
+    const out = this.#out;
+    const at = out.reserve(FRAME_HEADER_SIZE + ERROR_MIN_BODY + text.length);
+    const buffer = out.buffer;
+    writeFrameHeader(buffer, at, FrameKind.ERROR, ERROR_MIN_BODY + text.length);
+    writeU32(buffer, at + 4, id);
+    buffer[at + 8] = code >>> 8;
+    buffer[at + 9] = code;
+    buffer.set(text, at + 10);
+    out.position = at + FRAME_HEADER_SIZE + ERROR_MIN_BODY + text.length;
+    this.#afterWrite();
+  }
+
+  #sendGoodbye(code: number, deadline: number, reason: string): void {
+    this.#goodbyeSent = true;
+    if (this.#state === 'open') this.#state = 'closing';
+    const text = encodeText(reason);
+    const out = this.#out;
+    const at = out.reserve(FRAME_HEADER_SIZE + GOODBYE_MIN_BODY + text.length);
+    const buffer = out.buffer;
+    writeFrameHeader(buffer, at, FrameKind.GOODBYE, GOODBYE_MIN_BODY + text.length);
+    buffer[at + 4] = code >>> 8;
+    buffer[at + 5] = code;
+    writeU32(buffer, at + 6, deadline);
+    buffer.set(text, at + 10);
+    out.position = at + FRAME_HEADER_SIZE + GOODBYE_MIN_BODY + text.length;
+    this.flush();
+    this.#deadlineTimer = unref(setTimeout(() => this.#onCloseDeadline(), deadline));
+  }
+
+  /** Schedules the flush and applies the queue limits; returns what `send()` returns. */
+  #afterWrite(): boolean {
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(this.#flushTask);
+    }
+    const queued = this.#out.queued;
+    if (queued < this.#limits.maxQueuedBytes) return true;
+    this.#overHighWater();
+    return this.#out.queued < this.#limits.maxQueuedBytes;
+  }
+
+  #overHighWater(): void {
+    // A burst within one turn is not a slow consumer: hand it over now.
+    if (!this.#blocked) this.flush();
+    if (!this.#blocked || this.#hold) return;
+    const queued = this.#out.queued;
+    if (queued < this.#limits.maxQueuedBytes) return;
+    if (this.#limits.slowConsumer === 'close' || queued > this.#limits.maxBufferedBytes) {
+      this.#fatal('slow-consumer', `the peer reads too slowly: ${queued} bytes queued`);
+      return;
+    }
+    this.#pause(PAUSED_FOR_OUTPUT);
+  }
+
+  #queueLow(): void {
+    const resolve = this.#drainResolve;
+    if (resolve !== undefined) {
+      this.#drainResolve = undefined;
+      this.#drainPromise = undefined;
+      resolve();
+    }
+    if (this.#paused & PAUSED_FOR_OUTPUT) this.#resume(PAUSED_FOR_OUTPUT);
+  }
+
+  #pause(reason: number): void {
+    const was = this.#paused;
+    this.#paused |= reason;
+    if (was === 0) this.#transport.pause?.();
+  }
+
+  #resume(reason: number): void {
+    if ((this.#paused & reason) === 0) return;
+    this.#paused &= ~reason;
+    if (this.#paused === 0 && this.#state !== 'closed') this.#transport.resume?.();
+  }
+
+  // IteratorOwner.
+  iteratorBacklog(_iterator: MessageIterator<unknown>, full: boolean): void {
+    this.#fullIterators += full ? 1 : -1;
+    if (this.#fullIterators > 0) this.#pause(PAUSED_FOR_ITERATOR);
+    else this.#resume(PAUSED_FOR_ITERATOR);
+  }
+
+  iteratorClosed(iterator: MessageIterator<unknown>): void {
+    if (!this.#iterators.delete(iterator)) return;
+    (iterator as unknown as { unsubscribe?: () => void }).unsubscribe?.();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Timers: heartbeats, dead peers, idleness, request deadlines.
+
+  #startTicking(): void {
+    const candidates = [this.#heartbeatInterval, this.#readTimeout / 2, this.#limits.idleTimeout / 2].filter(
+      (value) => value > 0,
+    );
+    if (candidates.length === 0) return;
+    const period = Math.max(1, Math.floor(Math.min(...candidates)));
+    this.#lastActivity = Date.now();
+    this.#tickTimer = unref(setInterval(() => this.#tick(), period));
+  }
+
+  #tick(): void {
+    if (this.#state === 'closed') return;
+    const now = Date.now();
+    const silence = now - this.#lastReceived;
+    if (this.#readTimeout > 0 && silence >= this.#readTimeout) {
+      this.#fatal('read-timeout', `nothing received for ${silence} ms`);
+      return;
+    }
+    const interval = this.#heartbeatInterval;
+    if (interval > 0 && silence >= interval && now - this.#lastPing >= interval) {
+      this.#lastPing = now;
+      this.#pingNonce = (this.#pingNonce + 1) >>> 0;
+      this.#writeU32Frame(FrameKind.PING, this.#pingNonce);
+      this.#afterWrite();
+    }
+    const idle = this.#limits.idleTimeout;
+    if (idle > 0) {
+      if (this.#activity) {
+        this.#activity = false;
+        this.#lastActivity = now;
+      } else if (now - this.#lastActivity >= idle && !this.#goodbyeSent) {
+        this.#sendGoodbye(ErrorCode['idle-timeout'], this.#limits.closeDeadline, 'idle');
+        this.#maybeFinishClose();
+      }
+    }
+  }
+
+  #armSweep(delay: number): void {
+    this.#sweepTimer = unref(setTimeout(() => this.#sweep(), Math.max(1, delay)));
+  }
+
+  /**
+   * Fails requests whose default deadline passed. They share one timer: requests with the default
+   * timeout are added in deadline order, so the sweep stops at the first one still in time.
+   */
+  #sweep(): void {
+    this.#sweepTimer = undefined;
+    const now = Date.now();
+    let next = 0;
+    for (const pending of this.#pending.values()) {
+      if (pending.deadline === 0) continue;
+      if (pending.deadline > now) {
+        next = pending.deadline;
+        break;
+      }
+      this.#expire(pending, 'timeout');
+    }
+    if (next !== 0 && this.#state !== 'closed') this.#armSweep(next - now);
+  }
+
+  #expire(pending: PendingRequest, code: 'timeout' | 'aborted'): void {
+    if (this.#pending.get(pending.id) !== pending) return;
+    this.#pending.delete(pending.id);
+    pending.dispose();
+    if (this.#state !== 'closed') {
+      this.#writeU32Frame(FrameKind.CANCEL, pending.id);
+      this.#afterWrite();
+    }
+    pending.reject(
+      code === 'timeout'
+        ? new SessionError('timeout', `request ${pending.id} timed out`, { requestId: pending.id })
+        : new SessionError('aborted', `request ${pending.id} was aborted`, {
+            requestId: pending.id,
+            cause: pending.signal?.reason,
+          }),
+    );
+    if (this.#goodbyeSent) this.#maybeFinishClose();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Closing.
+
+  #maybeFinishClose(): void {
+    if (
+      this.#state !== 'closing' ||
+      !this.#goodbyeSent ||
+      !this.#goodbyeReceived ||
+      this.#pending.size > 0 ||
+      this.#incoming.size > 0
+    ) {
+      return;
+    }
+    this.#endTransport(false);
+    this.#shutdown(undefined);
+  }
+
+  #onCloseDeadline(): void {
+    this.#deadlineTimer = undefined;
+    if (this.#state === 'closed') return;
+    this.#endTransport(true);
+    this.#shutdown(new SessionError('connection-closed', 'the close deadline passed with work in flight'));
+  }
+
+  /** Hands over everything queued (ignoring backpressure) and ends or destroys the transport. */
+  #endTransport(destroy: boolean, error?: Error): void {
+    if (!this.#hold) {
+      const chunk = this.#out.take();
+      if (chunk !== undefined) this.#transport.write(chunk);
+    }
+    if (destroy) this.#transport.destroy(error);
+    else this.#transport.end();
+  }
+
+  /**
+   * Fatal error detected here (section 10): tell the peer (ERROR id 0, or REJECT during the
+   * handshake), end the transport, fail everything.
+   */
+  #fatal(code: WireErrorName, message: string, cause?: unknown): void {
+    if (this.#state === 'closed') return;
+    const error = new SessionError(code, message, { cause });
+    if (this.#state === 'handshaking') {
+      if (this.#role === 'server') this.#reject(ErrorCode[code], message);
+      else this.#endTransport(false);
+      this.#shutdown(error);
+      return;
+    }
+    this.#hold = false;
+    const text = encodeText(message);
+    const frame = new Uint8Array(FRAME_HEADER_SIZE + ERROR_MIN_BODY + text.length);
+    writeFrameHeader(frame, 0, FrameKind.ERROR, ERROR_MIN_BODY + text.length);
+    frame[8] = ErrorCode[code] >>> 8;
+    frame[9] = ErrorCode[code];
+    frame.set(text, 10);
+    this.#out.append(frame);
+    // The peer is not reading (or gone): waiting for the queue to flush would never end.
+    const destroy = code === 'slow-consumer' || code === 'read-timeout';
+    this.#endTransport(destroy, destroy ? error : undefined);
+    this.#shutdown(error);
+  }
+
+  #fatalDecode(error: unknown): void {
+    const code = (error as { code?: unknown } | null)?.code;
+    const message = error instanceof Error ? error.message : 'payload does not decode';
+    if (code === 'unknown-type') this.#fatal('unknown-type', message);
+    else if (code === 'payload-too-large') this.#fatal('payload-too-large', message);
+    else if (typeof code === 'string') this.#fatal('decode-error', message);
+    else this.#fatal('internal-error', 'internal error while decoding', error);
+  }
+
+  #shutdown(error: Error | undefined): void {
+    if (this.#state === 'closed') return;
+    const wasHandshaking = this.#state === 'handshaking';
+    this.#state = 'closed';
+    this.#closeError = error;
+    this.#reader.stop();
+    this.#hold = true;
+    this.#out.discard();
+    for (const timer of [this.#handshakeTimer, this.#deadlineTimer, this.#sweepTimer]) {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+    if (this.#tickTimer !== undefined) clearInterval(this.#tickTimer);
+    this.#handshakeTimer = this.#deadlineTimer = this.#sweepTimer = this.#tickTimer = undefined;
+    const failure = error ?? new SessionError('connection-closed', 'the connection closed');
+    for (const pending of this.#pending.values()) {
+      pending.dispose();
+      pending.reject(failure);
+    }
+    this.#pending.clear();
+    for (const context of this.#incoming.values()) context.abort(failure);
+    this.#incoming.clear();
+    this.#sessionAbort?.abort(failure);
+    for (const iterator of [...this.#iterators]) iterator.end(error);
+    this.#iterators.clear();
+    const drain = this.#drainResolve;
+    this.#drainResolve = undefined;
+    this.#drainPromise = undefined;
+    drain?.();
+    if (wasHandshaking) this.#readyReject(failure);
+    for (const listener of [...this.#closeListeners]) {
+      try {
+        listener(error);
+      } catch (listenerError) {
+        queueMicrotask(() => {
+          throw listenerError;
+        });
+      }
+    }
+    this.#closeListeners.clear();
+    this.#closedResolve();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers.
+
+  #notOpen(): SessionError {
+    return new SessionError(
+      'not-open',
+      this.#state === 'closed' ? 'the session is closed' : 'the session is closing',
+      { cause: this.#closeError },
+    );
+  }
+
+  #typeLabel(type: number): string {
+    const name = this.#protocol.typeName(type);
+    return name === undefined ? String(type) : `${type} (${name})`;
+  }
+
+  #createMessageContext(): HandlerContext<P> {
+    return { session: this, principal: this.#principal, signal: this.sessionSignal, requestId: undefined };
+  }
+
+  /** Aborted when the session closes (the signal of one-way message handlers). */
+  get sessionSignal(): AbortSignal {
+    this.#sessionAbort ??= new AbortController();
+    if (this.#state === 'closed' && !this.#sessionAbort.signal.aborted) {
+      this.#sessionAbort.abort(
+        this.#closeError ?? new SessionError('connection-closed', 'the connection closed'),
+      );
+    }
+    return this.#sessionAbort.signal;
+  }
+
+  #reportHandlerError(error: unknown, type: number, requestId: number | undefined, oneWay: boolean): void {
+    const report = this.#onHandlerError;
+    if (report !== undefined) {
+      try {
+        report(error, requestId === undefined ? { type } : { type, requestId });
+      } catch {
+        // A failing error reporter must not take the session down.
+      }
+    } else if (oneWay) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+}
+
+/** Compares tokens in time that depends only on their lengths (section 17). */
+function checkToken(expected: string, given: string | undefined): boolean {
+  if (given === undefined) return false;
+  const a = encodeText(expected, Number.MAX_SAFE_INTEGER);
+  const b = encodeText(given, Number.MAX_SAFE_INTEGER);
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ (b[i % (b.length || 1)] ?? 0);
+  return diff === 0;
+}
+
+/** @internal */
+export type { SessionErrorCode };

@@ -1,0 +1,181 @@
+import type { SessionLimits } from './limits.js';
+import type {
+  MessageTypes,
+  MessageValue,
+  ReplyValue,
+  RequestTypes,
+  SessionProtocol,
+} from './protocol-types.js';
+import type { ApplicationError, SessionError } from './session-error.js';
+
+/**
+ * What a transport (TCP socket, TLS socket, WebSocket, in-memory pipe) gives a session. The
+ * transport calls the session's `receive`, `transportDrained` and `transportClosed`.
+ */
+export interface SessionTransport {
+  /**
+   * Sends `chunk` (one or more whole frames). The session never writes into a chunk it handed
+   * over, so the transport may keep it until it is sent. Returns false when the transport's own
+   * buffer is above its high-water mark; the session then holds further output until
+   * `session.transportDrained()`.
+   */
+  write(chunk: Uint8Array): boolean;
+  /** Sends what was written, then closes gracefully. */
+  end(): void;
+  /** Closes now, dropping unsent data. */
+  destroy(error?: Error): void;
+  /** Optional: stop delivering received bytes (receive-side backpressure). */
+  pause?(): void;
+  /** Optional: resume delivering after {@link SessionTransport.pause}. */
+  resume?(): void;
+}
+
+/** The connection's life cycle. */
+export type SessionState = 'handshaking' | 'open' | 'closing' | 'closed';
+
+/** Options of {@link Session.request}. */
+export interface RequestOptions {
+  /** Abort the request: it fails with `aborted` and a `CANCEL` is sent. */
+  signal?: AbortSignal;
+  /** Timeout in ms (default: the session's `requestTimeout`); 0 = none. Fails with `timeout`. */
+  timeout?: number;
+}
+
+/** Options of {@link Session.close}. */
+export interface CloseOptions {
+  /** How long to wait for requests in flight, ms (default: the session's `closeDeadline`). */
+  deadline?: number;
+  /** Why: `normal` (default) or `shutdown` (the server is going away). */
+  code?: 'normal' | 'shutdown';
+  /** Text for the peer's logs. */
+  reason?: string;
+}
+
+/** What the peer announced in the handshake. */
+export interface PeerInfo {
+  /** The protocol version in use. */
+  readonly version: number;
+  /** The largest payload the peer accepts. */
+  readonly maxPayloadSize: number;
+  /** The peer's limit of requests in flight (client side: from WELCOME; server side: unlimited). */
+  readonly maxInFlight: number;
+  /** The heartbeat interval both sides use, ms (0 = none). */
+  readonly heartbeatInterval: number;
+}
+
+/** What a handler gets besides the value. */
+export interface HandlerContext<P extends SessionProtocol = SessionProtocol> {
+  /** The session the message arrived on. */
+  readonly session: Session<P>;
+  /** Server side: what authentication returned. */
+  readonly principal: unknown;
+  /** Fires when the request is cancelled by the peer or the connection closes. */
+  readonly signal: AbortSignal;
+  /** The request id, for requests; undefined for one-way messages. */
+  readonly requestId: number | undefined;
+}
+
+/**
+ * Handlers per message type. For a request type (one with a reply in the protocol's `responses`)
+ * the return value (or the promise's value) is the reply; for one-way types the return value is
+ * ignored. A thrown error becomes an `ERROR` answer for that request only: an
+ * {@link ApplicationError} with its code and message, anything else as `handler-error` with a fixed
+ * message (no stack traces reach the peer).
+ */
+export type Handlers<P extends SessionProtocol> = {
+  [T in MessageTypes<P>]?: (
+    value: MessageValue<P, T>,
+    context: HandlerContext<P>,
+  ) => T extends RequestTypes<P> ? ReplyValue<P, T> | PromiseLike<ReplyValue<P, T>> : unknown;
+};
+
+/** The state machine of one connection. Created by `createServerSession` / `createClientSession`. */
+export interface Session<P extends SessionProtocol = SessionProtocol> {
+  /** Bytes from the peer, in any chunking (called by the transport). */
+  receive(chunk: Uint8Array): void;
+  /** The transport's buffer went below its high-water mark (called by the transport). */
+  transportDrained(): void;
+  /** The transport closed (called by the transport). */
+  transportClosed(error?: Error): void;
+  /**
+   * Hands everything queued to the transport now instead of at the end of the current microtask
+   * turn. Transports call it before they close; applications rarely need it.
+   */
+  flush(): void;
+
+  /** Where the connection is in its life cycle. */
+  readonly state: SessionState;
+  /** Resolves after the handshake; rejects with a {@link SessionError} on reject, timeout or close. */
+  readonly ready: Promise<void>;
+  /** Server side: what authentication returned (undefined without authentication). */
+  readonly principal: unknown;
+  /** What the peer announced, once the handshake is done. */
+  readonly peer: PeerInfo | undefined;
+  /** Bytes queued and not yet handed to the transport. */
+  readonly queuedBytes: number;
+
+  /** Sends a request and resolves with the reply's value. */
+  request<T extends RequestTypes<P>>(
+    type: T,
+    value: MessageValue<P, T>,
+    options?: RequestOptions,
+  ): Promise<ReplyValue<P, T>>;
+  /** Sends a one-way message; false means the queue is above its high watermark: await `drained()`. */
+  send<T extends MessageTypes<P>>(type: T, value: MessageValue<P, T>): boolean;
+  /** Resolves when the outgoing queue is at or below the low watermark (or the session closed). */
+  drained(): Promise<void>;
+  /** Calls `handler` for every one-way message of `type`; returns the unsubscribe function. */
+  on<T extends MessageTypes<P>>(type: T, handler: (value: MessageValue<P, T>) => void): () => void;
+  /** The one-way messages of `type` as an async iterator (ends when the session closes). */
+  messages<T extends MessageTypes<P>>(
+    type: T,
+    options?: { signal?: AbortSignal },
+  ): AsyncIterableIterator<MessageValue<P, T>>;
+  /** Graceful close: GOODBYE, drain requests in flight (up to the deadline), then end the transport. */
+  close(options?: CloseOptions): Promise<void>;
+  /** Called once when the session closes; with an error unless the close was graceful. */
+  onClose(listener: (error?: Error) => void): () => void;
+}
+
+/** Authentication of a server session: a fixed token, or a function (throw or return false to refuse). */
+export type SessionAuth =
+  | { readonly token: string }
+  | {
+      authenticate(
+        hello: { readonly token?: string | undefined; readonly version: number },
+        info: { readonly remoteAddress?: string | undefined },
+      ): unknown | Promise<unknown>;
+    };
+
+/** Options shared by both sides. */
+export interface SessionOptions<P extends SessionProtocol> {
+  /** The protocol (a `ProtocolConfig` of `@bp/codec`). */
+  protocol: P;
+  /** The transport to write to; it must call the session's `receive`/`transportDrained`/`transportClosed`. */
+  transport: SessionTransport;
+  /** Handlers for messages and requests from the peer. */
+  handlers?: Handlers<P>;
+  /** Limits and timers; see {@link SessionLimits}. */
+  limits?: Partial<SessionLimits>;
+  /**
+   * Called when a handler throws for a one-way message, or fails a request with something other
+   * than an {@link ApplicationError} (the peer only sees `handler-error`). Default: errors of
+   * one-way handlers are rethrown in a microtask (like an event listener's), errors of request
+   * handlers are only reported to the peer.
+   */
+  onHandlerError?: (error: unknown, context: { readonly type: number; readonly requestId?: number }) => void;
+}
+
+/** Options of `createServerSession`. */
+export interface ServerSessionOptions<P extends SessionProtocol> extends SessionOptions<P> {
+  /** How to check the client's credentials; none = everyone is accepted. */
+  auth?: SessionAuth;
+  /** The peer's address, passed to `authenticate`. */
+  remoteAddress?: string;
+}
+
+/** Options of `createClientSession`. */
+export interface ClientSessionOptions<P extends SessionProtocol> extends SessionOptions<P> {
+  /** Credentials sent in the HELLO. */
+  token?: string;
+}

@@ -1,0 +1,95 @@
+import { f32, i32, ProtocolConfig, string, struct, u32 } from '@bp/codec';
+import {
+  type ClientSessionOptions,
+  createClientSession,
+  createMemoryTransportPair,
+  createServerSession,
+  type MemoryTransport,
+  type MemoryTransportOptions,
+  type ServerSessionOptions,
+  type Session,
+} from '../src/index.js';
+
+/** The example protocol of docs/PROTOCOL.md section 4. */
+export enum Type {
+  POSITION = 1,
+  GET = 2,
+  VALUE = 3,
+}
+
+export const exampleProtocol = new ProtocolConfig({
+  messageTypeEnum: Type,
+  messageStructures: {
+    [Type.POSITION]: struct({ x: f32, y: f32 }),
+    [Type.GET]: struct({ key: u32 }),
+    [Type.VALUE]: struct({ key: u32, value: i32 }),
+  },
+  responses: { [Type.GET]: Type.VALUE },
+});
+
+/** A richer protocol for session tests: requests both ways, strings, a slow request. */
+export enum T {
+  NOTE = 1,
+  ECHO = 2,
+  ECHO_REPLY = 3,
+  ADD = 4,
+  SUM = 5,
+  TICK = 6,
+  ASK = 7,
+  ANSWER = 8,
+}
+
+export const testProtocol = new ProtocolConfig({
+  messageTypeEnum: T,
+  messageStructures: {
+    [T.NOTE]: struct({ text: string() }),
+    [T.ECHO]: struct({ text: string(), delay: u32 }),
+    [T.ECHO_REPLY]: struct({ text: string() }),
+    [T.ADD]: struct({ a: i32, b: i32 }),
+    [T.SUM]: struct({ sum: i32 }),
+    [T.TICK]: struct({ n: u32 }),
+    [T.ASK]: struct({ question: string() }),
+    [T.ANSWER]: struct({ answer: string() }),
+  },
+  responses: { [T.ECHO]: T.ECHO_REPLY, [T.ADD]: T.SUM, [T.ASK]: T.ANSWER },
+});
+
+export type TestProtocol = typeof testProtocol;
+
+export interface Pair<P extends ProtocolConfig<any, any>> {
+  client: Session<P>;
+  server: Session<P>;
+  clientEnd: MemoryTransport;
+  serverEnd: MemoryTransport;
+}
+
+/** A client and a server session over an in-memory transport pair. */
+export function connect<P extends ProtocolConfig<any, any>>(
+  options: {
+    server?: Omit<ServerSessionOptions<P>, 'transport' | 'protocol'> & { protocol?: P };
+    client?: Omit<ClientSessionOptions<P>, 'transport' | 'protocol'> & { protocol?: P };
+    transport?: MemoryTransportOptions;
+  } & { protocol: P },
+): Pair<P> {
+  const [serverEnd, clientEnd] = createMemoryTransportPair(options.transport);
+  const server = createServerSession<P>({
+    protocol: options.protocol,
+    ...options.server,
+    transport: serverEnd,
+  });
+  serverEnd.attach(server);
+  const client = createClientSession<P>({
+    protocol: options.protocol,
+    ...options.client,
+    transport: clientEnd,
+  });
+  clientEnd.attach(client);
+  return { client, server, clientEnd, serverEnd };
+}
+
+/** Lets queued microtasks and zero-delay timers run. */
+export function settle(turns = 5): Promise<void> {
+  let p = Promise.resolve();
+  for (let i = 0; i < turns; i++) p = p.then(() => new Promise<void>((r) => setTimeout(r, 0)));
+  return p;
+}
