@@ -1,0 +1,53 @@
+/** How long to wait between reconnect attempts. */
+export interface BackoffOptions {
+  /** Delay before the first retry, in ms. Default 250. */
+  initialDelay?: number;
+  /** Upper bound of any delay, in ms. Default 30 000. */
+  maxDelay?: number;
+  /** Growth per failed attempt. Default 2. */
+  factor?: number;
+  /**
+   * Share of each delay that is randomised, 0..1. Default 0.5: a delay `d` becomes a uniform pick
+   * in `[d * (1 - jitter), d]`, so that a server restart does not get every client back at the
+   * same instant (a thundering herd).
+   */
+  jitter?: number;
+  /** Attempts after which the client gives up and closes. Default `Infinity`. */
+  maxAttempts?: number;
+}
+
+/** {@link BackoffOptions} with every default applied. */
+export type ResolvedBackoff = Required<BackoffOptions>;
+
+/** Fills in the defaults and rejects values that would make the schedule meaningless. */
+export function resolveBackoff(options: BackoffOptions = {}): ResolvedBackoff {
+  const resolved: ResolvedBackoff = {
+    initialDelay: options.initialDelay ?? 250,
+    maxDelay: options.maxDelay ?? 30_000,
+    factor: options.factor ?? 2,
+    jitter: options.jitter ?? 0.5,
+    maxAttempts: options.maxAttempts ?? Number.POSITIVE_INFINITY,
+  };
+  if (!(resolved.initialDelay >= 0)) throw new RangeError('backoff.initialDelay must be >= 0');
+  if (!(resolved.maxDelay >= resolved.initialDelay))
+    throw new RangeError('backoff.maxDelay must be >= initialDelay');
+  if (!(resolved.factor >= 1)) throw new RangeError('backoff.factor must be >= 1');
+  if (!(resolved.jitter >= 0 && resolved.jitter <= 1)) throw new RangeError('backoff.jitter must be in 0..1');
+  if (!(resolved.maxAttempts >= 0)) throw new RangeError('backoff.maxAttempts must be >= 0');
+  return resolved;
+}
+
+/**
+ * The delay before retry number `attempt` (0 for the first retry): exponential growth capped at
+ * `maxDelay`, then jittered downwards. `random` is injectable so the schedule can be tested.
+ */
+export function backoffDelay(
+  backoff: ResolvedBackoff,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
+  // Math.min before the power keeps huge attempt counts from overflowing to Infinity * 0 = NaN.
+  const exponent = Math.min(attempt, 64);
+  const ceiling = Math.min(backoff.maxDelay, backoff.initialDelay * backoff.factor ** exponent);
+  return ceiling * (1 - backoff.jitter * random());
+}

@@ -1,0 +1,23 @@
+/**
+ * @bp/transport-browser: a bp client over WebSocket for browsers, Node 22+, Deno, Bun, or any
+ * WHATWG-compatible WebSocket. No Node built-ins, no dependencies beyond @bp/*.
+ * @packageDocumentation
+ */
+export { type BackoffOptions, backoffDelay, type ResolvedBackoff, resolveBackoff } from './backoff.js';
+export {
+  type ClientOptions,
+  type ConnectionState,
+  type StateChange,
+  type SubscribeOptions,
+  WebSocketClient,
+} from './client.js';
+export { ClientError, type ClientErrorCode, isClientError } from './client-error.js';
+export { CloseCode } from './close-codes.js';
+export { connect, createClient } from './connect.js';
+export { DEFAULT_RECEIVE_WINDOW, FLOW_SUBPROTOCOL } from './flow-control.js';
+export type { WebSocketConstructor, WebSocketLike } from './websocket-like.js';
+export {
+  type TransportSink,
+  WebSocketTransport,
+  type WebSocketTransportOptions,
+} from './websocket-transport.js';

@@ -1,0 +1,257 @@
+import { SessionError } from '@bp/session';
+import type { WebSocket } from 'ws';
+import { INITIAL_CREDIT, readCredit } from './websocket-flow-control.js';
+import { forEachBatch } from './websocket-message-batches.js';
+
+/** The side of a session the WebSocket feeds: bytes in, drain and close notifications. */
+export interface WebSocketSink {
+  receive(chunk: Uint8Array): void;
+  transportDrained(): void;
+  transportClosed(error?: Error): void;
+}
+
+/** WebSocket close codes the server sends (docs/PROTOCOL.md, "WebSocket binding"). */
+export const WebSocketCloseCode = {
+  /** Graceful end after the bp goodbye (or after `REJECT`). */
+  NORMAL: 1000,
+  /** The endpoint is shutting down and the session did not end by itself in time. */
+  GOING_AWAY: 1001,
+  /** The client's bytes are not a valid bp frame stream (the reason holds the bp error code). */
+  PROTOCOL_ERROR: 1002,
+  /** The client sent a text message. */
+  UNSUPPORTED_DATA: 1003,
+  /** A message larger than the endpoint's `maxPayload` (sent by `ws` itself). */
+  MESSAGE_TOO_BIG: 1009,
+  /** Anything else: the session failed (the reason holds the bp error code). */
+  INTERNAL_ERROR: 1011,
+  /** The server refused the connection (connection limit); retry later. */
+  TRY_AGAIN_LATER: 1013,
+} as const;
+
+const SEND_OPTIONS = { binary: true } as const;
+const PROTOCOL_ERRORS = new Set([
+  'malformed-frame',
+  'unknown-type',
+  'decode-error',
+  'unexpected-frame',
+  'bad-magic',
+]);
+
+/** The transport a WebSocket connection gives its session (what an accept hook receives). */
+export interface WebSocketSessionTransport {
+  write(chunk: Uint8Array): boolean;
+  end(): void;
+  destroy(error?: Error): void;
+  /** Stops reading from the client (receive-side backpressure). */
+  pause(): void;
+  /** Resumes reading after `pause`. */
+  resume(): void;
+  /** True once the connection closed. */
+  readonly closed: boolean;
+  /** Bytes accepted by `write` that are not on the wire yet. */
+  readonly bufferedAmount: number;
+  /** Whether the client negotiated credit-based flow control (`bp-flow.v1`). */
+  readonly flowControl: boolean;
+}
+
+/** Options of {@link WebSocketServerTransport}. */
+export interface WebSocketServerTransportOptions {
+  /** Whether the client negotiated credit-based flow control (`bp-flow.v1`). */
+  flowControl?: boolean;
+  /** `write` returns false once this many bytes wait in `ws` and the socket. Default 1 MiB. */
+  highWaterMark?: number;
+  /** `transportDrained()` fires once the backlog is at or below this. Default 256 KiB. */
+  lowWaterMark?: number;
+}
+
+/**
+ * Adapts a server-side `ws` WebSocket to the session's transport interface: a `write` is one
+ * binary message of whole bp frames (several above 64 KiB, split at frame boundaries), incoming binary messages go to the session as they are
+ * (Node `Buffer`s, no copy), and `pause`/`resume` stop and restart reading from the socket.
+ *
+ * With flow control, writes beyond the client's credit are held here (the session stops writing
+ * when `write` returns false, so this holds at most one burst) and released as credit arrives.
+ */
+export class WebSocketServerTransport implements WebSocketSessionTransport {
+  readonly #ws: WebSocket;
+  readonly #highWaterMark: number;
+  readonly #lowWaterMark: number;
+  readonly #flowControl: boolean;
+  #sink: WebSocketSink | undefined;
+  #closed = false;
+  #notified = false;
+  #error: Error | undefined;
+  #wantDrain = false;
+  // Flow control: total bytes the client allows, total sent, and what waits for credit.
+  #granted = INITIAL_CREDIT;
+  #sent = 0;
+  readonly #held: Uint8Array[] = [];
+
+  readonly #afterSend = (error?: Error): void => {
+    if (error === undefined && this.#wantDrain) this.#checkDrained();
+  };
+
+  readonly #sendBatch = (batch: Uint8Array): void => this.#ws.send(batch, SEND_OPTIONS);
+  // The callback is only needed to notice the drain; without backpressure its cost is skipped.
+  readonly #sendBatchWatched = (batch: Uint8Array): void =>
+    this.#ws.send(batch, SEND_OPTIONS, this.#afterSend);
+
+  constructor(ws: WebSocket, options: WebSocketServerTransportOptions = {}) {
+    this.#ws = ws;
+    this.#flowControl = options.flowControl ?? false;
+    this.#highWaterMark = options.highWaterMark ?? 1024 * 1024;
+    this.#lowWaterMark = Math.min(options.lowWaterMark ?? 256 * 1024, this.#highWaterMark);
+    ws.binaryType = 'nodebuffer';
+  }
+
+  /** Whether the client negotiated credit-based flow control. */
+  get flowControl(): boolean {
+    return this.#flowControl;
+  }
+
+  /** Closes the socket without a closing handshake (the endpoint's last resort on shutdown). */
+  terminate(): void {
+    this.#ws.terminate();
+  }
+
+  /** True once the connection closed or was destroyed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Bytes accepted by `write` that are not on the wire yet (held for credit included). */
+  get bufferedAmount(): number {
+    let held = 0;
+    for (const chunk of this.#held) held += chunk.length;
+    return this.#ws.bufferedAmount + held;
+  }
+
+  /** Starts delivering WebSocket events to `sink`. */
+  attach(sink: WebSocketSink): void {
+    if (this.#sink !== undefined) throw new Error('WebSocketServerTransport is already attached');
+    this.#sink = sink;
+    const ws = this.#ws;
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (this.#closed) return;
+      if (!isBinary) {
+        this.#fail(
+          WebSocketCloseCode.UNSUPPORTED_DATA,
+          new SessionError('malformed-frame', 'the client sent a text message; bp uses binary messages only'),
+        );
+        return;
+      }
+      if (this.#flowControl) {
+        const credit = readCredit(data);
+        if (credit >= 0) {
+          this.#credit(credit);
+          return;
+        }
+      }
+      sink.receive(data);
+    });
+    ws.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.#error ??= new SessionError('payload-too-large', 'a WebSocket message exceeded maxPayload', {
+          cause: error,
+        });
+      } else this.#error ??= error;
+    });
+    ws.once('close', (code: number, reason: Buffer) => {
+      if (code !== WebSocketCloseCode.NORMAL && code !== WebSocketCloseCode.GOING_AWAY) {
+        this.#error ??= new SessionError(
+          'connection-closed',
+          `WebSocket closed with code ${code}${reason.length > 0 ? ` (${reason.toString()})` : ''}`,
+        );
+      }
+      this.#finish();
+    });
+    if (ws.readyState !== ws.OPEN) queueMicrotask(() => this.#finish());
+  }
+
+  write(chunk: Uint8Array): boolean {
+    if (this.#closed) return false;
+    if (this.#flowControl && (this.#held.length > 0 || this.#sent >= this.#granted)) {
+      // Out of credit: hold the bytes until the client grants more.
+      this.#held.push(chunk);
+      this.#wantDrain = true;
+      return false;
+    }
+    return this.#send(chunk);
+  }
+
+  end(): void {
+    if (this.#closed) return;
+    // Frames held for credit are dropped: a peer that grants nothing more cannot receive them,
+    // and the session ends only after its goodbye exchange or on a fatal error.
+    this.#ws.close(WebSocketCloseCode.NORMAL);
+  }
+
+  destroy(error?: Error): void {
+    if (this.#closed) return;
+    const code = (error as { code?: string } | undefined)?.code;
+    if (code === 'slow-consumer' || code === 'read-timeout') {
+      // The peer is not reading (or not there): a close frame would wait behind its backlog.
+      if (error !== undefined) this.#error ??= error;
+      this.#ws.terminate();
+      this.#finish();
+      return;
+    }
+    const closeCode =
+      code === undefined
+        ? WebSocketCloseCode.INTERNAL_ERROR
+        : code === 'payload-too-large'
+          ? WebSocketCloseCode.MESSAGE_TOO_BIG
+          : PROTOCOL_ERRORS.has(code)
+            ? WebSocketCloseCode.PROTOCOL_ERROR
+            : WebSocketCloseCode.INTERNAL_ERROR;
+    this.#fail(closeCode, error);
+  }
+
+  /** Stops reading from the client (receive-side backpressure; TCP flow control does the rest). */
+  pause(): void {
+    this.#ws.pause();
+  }
+
+  /** Resumes reading after {@link WebSocketServerTransport.pause}. */
+  resume(): void {
+    this.#ws.resume();
+  }
+
+  #send(chunk: Uint8Array): boolean {
+    this.#sent += chunk.length;
+    const full = this.#ws.bufferedAmount + chunk.length > this.#highWaterMark;
+    if (full) this.#wantDrain = true;
+    forEachBatch(chunk, this.#wantDrain ? this.#sendBatchWatched : this.#sendBatch);
+    return !full;
+  }
+
+  #credit(bytes: number): void {
+    this.#granted += bytes;
+    while (this.#held.length > 0 && this.#sent < this.#granted && !this.#closed) {
+      this.#send(this.#held.shift()!);
+    }
+    if (this.#wantDrain) this.#checkDrained();
+  }
+
+  #checkDrained(): void {
+    if (this.#closed || this.#held.length > 0 || this.#ws.bufferedAmount > this.#lowWaterMark) return;
+    this.#wantDrain = false;
+    this.#sink?.transportDrained();
+  }
+
+  #fail(code: number, error: Error | undefined): void {
+    if (error !== undefined) this.#error ??= error;
+    const reason = (error as { code?: unknown } | undefined)?.code;
+    this.#ws.close(code, typeof reason === 'string' ? reason.slice(0, 123) : undefined);
+    this.#finish();
+  }
+
+  #finish(): void {
+    this.#closed = true;
+    this.#held.length = 0;
+    const sink = this.#sink;
+    if (this.#notified || sink === undefined) return;
+    this.#notified = true;
+    sink.transportClosed(this.#error);
+  }
+}
