@@ -1,0 +1,65 @@
+// bp itself, imported the way users get it: the built package through its own name, which in Node
+// resolves through the `node` export condition (generated code by default). Three paths:
+//   bp              default options in Node: the `generated` engine (new Function)
+//   bp-closures     the CSP-safe engine (no eval), the default of the browser entry
+//   bp-interpreted  what ProtocolConfig({ enablePerformanceImprovements: false }) hands out
+import * as codecModule from '@bp/codec';
+
+const { ProtocolConfig, bytes, f32, string, struct, u32, withEngine } = codecModule;
+
+/** The three schemas, defined once, the way the README shows. */
+export const schemas = {
+  sensor: struct({ sensor1: f32, sensor2: f32, sensor3: f32, sensor4: f32 }),
+  status: struct({ statusCode: u32, message: string() }),
+  blob: struct({ blobId: u32, data: bytes() }),
+};
+
+function interpretedViaProtocol(codec) {
+  const protocol = new ProtocolConfig({
+    messageStructures: { 1: codec },
+    enablePerformanceImprovements: false,
+  });
+  return protocol.codecFor(1);
+}
+
+const variants = {
+  bp: (codec) => codec,
+  'bp-closures': (codec) => withEngine(codec, 'closures'),
+  'bp-interpreted': interpretedViaProtocol,
+};
+
+/** What the benchmarked package is: its engine per variant, read from the codecs themselves. */
+export const bpInfo = {
+  engines: Object.fromEntries(
+    Object.entries(variants).map(([id, make]) => [id, make(schemas.sensor).engine]),
+  ),
+};
+
+function adapter(id, label, how) {
+  const make = variants[id];
+  return {
+    id,
+    kind: 'bp',
+    label,
+    how,
+    setup: (scenario) => ({ codec: make(schemas[scenario.shape]) }),
+    encodeInto: (ctx, v, target) => ctx.codec.encodeInto(v, target, 0),
+    encode: (ctx, v) => ctx.codec.encode(v),
+    decode: (ctx, bytes) => ctx.codec.decode(bytes),
+  };
+}
+
+/** @type {import('./competitors.mjs').Adapter[]} */
+export const bpAdapters = [
+  adapter(
+    'bp',
+    'bp (default: generated)',
+    'codec.encodeInto(v, target, 0) / codec.encode(v) / codec.decode(bytes)',
+  ),
+  adapter('bp-closures', 'bp closures (CSP-safe)', "withEngine(codec, 'closures'), same calls"),
+  adapter(
+    'bp-interpreted',
+    'bp interpreted',
+    'new ProtocolConfig({ enablePerformanceImprovements: false }).codecFor(type), same calls',
+  ),
+];

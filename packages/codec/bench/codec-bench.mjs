@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// `pnpm --filter @bp/codec bench`: compares @bp/codec (the built package) with a hand-written
+// DataView codec, JSON, msgpackr, protobufjs and avsc in one process, prints the table and writes
+// the numbers to bench-results/codec.json (and the README's Markdown to codec.md beside it).
+//
+// It re-runs itself pinned to one CPU with `taskset` when it can (two processes measuring on the
+// same 2-CPU machine at once are 2-3x off; one pinned CPU makes runs comparable) and with
+// --expose-gc, so that a full collection can run between groups.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const PINNED_ENV = 'BP_CODEC_BENCH_PLACEMENT';
+const here = dirname(fileURLToPath(import.meta.url));
+const packageDir = resolve(here, '..');
+
+const usage = `Usage: node bench/codec-bench.mjs [options]
+  --quick           short samples, 3 rounds (a smoke run of ~15 s; numbers are rough)
+  --filter <regex>  only cases whose "SCENARIO/adapter/op" matches, e.g. SENSOR, "bp|avsc", "/decode"
+                    (the hand-written reference always runs alongside)
+  --json            print the JSON results instead of the table
+  --out <file>      where to write the JSON (default bench-results/codec.json in the package)
+  --cpu <n>         CPU to pin to with taskset (default 1, or 0 on a one-CPU machine)
+  --no-pin          do not re-run under taskset
+  -h, --help`;
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    filter: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    cpu: { type: 'string' },
+    'no-pin': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+
+function tasksetWorks() {
+  const probe = spawnSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+  return probe.status === 0;
+}
+
+// Placement: pin by re-running under taskset unless we are that re-run, were asked not to, or the
+// process is already limited to one CPU (by a caller's taskset, a container, ...).
+let placement = process.env[PINNED_ENV];
+if (placement === undefined) {
+  const cpus = os.availableParallelism();
+  if (cpus === 1) placement = 'one CPU available to the process (already pinned)';
+  else if (values['no-pin']) placement = `not pinned (--no-pin), ${cpus} CPUs available`;
+  else if (!tasksetWorks()) placement = `not pinned (taskset not available), ${cpus} CPUs available`;
+  else {
+    const cpu = values.cpu ?? String(Math.min(1, os.cpus().length - 1));
+    const child = spawnSync(
+      'taskset',
+      ['-c', cpu, process.execPath, '--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+      { stdio: 'inherit', env: { ...process.env, [PINNED_ENV]: `pinned to CPU ${cpu} with taskset` } },
+    );
+    if (child.error) throw child.error;
+    process.exit(child.status ?? 1);
+  }
+}
+
+let suite;
+let report;
+try {
+  suite = await import('./codec-suite.mjs');
+  report = await import('./report.mjs');
+} catch (error) {
+  const message = String(error?.message);
+  if (
+    error?.code === 'ERR_MODULE_NOT_FOUND' &&
+    (message.includes('@bp/codec') || message.includes('/dist/'))
+  ) {
+    console.error('@bp/codec is not built: run `pnpm --filter @bp/codec build` (pnpm bench does it).');
+    process.exit(1);
+  }
+  throw error;
+}
+
+const log = values.json
+  ? (line) => process.stderr.write(`${line}\n`)
+  : (line) => process.stderr.write(`  ${line}\n`);
+if (!values.json) {
+  console.log(
+    `@bp/codec bench: ${placement}${values.quick ? ', --quick' : ''}; load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+}
+const results = await suite.runCodecBench({ quick: values.quick, filter: values.filter, log });
+results.placement = placement;
+
+const out = resolve(values.out ?? join(packageDir, 'bench-results', 'codec.json'));
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+const markdownOut = `${out.replace(/\.json$/, '')}.md`;
+writeFileSync(markdownOut, `${report.formatMarkdown(results)}\n`);
+
+if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+else {
+  console.log('');
+  console.log(report.formatText(results));
+  console.log('');
+  console.log(`results: ${out}\nmarkdown: ${markdownOut}`);
+}
+process.exitCode = results.failures.length > 0 ? 1 : 0;

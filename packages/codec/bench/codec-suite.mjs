@@ -1,0 +1,328 @@
+// The @bp/codec comparison benchmark as a reusable module: scenarios, adapters (hand-written
+// reference, bp's paths, third-party libraries) and runCodecBench(), which measures them in one
+// process, alternating libraries round by round, and returns a plain, JSON-able results object.
+// The CLI around it is codec-bench.mjs; @bp/bench imports this module.
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { bpAdapters, bpInfo } from './bp-adapters.mjs';
+import { libraries } from './competitors.mjs';
+import { handWritten } from './hand-written.mjs';
+import { calibrate, compileLoop, measureAllocation, median, startGcRecorder, timeOnce } from './measure.mjs';
+import { scenarios } from './scenarios.mjs';
+import { evaluateTargets } from './targets.mjs';
+
+export { bpAdapters, handWritten, libraries, scenarios };
+
+/** The operations measured, in table order. */
+export const operations = /** @type {const} */ (['encodeInto', 'encode', 'decode']);
+
+/** Every adapter, in table order: the reference, bp's paths, then the libraries. */
+export const adapters = [handWritten, ...bpAdapters, ...libraries];
+
+/** Timing settings of a full run and of --quick. */
+export const presets = {
+  full: { sampleMs: 40, warmupMs: 150, rounds: 7, allocTrials: 5 },
+  quick: { sampleMs: 6, warmupMs: 15, rounds: 3, allocTrials: 3 },
+};
+
+function describeMachine() {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model?.trim() ?? 'unknown',
+    cpuCount: cpus.length,
+    totalMemoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+function deepEqual(a, b) {
+  if (a === b) return true;
+  if (a instanceof Uint8Array && b instanceof Uint8Array) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  for (const key of Object.keys(a)) if (!deepEqual(a[key], b[key])) return false;
+  return true;
+}
+
+/** Copies encoded messages into one ArrayBuffer, as a receive buffer would hold them, and returns views. */
+function wirePool(encoded, buffers) {
+  let size = 0;
+  for (const bytes of encoded) size += (bytes.length + 7) & ~7;
+  const backing = new ArrayBuffer(size + 8);
+  const views = [];
+  // Start at 8, not 0: a frame inside a receive buffer rarely starts at its byte 0.
+  let offset = 8;
+  for (const bytes of encoded) {
+    const view = buffers
+      ? Buffer.from(backing, offset, bytes.length)
+      : new Uint8Array(backing, offset, bytes.length);
+    view.set(bytes);
+    views.push(view);
+    offset += (bytes.length + 7) & ~7;
+  }
+  return views;
+}
+
+/** An adapter's operation for a scenario's shape: one function for all, or one per shape. */
+export function operationFor(adapter, op, shape) {
+  const fn = adapter[op];
+  return typeof fn === 'function' || fn === undefined ? fn : fn[shape];
+}
+
+/**
+ * Prepares one adapter for one scenario: context, wire pool, a round-trip check of every value,
+ * and wire sizes. Throws if the adapter does not round-trip the scenario's values.
+ */
+function prepare(adapter, scenario, originals) {
+  const ctx = adapter.setup(scenario);
+  if (ctx === undefined) return undefined;
+  const values = adapter.input === undefined ? originals : originals.map(adapter.input);
+  const encode = operationFor(adapter, 'encode', scenario.shape);
+  const decode = operationFor(adapter, 'decode', scenario.shape);
+  const encodeInto = operationFor(adapter, 'encodeInto', scenario.shape);
+  const encoded = values.map((v) => Uint8Array.prototype.slice.call(encode(ctx, v)));
+  const wire = wirePool(encoded, adapter.buffers === true);
+  const targetSize = Math.max(scenario.maxBytes, 16384);
+  const target = adapter.buffers === true ? Buffer.alloc(targetSize) : new Uint8Array(targetSize);
+  let decodedBytesAreViews;
+  for (let i = 0; i < values.length; i++) {
+    const decoded = decode(ctx, wire[i]);
+    if (!deepEqual(originals[i], decoded)) {
+      throw new Error(`${adapter.id} does not round-trip ${scenario.id} value #${i}`);
+    }
+    if (scenario.shape === 'blob') decodedBytesAreViews = decoded.data.buffer === wire[i].buffer;
+    if (encodeInto !== undefined) {
+      const written = encodeInto(ctx, values[i], target);
+      if (written !== encoded[i].length) {
+        throw new Error(
+          `${adapter.id}.encodeInto wrote ${written} bytes for ${scenario.id} #${i}, encode gave ${encoded[i].length}`,
+        );
+      }
+    }
+  }
+  const sizes = encoded.map((b) => b.length);
+  return {
+    ctx,
+    values,
+    wire,
+    target,
+    encoded,
+    decodedBytesAreViews,
+    wireBytes: {
+      mean: Math.round((sizes.reduce((a, b) => a + b, 0) / sizes.length) * 10) / 10,
+      min: Math.min(...sizes),
+      max: Math.max(...sizes),
+    },
+  };
+}
+
+/**
+ * Runs the comparison.
+ * @param {object} [options]
+ * @param {boolean} [options.quick]   short samples and fewer rounds (seconds instead of minutes)
+ * @param {string | RegExp} [options.filter]  keep cases whose `scenario/adapter/op` matches (e.g. 'SENSOR', 'bp', '/decode')
+ * @param {Partial<typeof presets.full>} [options.timing]  override sample length, warm-up, rounds
+ * @param {(line: string) => void} [options.log]  progress lines (default: none)
+ * @param {typeof adapters} [options.adapters]
+ * @param {typeof scenarios} [options.scenarios]
+ * @returns {Promise<CodecBenchResults>}
+ */
+export async function runCodecBench(options = {}) {
+  const timing = { ...(options.quick ? presets.quick : presets.full), ...options.timing };
+  const filter =
+    options.filter === undefined || options.filter instanceof RegExp
+      ? options.filter
+      : new RegExp(options.filter, 'i');
+  const log = options.log ?? (() => {});
+  const useAdapters = options.adapters ?? adapters;
+  const useScenarios = options.scenarios ?? scenarios;
+  const gcNow = typeof globalThis.gc === 'function' ? globalThis.gc : undefined;
+  const gc = startGcRecorder();
+  const startedAt = new Date();
+  const loadBefore = os.loadavg();
+  const started = performance.now();
+  let checksum = 0;
+
+  /** @type {CaseResult[]} */
+  const cases = [];
+  const scenarioInfo = [];
+  const adapterInfo = new Map();
+  const skipped = [];
+  const failures = [];
+
+  try {
+    for (const scenario of useScenarios) {
+      // Which adapters run which operation here; the reference always runs where anything else
+      // does, since every ratio is taken against it.
+      const selected = operations.map((op) => {
+        const chosen = useAdapters.filter(
+          (a) =>
+            operationFor(a, op, scenario.shape) !== undefined &&
+            (filter === undefined || filter.test(`${scenario.id}/${a.id}/${op}`)),
+        );
+        if (chosen.length > 0) {
+          for (const a of useAdapters) if (a.kind === 'reference' && !chosen.includes(a)) chosen.unshift(a);
+        }
+        return chosen;
+      });
+      const needed = useAdapters.filter((a) => selected.some((list) => list.includes(a)));
+      if (needed.length === 0) continue;
+      const values = scenario.values();
+      /** @type {Map<string, ReturnType<typeof prepare>>} */
+      const prepared = new Map();
+      for (const adapter of needed) {
+        try {
+          const p = prepare(adapter, scenario, values);
+          if (p === undefined)
+            skipped.push({ scenario: scenario.id, adapter: adapter.id, reason: 'unsupported' });
+          else prepared.set(adapter.id, p);
+        } catch (error) {
+          const message = String(error?.message ?? error).slice(0, 300);
+          failures.push({ scenario: scenario.id, adapter: adapter.id, error: message });
+          log(`  ! ${adapter.id} on ${scenario.id}: ${message}`);
+        }
+        adapterInfo.set(adapter.id, {
+          id: adapter.id,
+          kind: adapter.kind,
+          label: adapter.label,
+          how: adapter.how,
+        });
+      }
+      if (prepared.size === 0) continue;
+      scenarioInfo.push({ id: scenario.id, description: scenario.description, poolSize: values.length });
+
+      for (const [index, op] of operations.entries()) {
+        const group = [];
+        for (const adapter of selected[index]) {
+          const p = prepared.get(adapter.id);
+          if (p === undefined) continue;
+          const loop = compileLoop(op, {
+            op: operationFor(adapter, op, scenario.shape),
+            consume: op === 'decode' ? scenario.consume : undefined,
+            ctx: p.ctx,
+            inputs: op === 'decode' ? p.wire : p.values,
+            target: p.target,
+          });
+          group.push({ adapter, p, loop, n: 0, samples: [], windows: [], ops: 0 });
+        }
+        if (group.length === 0) continue;
+        log(`${scenario.id} ${op}: ${group.map((g) => g.adapter.id).join(', ')}`);
+
+        // One full collection per group (when exposed), so garbage from the previous group does not
+        // land in this one. Not per sample: V8 flushes the bytecode (and optimized code) of
+        // functions that sit unused through several full collections, so collecting before every
+        // sample would make each library re-warm in every round.
+        gcNow?.();
+        for (const g of group) {
+          const c = calibrate(g.loop, timing.sampleMs, timing.warmupMs);
+          g.n = c.n;
+          checksum += c.checksum;
+        }
+        // Alternate: every round runs every library once, starting one place later each round,
+        // so drift in machine speed spreads over all of them instead of landing on one.
+        for (let round = 0; round < timing.rounds; round++) {
+          for (let k = 0; k < group.length; k++) {
+            const g = group[(k + round) % group.length];
+            const from = performance.now();
+            const t = timeOnce(g.loop, g.n);
+            const to = performance.now();
+            checksum += t.checksum;
+            g.samples.push((g.n * 1e9) / t.ns);
+            g.windows.push([from, to]);
+            g.ops += g.n;
+          }
+        }
+        await gc.flush();
+        for (const g of group) {
+          let minorGcs = 0;
+          for (const [from, to] of g.windows) minorGcs += gc.countMinorIn(from, to);
+          const opsPerSec = median(g.samples);
+          const alloc = await measureAllocation(g.loop, opsPerSec, gc, { trials: timing.allocTrials });
+          checksum += alloc.checksum;
+          cases.push({
+            scenario: scenario.id,
+            adapter: g.adapter.id,
+            kind: g.adapter.kind,
+            op,
+            opsPerSec,
+            samples: g.samples,
+            spread: (Math.max(...g.samples) - Math.min(...g.samples)) / opsPerSec,
+            timedOps: g.ops,
+            minorGcs,
+            bytesPerOp: alloc.bytesPerOp,
+            wireBytes: g.p.wireBytes,
+            decodedBytesAreViews: g.p.decodedBytesAreViews,
+          });
+        }
+        gc.prune(performance.now());
+      }
+    }
+  } finally {
+    gc.stop();
+  }
+
+  addRatios(cases);
+  return {
+    tool: '@bp/codec bench',
+    startedAt: startedAt.toISOString(),
+    durationSec: Math.round((performance.now() - started) / 100) / 10,
+    machine: describeMachine(),
+    runtime: { node: process.version, v8: process.versions.v8, execArgv: process.execArgv },
+    loadAverage: { before: loadBefore, after: os.loadavg() },
+    timing,
+    exposedGc: gcNow !== undefined,
+    bp: bpInfo,
+    scenarios: scenarioInfo,
+    adapters: [...adapterInfo.values()],
+    skipped,
+    failures,
+    cases,
+    targets: evaluateTargets(cases),
+    checksum,
+  };
+}
+
+/** Adds ratios against the hand-written codec and against the fastest third-party library. */
+function addRatios(cases) {
+  const key = (c) => `${c.scenario}/${c.op}`;
+  const hand = new Map();
+  const bestLibrary = new Map();
+  for (const c of cases) {
+    if (c.kind === 'reference') hand.set(key(c), c);
+    if (c.kind === 'library') {
+      const best = bestLibrary.get(key(c));
+      if (best === undefined || c.opsPerSec > best.opsPerSec) bestLibrary.set(key(c), c);
+    }
+  }
+  for (const c of cases) {
+    const h = hand.get(key(c));
+    const b = bestLibrary.get(key(c));
+    c.vsHandWritten = h === undefined ? undefined : c.opsPerSec / h.opsPerSec;
+    c.vsFastestLibrary = b === undefined ? undefined : c.opsPerSec / b.opsPerSec;
+    c.fastestLibrary = b?.adapter;
+  }
+}
+
+/**
+ * @typedef {object} CaseResult
+ * @property {string} scenario
+ * @property {string} adapter
+ * @property {'reference' | 'bp' | 'library'} kind
+ * @property {'encodeInto' | 'encode' | 'decode'} op
+ * @property {number} opsPerSec   median over the rounds
+ * @property {number[]} samples   ops/s of each round
+ * @property {number} spread      (max - min) / median of the samples
+ * @property {number} timedOps    operations across all timed rounds
+ * @property {number} minorGcs    scavenges that started during the timed rounds
+ * @property {number | undefined} bytesPerOp  heap + ArrayBuffer bytes allocated per operation
+ * @property {{ mean: number, min: number, max: number }} wireBytes
+ * @property {boolean | undefined} decodedBytesAreViews  BLOB: decoded bytes share the wire's memory
+ * @property {number | undefined} vsHandWritten
+ * @property {number | undefined} vsFastestLibrary
+ * @property {string | undefined} fastestLibrary
+ *
+ * @typedef {Awaited<ReturnType<typeof runCodecBench>>} CodecBenchResults
+ */
