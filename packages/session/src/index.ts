@@ -43,6 +43,7 @@ export {
   FrameReader,
   type FrameReaderOptions,
   type FrameSink,
+  NOT_NOW,
 } from './frame-reader.js';
 export type { RateLimit, SessionLimits } from './limits.js';
 export {
@@ -51,6 +52,7 @@ export {
   type MemoryTransportOptions,
   type TransportSink,
 } from './memory-transport.js';
+export { encodeMessageFrame, encodeRequestFrame, encodeResponseFrame } from './message-frames.js';
 export type {
   MessageTypes,
   MessageValue,

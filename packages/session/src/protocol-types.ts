@@ -18,7 +18,8 @@ export interface SessionProtocol {
   readonly readTimeout: number;
   hasType(type: number): boolean;
   typeName(type: number): string | undefined;
-  replyTypeOf(requestType: number): number | undefined;
+  /** The type that answers `requestType` (a number), or undefined. Typed loosely to accept every `ProtocolConfig`. */
+  replyTypeOf(requestType: number): unknown;
   messageByteLength(type: any, value: any): number;
   encodeMessageInto(type: any, value: any, target: Uint8Array, offset?: number): number;
   decodeMessage(bytes: Uint8Array, offset?: number, end?: number): { type: any; value: any };

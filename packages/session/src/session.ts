@@ -233,7 +233,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   }
 
   request(type: number, value: unknown, options?: RequestOptions): Promise<any> {
-    const replyType = this.#protocol.replyTypeOf(type);
+    const replyType = this.#protocol.replyTypeOf(type) as number | undefined;
     if (replyType === undefined) {
       return Promise.reject(
         new SessionError('no-reply-type', `message type ${this.#typeLabel(type)} has no declared reply type`),
@@ -505,7 +505,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       return;
     }
     this.#activity = true;
-    const replyType = this.#protocol.replyTypeOf(type);
+    const replyType = this.#protocol.replyTypeOf(type) as number | undefined;
     const handler = this.#handlers.get(type);
     if (replyType === undefined || handler === undefined) {
       this.#sendError(id, 'no-handler', `no handler for request type ${type}`);

@@ -2,8 +2,10 @@ import { f32, i32, ProtocolConfig, string, struct, u32 } from '@bp/codec';
 import {
   type ClientSessionOptions,
   createClientSession,
+  createFrameLimits,
   createMemoryTransportPair,
   createServerSession,
+  FrameReader,
   type MemoryTransport,
   type MemoryTransportOptions,
   type ServerSessionOptions,
@@ -92,4 +94,19 @@ export function settle(turns = 5): Promise<void> {
   let p = Promise.resolve();
   for (let i = 0; i < turns; i++) p = p.then(() => new Promise<void>((r) => setTimeout(r, 0)));
   return p;
+}
+
+/** Cuts `bytes` into frames with every kind allowed at any length (for inspecting output). */
+export function readFramesForTest(bytes: Uint8Array): { kind: number; body: Uint8Array }[] {
+  const limits = createFrameLimits();
+  for (let kind = 1; kind <= 11; kind++) {
+    limits.min[kind] = 0;
+    limits.max[kind] = 0x0fffffff;
+  }
+  const frames: { kind: number; body: Uint8Array }[] = [];
+  new FrameReader(
+    { onFrame: (kind, source, start, end) => frames.push({ kind, body: source.slice(start, end) }) },
+    limits,
+  ).push(bytes);
+  return frames;
 }

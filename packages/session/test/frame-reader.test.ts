@@ -1,0 +1,196 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import {
+  createFrameLimits,
+  encodeFrame,
+  type FrameLimits,
+  FrameReader,
+  isSessionError,
+  NOT_NOW,
+} from '../src/index.js';
+
+interface Seen {
+  kind: number;
+  body: number[];
+  source: Uint8Array;
+  start: number;
+}
+
+function openLimits(maxBody = 1024): FrameLimits {
+  const limits = createFrameLimits();
+  for (let kind = 1; kind <= 11; kind++) {
+    limits.min[kind] = 0;
+    limits.max[kind] = maxBody;
+  }
+  return limits;
+}
+
+function read(chunks: Uint8Array[], limits = openLimits(), allocate?: (n: number) => Uint8Array) {
+  const frames: Seen[] = [];
+  const reader = new FrameReader(
+    {
+      onFrame(kind, source, start, end) {
+        frames.push({ kind, body: [...source.subarray(start, end)], source, start });
+      },
+    },
+    limits,
+    allocate === undefined ? {} : { allocate },
+  );
+  let error: unknown;
+  try {
+    for (const chunk of chunks) reader.push(chunk);
+  } catch (e) {
+    error = e;
+  }
+  return { frames, error, reader };
+}
+
+const frameArb = fc.record({
+  kind: fc.integer({ min: 1, max: 11 }),
+  body: fc.uint8Array({ maxLength: 80 }),
+});
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Splits `bytes` at the given cut points. */
+function cut(bytes: Uint8Array, points: number[]): Uint8Array[] {
+  const sorted = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
+  const out: Uint8Array[] = [];
+  let last = 0;
+  for (const p of sorted) {
+    out.push(bytes.subarray(last, p));
+    last = p;
+  }
+  out.push(bytes.subarray(last));
+  return out;
+}
+
+describe('FrameReader', () => {
+  test('any chunking of a stream of valid frames yields the same frames', () => {
+    fc.assert(
+      fc.property(
+        fc.array(frameArb, { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (frames, points) => {
+          const stream = concat(frames.map((f) => encodeFrame(f.kind, f.body)));
+          const expected = frames.map((f) => ({ kind: f.kind, body: [...f.body] }));
+          const whole = read([stream]);
+          const pieces = read(cut(stream, points));
+          const bytewise = read([...stream].map((b) => Uint8Array.of(b)));
+          for (const result of [whole, pieces, bytewise]) {
+            expect(result.error).toBeUndefined();
+            expect(result.frames.map(({ kind, body }) => ({ kind, body }))).toEqual(expected);
+            expect(result.reader.bufferedBytes).toBe(0);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test('frames inside one chunk are views of that chunk (no copy)', () => {
+    const stream = concat([
+      encodeFrame(4, Uint8Array.of(1, 2, 3)),
+      encodeFrame(8, Uint8Array.of(0, 0, 0, 7)),
+    ]);
+    const { frames } = read([stream]);
+    expect(frames).toHaveLength(2);
+    for (const frame of frames) expect(frame.source).toBe(stream);
+    expect(frames[1].start).toBe(11);
+  });
+
+  test('any byte input gives frames or a typed error, never a crash or a hang', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (bytes, points) => {
+          const { error, frames } = read(cut(bytes, points), openLimits(64));
+          if (error !== undefined) {
+            expect(isSessionError(error)).toBe(true);
+            expect(['malformed-frame', 'payload-too-large']).toContain((error as { code: string }).code);
+            expect((error as { offset: number }).offset).toBeGreaterThanOrEqual(0);
+          }
+          let consumed = 0;
+          for (const f of frames) consumed += 4 + f.body.length;
+          expect(consumed).toBeLessThanOrEqual(bytes.length);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  test('the declared-length check fires on the header, before anything is allocated', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 11 }),
+        fc.integer({ min: 65, max: 0x0fffffff }),
+        fc.integer({ min: 1, max: 4 }),
+        (kind, length, split) => {
+          const allocations: number[] = [];
+          const header = Uint8Array.of((kind << 4) | (length >>> 24), length >>> 16, length >>> 8, length);
+          // Deliver the header in two pieces so the partial-header path is covered too.
+          const { error } = read([header.subarray(0, split), header.subarray(split)], openLimits(64), (n) => {
+            allocations.push(n);
+            return new Uint8Array(n);
+          });
+          expect((error as { code: string }).code).toBe('payload-too-large');
+          expect(allocations).toEqual([]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test('a frame split across chunks is buffered in exactly its body size', () => {
+    const allocations: number[] = [];
+    const frame = encodeFrame(4, new Uint8Array(50).fill(9));
+    const { frames } = read([frame.subarray(0, 10), frame.subarray(10)], openLimits(), (n) => {
+      allocations.push(n);
+      return new Uint8Array(n);
+    });
+    expect(allocations).toEqual([50]);
+    expect(frames[0].body).toEqual(new Array(50).fill(9));
+  });
+
+  test('minimums, fixed sizes, reserved kinds and kinds not allowed now', () => {
+    const limits = openLimits();
+    limits.min[8] = 4;
+    limits.max[8] = 4;
+    limits.min[4] = 2;
+    limits.max[1] = NOT_NOW;
+    const codeOf = (bytes: number[]) =>
+      (read([Uint8Array.from(bytes)], limits).error as { code?: string })?.code;
+    expect(codeOf([0x80, 0, 0, 5])).toBe('malformed-frame');
+    expect(codeOf([0x40, 0, 0, 1])).toBe('malformed-frame');
+    expect(codeOf([0x00, 0, 0, 0])).toBe('malformed-frame');
+    expect(codeOf([0xf0, 0, 0, 0])).toBe('malformed-frame');
+    expect(codeOf([0x10, 0, 0, 0])).toBe('unexpected-frame');
+    expect(codeOf([0x80, 0, 0, 4])).toBeUndefined();
+  });
+
+  test('after an error the reader refuses more input; stop() ends delivery mid-chunk', () => {
+    const { reader, error } = read([Uint8Array.of(0, 0, 0, 0)]);
+    expect(() => reader.push(new Uint8Array(4))).toThrow(error as Error);
+    const seen: number[] = [];
+    const stopping: FrameReader = new FrameReader(
+      {
+        onFrame(kind) {
+          seen.push(kind);
+          stopping.stop();
+        },
+      },
+      openLimits(),
+    );
+    stopping.push(concat([encodeFrame(4, new Uint8Array(2)), encodeFrame(5, new Uint8Array(6))]));
+    expect(seen).toEqual([4]);
+  });
+});
