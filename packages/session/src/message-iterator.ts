@@ -58,6 +58,8 @@ export class MessageIterator<T> implements AsyncIterableIterator<T> {
     const waiter = this.#waiter;
     if (waiter !== undefined) {
       this.#waiter = undefined;
+      // The waiting call reports the error; later calls just see the end.
+      this.#error = undefined;
       if (error === undefined) waiter.resolve({ value: undefined, done: true });
       else waiter.reject(error);
     }

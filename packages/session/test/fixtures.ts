@@ -5,11 +5,13 @@ import {
   createFrameLimits,
   createMemoryTransportPair,
   createServerSession,
+  encodeHello,
   FrameReader,
   type MemoryTransport,
   type MemoryTransportOptions,
   type ServerSessionOptions,
   type Session,
+  schemaFingerprint,
 } from '../src/index.js';
 
 /** The example protocol of docs/PROTOCOL.md section 4. */
@@ -109,4 +111,79 @@ export function readFramesForTest(bytes: Uint8Array): { kind: number; body: Uint
     limits,
   ).push(bytes);
   return frames;
+}
+
+/** A transport that records what a session writes; the test feeds the session by hand. */
+export class RecordingTransport {
+  readonly chunks: Uint8Array[] = [];
+  ended = false;
+  destroyed = false;
+  destroyError: Error | undefined;
+  accept = true;
+  paused = false;
+  write(chunk: Uint8Array): boolean {
+    this.chunks.push(chunk.slice());
+    return this.accept;
+  }
+  end(): void {
+    this.ended = true;
+  }
+  destroy(error?: Error): void {
+    this.destroyed = true;
+    this.destroyError = error;
+  }
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+  }
+  /** The frames written so far (and forgets them). */
+  take(): { kind: number; body: Uint8Array }[] {
+    const total = this.chunks.reduce((n, c) => n + c.length, 0);
+    const all = new Uint8Array(total);
+    let at = 0;
+    for (const c of this.chunks) {
+      all.set(c, at);
+      at += c.length;
+    }
+    this.chunks.length = 0;
+    return readFramesForTest(all);
+  }
+}
+
+/** A HELLO for `protocol`, as a real client would send it. */
+export function helloFor(
+  protocol: ProtocolConfig<any, any>,
+  overrides: Partial<Parameters<typeof encodeHello>[0]> = {},
+): Uint8Array {
+  const { fingerprint, digests } = schemaFingerprint(protocol.describe());
+  return encodeHello({
+    minVersion: 1,
+    maxVersion: 1,
+    maxPayloadSize: 1024 * 1024,
+    fingerprint,
+    token: undefined,
+    digests,
+    ...overrides,
+  });
+}
+
+/** A server session over a {@link RecordingTransport}, past the handshake. */
+export async function openRawServer<P extends ProtocolConfig<any, any>>(
+  protocol: P,
+  options: Omit<ServerSessionOptions<P>, 'transport' | 'protocol'> = {},
+) {
+  const transport = new RecordingTransport();
+  const session = createServerSession<P>({ protocol, transport, ...options });
+  session.receive(helloFor(protocol));
+  await session.ready;
+  await Promise.resolve();
+  transport.take();
+  return { session, transport };
+}
+
+/** Reads a big-endian u32. */
+export function readU32ForTest(bytes: Uint8Array, at: number): number {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(at);
 }

@@ -157,7 +157,7 @@ describe('docs/protocol-vectors.json', () => {
       const written: Uint8Array[] = [];
       let ended = false;
       const transport = {
-        write: (chunk: Uint8Array) => (written.push(chunk.slice()), true),
+        write: (chunk: Uint8Array) => written.push(chunk.slice()) > 0,
         end: () => {
           ended = true;
         },

@@ -1,0 +1,88 @@
+import { describe, expect, test, vi } from 'vitest';
+import { connect, T, testProtocol } from './fixtures.js';
+
+describe('one-way messages', () => {
+  test('on() per type, in order, until unsubscribed; both directions', async () => {
+    const { client, server } = connect({ protocol: testProtocol });
+    const atServer: number[] = [];
+    const atClient: string[] = [];
+    const off = server.on(T.TICK, ({ n }) => atServer.push(n));
+    client.on(T.NOTE, ({ text }) => atClient.push(text));
+    await client.ready;
+    for (let n = 0; n < 100; n++) client.send(T.TICK, { n });
+    server.send(T.NOTE, { text: 'from server' });
+    await vi.waitUntil(() => atServer.length === 100 && atClient.length === 1);
+    expect(atServer).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    off();
+    client.send(T.TICK, { n: 100 });
+    client.send(T.NOTE, { text: 'marker' });
+    const marker = new Promise<void>((resolve) => server.on(T.NOTE, () => resolve()));
+    await marker;
+    expect(atServer).toHaveLength(100);
+  });
+
+  test('a throwing one-way handler is reported and does not disturb other handlers or the connection', async () => {
+    const errors: unknown[] = [];
+    const seen: number[] = [];
+    const { client, server } = connect({
+      protocol: testProtocol,
+      server: { onHandlerError: (e, info) => errors.push([(e as Error).message, info.type]) },
+    });
+    server.on(T.TICK, ({ n }) => {
+      if (n === 1) throw new Error('bad tick');
+    });
+    server.on(T.TICK, ({ n }) => seen.push(n));
+    await client.ready;
+    for (let n = 0; n < 3; n++) client.send(T.TICK, { n });
+    await vi.waitUntil(() => seen.length === 3);
+    expect(errors).toEqual([['bad tick', T.TICK]]);
+    expect(server.state).toBe('open');
+  });
+
+  test('messages() as an async iterator; ends when the session closes', async () => {
+    const { client, server } = connect({ protocol: testProtocol });
+    const iterator = server.messages(T.TICK);
+    await client.ready;
+    for (let n = 0; n < 5; n++) client.send(T.TICK, { n });
+    const got: number[] = [];
+    const done = (async () => {
+      for await (const { n } of iterator) got.push(n);
+    })();
+    await vi.waitUntil(() => got.length === 5);
+    await client.close();
+    await done;
+    expect(got).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  test('messages() stops on abort and rejects with the abort reason', async () => {
+    const { client, server } = connect({ protocol: testProtocol });
+    const controller = new AbortController();
+    const iterator = server.messages(T.TICK, { signal: controller.signal });
+    await client.ready;
+    const next = iterator.next();
+    controller.abort(new Error('enough'));
+    await expect(next).rejects.toThrow('enough');
+    // The subscription is gone: later messages are not buffered for it.
+    client.send(T.TICK, { n: 1 });
+    await expect(iterator.next()).resolves.toEqual({ value: undefined, done: true });
+  });
+
+  test('a slow for-await consumer pauses reading from the peer until it catches up', async () => {
+    const { client, server, serverEnd } = connect({
+      protocol: testProtocol,
+      server: { limits: { iteratorHighWaterMark: 8 } },
+    });
+    const iterator = server.messages(T.TICK);
+    await client.ready;
+    for (let n = 0; n < 20; n++) client.send(T.TICK, { n });
+    await vi.waitUntil(() => serverEnd.paused);
+    const got: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const { value } = await iterator.next();
+      got.push(value.n);
+      if (i === 15) expect(serverEnd.paused).toBe(false);
+    }
+    expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    await iterator.return?.();
+  });
+});
