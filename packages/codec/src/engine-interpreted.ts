@@ -233,14 +233,28 @@ function decodeNode(node: SchemaNode, c: Cursor, path: string, into?: any): unkn
     }
     case 'struct': {
       const o: Record<string, unknown> = typeof into === 'object' && into !== null ? into : {};
-      for (const f of node.fields) {
+      // Like the compiled engines, a run of fixed-size fields must fit before any of it is read,
+      // so that every engine reports the same error for the same bytes.
+      let inRun = false;
+      node.fields.forEach((f, i) => {
+        const fixed = fixedSizeOf(f.node) !== undefined;
+        if (fixed && !inRun) {
+          let run = 0;
+          for (let j = i; j < node.fields.length; j++) {
+            const size = fixedSizeOf(node.fields[j].node);
+            if (size === undefined) break;
+            run += size;
+          }
+          need(c, run, fieldPath(path, f.name));
+        }
+        inRun = fixed;
         o[f.name] = decodeNode(
           f.node,
           c,
           fieldPath(path, f.name),
           into === undefined ? undefined : o[f.name],
         );
-      }
+      });
       return o;
     }
   }

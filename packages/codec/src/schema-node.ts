@@ -200,7 +200,7 @@ export function minSizeOf(node: SchemaNode): number {
   }
 }
 
-/** Nesting depth: 1 for a primitive, +1 per struct/array/optional level. */
+/** Nesting depth: the number of struct, array and optional levels (0 for a primitive). */
 export function depthOf(node: SchemaNode): number {
   switch (node.kind) {
     case 'array':
@@ -212,7 +212,7 @@ export function depthOf(node: SchemaNode): number {
       return 1 + d;
     }
     default:
-      return 1;
+      return 0;
   }
 }
 

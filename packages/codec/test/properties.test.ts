@@ -4,7 +4,8 @@ import { type Codec, DecodeError, isDecodeError, withEngine } from '../src/index
 import { ENGINES } from './engines.js';
 import { build, type Schema, schemaAndValueArb, schemaArb, structSchemaArb } from './schema-arbitrary.js';
 
-const RUNS = 150;
+// CODEC_FC_RUNS raises the run count for a deeper local search; CI keeps the default short.
+const RUNS = Number(process.env.CODEC_FC_RUNS ?? 150);
 
 function codecs(schema: Schema): Codec<any>[] {
   return ENGINES.map((engine) => withEngine(build(schema, engine), engine));
