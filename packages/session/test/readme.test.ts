@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from 'vitest';
+import { main } from '../examples/memory-pair.js';
+
+test('the README example is examples/memory-pair.ts and it runs', async () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const example = readFileSync(new URL('../examples/memory-pair.ts', import.meta.url), 'utf8');
+  expect(readme).toContain(example.trim());
+  expect(await main()).toEqual(['answer = 42', 'server says answer changed', 'client closed, server closed']);
+});
