@@ -128,6 +128,27 @@ export const demoProtocol = new ProtocolConfig({
 /** The demo protocol's type, for `connect<DemoProtocol>` and handler maps. */
 export type DemoProtocol = typeof demoProtocol;
 
+/**
+ * The demo's error codes, in the range bp leaves to applications (1000-65535). A failed request
+ * arrives at the client as a SessionError whose `wireCode` is one of these.
+ */
+export const DemoErrorCode = {
+  'invalid-key': 1001,
+  'invalid-value': 1002,
+  'invalid-limit': 1003,
+  'invalid-reading': 1004,
+  'too-many-watches': 1005,
+  'store-unavailable': 1006,
+} as const;
+export type DemoErrorName = keyof typeof DemoErrorCode;
+
+/** The name of a demo error code, or undefined for any other code. */
+export function demoErrorName(wireCode: number | undefined): DemoErrorName | undefined {
+  for (const [name, code] of Object.entries(DemoErrorCode))
+    if (code === wireCode) return name as DemoErrorName;
+  return undefined;
+}
+
 /** Fan-out topics (in-process or Redis channels). */
 export const SENSOR_TOPIC = 'sensors';
 export const STATUS_TOPIC = 'status';

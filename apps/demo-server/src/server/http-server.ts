@@ -19,6 +19,8 @@ export interface HttpServerOptions {
   token: string;
   /** Folder holding the built dashboard: index.html, dashboard.js, dashboard.css. */
   assetsDir: string;
+  /** Path of the bp WebSocket endpoint, written into the page. */
+  wsPath: string;
   metrics: DemoMetrics;
   health: () => Health;
   logger: Logger;
@@ -89,7 +91,10 @@ async function handle(
       send(response, 401, 'text/html; charset=utf-8', TOKEN_PAGE);
       return;
     }
-    const html = await readFile(join(options.assetsDir, 'index.html'));
+    const html = (await readFile(join(options.assetsDir, 'index.html'), 'utf8')).replace(
+      '{{WS_PATH}}',
+      escapeAttribute(options.wsPath),
+    );
     // The page carries the token in its address; keep it out of caches and referrers.
     response.setHeader('cache-control', 'no-store');
     response.setHeader('referrer-policy', 'no-referrer');
@@ -108,6 +113,10 @@ async function handle(
     return;
   }
   send(response, 404, 'text/plain; charset=utf-8', 'not found\n');
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
 function authorized(request: IncomingMessage, url: URL, token: string): boolean {

@@ -1,7 +1,14 @@
 import { createClient } from 'redis';
 
-/** The node-redis client type this app uses (no modules, RESP2). */
-export type RedisClient = ReturnType<typeof createClient>;
+function createCommandClient(url: string) {
+  return createClient({
+    url,
+    socket: { connectTimeout: 5000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 3000) },
+  });
+}
+
+/** The node-redis client type this app uses. */
+export type RedisClient = ReturnType<typeof createCommandClient>;
 
 /**
  * The two connections a Redis-backed server needs: one for commands and one in subscriber mode
@@ -23,10 +30,7 @@ export class RedisConnection {
    * itself; without a listener an error would crash the process).
    */
   static async connect(url: string, onError: (error: Error) => void): Promise<RedisConnection> {
-    const commands = createClient({
-      url,
-      socket: { connectTimeout: 5000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 3000) },
-    });
+    const commands = createCommandClient(url);
     commands.on('error', onError);
     await commands.connect();
     const subscriber = commands.duplicate();

@@ -1,0 +1,304 @@
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createServerSession, type Handlers, type Session } from '@bp/session';
+import { attachWebSocket, createServer, type Server, type WebSocketEndpoint } from '@bp/transport-node';
+import { type DemoProtocol, demoProtocol, StatusCode } from '../schema.js';
+import { type FanOut, LocalFanOut } from '../store/fan-out.js';
+import type { KvStore } from '../store/kv-store.js';
+import { LmdbKvStore } from '../store/lmdb-kv-store.js';
+import { MemoryKvStore } from '../store/memory-kv-store.js';
+import { RedisConnection } from '../store/redis-connection.js';
+import { RedisFanOut } from '../store/redis-fan-out.js';
+import { RedisKvStore } from '../store/redis-kv-store.js';
+import { loadOrCreateToken, TOKEN_FILE, type TokenSource } from './access-token.js';
+import type { DemoConfig } from './config.js';
+import { ConnectionRegistry } from './connection-registry.js';
+import { loadOrCreateCertificate, type TlsMaterial } from './dev-certificate.js';
+import { createHandlers } from './handlers.js';
+import { createHttpServer } from './http-server.js';
+import { KvService } from './kv-service.js';
+import type { Logger } from './logger.js';
+import { DemoMetrics, type TransportName } from './metrics.js';
+import { SensorService } from './sensor-service.js';
+
+/** Options of {@link startDemoServer}. */
+export interface DemoServerOptions {
+  config: DemoConfig;
+  logger: Logger;
+  /** Folder with the built dashboard (index.html, dashboard.js, dashboard.css). */
+  assetsDir: string;
+}
+
+/** Where the server listens, ready to print or to connect to. */
+export interface DemoAddresses {
+  tcp: string;
+  tls: string;
+  ws: string;
+  /** `http://host:port`, the base of /healthz and /metrics. */
+  http: string;
+  /** The dashboard page, with the token in the address. */
+  dashboard: string;
+  tcpPort: number;
+  tlsPort: number;
+  httpPort: number;
+}
+
+/** What a started server reports about itself. */
+export interface DemoServerInfo {
+  addresses: DemoAddresses;
+  token: string;
+  tokenSource: TokenSource;
+  tokenFile: string;
+  certificate: TlsMaterial;
+  storeDescription: string;
+}
+
+/** A running demo server. */
+export interface DemoServer extends DemoServerInfo {
+  readonly metrics: DemoMetrics;
+  /**
+   * Graceful shutdown: refuse new connections, tell clients (STATUS and GOODBYE), let requests in
+   * flight finish (up to the drain timeout), then flush and close the store.
+   */
+  close(): Promise<void>;
+}
+
+// Per-connection limits: a flood from one client closes that client, never slows the others.
+const SESSION_LIMITS = {
+  handshakeTimeout: 10_000,
+  maxInFlightRequests: 256,
+  maxQueuedBytes: 1024 * 1024,
+  rateLimit: { messagesPerSecond: 5_000, bytesPerSecond: 8 * 1024 * 1024, burst: 2 },
+} as const;
+
+let instances = 0;
+
+/** Starts everything `pnpm demo` serves and resolves once every listener is bound. */
+export async function startDemoServer(options: DemoServerOptions): Promise<DemoServer> {
+  const { config, logger } = options;
+  const token = loadOrCreateToken(config.dataDir, config.token);
+  const certificate = loadOrCreateCertificate(config.dataDir, {
+    certFile: config.certFile,
+    keyFile: config.keyFile,
+  });
+  const metrics = new DemoMetrics();
+  const onListenerError = (error: unknown) => {
+    metrics.errors.inc({ code: 'listener-error' });
+    logger.error({ err: error }, 'fan-out listener failed');
+  };
+
+  // Storage and fan-out.
+  let store: KvStore;
+  let fanOut: FanOut;
+  let redis: RedisConnection | undefined;
+  let storeDescription: string;
+  if (config.redisUrl !== undefined) {
+    redis = await RedisConnection.connect(config.redisUrl, (error) => {
+      metrics.errors.inc({ code: 'redis' });
+      logger.warn({ err: error }, 'redis connection error');
+    });
+    store = await RedisKvStore.open(redis, { onListenerError });
+    const redisFanOut = new RedisFanOut(redis, { onListenerError });
+    fanOut = redisFanOut;
+    storeDescription = `redis at ${config.redisUrl} (shared; sensors and watches fan out through Redis pub/sub)`;
+  } else if (config.memory) {
+    store = new MemoryKvStore({ onListenerError });
+    fanOut = new LocalFanOut({ onListenerError });
+    storeDescription = 'in memory (--memory: lost on exit)';
+  } else {
+    const path = join(config.dataDir, 'kv');
+    store = LmdbKvStore.open(path, { onListenerError });
+    fanOut = new LocalFanOut({ onListenerError });
+    storeDescription = `lmdb at ${path} (durable)`;
+  }
+
+  const kv = new KvService(store);
+  const sensors = new SensorService({
+    fanOut,
+    simulatorSource: `sim-${process.pid}${++instances > 1 ? `-${instances}` : ''}`,
+    rate: config.sensorRate,
+    onError: (error) => {
+      metrics.errors.inc({ code: 'fan-out' });
+      logger.warn({ err: error }, 'sensor fan-out failed');
+    },
+  });
+  const connections = new ConnectionRegistry(metrics);
+  const handlers = createHandlers({
+    kv,
+    sensors,
+    metrics,
+    connections,
+    onError: (error, type) => logger.error({ err: error, type }, 'handler failed'),
+  });
+  if (fanOut instanceof RedisFanOut) await Promise.all([fanOut.ready('sensors'), fanOut.ready('status')]);
+
+  let draining = false;
+  const track = (
+    session: Session<DemoProtocol>,
+    transport: TransportName,
+    remoteAddress: string | undefined,
+  ) => {
+    const record = connections.add(session, transport, remoteAddress);
+    const log = logger.child({ connection: record.name, remoteAddress });
+    log.debug('connection accepted');
+    session.ready.then(
+      () => {
+        log.info('client connected');
+        sensors.status(StatusCode.HELLO, `${record.name} connected over ${transport}`);
+        session.onClose((error) => {
+          if (error !== undefined)
+            log.info({ code: (error as { code?: string }).code }, 'client disconnected');
+          else log.info('client disconnected');
+          if (!draining) sensors.status(StatusCode.GOODBYE, `${record.name} left`);
+        });
+      },
+      (error: { code?: string }) => {
+        // Handshake failures: wrong token, garbage, wrong schema, timeouts.
+        metrics.errors.inc({ code: error?.code ?? 'handshake' });
+        log.info({ code: error?.code }, 'handshake failed');
+      },
+    );
+  };
+
+  // bp over TCP and TLS.
+  const auth = { token: token.token };
+  const tcp: Server<DemoProtocol> = createServer({
+    protocol: demoProtocol,
+    handlers,
+    auth,
+    limits: SESSION_LIMITS,
+  });
+  const tls: Server<DemoProtocol> = createServer({
+    protocol: demoProtocol,
+    handlers,
+    auth,
+    limits: SESSION_LIMITS,
+    tls: { cert: certificate.cert, key: certificate.key },
+  });
+  tcp.onSession((session, info) => track(session, 'tcp', info.remoteAddress));
+  tls.onSession((session, info) => track(session, 'tls', info.remoteAddress));
+
+  // HTTP: dashboard, health, metrics, and bp over WebSocket on the same port.
+  const started = Date.now();
+  const http: HttpServer = createHttpServer({
+    token: token.token,
+    assetsDir: options.assetsDir,
+    wsPath: config.wsPath,
+    metrics,
+    logger,
+    health: () => ({
+      status: draining ? 'draining' : 'ok',
+      store: store.kind,
+      fanOut: fanOut.kind,
+      connections: connections.size,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+    }),
+  });
+  const ws: WebSocketEndpoint<DemoProtocol> = attachWebSocket(http, {
+    protocol: demoProtocol,
+    path: config.wsPath,
+    limits: SESSION_LIMITS,
+    accept: (transport, info) => {
+      const session = createServerSession<DemoProtocol>({
+        protocol: demoProtocol,
+        transport,
+        handlers: handlers as Handlers<DemoProtocol>,
+        auth: { token: token.token },
+        limits: SESSION_LIMITS,
+        remoteAddress: info.remoteAddress,
+      });
+      track(session, 'ws', info.remoteAddress);
+      return session;
+    },
+  });
+
+  // Listen on all three ports; if one is taken, release the others and fail.
+  let tcpPort: number;
+  let tlsPort: number;
+  let httpPort: number;
+  try {
+    tcpPort = (await tcp.listen({ host: config.host, port: config.tcpPort })).port;
+    tlsPort = (await tls.listen({ host: config.host, port: config.tlsPort })).port;
+    httpPort = await new Promise<number>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.httpPort, config.host, () => {
+        http.off('error', reject);
+        resolve((http.address() as AddressInfo).port);
+      });
+    });
+  } catch (error) {
+    await Promise.allSettled([
+      tcp.close({ deadline: 0 }),
+      tls.close({ deadline: 0 }),
+      ws.close({ deadline: 0 }),
+    ]);
+    http.close();
+    sensors.close();
+    kv.close();
+    await store.close();
+    await fanOut.close();
+    await redis?.close();
+    throw error;
+  }
+  sensors.start();
+
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const httpBase = `http://${host}:${httpPort}`;
+  const addresses: DemoAddresses = {
+    tcp: `tcp://${host}:${tcpPort}`,
+    tls: `tls://${host}:${tlsPort}`,
+    ws: `ws://${host}:${httpPort}${config.wsPath}`,
+    http: httpBase,
+    dashboard: `${httpBase}/?token=${encodeURIComponent(token.token)}`,
+    tcpPort,
+    tlsPort,
+    httpPort,
+  };
+  logger.info(
+    {
+      tcp: addresses.tcp,
+      tls: addresses.tls,
+      ws: addresses.ws,
+      http: httpBase,
+      store: store.kind,
+      fanOut: fanOut.kind,
+    },
+    'listening',
+  );
+  sensors.status(StatusCode.HELLO, `server ${sensors.source} started`);
+
+  let closing: Promise<void> | undefined;
+  const shutdown = async () => {
+    draining = true;
+    const deadline = config.drainTimeout * 1000;
+    sensors.status(StatusCode.SHUTDOWN, `server ${sensors.source} is shutting down`);
+    // Let the STATUS reach local subscribers before the goodbyes.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    sensors.close();
+    await Promise.all([tcp.close({ deadline }), tls.close({ deadline }), ws.close({ deadline })]);
+    kv.close();
+    await new Promise<void>((resolve) => {
+      http.close(() => resolve());
+      http.closeAllConnections();
+    });
+    await store.close();
+    await fanOut.close();
+    await redis?.close();
+    logger.info('store flushed and closed');
+  };
+
+  return {
+    addresses,
+    token: token.token,
+    tokenSource: token.source,
+    tokenFile: join(config.dataDir, TOKEN_FILE),
+    certificate,
+    storeDescription,
+    metrics,
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}
