@@ -5,6 +5,8 @@ import { WebSocket } from 'ws';
 import type { WebSocketConstructor } from '../src/index.js';
 import {
   expectBackpressure,
+  expectFlowControl,
+  expectNoFlowControl,
   expectPushes,
   expectRestart,
   expectRoundTrip,
@@ -25,21 +27,27 @@ describe('browser client in Node (ws)', () => {
       token: TOKEN,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
       restartServer: () => server.restart(),
+      streamProgress: async () => ({ ...server.stream }),
     };
   });
   afterAll(async () => {
     await server?.close();
   });
 
-  test('round-trips requests', async () => expectRoundTrip(await scenarios.roundTrip(env)));
-  test('receives server pushes through on() and messages()', async () =>
-    expectPushes(await scenarios.pushes(env)));
-  test('sends 10,000 messages with backpressure', async () =>
-    expectBackpressure(await scenarios.backpressure(env)));
+  const run = <K extends keyof typeof scenarios>(name: K, arg?: number) =>
+    (scenarios[name] as (env: ScenarioEnv, arg?: number) => ReturnType<(typeof scenarios)[K]>)(env, arg);
+
+  test('round-trips requests', async () => expectRoundTrip(await run('roundTrip')));
+  test('receives server pushes through on() and messages()', async () => expectPushes(await run('pushes')));
+  test('sends 10,000 messages with backpressure', async () => expectBackpressure(await run('backpressure')));
   test('survives a server restart: reconnects, resubscribes, sends what was queued', async () =>
-    expectRestart(await scenarios.restart(env)));
+    expectRestart(await run('restart')));
+  test('receive window: a fast server cannot flood a page that stops reading', async () =>
+    expectFlowControl(await run('flowControl')));
+  test('control: without the receive window the server runs ahead unchecked', async () =>
+    expectNoFlowControl(await run('flowControl', 0)));
   test('a wrong token fails with unauthorized and is not retried', async () =>
-    expectWrongToken(await scenarios.wrongToken(env)));
+    expectWrongToken(await run('wrongToken')));
   test('a schema mismatch fails with schema-mismatch naming the type', async () =>
-    expectSchemaMismatch(await scenarios.schemaMismatch(env)));
+    expectSchemaMismatch(await run('schemaMismatch')));
 });

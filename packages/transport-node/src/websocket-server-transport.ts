@@ -29,6 +29,8 @@ export const WebSocketCloseCode = {
 } as const;
 
 const SEND_OPTIONS = { binary: true } as const;
+/** Bytes of client messages kept while paused with flow control before the socket is paused too. */
+const MAX_PAUSED_BACKLOG = 1024 * 1024;
 const PROTOCOL_ERRORS = new Set([
   'malformed-frame',
   'unknown-type',
@@ -69,8 +71,8 @@ export interface WebSocketServerTransportOptions {
  * binary message of whole bp frames (several above 64 KiB, split at frame boundaries), incoming binary messages go to the session as they are
  * (Node `Buffer`s, no copy), and `pause`/`resume` stop and restart reading from the socket.
  *
- * With flow control, writes beyond the client's credit are held here (the session stops writing
- * when `write` returns false, so this holds at most one burst) and released as credit arrives.
+ * With flow control, messages beyond the client's credit are held here (the session stops writing
+ * when `write` returns false, so this holds at most one flush) and released as credit arrives.
  */
 export class WebSocketServerTransport implements WebSocketSessionTransport {
   readonly #ws: WebSocket;
@@ -82,13 +84,31 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
   #notified = false;
   #error: Error | undefined;
   #wantDrain = false;
-  // Flow control: total bytes the client allows, total sent, and what waits for credit.
+  // Flow control: total bytes the client allows, total sent, and the messages waiting for credit.
   #granted = INITIAL_CREDIT;
   #sent = 0;
-  readonly #held: Uint8Array[] = [];
+  #held: Uint8Array[] = [];
+  #heldHead = 0;
+  #heldBytes = 0;
+  // Receive side while the session asked to pause: with flow control the socket keeps being read
+  // (credit must get through), and data messages wait here up to a bound.
+  #paused = false;
+  #socketPaused = false;
+  #backlog: Uint8Array[] = [];
+  #backlogHead = 0;
+  #backlogBytes = 0;
+  readonly #holdBatch = (batch: Uint8Array): void => {
+    this.#held.push(batch);
+    this.#heldBytes += batch.length;
+  };
+  readonly #sendOrHold = (batch: Uint8Array): void => {
+    if (this.#heldHead < this.#held.length || this.#sent >= this.#granted) this.#holdBatch(batch);
+    else this.#sendBatchCounted(batch);
+  };
 
-  readonly #afterSend = (error?: Error): void => {
-    if (error === undefined && this.#wantDrain) this.#checkDrained();
+  // Node's write callbacks pass `null` on success.
+  readonly #afterSend = (error?: Error | null): void => {
+    if (!error && this.#wantDrain) this.#checkDrained();
   };
 
   readonly #sendBatch = (batch: Uint8Array): void => this.#ws.send(batch, SEND_OPTIONS);
@@ -121,9 +141,7 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
 
   /** Bytes accepted by `write` that are not on the wire yet (held for credit included). */
   get bufferedAmount(): number {
-    let held = 0;
-    for (const chunk of this.#held) held += chunk.length;
-    return this.#ws.bufferedAmount + held;
+    return this.#ws.bufferedAmount + this.#heldBytes;
   }
 
   /** Starts delivering WebSocket events to `sink`. */
@@ -147,7 +165,8 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
           return;
         }
       }
-      sink.receive(data);
+      if (this.#paused) this.#hold(data);
+      else sink.receive(data);
     });
     ws.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
@@ -170,13 +189,14 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
 
   write(chunk: Uint8Array): boolean {
     if (this.#closed) return false;
-    if (this.#flowControl && (this.#held.length > 0 || this.#sent >= this.#granted)) {
-      // Out of credit: hold the bytes until the client grants more.
-      this.#held.push(chunk);
-      this.#wantDrain = true;
-      return false;
-    }
-    return this.#send(chunk);
+    if (!this.#flowControl) return this.#send(chunk);
+    // Decided before sending, so that the sends that fill the buffer carry the drain callback.
+    if (this.#ws.bufferedAmount + chunk.length > this.#highWaterMark) this.#wantDrain = true;
+    // Credit is checked per message: the one that crosses the limit goes whole, the rest waits.
+    forEachBatch(chunk, this.#sendOrHold);
+    const ok = this.#heldHead === this.#held.length && this.#ws.bufferedAmount <= this.#highWaterMark;
+    if (!ok) this.#wantDrain = true;
+    return ok;
   }
 
   end(): void {
@@ -207,34 +227,80 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
     this.#fail(closeCode, error);
   }
 
-  /** Stops reading from the client (receive-side backpressure; TCP flow control does the rest). */
+  /**
+   * Stops delivering the client's messages (receive-side backpressure; TCP flow control does the
+   * rest). With flow control the socket is still read, so that `CREDIT` frames, which may be what
+   * the session is waiting for, get through; data messages wait, and only past
+   * {@link MAX_PAUSED_BACKLOG} bytes is the socket paused too.
+   */
   pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    if (!this.#flowControl) this.#pauseSocket();
+  }
+
+  /** Delivers what waited, then resumes reading after {@link WebSocketServerTransport.pause}. */
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    const sink = this.#sink;
+    while (this.#backlogHead < this.#backlog.length && !this.#paused && !this.#closed && sink !== undefined) {
+      const message = this.#backlog[this.#backlogHead++]!;
+      this.#backlogBytes -= message.length;
+      sink.receive(message);
+    }
+    if (this.#backlogHead === this.#backlog.length) {
+      this.#backlog = [];
+      this.#backlogHead = 0;
+    }
+    if (!this.#paused && this.#socketPaused) {
+      this.#socketPaused = false;
+      this.#ws.resume();
+    }
+  }
+
+  #pauseSocket(): void {
+    if (this.#socketPaused) return;
+    this.#socketPaused = true;
     this.#ws.pause();
   }
 
-  /** Resumes reading after {@link WebSocketServerTransport.pause}. */
-  resume(): void {
-    this.#ws.resume();
+  #hold(message: Uint8Array): void {
+    this.#backlog.push(message);
+    this.#backlogBytes += message.length;
+    if (this.#backlogBytes > MAX_PAUSED_BACKLOG) this.#pauseSocket();
   }
 
   #send(chunk: Uint8Array): boolean {
-    this.#sent += chunk.length;
     const full = this.#ws.bufferedAmount + chunk.length > this.#highWaterMark;
     if (full) this.#wantDrain = true;
     forEachBatch(chunk, this.#wantDrain ? this.#sendBatchWatched : this.#sendBatch);
     return !full;
   }
 
+  #sendBatchCounted(batch: Uint8Array): void {
+    this.#sent += batch.length;
+    (this.#wantDrain ? this.#sendBatchWatched : this.#sendBatch)(batch);
+  }
+
   #credit(bytes: number): void {
     this.#granted += bytes;
-    while (this.#held.length > 0 && this.#sent < this.#granted && !this.#closed) {
-      this.#send(this.#held.shift()!);
+    const held = this.#held;
+    while (this.#heldHead < held.length && this.#sent < this.#granted && !this.#closed) {
+      const batch = held[this.#heldHead++]!;
+      this.#heldBytes -= batch.length;
+      this.#sendBatchCounted(batch);
+    }
+    if (this.#heldHead === held.length) {
+      this.#held = [];
+      this.#heldHead = 0;
     }
     if (this.#wantDrain) this.#checkDrained();
   }
 
   #checkDrained(): void {
-    if (this.#closed || this.#held.length > 0 || this.#ws.bufferedAmount > this.#lowWaterMark) return;
+    if (this.#closed || this.#heldHead < this.#held.length || this.#ws.bufferedAmount > this.#lowWaterMark)
+      return;
     this.#wantDrain = false;
     this.#sink?.transportDrained();
   }
@@ -248,7 +314,11 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
 
   #finish(): void {
     this.#closed = true;
-    this.#held.length = 0;
+    this.#held = [];
+    this.#heldHead = 0;
+    this.#heldBytes = 0;
+    this.#backlog = [];
+    this.#backlogHead = 0;
     const sink = this.#sink;
     if (this.#notified || sink === undefined) return;
     this.#notified = true;
