@@ -15,7 +15,7 @@ import {
 import { type BackoffOptions, backoffDelay, type ResolvedBackoff, resolveBackoff } from './backoff.js';
 import { ClientError } from './client-error.js';
 import { ClientMessages, type ClientMessagesOwner } from './client-messages.js';
-import { DEFAULT_RECEIVE_WINDOW, FLOW_SUBPROTOCOL } from './flow-control.js';
+import { DEFAULT_RECEIVE_WINDOW, FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from './flow-control.js';
 import { Outbox, type Pending, queuedAbortError, queuedTimeoutError, snapshot } from './outbox.js';
 import { globalWebSocket, type WebSocketConstructor, type WebSocketLike } from './websocket-like.js';
 import { WebSocketTransport } from './websocket-transport.js';
@@ -395,7 +395,9 @@ export class WebSocketClient<P extends SessionProtocol> implements ClientMessage
     const options = this.#options;
     const receiveWindow = options.receiveWindow ?? DEFAULT_RECEIVE_WINDOW;
     const socket =
-      receiveWindow > 0 ? new this.#WebSocket(this.url, [FLOW_SUBPROTOCOL]) : new this.#WebSocket(this.url);
+      receiveWindow > 0
+        ? new this.#WebSocket(this.url, [FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL])
+        : new this.#WebSocket(this.url);
     socket.binaryType = 'arraybuffer';
     this.#socket = socket;
     await waitForOpen(socket, this.url, options.connectTimeout ?? this.#protocol.connectTimeout);

@@ -6,16 +6,14 @@
 export const CloseCode = {
   /** Graceful end after the bp goodbye, either side. */
   NORMAL: 1000,
-  /** The server is shutting down, or the page is going away. */
+  /** The page is going away (sent by browsers on navigation). */
   GOING_AWAY: 1001,
   /** The WebSocket dropped without a close frame (reported, never sent). */
   ABNORMAL: 1006,
-  /** Client: the server sent bytes that are not a valid bp frame stream. */
-  CLIENT_PROTOCOL_ERROR: 4002,
   /** Client: the server sent a text message. */
   CLIENT_UNSUPPORTED_DATA: 4003,
-  /** Client: nothing arrived from the server within the idle timeout (heartbeats included). */
-  CLIENT_IDLE_TIMEOUT: 4008,
+  /** Client: nothing arrived from the server within the read timeout (heartbeats included): a dead peer. */
+  CLIENT_READ_TIMEOUT: 4008,
   /** Client: any other failure on the client (the reason carries the error code). */
   CLIENT_ERROR: 4011,
 } as const;

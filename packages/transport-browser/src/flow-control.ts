@@ -5,8 +5,15 @@
  * the server's session sees backpressure instead of the page's memory filling up.
  */
 
-/** The subprotocol that turns the receive window on; servers without it just ignore the offer. */
+/** The subprotocol that turns the receive window on. */
 export const FLOW_SUBPROTOCOL = 'bp-flow.v1';
+
+/**
+ * Plain bp, offered after {@link FLOW_SUBPROTOCOL} so that a server with flow control off still
+ * selects one of the offered subprotocols (`ws` fails the connection when none is selected;
+ * browsers accept it).
+ */
+export const PLAIN_SUBPROTOCOL = 'bp.v1';
 
 /** Bytes the server may send before the first `CREDIT` arrives. */
 export const INITIAL_CREDIT = 65_536;

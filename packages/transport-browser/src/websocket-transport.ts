@@ -190,7 +190,8 @@ export class WebSocketTransport {
 
   destroy(error?: Error): void {
     if (this.#closed) return;
-    this.#fail(CloseCode.CLIENT_ERROR, error);
+    const code = (error as { code?: unknown } | undefined)?.code;
+    this.#fail(code === 'read-timeout' ? CloseCode.CLIENT_READ_TIMEOUT : CloseCode.CLIENT_ERROR, error);
   }
 
   /** Closes with a specific code; the sink hears about it at once, not after the closing handshake. */

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { ProtocolConfig } from '@bp/codec';
 import { createServerSession, type Session } from '@bp/session';
 import { WebSocketServer } from 'ws';
-import { FLOW_SUBPROTOCOL } from './websocket-flow-control.js';
+import { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from './websocket-flow-control.js';
 import {
   WebSocketCloseCode,
   WebSocketServerTransport,
@@ -195,7 +195,12 @@ export function createWebSocketEndpoint<P extends AnyProtocol>(
     clientTracking: false,
     maxPayload,
     perMessageDeflate: perMessageDeflate as boolean,
-    handleProtocols: (offered) => (flowControl && offered.has(FLOW_SUBPROTOCOL) ? FLOW_SUBPROTOCOL : false),
+    handleProtocols: (offered) =>
+      flowControl && offered.has(FLOW_SUBPROTOCOL)
+        ? FLOW_SUBPROTOCOL
+        : offered.has(PLAIN_SUBPROTOCOL)
+          ? PLAIN_SUBPROTOCOL
+          : false,
   });
 
   const start =

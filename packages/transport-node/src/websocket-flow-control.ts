@@ -11,6 +11,12 @@
 /** Subprotocol a client offers to ask for credit-based flow control. */
 export const FLOW_SUBPROTOCOL = 'bp-flow.v1';
 
+/**
+ * Plain bp, selected when a client offers it with {@link FLOW_SUBPROTOCOL} but flow control is
+ * off: some clients (`ws`) fail a connection whose server selects none of the offered ones.
+ */
+export const PLAIN_SUBPROTOCOL = 'bp.v1';
+
 /** Bytes the server may send before the client's first `CREDIT`. */
 export const INITIAL_CREDIT = 65_536;
 
