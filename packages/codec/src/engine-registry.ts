@@ -1,24 +1,37 @@
-import type { CompiledCodec, EngineName } from './engine.js';
+import type { CompiledCodec, EngineCompiler, EngineName } from './engine.js';
 import { compileClosures } from './engine-closures.js';
-import { compileGenerated } from './engine-generated.js';
 import { compileInterpreted } from './engine-interpreted.js';
+import { BpError } from './errors.js';
 import type { SchemaNode } from './schema-node.js';
 
-const COMPILERS = {
-  generated: compileGenerated,
+// The generated-code engine is registered only by the entry points that may use `new Function`
+// (the Node entry and `@bp/codec/generated`), so the default browser bundle holds no eval at all.
+const compilers: Partial<Record<EngineName, EngineCompiler>> = {
   closures: compileClosures,
   interpreted: compileInterpreted,
-} as const;
+};
 
 let defaultEngine: EngineName = 'closures';
 
+function compilerFor(engine: EngineName): EngineCompiler {
+  const compiler = compilers[engine];
+  if (compiler !== undefined) return compiler;
+  if (engine === 'generated') {
+    throw new BpError(
+      'engine-unavailable',
+      "the 'generated' engine is not part of this entry point (it needs eval): import from '@bp/codec/generated', or run in Node",
+    );
+  }
+  throw new BpError('engine-unavailable', `unknown engine ${JSON.stringify(engine)}`);
+}
+
 /**
- * Chooses the engine for codecs created from now on. The browser entry starts with `closures`
- * (safe under a CSP that forbids `eval`); the Node entry starts with `generated`. Call
- * `setDefaultEngine('generated')` in a browser to opt in to generated code where `eval` is allowed.
+ * Chooses the engine for codecs created from now on. The default entry starts with `closures`
+ * (safe under a CSP that forbids `eval`); the Node entry and `@bp/codec/generated` start with
+ * `generated`.
  */
 export function setDefaultEngine(engine: EngineName): void {
-  if (!(engine in COMPILERS)) throw new TypeError(`unknown engine ${String(engine)}`);
+  compilerFor(engine);
   defaultEngine = engine;
 }
 
@@ -27,7 +40,12 @@ export function getDefaultEngine(): EngineName {
   return defaultEngine;
 }
 
+/** @internal Makes an engine available in this copy of the package. */
+export function registerEngine(engine: EngineName, compiler: EngineCompiler): void {
+  compilers[engine] = compiler;
+}
+
 /** @internal Compiles a node with an engine (the default when none is given). */
 export function compileNode(node: SchemaNode, engine: EngineName = defaultEngine): CompiledCodec {
-  return COMPILERS[engine](node);
+  return compilerFor(engine)(node);
 }

@@ -19,7 +19,7 @@ import {
   u32,
   u64,
   withEngine,
-} from '../src/index.js';
+} from '../src/index.node.js';
 import { ENGINES } from './engines.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

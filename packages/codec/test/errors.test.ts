@@ -1,39 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import * as here from '../src/index.js';
+import * as here from '../src/index.node.js';
+import { type Bundled, bundle } from './bundle.js';
 
 type CodecModule = typeof here;
 
 describe('errors across two copies of the package (dual ESM/CJS install)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bp-codec-dual-'));
+  let bundled: Bundled<CodecModule>;
   let esm: CodecModule;
   let cjs: CodecModule;
 
   beforeAll(async () => {
-    const entry = join(import.meta.dirname, '../src/index.ts');
-    await build({
-      entryPoints: [entry],
-      bundle: true,
-      format: 'esm',
-      outfile: join(dir, 'esm.mjs'),
-      logLevel: 'error',
-    });
-    await build({
-      entryPoints: [entry],
-      bundle: true,
-      format: 'cjs',
-      outfile: join(dir, 'cjs.cjs'),
-      logLevel: 'error',
-    });
-    esm = await import(pathToFileURL(join(dir, 'esm.mjs')).href);
-    cjs = createRequire(import.meta.url)(join(dir, 'cjs.cjs'));
+    bundled = await bundle<CodecModule>('index.ts');
+    ({ esm, cjs } = bundled);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => bundled.dispose());
 
   test('the copies are distinct classes', () => {
     expect(esm.DecodeError).not.toBe(cjs.DecodeError);

@@ -10,7 +10,7 @@ import {
   string,
   struct,
   withEngine,
-} from '../src/index.js';
+} from '../src/index.node.js';
 import { PRIMITIVES, type PrimName } from './schema-arbitrary.js';
 
 export function fromDescriptor(d: SchemaDescriptor, engine: EngineName): Codec<any> {

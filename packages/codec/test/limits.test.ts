@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { array, DecodeError, optional, ProtocolConfig, string, struct, u8, u32 } from '../src/index.js';
+import { array, DecodeError, optional, ProtocolConfig, string, struct, u8, u32 } from '../src/index.node.js';
 import { ENGINES } from './engines.js';
 
 function decodeError(fn: () => unknown): DecodeError {

@@ -1,5 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import { array, bytes, f32, ProtocolConfig, string, struct, u8, u16, u32, Writer } from '../src/index.js';
+import {
+  array,
+  bytes,
+  f32,
+  ProtocolConfig,
+  string,
+  struct,
+  u8,
+  u16,
+  u32,
+  Writer,
+} from '../src/index.node.js';
 import { ENGINES } from './engines.js';
 
 describe.each(ENGINES)('%s', (engine) => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { type Codec, DecodeError, isDecodeError, withEngine } from '../src/index.js';
+import { type Codec, DecodeError, isDecodeError, withEngine } from '../src/index.node.js';
 import { ENGINES } from './engines.js';
 import { build, type Schema, schemaAndValueArb, schemaArb, structSchemaArb } from './schema-arbitrary.js';
 

@@ -9,7 +9,7 @@ import {
   ProtocolConfig,
   struct,
   u32,
-} from '../src/index.js';
+} from '../src/index.node.js';
 
 enum MessageType {
   SENSOR_DATA = 1,

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { type Codec, fromFormat, isEncodeError } from '../src/index.js';
+import { type Codec, fromFormat, isEncodeError } from '../src/index.node.js';
 
 type Kind = 'int' | 'float' | 'bool' | 'bytes';
 interface Case {

@@ -33,7 +33,7 @@ import {
   u32le,
   u64,
   u64le,
-} from '../src/index.js';
+} from '../src/index.node.js';
 
 export const PRIMITIVES = {
   u8,

@@ -23,7 +23,7 @@ import {
   u8,
   u32,
   u64,
-} from '../src/index.js';
+} from '../src/index.node.js';
 
 enum MessageType {
   SENSOR_DATA = 1,

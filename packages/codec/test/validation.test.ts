@@ -25,7 +25,7 @@ import {
   u32,
   u64,
   withEngine,
-} from '../src/index.js';
+} from '../src/index.node.js';
 import { ENGINES } from './engines.js';
 
 function thrown(fn: () => unknown): { code: string; path: string; message: string; kind: string } {

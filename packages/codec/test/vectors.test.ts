@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { SchemaDescriptor } from '../src/index.js';
+import type { SchemaDescriptor } from '../src/index.node.js';
 import { ENGINES } from './engines.js';
 import { fromDescriptor } from './from-descriptor.js';
 
