@@ -1,9 +1,21 @@
+import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
 
+const source = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineProject({
+  resolve: {
+    // Test against the workspace sources, so a run never sees a stale dist of codec or session.
+    alias: {
+      '@bp/codec': source('../codec/src/index.node.ts'),
+      '@bp/session': source('../session/src/index.ts'),
+    },
+  },
   test: {
     name: 'transport-node',
     include: ['test/**/*.test.ts'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 });

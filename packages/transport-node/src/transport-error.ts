@@ -1,4 +1,4 @@
-const brand = Symbol.for('bp.transport-node.TransportError');
+import { BpError, type BpErrorOptions } from '@bp/codec';
 
 /** Stable codes of {@link TransportError}. */
 export type TransportErrorCode =
@@ -8,37 +8,34 @@ export type TransportErrorCode =
   | 'connect-failed'
   /** The TLS handshake failed (certificate, version, ALPN); `cause` holds the TLS error. */
   | 'tls-failed'
-  /** The server refused the connection because of `maxConnections` / `maxConnectionsPerAddress`. */
-  | 'too-many-connections'
+  /** The connection closed before the protocol handshake finished, without a `REJECT`. */
+  | 'connection-closed'
   /** The operation needs a live connection and there is none (closed, or reconnecting). */
   | 'not-connected'
-  /** The peer did not read fast enough and its queued bytes passed the hard limit. */
+  /** The peer did not read fast enough and the socket's queued bytes passed the hard limit. */
   | 'slow-consumer'
-  /** `close()` was called while the operation was pending. */
+  /** `close()` was called (or the signal aborted) while the operation was pending. */
   | 'closed';
 
-/** An error raised by the Node transport itself (not by the session protocol). */
-export class TransportError extends Error {
-  /** Stable machine-readable reason. */
-  readonly code: TransportErrorCode;
+/** Options of {@link TransportError}. */
+export interface TransportErrorOptions extends BpErrorOptions {
+  /** The remote address involved, when known. */
+  remoteAddress?: string | undefined;
+}
+
+/**
+ * An error raised by the Node transport itself: connecting, TLS, socket-level limits. Protocol
+ * failures (rejected hello, failed requests) are `SessionError`s from `@bp/session`.
+ */
+export class TransportError extends BpError {
+  static override readonly brand: string = '@bp/transport-node:TransportError';
+  declare readonly code: TransportErrorCode;
   /** The remote address involved, when known. */
   readonly remoteAddress: string | undefined;
 
-  constructor(
-    code: TransportErrorCode,
-    message: string,
-    options?: { cause?: unknown; remoteAddress?: string },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'TransportError';
-    this.code = code;
-    this.remoteAddress = options?.remoteAddress;
-    Object.defineProperty(this, brand, { value: true });
-  }
-
-  // Brand check so `instanceof` holds across the ESM and CJS copies of this package.
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  constructor(code: TransportErrorCode, message: string, options: TransportErrorOptions = {}) {
+    super(code, message, options);
+    this.remoteAddress = options.remoteAddress;
   }
 }
 

@@ -1,0 +1,481 @@
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import {
+  createServer as createTlsServer,
+  type SecureContextOptions,
+  type Server as TlsServer,
+} from 'node:tls';
+import {
+  createServerSession,
+  ErrorCode,
+  encodeReject,
+  type Handlers,
+  PROTOCOL_VERSION,
+  type Session,
+  type SessionLimits,
+  type SessionProtocol,
+  type SessionTransport,
+} from '@bp/session';
+import { type ConnectionInfo, connectionInfoOf } from './connection-info.js';
+import { ConnectionLimiter } from './connection-limiter.js';
+import { ServerAuthenticator, type ServerAuthOptions } from './server-auth.js';
+import { SocketTransport } from './socket-transport.js';
+import { type ServerTlsOptions, secureContextOptions, serverTlsOptions } from './tls-options.js';
+
+/** Limits of a server: connection admission plus every per-connection session limit. */
+export interface ServerLimits extends Partial<SessionLimits> {
+  /** Most connections at once; more are refused (`REJECT(server-busy)` on TCP). Default 10000. */
+  maxConnections?: number;
+  /** Most connections at once from one remote address. Default 256. */
+  maxConnectionsPerAddress?: number;
+  /**
+   * Time for the TLS handshake, and then again for the protocol handshake (`HELLO` ->
+   * `WELCOME`), in ms. Default: the protocol's `connectTimeout` (30000).
+   */
+  handshakeTimeout?: number;
+  /**
+   * Hard ceiling of bytes queued in one socket. The session's own `maxQueuedBytes` /
+   * `slowConsumer` handle slow readers; this guards memory if anything writes past them.
+   * Default 16 MiB.
+   */
+  maxSocketBufferedBytes?: number;
+  /** How long `server.close()` lets connections drain before destroying them, in ms. Default 5000. */
+  closeDeadline?: number;
+}
+
+/** Options of {@link createServer}. */
+export interface ServerOptions<P extends SessionProtocol> {
+  /** The message types and schemas (must match the clients'). */
+  protocol: P;
+  /** Handlers for requests and one-way messages from clients. */
+  handlers?: Handlers<P>;
+  /** Authentication. Omitted: every client is accepted, with principal `undefined`. */
+  auth?: ServerAuthOptions;
+  /** Serve TLS instead of plain TCP. */
+  tls?: ServerTlsOptions;
+  /** Connection and session limits. */
+  limits?: ServerLimits;
+  /** Reports errors thrown by handlers (see `@bp/session`). */
+  onHandlerError?: (error: unknown, context: { readonly type: number; readonly requestId?: number }) => void;
+}
+
+/** The address a server listens on. */
+export interface ServerAddress {
+  readonly address: string;
+  readonly family: string;
+  readonly port: number;
+}
+
+/** Options of {@link Server.listen}. */
+export interface ListenOptions {
+  /** Interface to bind. Default `'127.0.0.1'` (use `'0.0.0.0'` or `'::'` to accept remote clients). */
+  host?: string;
+  /** Port; 0 picks a free one. Default 0. */
+  port?: number;
+  /** Length of the kernel's accept queue. */
+  backlog?: number;
+}
+
+/** Counters of a server since it was created. */
+export interface ServerStats {
+  /** Connections open now (admitted; in the TLS handshake, the protocol handshake or open). */
+  readonly connections: number;
+  /** Of those, connections whose session runs (past the TLS handshake). */
+  readonly sessions: number;
+  /** Connections admitted since start. */
+  readonly accepted: number;
+  /** Connections refused because of `maxConnections`. */
+  readonly refusedTotal: number;
+  /** Connections refused because of `maxConnectionsPerAddress`. */
+  readonly refusedPerAddress: number;
+  /** TLS handshakes that failed (bad version, certificate, timeout). */
+  readonly tlsFailures: number;
+  /** Rejected authentication attempts. */
+  readonly authFailures: number;
+}
+
+/** A transport accepted by something other than this server's listener (e.g. a WebSocket endpoint). */
+export interface ExternalConnectionInfo {
+  readonly remoteAddress?: string | undefined;
+  readonly kind: 'websocket';
+}
+
+interface Connection<P extends SessionProtocol> {
+  readonly address: string;
+  session: Session<P> | undefined;
+  /** Aborted when the connection closes (cancels a pending auth slowdown). */
+  readonly abort: AbortController;
+  readonly closed: Promise<void>;
+  destroy(): void;
+}
+
+const DEFAULT_MAX_CONNECTIONS = 10_000;
+const DEFAULT_MAX_PER_ADDRESS = 256;
+const DEFAULT_CLOSE_DEADLINE = 5000;
+/** How long a refused socket may linger to read out the client's hello before it is destroyed. */
+const REFUSAL_LINGER_MS = 1000;
+/** After the close deadline, how long sessions get to finish before their sockets are destroyed. */
+const FORCE_CLOSE_GRACE_MS = 250;
+
+function serverBusyFrame(): Uint8Array {
+  return encodeReject({
+    code: ErrorCode['server-busy'],
+    minVersion: PROTOCOL_VERSION,
+    maxVersion: PROTOCOL_VERSION,
+    reason: 'server busy',
+    details: [],
+  });
+}
+
+/**
+ * A bp server over TCP or TLS. Create it with {@link createServer}, then {@link Server.listen}.
+ */
+export class Server<P extends SessionProtocol> {
+  /** The protocol this server speaks. */
+  readonly protocol: P;
+  /** The configured limits, with `maxPayloadSize` resolved. */
+  readonly limits: Readonly<ServerLimits> & { readonly maxPayloadSize: number };
+  readonly #options: ServerOptions<P>;
+  readonly #net: NetServer | TlsServer;
+  readonly #limiter: ConnectionLimiter;
+  readonly #auth: ServerAuthenticator | undefined;
+  readonly #connections = new Set<Connection<P>>();
+  readonly #refusing = new Set<Socket>();
+  readonly #sessionListeners = new Set<(session: Session<P>, info: ConnectionInfo) => void>();
+  readonly #sessionLimits: Partial<SessionLimits>;
+  readonly #maxSocketBufferedBytes: number | undefined;
+  readonly #closeDeadline: number;
+  /** TLS connections admitted and still in their TLS handshake, by TCP endpoint. */
+  readonly #tlsPending = new Map<string, Connection<P>>();
+  #tlsContext: ServerTlsOptions | undefined;
+  #closing: Promise<void> | undefined;
+  #counters = { accepted: 0, refusedTotal: 0, refusedPerAddress: 0, tlsFailures: 0, authFailures: 0 };
+
+  constructor(options: ServerOptions<P>) {
+    if (options?.protocol === undefined) throw new TypeError('createServer: `protocol` is required');
+    this.#options = options;
+    this.protocol = options.protocol;
+    const {
+      maxConnections = DEFAULT_MAX_CONNECTIONS,
+      maxConnectionsPerAddress = DEFAULT_MAX_PER_ADDRESS,
+      maxSocketBufferedBytes,
+      closeDeadline = DEFAULT_CLOSE_DEADLINE,
+      ...sessionLimits
+    } = options.limits ?? {};
+    this.limits = Object.freeze({
+      ...options.limits,
+      maxPayloadSize: sessionLimits.maxPayloadSize ?? options.protocol.maxPayloadSize,
+    });
+    this.#limiter = new ConnectionLimiter(maxConnections, maxConnectionsPerAddress);
+    this.#sessionLimits = { ...sessionLimits, closeDeadline };
+    this.#maxSocketBufferedBytes = maxSocketBufferedBytes;
+    this.#closeDeadline = closeDeadline;
+    this.#auth = options.auth === undefined ? undefined : new ServerAuthenticator(options.auth);
+
+    if (options.tls !== undefined) {
+      this.#tlsContext = options.tls;
+      const handshakeTimeout = sessionLimits.handshakeTimeout ?? options.protocol.connectTimeout;
+      const server = createTlsServer(serverTlsOptions(options.tls, handshakeTimeout));
+      // 'connection' fires for the raw TCP socket, before any TLS work: admission is decided
+      // there, so a flood of refused connections costs no handshakes.
+      server.on('connection', (socket: Socket) => this.#admitSocket(socket, true));
+      server.on('secureConnection', (socket) => {
+        const key = endpointKey(socket);
+        const connection = this.#tlsPending.get(key);
+        this.#tlsPending.delete(key);
+        if (connection === undefined || socket.destroyed || this.#closing !== undefined) socket.destroy();
+        else this.#startSocketSession(socket, connection);
+      });
+      server.on('tlsClientError', (_error, socket) => {
+        this.#counters.tlsFailures++;
+        // With a listener attached Node leaves the socket open; the handshake failed, so end it.
+        socket.destroy();
+      });
+      this.#net = server;
+    } else {
+      const server = createNetServer({ noDelay: true });
+      server.on('connection', (socket) => {
+        const connection = this.#admitSocket(socket, false);
+        if (connection !== undefined) this.#startSocketSession(socket, connection);
+      });
+      this.#net = server;
+    }
+    // Accept errors (EMFILE and the like) must not crash the process; the listener stays up.
+    this.#net.on('error', () => {});
+  }
+
+  /** Starts listening. Resolves with the bound address. */
+  listen(options: ListenOptions = {}): Promise<ServerAddress> {
+    const { host = '127.0.0.1', port = 0, backlog } = options;
+    if (this.#closing !== undefined) return Promise.reject(new Error('the server is closed'));
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => {
+        this.#net.off('listening', onListening);
+        reject(error);
+      };
+      const onListening = (): void => {
+        this.#net.off('error', onError);
+        resolve(this.address());
+      };
+      this.#net.once('error', onError);
+      this.#net.once('listening', onListening);
+      this.#net.listen({ host, port, backlog });
+    });
+  }
+
+  /** The bound address (`{ address, family, port }`). Throws if the server is not listening. */
+  address(): ServerAddress {
+    const address = this.#net.address();
+    if (address === null || typeof address === 'string') throw new Error('the server is not listening');
+    return { address: address.address, family: address.family, port: address.port };
+  }
+
+  /** True while the server accepts connections. */
+  get listening(): boolean {
+    return this.#net.listening;
+  }
+
+  /** Connections open now (admitted; handshaking or in session). */
+  get connections(): number {
+    return this.#connections.size;
+  }
+
+  /** Counters since start. */
+  stats(): ServerStats {
+    let sessions = 0;
+    for (const connection of this.#connections) if (connection.session !== undefined) sessions++;
+    return { connections: this.#connections.size, sessions, ...this.#counters };
+  }
+
+  /** The sessions running now (to push messages to clients, or to close one). */
+  *sessions(): IterableIterator<Session<P>> {
+    for (const connection of [...this.#connections]) {
+      if (connection.session !== undefined) yield connection.session;
+    }
+  }
+
+  /**
+   * Calls `listener` for every new session, before its handshake completes (await
+   * `session.ready` for the authenticated, open state). Returns the unsubscribe function.
+   */
+  onSession(listener: (session: Session<P>, info: ConnectionInfo) => void): () => void {
+    this.#sessionListeners.add(listener);
+    return () => this.#sessionListeners.delete(listener);
+  }
+
+  /**
+   * Replaces the TLS certificate (and any other secure-context option) for new connections,
+   * without a restart; open connections keep theirs. The options are merged over the current
+   * ones, so `{ key, cert }` alone keeps the configured `ca`.
+   */
+  setSecureContext(
+    options: SecureContextOptions & Pick<ServerTlsOptions, 'minVersion' | 'maxVersion'>,
+  ): void {
+    if (this.#tlsContext === undefined) throw new Error('setSecureContext: this server does not use TLS');
+    const next = { ...this.#tlsContext, ...options };
+    (this.#net as TlsServer).setSecureContext(secureContextOptions(next));
+    this.#tlsContext = next;
+  }
+
+  /**
+   * Runs a session over a transport that something else accepted (the WebSocket endpoint uses
+   * this), with this server's protocol, handlers, auth, limits and connection limits, and closes
+   * it with the server. The caller attaches the transport to the returned session. Returns
+   * undefined when the connection is refused (then `REJECT(server-busy)` was written and the
+   * transport ended).
+   */
+  acceptTransport(transport: SessionTransport, info: ExternalConnectionInfo): Session<P> | undefined {
+    const address = info.remoteAddress ?? 'unknown';
+    if (this.#closing !== undefined || !this.#admit(address)) {
+      transport.write(serverBusyFrame());
+      transport.end();
+      return undefined;
+    }
+    let markClosed!: () => void;
+    const connection: Connection<P> = {
+      address,
+      session: undefined,
+      abort: new AbortController(),
+      closed: new Promise<void>((resolve) => (markClosed = resolve)),
+      destroy: () => transport.destroy(),
+    };
+    this.#connections.add(connection);
+    const session = this.#createSession(transport, connection, {
+      transport: info.kind,
+      remoteAddress: address,
+      remotePort: undefined,
+      localAddress: undefined,
+      localPort: undefined,
+      tls: undefined,
+    });
+    session.onClose(() => {
+      this.#release(connection);
+      markClosed();
+    });
+    return session;
+  }
+
+  /**
+   * Stops accepting, says `GOODBYE` (code `shutdown`) to every session, lets requests in flight
+   * drain until `deadline` ms, destroys what is left, and resolves once every socket has closed.
+   */
+  close(options: { deadline?: number } = {}): Promise<void> {
+    this.#closing ??= this.#shutdown(options.deadline ?? this.#closeDeadline);
+    return this.#closing;
+  }
+
+  async #shutdown(deadline: number): Promise<void> {
+    const listenerClosed = new Promise<void>((resolve) => {
+      if (!this.#net.listening) return resolve();
+      this.#net.close(() => resolve());
+    });
+    for (const socket of this.#refusing) socket.destroy();
+    const drains: Promise<void>[] = [];
+    for (const connection of this.#connections) {
+      if (connection.session === undefined) connection.destroy();
+      else drains.push(connection.session.close({ deadline, code: 'shutdown' }).catch(() => {}));
+    }
+    // The session ends each transport once drained; anything still open after the deadline (a
+    // peer that never answers GOODBYE, never reads, or never closes its side) is destroyed.
+    const force = setTimeout(() => {
+      for (const connection of this.#connections) connection.destroy();
+    }, deadline + FORCE_CLOSE_GRACE_MS);
+    await Promise.all(drains);
+    await Promise.all([...this.#connections].map((connection) => connection.closed));
+    clearTimeout(force);
+    await listenerClosed;
+  }
+
+  #admit(address: string): boolean {
+    const verdict = this.#limiter.admit(address);
+    if (verdict === 'ok') {
+      this.#counters.accepted++;
+      return true;
+    }
+    if (verdict === 'total') this.#counters.refusedTotal++;
+    else this.#counters.refusedPerAddress++;
+    return false;
+  }
+
+  #release(connection: Connection<P>): void {
+    if (!this.#connections.delete(connection)) return;
+    this.#limiter.release(connection.address);
+    connection.abort.abort();
+  }
+
+  /** Admission of a raw socket; `undefined` when it was refused (and is being closed). */
+  #admitSocket(socket: Socket, tls: boolean): Connection<P> | undefined {
+    socket.on('error', () => {});
+    if (this.#closing !== undefined) {
+      socket.destroy();
+      return undefined;
+    }
+    const address = socket.remoteAddress ?? 'unknown';
+    if (!this.#admit(address)) {
+      this.#refuse(socket, tls);
+      return undefined;
+    }
+    let markClosed!: () => void;
+    const connection: Connection<P> = {
+      address,
+      session: undefined,
+      abort: new AbortController(),
+      closed: new Promise<void>((resolve) => (markClosed = resolve)),
+      destroy: () => socket.destroy(),
+    };
+    this.#connections.add(connection);
+    // The raw socket closes with its TLS socket too, so this covers both kinds.
+    socket.once('close', () => {
+      this.#release(connection);
+      markClosed();
+    });
+    if (tls) {
+      // The TLS socket that 'secureConnection' hands over is another object; it shares the TCP
+      // endpoint, which finds the connection again.
+      const key = endpointKey(socket);
+      this.#tlsPending.set(key, connection);
+      socket.once('close', () => {
+        if (this.#tlsPending.get(key) === connection) this.#tlsPending.delete(key);
+      });
+    }
+    return connection;
+  }
+
+  /**
+   * Refuses a connection over the limits. On plain TCP the client gets `REJECT(server-busy)` so it
+   * knows to back off; the socket then lingers briefly, discarding the client's hello, because
+   * closing with unread bytes makes the kernel send RST, which can destroy the REJECT in flight.
+   * TLS connections are dropped before the handshake: answering would cost a handshake each.
+   */
+  #refuse(socket: Socket, tls: boolean): void {
+    if (tls) {
+      socket.destroy();
+      return;
+    }
+    this.#refusing.add(socket);
+    const timer = setTimeout(() => socket.destroy(), REFUSAL_LINGER_MS);
+    timer.unref();
+    socket.once('close', () => {
+      clearTimeout(timer);
+      this.#refusing.delete(socket);
+    });
+    socket.resume();
+    socket.end(serverBusyFrame());
+  }
+
+  #startSocketSession(socket: Socket, connection: Connection<P>): void {
+    const transport = new SocketTransport(socket, { maxBufferedBytes: this.#maxSocketBufferedBytes });
+    const session = this.#createSession(transport, connection, connectionInfoOf(socket));
+    transport.attach(session);
+  }
+
+  #createSession(transport: SessionTransport, connection: Connection<P>, info: ConnectionInfo): Session<P> {
+    const auth = this.#auth;
+    const signal = connection.abort.signal;
+    const session = createServerSession<P>({
+      protocol: this.#options.protocol,
+      transport,
+      handlers: this.#options.handlers,
+      limits: this.#sessionLimits,
+      remoteAddress: info.remoteAddress,
+      onHandlerError: this.#options.onHandlerError,
+      auth:
+        auth === undefined
+          ? undefined
+          : {
+              authenticate: async (hello) => {
+                try {
+                  return await auth.authenticate({ token: hello.token }, info, signal);
+                } catch (error) {
+                  this.#counters.authFailures++;
+                  throw error;
+                }
+              },
+            },
+    });
+    connection.session = session;
+    for (const listener of this.#sessionListeners) {
+      try {
+        listener(session, info);
+      } catch {
+        // A listener's bug must not take the connection (or the server) down.
+      }
+    }
+    return session;
+  }
+}
+
+function endpointKey(socket: Socket): string {
+  return `${socket.remoteAddress}|${socket.remotePort}`;
+}
+
+/**
+ * Creates a bp server over TCP, or TLS when `tls` is given.
+ *
+ * ```ts
+ * const server = createServer({ protocol, handlers, auth: { token: process.env.BP_TOKEN! } });
+ * const { port } = await server.listen({ host: '0.0.0.0', port: 7000 });
+ * ```
+ */
+export function createServer<P extends SessionProtocol>(options: ServerOptions<P>): Server<P> {
+  return new Server(options);
+}
