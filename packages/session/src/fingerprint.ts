@@ -61,17 +61,21 @@ export function compareDigests(
   client: readonly TypeDigest[],
   server: readonly TypeDigest[],
 ): DigestDifference[] {
+  // Types travel as u32: a negative type of a signed header format arrives as its two's
+  // complement, so both sides are compared (and reported) as u32.
   const byType = new Map<number, Uint8Array>();
-  for (const entry of server) byType.set(entry.type, entry.digest);
+  for (const entry of server) byType.set(entry.type >>> 0, entry.digest);
   const out: DigestDifference[] = [];
   const seen = new Set<number>();
   for (const entry of client) {
-    seen.add(entry.type);
-    const theirs = byType.get(entry.type);
-    if (theirs === undefined) out.push({ type: entry.type, status: 2 });
-    else if (!equalBytes(theirs, entry.digest)) out.push({ type: entry.type, status: 1 });
+    const type = entry.type >>> 0;
+    seen.add(type);
+    const theirs = byType.get(type);
+    if (theirs === undefined) out.push({ type, status: 2 });
+    else if (!equalBytes(theirs, entry.digest)) out.push({ type, status: 1 });
   }
-  for (const entry of server) if (!seen.has(entry.type)) out.push({ type: entry.type, status: 3 });
+  for (const entry of server)
+    if (!seen.has(entry.type >>> 0)) out.push({ type: entry.type >>> 0, status: 3 });
   return out.sort((a, b) => a.type - b.type);
 }
 

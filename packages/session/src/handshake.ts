@@ -51,7 +51,7 @@ export function describeRejection(
     return { reason: 'schema mismatch: type header format differs', details, mismatches: [] };
   }
   const listed = details.slice(0, MAX_LISTED).map((entry) => {
-    const name = nameOf(entry.type);
+    const name = nameOf(entry.type) ?? nameOf(entry.type | 0);
     return `${entry.type}${name === undefined ? '' : ` (${name})`} ${statusText[entry.status]}`;
   });
   const more = details.length > MAX_LISTED ? `, and ${details.length - MAX_LISTED} more` : '';
@@ -60,7 +60,7 @@ export function describeRejection(
     details,
     mismatches: details.map((entry) => ({
       type: entry.type,
-      name: nameOf(entry.type),
+      name: nameOf(entry.type) ?? nameOf(entry.type | 0),
       status: statusName[entry.status],
     })),
   };

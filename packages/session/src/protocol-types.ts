@@ -6,6 +6,14 @@ import type {
 } from '@bp/codec';
 import type { ProtocolDescription } from './fingerprint.js';
 
+/** What a session needs from one payload codec (a `Codec` of `@bp/codec`). */
+export interface SessionCodec {
+  readonly fixedSize: number | undefined;
+  byteLength(value: any): number;
+  encodeInto(value: any, target: Uint8Array, offset?: number): number;
+  decodeFrom(source: Uint8Array, offset: number, end: number, limits?: any): { value: any; offset: number };
+}
+
 /**
  * What a session needs from a `ProtocolConfig` of `@bp/codec`. Declared structurally so the
  * session also works with any object that honours the same contract.
@@ -24,6 +32,12 @@ export interface SessionProtocol {
   encodeMessageInto(type: any, value: any, target: Uint8Array, offset?: number): number;
   decodeMessage(bytes: Uint8Array, offset?: number, end?: number): { type: any; value: any };
   describe(): ProtocolDescription;
+  /** Optional, for the fast path: the message type numbers. */
+  messageTypes?(): readonly number[];
+  /** Optional, for the fast path: the payload codec of a type. */
+  codecFor?(type: number): SessionCodec;
+  /** Optional: the budgets payload decodes run with. */
+  readonly decodeLimits?: object;
 }
 
 /** The message type numbers of protocol `P`. */

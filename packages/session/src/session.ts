@@ -33,6 +33,7 @@ import { createFrameLimits, type FrameLimits, FrameReader, type FrameSink, NOT_N
 import { acceptHello, describeRejection } from './handshake.js';
 import { resolveLimits, type SessionLimits } from './limits.js';
 import { type IteratorOwner, MessageIterator } from './message-iterator.js';
+import { MessageTable } from './message-table.js';
 import { OutgoingBuffer } from './outgoing-buffer.js';
 import { nextRequestId, PendingRequest } from './pending-request.js';
 import type { SessionProtocol } from './protocol-types.js';
@@ -90,6 +91,11 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   readonly #role: 'client' | 'server';
   readonly #limits: SessionLimits;
   readonly #headerSize: number;
+  /** Direct codec access for the hot paths; undefined when the protocol only offers the generic API. */
+  readonly #table: MessageTable | undefined;
+  /** The last message decoded by #decode (fields, not an object: nothing allocated per message). */
+  #decodedType = 0;
+  #decodedValue: unknown;
   readonly #frameLimits: FrameLimits;
   readonly #reader: FrameReader;
   readonly #out = new OutgoingBuffer();
@@ -166,6 +172,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#role = role;
     this.#limits = resolveLimits(protocol, options.limits);
     this.#headerSize = protocol.headerSize;
+    this.#table = MessageTable.of(protocol);
     this.#peerMaxPayload = this.#limits.maxPayloadSize;
     this.#onHandlerError = options.onHandlerError;
     this.#auth = options.auth;
@@ -442,16 +449,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       this.#fatal('rate-limited', 'message rate limit exceeded');
       return;
     }
-    let type: number;
-    let value: unknown;
-    try {
-      const message = this.#protocol.decodeMessage(source, start, end);
-      type = message.type;
-      value = message.value;
-    } catch (error) {
-      this.#fatalDecode(error);
-      return;
-    }
+    if (!this.#decode(source, start, end)) return;
+    const type = this.#decodedType;
+    const value = this.#decodedValue;
     this.#activity = true;
     const handler = this.#handlers.get(type);
     if (handler !== undefined) this.#callListener(handler, type, value);
@@ -494,16 +494,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       );
       return;
     }
-    let type: number;
-    let value: unknown;
-    try {
-      const message = this.#protocol.decodeMessage(source, start + 4, end);
-      type = message.type;
-      value = message.value;
-    } catch (error) {
-      this.#fatalDecode(error);
-      return;
-    }
+    if (!this.#decode(source, start + 4, end)) return;
+    const type = this.#decodedType;
+    const value = this.#decodedValue;
     this.#activity = true;
     const replyType = this.#protocol.replyTypeOf(type) as number | undefined;
     const handler = this.#handlers.get(type);
@@ -572,16 +565,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     const pending = this.#pending.get(id);
     // Late answers (after a timeout, an abort or a cancel) are expected and ignored.
     if (pending === undefined) return;
-    let type: number;
-    let value: unknown;
-    try {
-      const message = this.#protocol.decodeMessage(source, start + 4, end);
-      type = message.type;
-      value = message.value;
-    } catch (error) {
-      this.#fatalDecode(error);
-      return;
-    }
+    if (!this.#decode(source, start + 4, end)) return;
+    const type = this.#decodedType;
+    const value = this.#decodedValue;
     if (type !== pending.replyType) {
       this.#fatal(
         'unexpected-frame',
@@ -809,7 +795,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     const code = errorCodeName(reject.code);
     const mismatches = reject.details.map((entry) => ({
       type: entry.type,
-      name: this.#protocol.typeName(entry.type),
+      name: this.#protocol.typeName(entry.type) ?? this.#protocol.typeName(entry.type | 0),
       status:
         entry.status === 1
           ? ('differs' as const)
@@ -868,28 +854,121 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   // ---------------------------------------------------------------------------------------------
   // Output.
 
+  /**
+   * Decodes the type header and payload in `source[start, end)` into #decodedType/#decodedValue.
+   * On failure it closes the connection (section 10) and returns false.
+   */
+  #decode(source: Uint8Array, start: number, end: number): boolean {
+    const table = this.#table;
+    if (table === undefined) {
+      try {
+        const message = this.#protocol.decodeMessage(source, start, end);
+        this.#decodedType = message.type;
+        this.#decodedValue = message.value;
+        return true;
+      } catch (error) {
+        this.#fatalDecode(error);
+        return false;
+      }
+    }
+    // The frame minimums guarantee the type header is there.
+    const type = table.readType(source, start);
+    const codec = table.codec(type);
+    if (codec === undefined) {
+      this.#fatal('unknown-type', `message type ${type} is not part of the protocol`);
+      return false;
+    }
+    try {
+      const result = codec.decodeFrom(source, start + table.headerSize, end, table.decodeLimits);
+      if (result.offset !== end) {
+        this.#fatal('decode-error', `${end - result.offset} bytes left after the payload of type ${type}`);
+        return false;
+      }
+      this.#decodedType = type;
+      this.#decodedValue = result.value;
+      return true;
+    } catch (error) {
+      this.#fatalDecode(error);
+      return false;
+    }
+  }
+
   /** Encodes a MESSAGE (id 0), REQUEST or RESPONSE straight into the outgoing buffer. */
   #writeTyped(kind: number, id: number, type: number, value: unknown): void {
-    const protocol = this.#protocol;
-    const size = protocol.messageByteLength(type, value);
-    if (size - this.#headerSize > this.#peerMaxPayload) {
-      throw new SessionError(
-        'payload-too-large',
-        `payload of ${size - this.#headerSize} bytes exceeds the peer's limit of ${this.#peerMaxPayload}`,
-      );
+    const table = this.#table;
+    if (table === undefined) {
+      this.#writeTypedGeneric(kind, id, type, value);
+      return;
     }
+    const codec = table.codec(type);
+    if (codec === undefined) throw this.#encodeFailure(type, value, undefined);
+    let payload = codec.fixedSize;
+    if (payload === undefined) {
+      try {
+        payload = codec.byteLength(value);
+      } catch (error) {
+        throw this.#encodeFailure(type, value, error);
+      }
+    }
+    if (payload > this.#peerMaxPayload) throw this.#tooLarge(payload);
     const idSize = kind === FrameKind.MESSAGE ? 0 : 4;
+    const h = table.headerSize;
     const out = this.#out;
-    const at = out.reserve(FRAME_HEADER_SIZE + idSize + size);
+    const at = out.reserve(FRAME_HEADER_SIZE + idSize + h + payload);
     const buffer = out.buffer;
-    const written = protocol.encodeMessageInto(type, value, buffer, at + FRAME_HEADER_SIZE + idSize);
-    const body = idSize + written;
+    const typeAt = at + FRAME_HEADER_SIZE + idSize;
+    let written: number;
+    try {
+      written = codec.encodeInto(value, buffer, typeAt + h);
+    } catch (error) {
+      throw this.#encodeFailure(type, value, error);
+    }
+    table.writeType(buffer, typeAt, type);
+    const body = idSize + h + written;
     buffer[at] = (kind << 4) | (body >>> 24);
     buffer[at + 1] = body >>> 16;
     buffer[at + 2] = body >>> 8;
     buffer[at + 3] = body;
     if (idSize !== 0) writeU32(buffer, at + FRAME_HEADER_SIZE, id);
     out.position = at + FRAME_HEADER_SIZE + body;
+  }
+
+  /** The same through the protocol's generic API (protocols without `codecFor`). */
+  #writeTypedGeneric(kind: number, id: number, type: number, value: unknown): void {
+    const protocol = this.#protocol;
+    const size = protocol.messageByteLength(type, value);
+    if (size - this.#headerSize > this.#peerMaxPayload) throw this.#tooLarge(size - this.#headerSize);
+    const idSize = kind === FrameKind.MESSAGE ? 0 : 4;
+    const out = this.#out;
+    const at = out.reserve(FRAME_HEADER_SIZE + idSize + size);
+    const buffer = out.buffer;
+    const written = protocol.encodeMessageInto(type, value, buffer, at + FRAME_HEADER_SIZE + idSize);
+    const body = idSize + written;
+    writeFrameHeader(buffer, at, kind, body);
+    if (idSize !== 0) writeU32(buffer, at + FRAME_HEADER_SIZE, id);
+    out.position = at + FRAME_HEADER_SIZE + body;
+  }
+
+  #tooLarge(payload: number): SessionError {
+    return new SessionError(
+      'payload-too-large',
+      `payload of ${payload} bytes exceeds the peer's limit of ${this.#peerMaxPayload}`,
+    );
+  }
+
+  /**
+   * The error to throw for a value that does not encode: the protocol's own error when it gives
+   * one (its path names the message type), else the codec's.
+   */
+  #encodeFailure(type: number, value: unknown, error: unknown): unknown {
+    try {
+      const protocol = this.#protocol;
+      const size = protocol.messageByteLength(type, value);
+      protocol.encodeMessageInto(type, value, new Uint8Array(size), 0);
+    } catch (labelled) {
+      return labelled;
+    }
+    return error ?? new TypeError(`message type ${type} is not part of the protocol`);
   }
 
   #writeU32Frame(kind: number, value: number): void {

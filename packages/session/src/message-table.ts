@@ -1,0 +1,115 @@
+import type { SessionCodec, SessionProtocol } from './protocol-types.js';
+
+/** How the type header is written: size 1, 2 or 4; signed; little-endian. */
+interface HeaderShape {
+  readonly size: number;
+  readonly signed: boolean;
+  readonly little: boolean;
+}
+
+const SIZES: Record<string, number> = { b: 1, B: 1, h: 2, H: 2, i: 4, I: 4, l: 4, L: 4 };
+
+/** Parses a one-value integer `struct` format (`'>H'`); undefined for anything else. */
+export function parseHeaderFormat(format: string): HeaderShape | undefined {
+  const match = /^([<>!])([bBhHiIlL])$/.exec(format);
+  if (match === null) return undefined;
+  const code = match[2];
+  return { size: SIZES[code], signed: code === code.toLowerCase(), little: match[1] === '<' };
+}
+
+/**
+ * Direct access to a protocol's payload codecs and type header, for the session's hot paths:
+ * the type header is read and written inline, codecs are found by array index when the type
+ * numbers are small, and decoding uses the codec's reused result object. This skips what
+ * `ProtocolConfig.encodeMessageInto`/`decodeMessage` do per call (a map lookup, argument checks,
+ * a `{ type, value }` object per decoded message) without changing a byte on the wire.
+ */
+export class MessageTable {
+  readonly headerSize: number;
+  readonly decodeLimits: object | undefined;
+  readonly #shape: HeaderShape;
+  readonly #array: (SessionCodec | undefined)[] | undefined;
+  readonly #map: Map<number, SessionCodec> | undefined;
+
+  private constructor(
+    shape: HeaderShape,
+    types: readonly number[],
+    protocol: Required<Pick<SessionProtocol, 'codecFor'>> & SessionProtocol,
+  ) {
+    this.#shape = shape;
+    this.headerSize = shape.size;
+    this.decodeLimits = protocol.decodeLimits;
+    const small = types.every((type) => Number.isInteger(type) && type >= 0 && type <= 0xffff);
+    if (small) {
+      const array: (SessionCodec | undefined)[] = new Array(Math.max(0, ...types) + 1).fill(undefined);
+      for (const type of types) array[type] = protocol.codecFor(type);
+      this.#array = array;
+    } else {
+      this.#map = new Map(types.map((type) => [type, protocol.codecFor(type)]));
+    }
+  }
+
+  /** A table for `protocol`, or undefined when it lacks what the fast path needs. */
+  static of(protocol: SessionProtocol): MessageTable | undefined {
+    const shape = parseHeaderFormat(protocol.headerFormat);
+    if (shape === undefined || shape.size !== protocol.headerSize) return undefined;
+    if (typeof protocol.codecFor !== 'function' || typeof protocol.messageTypes !== 'function')
+      return undefined;
+    const types = protocol.messageTypes();
+    return new MessageTable(
+      shape,
+      types,
+      protocol as Required<Pick<SessionProtocol, 'codecFor'>> & SessionProtocol,
+    );
+  }
+
+  /** The codec of `type`, or undefined when the protocol has no such type. */
+  codec(type: number): SessionCodec | undefined {
+    const array = this.#array;
+    if (array !== undefined) return array[type];
+    return (this.#map as Map<number, SessionCodec>).get(type);
+  }
+
+  /** Writes the type header at `at`. */
+  writeType(target: Uint8Array, at: number, type: number): void {
+    const shape = this.#shape;
+    if (shape.size === 2) {
+      if (shape.little) {
+        target[at] = type;
+        target[at + 1] = type >>> 8;
+      } else {
+        target[at] = type >>> 8;
+        target[at + 1] = type;
+      }
+    } else if (shape.size === 1) {
+      target[at] = type;
+    } else if (shape.little) {
+      target[at] = type;
+      target[at + 1] = type >>> 8;
+      target[at + 2] = type >>> 16;
+      target[at + 3] = type >>> 24;
+    } else {
+      target[at] = type >>> 24;
+      target[at + 1] = type >>> 16;
+      target[at + 2] = type >>> 8;
+      target[at + 3] = type;
+    }
+  }
+
+  /** Reads the type header at `at` (the caller made sure the bytes are there). */
+  readType(source: Uint8Array, at: number): number {
+    const shape = this.#shape;
+    if (shape.size === 2) {
+      const value = shape.little ? source[at] | (source[at + 1] << 8) : (source[at] << 8) | source[at + 1];
+      return shape.signed ? (value << 16) >> 16 : value;
+    }
+    if (shape.size === 1) {
+      const value = source[at];
+      return shape.signed ? (value << 24) >> 24 : value;
+    }
+    const value = shape.little
+      ? source[at] | (source[at + 1] << 8) | (source[at + 2] << 16) | (source[at + 3] << 24)
+      : (source[at] << 24) | (source[at + 1] << 16) | (source[at + 2] << 8) | source[at + 3];
+    return shape.signed ? value | 0 : value >>> 0;
+  }
+}
