@@ -1,0 +1,139 @@
+import { pathToFileURL } from 'node:url';
+import { competitorEntry } from '../competitors/registry.js';
+import type { BenchClient } from '../competitors/types.js';
+import { type CaseSpec, maxConcurrencyOf } from '../scenarios/case-spec.js';
+import {
+  type ChildConfig,
+  type ChildMessage,
+  decodeChildConfig,
+  type MemoryReading,
+  type ParentMessage,
+} from './ipc.js';
+import type { ClientMeasurement } from './measurement.js';
+import { ResourceMonitor } from './resource-monitor.js';
+import { readIoBytes } from './wire-bytes.js';
+import type { WindowHooks } from './workloads/hooks.js';
+import { runIdle } from './workloads/idle.js';
+import { runRealistic } from './workloads/realistic.js';
+import { runRequestResponse } from './workloads/request-response.js';
+import { runStream } from './workloads/stream.js';
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+/**
+ * Entry of a benchmark child process (server, client or codec). It talks to the harness over
+ * the IPC channel only and exits when the harness goes away, so no child outlives a run.
+ */
+export async function runChild(encoded: string): Promise<void> {
+  process.on('disconnect', () => process.exit(0));
+  const config = decodeChildConfig(encoded);
+  try {
+    if (config.role === 'server') await runServer(config);
+    else if (config.role === 'client') await runClient(config);
+    else await runCodec(config);
+  } catch (error) {
+    send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    setTimeout(() => process.exit(1), 100).unref();
+  }
+}
+
+async function runServer(config: Extract<ChildConfig, { role: 'server' }>): Promise<void> {
+  const monitor = new ResourceMonitor();
+  monitor.start();
+  const competitor = await competitorEntry(config.competitor).load();
+  const server = await competitor.startServer();
+  process.on('message', async (message: ParentMessage) => {
+    if (message.type === 'begin') monitor.beginWindow();
+    else if (message.type === 'end') {
+      send({ type: 'window', caseIndex: message.caseIndex, resources: monitor.endWindow() });
+    } else if (message.type === 'memory') {
+      send({ type: 'memory', name: message.name, reading: readMemory() });
+    } else if (message.type === 'stop') {
+      await server.close();
+      monitor.stop();
+      send({ type: 'stopped', timeline: monitor.timeline() });
+      process.disconnect?.();
+      setTimeout(() => process.exit(0), 50).unref();
+    }
+  });
+  send({ type: 'ready', port: server.port });
+}
+
+/** Memory after full collections, so garbage does not count as connection state. */
+function readMemory(): MemoryReading {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < 3; i++) gc?.();
+  const usage = process.memoryUsage();
+  return { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed };
+}
+
+async function runClient(config: Extract<ChildConfig, { role: 'client' }>): Promise<void> {
+  const monitor = new ResourceMonitor();
+  monitor.start();
+  const competitor = await competitorEntry(config.competitor).load();
+  const waiting = new Map<string, () => void>();
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'checkpoint-done') {
+      waiting.get(message.name)?.();
+      waiting.delete(message.name);
+    }
+  });
+  let shared: BenchClient | undefined;
+  const settingsFor = (spec: CaseSpec) => ({
+    port: config.port,
+    maxConcurrency: Math.max(...config.cases.map(maxConcurrencyOf), maxConcurrencyOf(spec)),
+  });
+  for (let caseIndex = 0; caseIndex < config.cases.length; caseIndex++) {
+    const spec = config.cases[caseIndex]!;
+    let io0: number | undefined;
+    const hooks: WindowHooks = {
+      begin() {
+        send({ type: 'window-begin', caseIndex });
+        monitor.beginWindow();
+        io0 = readIoBytes();
+      },
+      end() {
+        const io1 = readIoBytes();
+        const client = monitor.endWindow();
+        send({ type: 'window-end', caseIndex });
+        return { client, wireBytes: io0 !== undefined && io1 !== undefined ? io1 - io0 : undefined };
+      },
+      checkpoint: (name) =>
+        new Promise<void>((resolve) => {
+          // Case-scoped names: the harness matches replies by name, and cases reuse names.
+          const scoped = `${caseIndex}/${name}`;
+          waiting.set(scoped, resolve);
+          send({ type: 'checkpoint', name: scoped });
+        }),
+    };
+    let measurement: ClientMeasurement;
+    if (spec.kind === 'realistic') {
+      measurement = await runRealistic(competitor, settingsFor(spec), spec, hooks);
+    } else if (spec.kind === 'idle') {
+      measurement = await runIdle(competitor, settingsFor(spec), spec, hooks);
+    } else {
+      shared ??= await competitor.connect(settingsFor(spec));
+      measurement =
+        spec.kind === 'stream'
+          ? await runStream(shared, spec, hooks)
+          : await runRequestResponse(shared, spec, hooks);
+    }
+    send({ type: 'case-result', caseIndex, measurement });
+  }
+  await shared?.close();
+  monitor.stop();
+  send({ type: 'done', timeline: monitor.timeline() });
+  process.disconnect?.();
+}
+
+/** Runs the codec package's own suite (packages/codec/bench/codec-suite.mjs) in this process. */
+async function runCodec(config: Extract<ChildConfig, { role: 'codec' }>): Promise<void> {
+  const suite = (await import(pathToFileURL(config.suite).href)) as {
+    runCodecBench(options: Record<string, unknown>): Promise<unknown> | unknown;
+  };
+  const result = await suite.runCodecBench(config.options);
+  send({ type: 'codec-result', result });
+  process.disconnect?.();
+}

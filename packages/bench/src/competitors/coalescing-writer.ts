@@ -1,0 +1,76 @@
+import type { Socket } from 'node:net';
+
+/** Bytes gathered before `send` asks the caller to wait (and before a flush happens early). */
+const HIGH_WATER = 256 * 1024;
+const CHUNK = 64 * 1024;
+
+/**
+ * Gathers the frames written during one event-loop turn into one buffer and writes it to the
+ * socket once, at the end of the turn (setImmediate runs after the promise continuations that
+ * queue more frames). One socket write per message caps Node near 0.2-0.3 M msgs/s; one per turn
+ * is what makes the hand-written reference a near-the-limit one.
+ */
+export class CoalescingWriter {
+  private buffer = Buffer.allocUnsafe(CHUNK);
+  private used = 0;
+  private scheduled = false;
+  private drainWaiter: Promise<void> | null = null;
+  private readonly flushNow = () => {
+    this.scheduled = false;
+    this.flush();
+  };
+
+  constructor(private readonly socket: Socket) {}
+
+  /**
+   * Space for one frame of `length` bytes after its u32 length prefix, which is written here;
+   * the caller fills [offset, offset + length) of the returned buffer before the turn ends.
+   */
+  frame(length: number): { buffer: Buffer; offset: number } {
+    const total = 4 + length;
+    if (this.used + total > this.buffer.length) {
+      this.flush();
+      if (total > this.buffer.length) this.buffer = Buffer.allocUnsafe(Math.max(CHUNK, total));
+    }
+    const offset = this.used;
+    this.buffer.writeUInt32BE(length, offset);
+    this.used += total;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushNow);
+    }
+    return { buffer: this.buffer, offset: offset + 4 };
+  }
+
+  /** Whether the caller may go on writing without waiting for `drained()`. */
+  get writable(): boolean {
+    return this.used < HIGH_WATER && !this.socket.writableNeedDrain;
+  }
+
+  /** Writes what was gathered now. */
+  flush(): void {
+    if (this.used === 0 || this.socket.destroyed) return;
+    const out = this.buffer.subarray(0, this.used);
+    // The socket keeps `out` until it is written, so the next frames go into a fresh buffer.
+    this.buffer = Buffer.allocUnsafe(CHUNK);
+    this.used = 0;
+    this.socket.write(out);
+  }
+
+  /** Resolves once the socket has room again (after flushing what was gathered). */
+  drained(): Promise<void> {
+    this.flush();
+    if (!this.socket.writableNeedDrain || this.socket.destroyed) return Promise.resolve();
+    this.drainWaiter ??= new Promise<void>((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        this.drainWaiter = null;
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+    return this.drainWaiter;
+  }
+}

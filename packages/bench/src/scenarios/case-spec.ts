@@ -1,0 +1,67 @@
+import type { MessageName } from '../workload/messages.js';
+
+/** Fields every benchmark case has. */
+interface CaseCommon {
+  /** Stable id within a run, e.g. `fixed/sensor/request-response/c64`. */
+  id: string;
+  /** One line for tables and plots. */
+  title: string;
+  /** Which benchmark type (command-line flag) the case belongs to. */
+  benchmark: 'fixed' | 'variable' | 'realistic' | 'idle';
+  warmupMs: number;
+  durationMs: number;
+}
+
+/** One-way messages as fast as the transport takes them; the server checks every one. */
+export interface StreamCase extends CaseCommon {
+  kind: 'stream';
+  message: MessageName;
+  /** Blob bytes (ignored for fixed-size messages). */
+  size: number;
+  /** Most messages to send in the measured window (the window also ends at `durationMs`). */
+  messages: number;
+}
+
+/** Requests echoed by the server, `concurrency` in flight on one connection. */
+export interface RequestResponseCase extends CaseCommon {
+  kind: 'request-response';
+  message: MessageName;
+  size: number;
+  concurrency: number;
+  /** Most requests in the measured window. */
+  maxRequests: number;
+}
+
+/** Many clients, each with its own mix of requests, one-way messages, pushes and think time. */
+export interface RealisticCase extends CaseCommon {
+  kind: 'realistic';
+  clients: number;
+  seed: number;
+  /** Relative weights of a client's actions. */
+  mix: { request: number; send: number };
+  /** Mean think time between actions (exponential), milliseconds; 0 for none. */
+  thinkMs: number;
+  /** Size distribution of requests and one-way messages (see size-distribution.ts). */
+  sizes: string;
+  maxSize: number;
+  /** Share of clients that subscribe to server pushes. */
+  pushFraction: number;
+  pushIntervalMs: number;
+  pushSizes: string;
+}
+
+/** Connections that connect, make one request, then sit idle while the server's memory is read. */
+export interface IdleCase extends CaseCommon {
+  kind: 'idle';
+  connections: number;
+}
+
+/** Any benchmark case. */
+export type CaseSpec = StreamCase | RequestResponseCase | RealisticCase | IdleCase;
+
+/** Requests in flight the case uses at most on one client (HTTP sizes its pool from it). */
+export function maxConcurrencyOf(spec: CaseSpec): number {
+  if (spec.kind === 'request-response') return spec.concurrency;
+  if (spec.kind === 'stream') return 64;
+  return 4;
+}

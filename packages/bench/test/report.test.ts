@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { compareRuns, comparisonTable } from '../src/compare.js';
+import { formatBytes, formatMicros, formatNumber, formatRatio } from '../src/report/format.js';
+import { buildPlots, cumulativePoints, mergeHistograms } from '../src/report/plots.js';
+import { renderReport } from '../src/report/report-markdown.js';
+import {
+  caseTable,
+  ratioTables,
+  renderMarkdownTable,
+  renderText,
+  targetTable,
+} from '../src/report/tables.js';
+import { knownRun } from './fixtures/run-result.js';
+
+describe('format', () => {
+  it('writes numbers, bytes, ratios and durations compactly', () => {
+    expect(formatNumber(1_234_567)).toBe('1.23M');
+    expect(formatNumber(999)).toBe('999');
+    expect(formatNumber(12_000)).toBe('12k');
+    expect(formatNumber(0.0123)).toBe('0.0123');
+    expect(formatBytes(16)).toBe('16 B');
+    expect(formatBytes(4096)).toBe('4 KiB');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(1 << 20)).toBe('1 MiB');
+    expect(formatRatio(3.26)).toBe('3.3x');
+    expect(formatRatio(42.4)).toBe('42x');
+    expect(formatMicros(85.6)).toBe('85.6 µs');
+    expect(formatMicros(1860)).toBe('1.86 ms');
+    expect(formatMicros(2_500_000)).toBe('2.5 s');
+  });
+});
+
+describe('ratios and targets', () => {
+  it('pairs repetitions: bp-tcp / raw-tcp stream = median(0.9, 0.8, 1.0)', () => {
+    const run = knownRun();
+    const stream = run.benchmarks[0]!.cases[0]!;
+    const ratio = stream.ratios.find((r) => r.other === 'raw-tcp' && r.metric === 'msgsPerSec')!;
+    expect(ratio.advantage.median).toBeCloseTo(0.9, 12);
+    expect(ratio.advantage.min).toBeCloseTo(0.8, 12);
+    expect(ratio.advantage.max).toBeCloseTo(1.0, 12);
+  });
+
+  it('turns lower-is-better metrics round: ws-json p50 300 µs vs bp 120 µs is 2.5x for bp', () => {
+    const rr = knownRun().benchmarks[0]!.cases[1]!;
+    const p50 = rr.ratios.find((r) => r.other === 'ws-json' && r.metric === 'latencyP50Us')!;
+    expect(p50.advantage.median).toBeCloseTo(2.5, 12);
+    const rawP50 = rr.ratios.find((r) => r.other === 'raw-tcp' && r.metric === 'latencyP50Us')!;
+    expect(rawP50.advantage.median).toBeCloseTo(100 / 120, 12);
+  });
+
+  it('checks the issue targets against the reference', () => {
+    const targets = knownRun().targets;
+    const oneWay = targets.find((t) => t.id === 'bp-tcp/one-way')!;
+    expect(oneWay.status).toBe('met'); // 0.9 >= 0.8
+    const p50 = targets.find((t) => t.id === 'bp-tcp/p50-c1')!;
+    expect(p50.ratio?.median).toBeCloseTo(1.2, 12);
+    expect(p50.status).toBe('met'); // 1.2 <= 1.25
+    expect(targets.find((t) => t.id === 'bp-tcp/rr-c64')!.status).toBe('not-run');
+    expect(targets.find((t) => t.id === 'bp-tls/one-way')!.status).toBe('not-run');
+  });
+});
+
+describe('tables', () => {
+  it('prints every alternative with its median, spread, interval and n', () => {
+    const run = knownRun();
+    const table = caseTable(run, run.benchmarks[0]!.cases[0]!);
+    const bp = table.rows.find((r) => r[0] === 'bp (TCP)')!;
+    expect(bp[1]).toBe('900k');
+    expect(bp[table.header.indexOf('spread')]).toBe('22%'); // (1000k - 800k) / 900k
+    expect(bp[table.header.indexOf('n')]).toBe('3');
+    expect(bp[table.header.indexOf('95% CI msgs/s')]).toMatch(/^652k-1.15M$/);
+    const text = renderText(table);
+    expect(text.split('\n')[1]).toContain('alternative');
+    const md = renderMarkdownTable(table);
+    expect(md.split('\n')[1]).toMatch(/^\| :--- \| ---: \|/);
+  });
+
+  it('lays out ratios with bp in the title and alternatives as columns', () => {
+    const run = knownRun();
+    const [table] = ratioTables(run, run.benchmarks[0]!);
+    expect(table!.title).toContain('bp (TCP)');
+    expect(table!.header).toEqual(['case / metric', 'hand-written framing (TCP)', 'WebSocket + JSON (ws)']);
+    const row = table!.rows.find((r) => r[0] === 'fixed/sensor/rr-c1 p50')!;
+    expect(row[2]).toBe('2.5x (2.5x-2.5x)');
+  });
+
+  it('renders targets with their limits and status', () => {
+    const rows = targetTable(knownRun()).rows;
+    expect(rows[0]).toEqual([
+      'one-way stream of 16-byte messages: at least 80% of the hand-written framing',
+      'bp-tcp / raw-tcp',
+      '0.90',
+      '0.80-1.00',
+      '>= 0.8',
+      'met',
+    ]);
+  });
+});
+
+describe('report', () => {
+  it('embeds the plots and holds the tables', () => {
+    const run = {
+      ...knownRun(),
+      plots: [{ file: 'comparison.png', title: 'Bars', width: 960, height: 400 }],
+    };
+    const md = renderReport(run);
+    expect(md).toContain('![Bars](comparison.png)');
+    expect(md).toContain('## Targets');
+    expect(md).toContain('### fixed/sensor/stream: SENSOR stream');
+    expect(md).toContain('| bp (TCP) | 900k |');
+  });
+});
+
+describe('plots', () => {
+  it('builds the plots the data supports, as SVG of the stated size', () => {
+    const plots = buildPlots(knownRun());
+    const files = plots.map((p) => p.file);
+    expect(files).toEqual([
+      'comparison.png',
+      'latency-distribution.png',
+      'resources-cpu.png',
+      'resources-memory.png',
+    ]);
+    for (const plot of plots) {
+      expect(plot.svg).toContain(`width="${plot.width}" height="${plot.height}"`);
+    }
+    const bars = plots[0]!.svg.match(/<rect x="[\d.]+" y="\d+" width="[\d.]+" height="14"/g) ?? [];
+    expect(bars).toHaveLength(5); // 2 stream + 3 request/response
+  });
+
+  it('merges repetitions and accumulates to 100%', () => {
+    const h = mergeHistograms([
+      { min: 1, binsPerDecade: 1, counts: [1, 1], underflow: 0 },
+      { min: 1, binsPerDecade: 1, counts: [0, 0, 2], underflow: 0 },
+    ])!;
+    expect(h.counts).toEqual([1, 1, 2]);
+    const points = cumulativePoints(h);
+    expect(points.map((p) => p[1])).toEqual([25, 50, 100]);
+    expect(points[2]![0]).toBeCloseTo(1000, 9);
+  });
+});
+
+describe('compare', () => {
+  it('reports what changed between two runs, beyond noise or not', () => {
+    const a = knownRun();
+    const b = knownRun();
+    const raw = b.benchmarks[0]!.cases[0]!.results[1]!;
+    raw.summary.msgsPerSec = {
+      ...raw.summary.msgsPerSec!,
+      median: 2_000_000,
+      min: 1_900_000,
+      max: 2_100_000,
+    };
+    const figures = compareRuns(a, b);
+    const changed = figures.find((f) => f.caseId === 'fixed/sensor/stream' && f.competitor === 'raw-tcp')!;
+    expect(changed.change).toBeCloseTo(1, 12);
+    expect(changed).toMatchObject({ improved: true, beyondNoise: true });
+    const same = figures.find((f) => f.competitor === 'bp-tcp' && f.metric === 'msgsPerSec')!;
+    expect(same).toMatchObject({ change: 0, beyondNoise: false });
+    const table = comparisonTable(figures, 'a.json', 'b.json');
+    expect(table.rows[0]!.slice(0, 2)).toEqual(['fixed/sensor/stream', 'raw-tcp']);
+    expect(table.rows[0]![6]).toBe('better');
+  });
+});
