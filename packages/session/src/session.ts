@@ -748,7 +748,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#principal = principal;
     this.#peerMaxPayload = hello.maxPayloadSize;
     this.#heartbeatInterval = this.#limits.heartbeatInterval;
-    this.#readTimeout = this.#limits.readTimeout;
+    this.#readTimeout = effectiveReadTimeout(this.#limits.readTimeout, this.#heartbeatInterval);
     this.#peer = {
       version,
       maxPayloadSize: hello.maxPayloadSize,
@@ -779,8 +779,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#peerMaxPayload = welcome.maxPayloadSize;
     this.#peerMaxInFlight = welcome.maxInFlight === 0 ? Number.POSITIVE_INFINITY : welcome.maxInFlight;
     this.#heartbeatInterval = welcome.heartbeatInterval;
-    const own = this.#limits.readTimeout;
-    this.#readTimeout = own === 0 ? 0 : Math.max(own, 2 * welcome.heartbeatInterval);
+    this.#readTimeout = effectiveReadTimeout(this.#limits.readTimeout, welcome.heartbeatInterval);
     this.#peer = {
       version: welcome.version,
       maxPayloadSize: welcome.maxPayloadSize,
@@ -1312,6 +1311,16 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       });
     }
   }
+}
+
+/**
+ * The silence after which the peer counts as dead (section 12): never without heartbeats (an idle
+ * connection is silent by right), and at least two heartbeat intervals so a live peer always has
+ * time to answer a ping.
+ */
+function effectiveReadTimeout(readTimeout: number, heartbeatInterval: number): number {
+  if (readTimeout === 0 || heartbeatInterval === 0) return 0;
+  return Math.max(readTimeout, 2 * heartbeatInterval);
 }
 
 /** Compares tokens in time that depends only on their lengths (section 17). */

@@ -77,4 +77,21 @@ describe('heartbeats, dead peers, idle connections', () => {
     expect(clientClosed).toHaveBeenCalledWith(undefined);
     expect((client as unknown as { peerGoodbye: { code: number } }).peerGoodbye.code).toBe(8);
   });
+
+  test('heartbeatInterval 0: no pings, and an idle connection is not declared dead', async () => {
+    const { client, server, clientEnd, serverEnd } = connect({
+      protocol: testProtocol,
+      server: { limits: { heartbeatInterval: 0, readTimeout: 1000 } },
+      client: { limits: { readTimeout: 1000 } },
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    await client.ready;
+    clientEnd.written.length = 0;
+    serverEnd.written.length = 0;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(client.state).toBe('open');
+    expect(server.state).toBe('open');
+    expect(clientEnd.written).toEqual([]);
+    expect(serverEnd.written).toEqual([]);
+  });
 });

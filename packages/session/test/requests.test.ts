@@ -2,13 +2,17 @@ import { EncodeError } from '@bp/codec';
 import { describe, expect, test, vi } from 'vitest';
 import {
   ApplicationError,
+  createClientSession,
   decodeErrorFrame,
   ErrorCode,
+  encodeErrorFrame,
   encodeRequestFrame,
+  encodeResponseFrame,
+  encodeWelcome,
   FrameKind,
   isSessionError,
 } from '../src/index.js';
-import { connect, openRawServer, readU32ForTest, T, testProtocol } from './fixtures.js';
+import { connect, openRawServer, RecordingTransport, readU32ForTest, T, testProtocol } from './fixtures.js';
 
 /** A promise with its resolve function. */
 function deferred<V>() {
@@ -305,5 +309,33 @@ describe('requests and responses', () => {
       code: 'payload-too-large',
     });
     expect(await client.request(T.ECHO, { text: 'ok', delay: 0 })).toEqual({ text: 'ok' });
+  });
+
+  test('a RESPONSE of the wrong type is a fatal unexpected-frame', async () => {
+    const transport = new RecordingTransport();
+    const client = createClientSession({ protocol: testProtocol, transport });
+    client.receive(
+      encodeWelcome({ version: 1, maxPayloadSize: 1 << 20, heartbeatInterval: 0, maxInFlight: 0 }),
+    );
+    await client.ready;
+    const pending = client.request(T.ADD, { a: 1, b: 2 }).catch((e: unknown) => e);
+    client.flush();
+    transport.take();
+    // Request 1 is an ADD; its answer must be a SUM, not an ECHO_REPLY.
+    client.receive(encodeResponseFrame(testProtocol, 1, T.ECHO_REPLY, { text: 'no' }));
+    expect(await pending).toMatchObject({ code: 'unexpected-frame' });
+    const [fatal] = transport.take();
+    expect(decodeErrorFrame(fatal.body, 0, fatal.body.length)).toMatchObject({
+      requestId: 0,
+      code: ErrorCode['unexpected-frame'],
+    });
+    // A late answer for an id not in flight is ignored, not an error.
+    const other = new RecordingTransport();
+    const c2 = createClientSession({ protocol: testProtocol, transport: other });
+    c2.receive(encodeWelcome({ version: 1, maxPayloadSize: 1 << 20, heartbeatInterval: 0, maxInFlight: 0 }));
+    await c2.ready;
+    c2.receive(encodeResponseFrame(testProtocol, 77, T.SUM, { sum: 1 }));
+    c2.receive(encodeErrorFrame({ requestId: 78, code: 18, message: 'late' }));
+    expect(c2.state).toBe('open');
   });
 });
