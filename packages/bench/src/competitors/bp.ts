@@ -1,7 +1,8 @@
+import type { HandlerContext, Handlers } from '@bp/session';
 import type { BlobValue, MessageName, Messages, StreamReport, SubscribeSpec } from '../workload/messages.js';
 import { startPushes } from '../workload/push-scheduler.js';
 import { StreamChecker } from '../workload/stream-checker.js';
-import { BenchType, benchProtocol } from './bp-protocol.js';
+import { type BenchProtocol, BenchType, benchProtocol } from './bp-protocol.js';
 import { BENCH_TLS_CERT, BENCH_TLS_KEY } from './tls-fixture.js';
 import type { BenchClient, BenchServer, ClientSettings, Competitor } from './types.js';
 
@@ -16,10 +17,6 @@ const STREAM: Record<MessageName, BenchType> = {
   blob: BenchType.BLOB_STREAM,
 };
 
-// Held in constants until the transport packages publish their client API; then typed imports.
-const TRANSPORT_NODE = '@bp/transport-node';
-const TRANSPORT_BROWSER = '@bp/transport-browser';
-
 /** Session limits for the benchmark: payloads up to the sweep's largest, no idle timeout. */
 const LIMITS = { maxPayloadSize: benchProtocol.maxPayloadSize, idleTimeout: 0 };
 
@@ -29,47 +26,37 @@ const LIMITS = { maxPayloadSize: benchProtocol.maxPayloadSize, idleTimeout: 0 };
  * benchmark protocol of bp-protocol.ts.
  */
 export async function bpCompetitor(transport: 'tcp' | 'tls' | 'ws'): Promise<Competitor> {
-  // Fail here, when the harness checks which alternatives can run, rather than mid-run.
-  const node: any = await import(TRANSPORT_NODE);
-  const needed = transport === 'ws' ? ['listenWebSocket'] : ['createServer', 'connect'];
-  if (transport === 'ws') {
-    const browser: any = await import(TRANSPORT_BROWSER);
-    if (typeof browser.connect !== 'function') throw new Error('@bp/transport-browser has no connect()');
-  }
-  for (const name of needed) {
-    if (typeof node[name] !== 'function') throw new Error(`@bp/transport-node has no ${name}()`);
-  }
+  // Load the transport now, when the harness checks which alternatives can run, not mid-run.
+  await import('@bp/transport-node');
+  if (transport === 'ws') await import('@bp/transport-browser');
   return {
     startServer: () => startBpServer(transport),
     connect: (settings) => connectBp(transport, settings),
   };
 }
 
-type AnySession = {
-  send(type: number, value: unknown): boolean;
-  onClose(listener: () => void): () => void;
-};
+type Context = HandlerContext<BenchProtocol>;
 
-function handlers() {
+/**
+ * The server's handlers: echo requests, check one-way streams per session (one checker per
+ * connection, as the other alternatives keep), answer reports, push on subscription.
+ */
+function handlers(): Handlers<BenchProtocol> {
   const checkers = new WeakMap<object, StreamChecker>();
-  const checkerOf = (session: object) => {
-    let checker = checkers.get(session);
-    if (checker === undefined) checkers.set(session, (checker = new StreamChecker()));
+  const checkerOf = (ctx: Context) => {
+    let checker = checkers.get(ctx.session);
+    if (checker === undefined) checkers.set(ctx.session, (checker = new StreamChecker()));
     return checker;
   };
-  const echo = (value: unknown) => value;
   return {
-    [BenchType.SENSOR]: echo,
-    [BenchType.FIXED_BENCHMARK]: echo,
-    [BenchType.BLOB]: echo,
-    [BenchType.SENSOR_STREAM]: (value: Messages['sensor'], ctx: { session: object }) =>
-      checkerOf(ctx.session).accept('sensor', value),
-    [BenchType.FIXED_STREAM]: (value: Messages['fixed4'], ctx: { session: object }) =>
-      checkerOf(ctx.session).accept('fixed4', value),
-    [BenchType.BLOB_STREAM]: (value: Messages['blob'], ctx: { session: object }) =>
-      checkerOf(ctx.session).accept('blob', value),
-    [BenchType.REPORT]: (_value: unknown, ctx: { session: object }) => checkerOf(ctx.session).report(),
-    [BenchType.SUBSCRIBE]: (spec: SubscribeSpec, ctx: { session: AnySession }) => {
+    [BenchType.SENSOR]: (value) => value,
+    [BenchType.FIXED_BENCHMARK]: (value) => value,
+    [BenchType.BLOB]: (value) => value,
+    [BenchType.SENSOR_STREAM]: (value, ctx) => checkerOf(ctx).accept('sensor', value),
+    [BenchType.FIXED_STREAM]: (value, ctx) => checkerOf(ctx).accept('fixed4', value),
+    [BenchType.BLOB_STREAM]: (value, ctx) => checkerOf(ctx).accept('blob', value),
+    [BenchType.REPORT]: (_value, ctx) => checkerOf(ctx).report(),
+    [BenchType.SUBSCRIBE]: (spec: SubscribeSpec, ctx) => {
       const stop = startPushes(spec, (value) => ctx.session.send(BenchType.PUSH, value));
       ctx.session.onClose(stop);
     },
@@ -77,7 +64,7 @@ function handlers() {
 }
 
 async function startBpServer(transport: 'tcp' | 'tls' | 'ws'): Promise<BenchServer> {
-  const node: any = await import(TRANSPORT_NODE);
+  const node = await import('@bp/transport-node');
   if (transport === 'ws') {
     const listener = await node.listenWebSocket({
       protocol: benchProtocol,
@@ -87,7 +74,7 @@ async function startBpServer(transport: 'tcp' | 'tls' | 'ws'): Promise<BenchServ
       port: 0,
       path: '/bp',
     });
-    return { port: listener.address().port, close: () => listener.close({ deadline: 0 }) };
+    return { port: listener.port, close: () => listener.close({ deadline: 0 }) };
   }
   const server = node.createServer({
     protocol: benchProtocol,
@@ -99,23 +86,32 @@ async function startBpServer(transport: 'tcp' | 'tls' | 'ws'): Promise<BenchServ
   return { port: address.port, close: () => server.close({ deadline: 0 }) };
 }
 
+/** What the benchmark calls on a bp client (the TCP/TLS and the WebSocket clients both have it). */
+interface BpClient {
+  request(type: number, value: unknown): Promise<unknown>;
+  send(type: number, value: unknown): boolean;
+  drained(): Promise<void>;
+  close(): Promise<void>;
+}
+
 async function connectBp(transport: 'tcp' | 'tls' | 'ws', settings: ClientSettings): Promise<BenchClient> {
   let onPush: ((value: BlobValue) => void) | undefined;
-  const clientHandlers = { [BenchType.PUSH]: (value: BlobValue) => onPush?.(value) };
-  let client: any;
+  const clientHandlers: Handlers<BenchProtocol> = { [BenchType.PUSH]: (value) => onPush?.(value) };
+  let client: BpClient;
   if (transport === 'ws') {
-    const browser: any = await import(TRANSPORT_BROWSER);
+    const browser = await import('@bp/transport-browser');
     const { WebSocket } = await import('ws');
-    client = await browser.connect(`ws://127.0.0.1:${settings.port}/bp`, {
+    const ws = await browser.connect(`ws://127.0.0.1:${settings.port}/bp`, {
       protocol: benchProtocol,
-      WebSocket,
+      WebSocket: WebSocket as unknown as NonNullable<Parameters<typeof browser.connect>[1]['WebSocket']>,
       handlers: clientHandlers,
       limits: LIMITS,
       reconnect: false,
     });
+    client = ws as unknown as BpClient;
   } else {
-    const node: any = await import(TRANSPORT_NODE);
-    client = await node.connect({
+    const node = await import('@bp/transport-node');
+    const tcp = await node.connect({
       protocol: benchProtocol,
       host: '127.0.0.1',
       port: settings.port,
@@ -124,12 +120,13 @@ async function connectBp(transport: 'tcp' | 'tls' | 'ws', settings: ClientSettin
       reconnect: false,
       tls: transport === 'tls' ? { ca: BENCH_TLS_CERT, servername: 'localhost' } : undefined,
     });
+    client = tcp as unknown as BpClient;
   }
   return {
     request: <M extends MessageName>(name: M, value: Messages[M]) =>
       client.request(REQUEST[name], value) as Promise<Messages[M]>,
     send: (name, value) => client.send(STREAM[name], value),
-    drained: () => (typeof client.drained === 'function' ? client.drained() : client.session.drained()),
+    drained: () => client.drained(),
     report: () => client.request(BenchType.REPORT, { stream: 0 }) as Promise<StreamReport>,
     subscribe(spec, handler) {
       onPush = handler;

@@ -1,4 +1,5 @@
 import type { RunResult } from '../results.js';
+import { busyWarning } from './report-markdown.js';
 import {
   caseTable,
   codecTable,
@@ -14,7 +15,10 @@ export function renderConsole(run: RunResult, outDir: string): string {
   const out: string[] = [];
   const unavailable = run.competitors.filter((c) => !c.available);
   for (const c of unavailable) out.push(`not run: ${c.label} (${c.id}): ${c.reason ?? 'unavailable'}`);
-  out.push(`placement: ${run.placement.description}; ${run.options.repetitions} repetition(s)`, '');
+  out.push(`placement: ${run.placement.description}; ${run.options.repetitions} repetition(s)`);
+  const busy = busyWarning(run);
+  if (busy) out.push(`warning: ${busy}`);
+  out.push('');
   for (const benchmark of run.benchmarks) {
     out.push(`=== ${benchmark.type} ===`, '');
     for (const c of benchmark.cases) out.push(renderText(caseTable(run, c)), '');

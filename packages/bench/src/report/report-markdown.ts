@@ -35,6 +35,8 @@ export function runDescription(run: RunResult): string[] {
 /** The comparison report: run details, targets, plots, then every benchmark's tables. */
 export function renderReport(run: RunResult): string {
   const out: string[] = ['# bp benchmark report', '', ...runDescription(run), ''];
+  const busy = busyWarning(run);
+  if (busy) out.push(`> **Note:** ${busy}`, '');
   out.push(
     '## How to read this',
     '',
@@ -66,8 +68,8 @@ export function renderReport(run: RunResult): string {
     out.push(section(resourceTable(run, benchmark)));
     if (benchmark.type === 'realistic') {
       const c = benchmark.cases[0];
-      const firstBp = run.competitors.find((x) => x.family === 'bp' && x.available)?.id;
-      const table = c && firstBp ? perClientTable(run, c, firstBp) : undefined;
+      const shown = (run.competitors.find((x) => x.family === 'bp' && x.available) ?? run.competitors[0])?.id;
+      const table = c && shown ? perClientTable(run, c, shown) : undefined;
       if (table) out.push(section(table));
     }
   }
@@ -76,4 +78,14 @@ export function renderReport(run: RunResult): string {
   const codecTargets = codecTargetTable(run);
   if (codecTargets) out.push(section(codecTargets));
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * A warning when the machine was busy during the run (1-minute load above half its CPUs before
+ * or after): figures taken beside another benchmark were seen 2-3x off on these machines.
+ */
+export function busyWarning(run: RunResult): string | undefined {
+  const load = Math.max(run.machine.loadAverageBefore, run.machine.loadAverageAfter);
+  if (load <= run.machine.cpuCount / 2) return undefined;
+  return `the machine was busy (1-minute load ${load.toFixed(1)} on ${run.machine.cpuCount} CPUs); absolute figures are unreliable, and even ratios may be skewed.`;
 }

@@ -54,11 +54,13 @@ export function caseTable(run: RunResult, c: CaseResult): Table {
       ],
     };
   }
+  const pushes = c.spec.kind === 'realistic';
   return {
     title: `${c.spec.id}: ${c.spec.title}`,
     header: [
       'alternative',
       'msgs/s',
+      ...(pushes ? ['pushes/s'] : []),
       'MB/s',
       'p50',
       'p95',
@@ -71,13 +73,14 @@ export function caseTable(run: RunResult, c: CaseResult): Table {
       'n',
       'errors',
     ],
-    align: ['left', ...Array<'right'>(12).fill('right')],
+    align: ['left', ...Array<'right'>(pushes ? 13 : 12).fill('right')],
     rows: c.results.map((r) =>
       r.status !== 'ok'
-        ? [names.get(r.competitor) ?? r.competitor, 'failed', ...Array(11).fill('')]
+        ? [names.get(r.competitor) ?? r.competitor, 'failed', ...Array(pushes ? 12 : 11).fill('')]
         : [
             names.get(r.competitor) ?? r.competitor,
             cell(r.summary.msgsPerSec, formatNumber),
+            ...(pushes ? [cell(r.summary.pushesPerSec, formatNumber)] : []),
             cell(r.summary.mbPerSec, formatNumber),
             cell(r.summary.latencyP50Us, formatMicros),
             cell(r.summary.latencyP95Us, formatMicros),
