@@ -73,6 +73,10 @@ export function resolveLimits(protocol: LimitDefaults, given: Partial<SessionLim
     }
   }
   if (limits.maxPayloadSize > 0x0fffffff - 8) throw new RangeError('maxPayloadSize must be below 256 MiB');
+  // These travel in u32 fields of the handshake.
+  for (const name of ['heartbeatInterval', 'maxInFlightRequests', 'closeDeadline'] as const) {
+    if (limits[name] > 0xffffffff) throw new RangeError(`session limit ${name} must fit in 32 bits`);
+  }
   if (limits.lowWatermark > limits.maxQueuedBytes)
     throw new RangeError('lowWatermark must not exceed maxQueuedBytes');
   return limits;
