@@ -1,17 +1,9 @@
-import type { MessageValue, ReplyValue } from '@bp/codec';
+import type { Session } from '@bp/session';
 import { DemoMessage, type DemoProtocol, type KvChanged, type SensorData, type Status } from '../schema.js';
 import type { CliCommand } from './cli-args.js';
 
-/** The part of a bp client the CLI uses (a @bp/transport-node client has it). */
-export interface CliClient {
-  request<T extends DemoMessage>(
-    type: T,
-    value: MessageValue<DemoProtocol, T>,
-    options?: { signal?: AbortSignal; timeout?: number },
-  ): Promise<ReplyValue<DemoProtocol, T>>;
-  send<T extends DemoMessage>(type: T, value: MessageValue<DemoProtocol, T>): boolean;
-  on<T extends DemoMessage>(type: T, handler: (value: MessageValue<DemoProtocol, T>) => void): () => void;
-}
+/** The part of a bp client the CLI uses (a @bp/transport-node `Client` has it, as does a `Session`). */
+export type CliClient = Pick<Session<DemoProtocol>, 'request' | 'send' | 'on'>;
 
 /** Where the CLI writes: lines for people, or one JSON object per line with `--json`. */
 export interface CliOutput {

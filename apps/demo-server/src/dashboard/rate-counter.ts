@@ -6,6 +6,8 @@ export class RateCounter {
   readonly #buckets: Float64Array;
   #current = 0;
   #currentSecond = 0;
+  /** Completed buckets since the first event, so a young page is not averaged with empty seconds. */
+  #completed = 0;
 
   constructor(windowSeconds = 5) {
     this.#buckets = new Float64Array(windowSeconds);
@@ -21,7 +23,8 @@ export class RateCounter {
     this.#advance(now);
     let sum = 0;
     for (let i = 0; i < this.#buckets.length; i++) if (i !== this.#current) sum += this.#buckets[i]!;
-    return sum / (this.#buckets.length - 1);
+    const seconds = Math.min(this.#completed, this.#buckets.length - 1);
+    return seconds === 0 ? 0 : sum / seconds;
   }
 
   #advance(now: number): void {
@@ -32,6 +35,9 @@ export class RateCounter {
       this.#current = (this.#current + 1) % this.#buckets.length;
       this.#buckets[this.#current] = 0;
     }
-    if (steps > 0) this.#currentSecond = second;
+    if (steps > 0) {
+      this.#completed += second - this.#currentSecond;
+      this.#currentSecond = second;
+    }
   }
 }

@@ -21,7 +21,7 @@ export class SensorChart {
   #next = 0;
   #scheduled = false;
 
-  constructor(spec: SeriesSpec, capacity = 300) {
+  constructor(spec: SeriesSpec, capacity = 200) {
     this.#spec = spec;
     this.#values = new Float64Array(capacity);
     this.element = document.createElement('figure');

@@ -1,8 +1,14 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createServerSession, type Handlers, type Session } from '@bp/session';
-import { attachWebSocket, createServer, type Server, type WebSocketEndpoint } from '@bp/transport-node';
+import type { Session } from '@bp/session';
+import {
+  attachWebSocket,
+  type ConnectionInfo,
+  createServer,
+  type Server,
+  type WebSocketEndpoint,
+} from '@bp/transport-node';
 import { type DemoProtocol, demoProtocol, StatusCode } from '../schema.js';
 import { type FanOut, LocalFanOut } from '../store/fan-out.js';
 import type { KvStore } from '../store/kv-store.js';
@@ -176,8 +182,10 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     limits: SESSION_LIMITS,
     tls: { cert: certificate.cert, key: certificate.key },
   });
-  tcp.onSession((session, info) => track(session, 'tcp', info.remoteAddress));
-  tls.onSession((session, info) => track(session, 'tls', info.remoteAddress));
+  const onSession = (session: Session<DemoProtocol>, info: ConnectionInfo) =>
+    track(session, info.transport === 'websocket' ? 'ws' : info.transport, info.remoteAddress);
+  tcp.onSession(onSession);
+  tls.onSession(onSession);
 
   // HTTP: dashboard, health, metrics, and bp over WebSocket on the same port.
   const started = Date.now();
@@ -195,22 +203,14 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
     }),
   });
+  // WebSocket sessions are run by the TCP server (its handlers, auth with throttling, connection
+  // limits and shutdown); onSession tells them apart by `info.transport`.
   const ws: WebSocketEndpoint<DemoProtocol> = attachWebSocket(http, {
     protocol: demoProtocol,
     path: config.wsPath,
     limits: SESSION_LIMITS,
-    accept: (transport, info) => {
-      const session = createServerSession<DemoProtocol>({
-        protocol: demoProtocol,
-        transport,
-        handlers: handlers as Handlers<DemoProtocol>,
-        auth: { token: token.token },
-        limits: SESSION_LIMITS,
-        remoteAddress: info.remoteAddress,
-      });
-      track(session, 'ws', info.remoteAddress);
-      return session;
-    },
+    accept: (transport, info) =>
+      tcp.acceptTransport(transport, { remoteAddress: info.remoteAddress, kind: 'websocket' }),
   });
 
   // Listen on all three ports; if one is taken, release the others and fail.

@@ -1,0 +1,85 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DemoMessage } from '../src/schema.js';
+import { closeClients, tcpClient } from './helpers/clients.js';
+import {
+  makeDataDir,
+  removeDataDirs,
+  runCli,
+  startDemoProcess,
+  stopAllDemoProcesses,
+} from './helpers/demo-process.js';
+
+afterAll(async () => {
+  await closeClients();
+  await stopAllDemoProcesses();
+  removeDataDirs();
+});
+
+describe('durability of the lmdb store', () => {
+  it('keeps data across a graceful restart (SIGTERM drains and flushes), with the same token and certificate', async () => {
+    const dataDir = makeDataDir();
+    // No BP_TOKEN: the server generates one on first start and keeps it in the data folder.
+    const first = await startDemoProcess({ dataDir, token: '', env: { BP_TOKEN: '' } });
+    const token = readFileSync(join(dataDir, 'token'), 'utf8').trim();
+    expect(first.stdout()).toContain(token);
+    expect(first.stdout()).toContain('generated');
+    const cert = readFileSync(join(dataDir, 'dev-cert.pem'), 'utf8');
+    const client = await tcpClient({ tcpPort: first.tcpPort, token });
+    expect(await client.request(DemoMessage.KV_SET, { key: 'restart', value: 'survives' })).toEqual({
+      created: true,
+    });
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(first.stderr()).toContain('store flushed and closed');
+
+    const second = await startDemoProcess({ dataDir, token: '', env: { BP_TOKEN: '' } });
+    expect(readFileSync(join(dataDir, 'dev-cert.pem'), 'utf8')).toBe(cert);
+    expect(second.stdout()).toContain(token);
+    // The CLI finds the token in the data folder by itself.
+    const get = await runCli([
+      'kv',
+      'get',
+      'restart',
+      '--port',
+      String(second.tcpPort),
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(get).toMatchObject({ status: 0, stdout: 'survives\n' });
+    await second.stop();
+  });
+
+  it('keeps an acknowledged SET across kill -9', async () => {
+    const dataDir = makeDataDir();
+    const first = await startDemoProcess({ dataDir });
+    const client = await tcpClient(first);
+    for (let i = 0; i < 20; i++) {
+      await client.request(DemoMessage.KV_SET, { key: `crash:${i}`, value: `v${i}` });
+    }
+    // SIGKILL right after the last acknowledgement: nothing gets a chance to flush on exit.
+    first.child.kill('SIGKILL');
+    await first.stop();
+    expect(first.stderr()).not.toContain('store flushed');
+
+    const second = await startDemoProcess({ dataDir });
+    const reader = await tcpClient(second);
+    const { entries } = await reader.request(DemoMessage.KV_LIST, { prefix: 'crash:', limit: 100 });
+    expect(entries).toHaveLength(20);
+    expect(await reader.request(DemoMessage.KV_GET, { key: 'crash:19' })).toEqual({ value: 'v19' });
+    await second.stop();
+  });
+
+  it('with --memory keeps nothing in the data folder and loses data on restart', async () => {
+    const dataDir = makeDataDir();
+    const first = await startDemoProcess({ dataDir, args: ['--memory'] });
+    const client = await tcpClient(first);
+    await client.request(DemoMessage.KV_SET, { key: 'volatile', value: 'x' });
+    await first.stop();
+    expect(existsSync(join(dataDir, 'kv'))).toBe(false);
+    const second = await startDemoProcess({ dataDir, args: ['--memory'] });
+    const reader = await tcpClient(second);
+    expect(await reader.request(DemoMessage.KV_GET, { key: 'volatile' })).toEqual({ value: undefined });
+    await second.stop();
+  });
+});
