@@ -6,10 +6,10 @@ const source = (path: string): string => fileURLToPath(new URL(path, import.meta
 export default defineProject({
   resolve: {
     // Test against the workspace sources, so a run never sees a stale dist of codec or session.
-    alias: {
-      '@bp/codec': source('../codec/src/index.node.ts'),
-      '@bp/session': source('../session/src/index.ts'),
-    },
+    alias: [
+      { find: /^@bp\/codec$/, replacement: source('../codec/src/index.node.ts') },
+      { find: /^@bp\/session$/, replacement: source('../session/src/index.ts') },
+    ],
   },
   test: {
     name: 'transport-node',

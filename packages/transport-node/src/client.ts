@@ -295,7 +295,8 @@ export class Client<P extends SessionProtocol> {
       session.onClose((error) => this.#lost(session, error));
     } catch (error) {
       transport?.destroy();
-      throw attempt.signal.aborted && error === attempt.signal.reason ? attempt.signal.reason : error;
+      if (attempt.signal.aborted && error === attempt.signal.reason) throw error;
+      throw asTlsFailure(error) ?? error;
     } finally {
       clearTimeout(timer);
       external?.removeEventListener('abort', onExternal);
@@ -403,6 +404,21 @@ export async function connect<P extends SessionProtocol>(options: ConnectOptions
   const client = new Client(options);
   await client.start();
   return client;
+}
+
+/**
+ * In TLS 1.3 the server checks the client certificate after the client considers the handshake
+ * done, so a refused certificate shows up as the connection closing during the protocol
+ * handshake, with the TLS alert as the socket error. Report that as what it is.
+ */
+function asTlsFailure(error: unknown): TransportError | undefined {
+  if (!isSessionError(error) || error.code !== 'connection-closed') return undefined;
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : '';
+  if (!code.startsWith('ERR_SSL_') && !code.startsWith('ERR_TLS_')) return undefined;
+  return new TransportError('tls-failed', `the server refused the TLS session: ${String(cause?.message)}`, {
+    cause,
+  });
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -25,7 +25,7 @@ import { type ServerTlsOptions, secureContextOptions, serverTlsOptions } from '.
 export interface ServerLimits extends Partial<SessionLimits> {
   /** Most connections at once; more are refused (`REJECT(server-busy)` on TCP). Default 10000. */
   maxConnections?: number;
-  /** Most connections at once from one remote address. Default 256. */
+  /** Most connections at once from one remote address. Default 1024. */
   maxConnectionsPerAddress?: number;
   /**
    * Time for the TLS handshake, and then again for the protocol handshake (`HELLO` ->
@@ -109,7 +109,7 @@ interface Connection<P extends SessionProtocol> {
 }
 
 const DEFAULT_MAX_CONNECTIONS = 10_000;
-const DEFAULT_MAX_PER_ADDRESS = 256;
+const DEFAULT_MAX_PER_ADDRESS = 1024;
 const DEFAULT_CLOSE_DEADLINE = 5000;
 /** How long a refused socket may linger to read out the client's hello before it is destroyed. */
 const REFUSAL_LINGER_MS = 1000;

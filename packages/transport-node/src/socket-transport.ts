@@ -113,6 +113,9 @@ export class SocketTransport {
 
   destroy(error?: Error): void {
     if (error !== undefined) this.#error ??= error;
+    // Best effort for a last frame written just before (the session's ERROR for read-timeout or
+    // slow-consumer): uncorking hands it to the kernel now, which still sends it after close.
+    if (this.#corked && !this.socket.destroyed) this.#uncork();
     this.socket.destroy();
   }
 

@@ -1,0 +1,216 @@
+import { once } from 'node:events';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
+import { afterEach, describe, expect, test } from 'vitest';
+import {
+  type Client,
+  type ClientState,
+  connect,
+  createServer,
+  isTransportError,
+  type Server,
+} from '../src/index.js';
+import { expectedValue, MessageType, protocol, type TestProtocol, TOKEN } from './fixtures/protocol.js';
+import { codeOf, until } from './fixtures/raw-client.js';
+import { startServer, testHandlers } from './fixtures/server.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A TCP server that accepts and then never says a word. */
+async function silentServer(): Promise<number> {
+  const sockets: Socket[] = [];
+  const server = createNetServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => {});
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(async () => {
+    for (const socket of sockets) socket.destroy();
+    server.close();
+    await once(server, 'close');
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** A port nothing listens on (bound and released). */
+async function closedPort(): Promise<number> {
+  const server = createNetServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+describe('connect', () => {
+  test('connectTimeout: a server that accepts but never answers the hello', async () => {
+    const port = await silentServer();
+    const started = Date.now();
+    const error = await connect({
+      host: '127.0.0.1',
+      port,
+      protocol,
+      token: TOKEN,
+      connectTimeout: 300,
+    }).catch((e: unknown) => e);
+    expect(isTransportError(error)).toBe(true);
+    expect(codeOf(error)).toBe('connect-timeout');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(295);
+  });
+
+  test('connect-failed when nothing listens, with the system error as cause', async () => {
+    const port = await closedPort();
+    const error = await connect({ host: '127.0.0.1', port, protocol, token: TOKEN }).catch((e: unknown) => e);
+    expect(codeOf(error)).toBe('connect-failed');
+    expect(codeOf((error as Error).cause)).toBe('ECONNREFUSED');
+  });
+
+  test('an aborted signal stops connecting', async () => {
+    const port = await silentServer();
+    const controller = new AbortController();
+    const pending = connect({ host: '127.0.0.1', port, protocol, token: TOKEN, signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('user gave up')), 50);
+    const error = await pending.catch((e: unknown) => e);
+    expect((error as Error).message).toBe('user gave up');
+  });
+
+  test('rejects bad arguments', async () => {
+    await expect(connect({ port: 0, protocol })).rejects.toThrow(TypeError);
+    await expect(connect({ port: 70000, protocol })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('reconnect', () => {
+  test('reconnects after a server restart on the same port; listeners and iterators carry over', async () => {
+    const first = await startServer();
+    const port = first.port;
+    const client: Client<TestProtocol> = await connect({
+      host: '127.0.0.1',
+      port,
+      protocol,
+      token: TOKEN,
+      reconnect: { initialDelay: 20, maxDelay: 200 },
+    });
+    cleanups.push(() => client.close({ deadline: 100 }));
+    const states: ClientState[] = [];
+    client.onStateChange((state) => states.push(state));
+    const pushed: number[] = [];
+    client.on(MessageType.STATUS, (status) => pushed.push(status.code));
+    const iterator = client.messages(MessageType.STATUS);
+
+    for (const session of first.server.sessions())
+      session.send(MessageType.STATUS, { code: 1, text: 'before' });
+    expect((await iterator.next()).value).toEqual({ code: 1, text: 'before' });
+
+    await first.server.close({ deadline: 100 });
+    await until(() => client.state === 'reconnecting', 'client noticed');
+    const error = await client.request(MessageType.GET, { key: 'x' }).catch((e: unknown) => e);
+    expect(codeOf(error)).toBe('not-connected');
+
+    const second = await startServerOn(port);
+    cleanups.push(() => second.close({ deadline: 100 }));
+    await client.connected();
+    expect(client.state).toBe('open');
+    expect(client.reconnects).toBe(1);
+    expect(await client.request(MessageType.GET, { key: 'again' })).toEqual({
+      key: 'again',
+      value: expectedValue('again'),
+    });
+    for (const session of second.sessions()) session.send(MessageType.STATUS, { code: 2, text: 'after' });
+    expect((await iterator.next()).value).toEqual({ code: 2, text: 'after' });
+    await until(() => pushed.length === 2, 'listener got both');
+    expect(pushed).toEqual([1, 2]);
+    expect(states).toEqual(['reconnecting', 'open']);
+  });
+
+  test('without reconnect the client closes with the error when the server goes away', async () => {
+    const { server, port } = await startServer();
+    const client = await connect({ host: '127.0.0.1', port, protocol, token: TOKEN });
+    const closed = new Promise<Error | undefined>((resolve) => client.onClose(resolve));
+    const iterator = client.messages(MessageType.STATUS);
+    await server.close({ deadline: 100 });
+    await closed;
+    expect(client.state).toBe('closed');
+    // A graceful server shutdown (GOODBYE) ends the iteration cleanly.
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
+  test('close() while reconnecting stops the retries', async () => {
+    const { server, port } = await startServer();
+    const client = await connect({
+      host: '127.0.0.1',
+      port,
+      protocol,
+      token: TOKEN,
+      reconnect: { initialDelay: 20, maxDelay: 50 },
+    });
+    await server.close({ deadline: 100 });
+    await until(() => client.state === 'reconnecting', 'client noticed');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await client.close();
+    expect(client.state).toBe('closed');
+    await expect(client.connected()).rejects.toThrow(/closed/);
+  });
+
+  test('gives up after maxAttempts and reports why', async () => {
+    const { server, port } = await startServer();
+    const client = await connect({
+      host: '127.0.0.1',
+      port,
+      protocol,
+      token: TOKEN,
+      reconnect: { initialDelay: 10, maxDelay: 20, maxAttempts: 3 },
+    });
+    const closed = new Promise<Error | undefined>((resolve) => client.onClose(resolve));
+    await server.close({ deadline: 100 });
+    const error = await closed;
+    expect(codeOf(error)).toBe('not-connected');
+    expect(client.state).toBe('closed');
+  });
+
+  test('stops at once when the restarted server refuses the credentials', async () => {
+    const first = await startServer();
+    const client = await connect({
+      host: '127.0.0.1',
+      port: first.port,
+      protocol,
+      token: TOKEN,
+      reconnect: { initialDelay: 10, maxDelay: 20 },
+    });
+    const closed = new Promise<Error | undefined>((resolve) => client.onClose(resolve));
+    await first.server.close({ deadline: 100 });
+    const second = await startServerOn(first.port, { token: 'rotated' });
+    cleanups.push(() => second.close({ deadline: 100 }));
+    expect(codeOf(await closed)).toBe('unauthorized');
+  });
+});
+
+describe('client as a full peer', () => {
+  test('answers the server’s requests with its own handlers', async () => {
+    const { server, port } = await startServer();
+    cleanups.push(() => server.close({ deadline: 100 }));
+    const client = await connect({
+      host: '127.0.0.1',
+      port,
+      protocol,
+      token: TOKEN,
+      handlers: { [MessageType.ASK_CLIENT]: async ({ question }) => ({ answer: `${question}!` }) },
+    });
+    cleanups.push(() => client.close({ deadline: 100 }));
+    const [session] = [...server.sessions()];
+    expect(await session.request(MessageType.ASK_CLIENT, { question: 'ping' })).toEqual({ answer: 'ping!' });
+  });
+});
+
+async function startServerOn(
+  port: number,
+  auth: { token: string } = { token: TOKEN },
+): Promise<Server<TestProtocol>> {
+  const server = createServer<TestProtocol>({ protocol, handlers: testHandlers(), auth });
+  await server.listen({ host: '127.0.0.1', port });
+  return server;
+}
