@@ -11,6 +11,7 @@ export {
   type ServerLimits,
   type ServerOptions,
   type ServerStats,
+  type ServerWebSocketOptions,
 } from './server.js';
 export type { Authenticate, HelloCredentials, ServerAuthOptions, TokenPrincipal } from './server-auth.js';
 export { SocketTransport, type SocketTransportOptions, type TransportSink } from './socket-transport.js';

@@ -1,3 +1,5 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import {
   createServer as createTlsServer,
@@ -20,6 +22,20 @@ import { ConnectionLimiter } from './connection-limiter.js';
 import { ServerAuthenticator, type ServerAuthOptions } from './server-auth.js';
 import { SocketTransport } from './socket-transport.js';
 import { type ServerTlsOptions, secureContextOptions, serverTlsOptions } from './tls-options.js';
+import {
+  attachWebSocket,
+  listenWebSocket,
+  type WebSocketEndpoint,
+  type WebSocketEndpointOptions,
+  type WebSocketListener,
+  type WebSocketListenOptions,
+} from './websocket-endpoint.js';
+
+/** WebSocket settings of {@link Server.attachWebSocket} and {@link Server.listenWebSocket}. */
+export type ServerWebSocketOptions = Pick<
+  WebSocketEndpointOptions<any>,
+  'path' | 'allowedOrigins' | 'perMessageDeflate' | 'flowControl' | 'highWaterMark' | 'lowWaterMark'
+>;
 
 /** Limits of a server: connection admission plus every per-connection session limit. */
 export interface ServerLimits extends Partial<SessionLimits> {
@@ -146,6 +162,7 @@ export class Server<P extends SessionProtocol> {
   readonly #closeDeadline: number;
   /** TLS connections admitted and still in their TLS handshake, by TCP endpoint. */
   readonly #tlsPending = new Map<string, Connection<P>>();
+  readonly #endpoints = new Set<{ close(options?: { deadline?: number }): Promise<void> }>();
   #tlsContext: ServerTlsOptions | undefined;
   #closing: Promise<void> | undefined;
   #counters = { accepted: 0, refusedTotal: 0, refusedPerAddress: 0, tlsFailures: 0, authFailures: 0 };
@@ -315,6 +332,43 @@ export class Server<P extends SessionProtocol> {
   }
 
   /**
+   * Also serves this server's protocol over WebSocket on an existing `http`/`https` server at
+   * `options.path` (default `/`): same handlers, auth, limits and connection limits as TCP/TLS.
+   * `server.close()` closes the endpoint (not `httpServer`).
+   */
+  attachWebSocket(
+    httpServer: HttpServer | HttpsServer,
+    options: ServerWebSocketOptions = {},
+  ): WebSocketEndpoint {
+    const endpoint = attachWebSocket(httpServer, this.#webSocketOptions(options));
+    this.#endpoints.add(endpoint);
+    return endpoint;
+  }
+
+  /**
+   * Also serves this server's protocol over WebSocket on its own HTTP(S) server (`wss` with
+   * `tls`). `server.close()` closes it.
+   */
+  async listenWebSocket(
+    options: ServerWebSocketOptions & WebSocketListenOptions,
+  ): Promise<WebSocketListener> {
+    const { host, port, tls, ...rest } = options;
+    const listener = await listenWebSocket({ ...this.#webSocketOptions(rest), host, port, tls });
+    this.#endpoints.add(listener);
+    return listener;
+  }
+
+  #webSocketOptions(options: ServerWebSocketOptions): WebSocketEndpointOptions<any> {
+    return {
+      ...options,
+      protocol: this.protocol as never,
+      limits: { maxPayloadSize: this.limits.maxPayloadSize },
+      accept: (transport, info) =>
+        this.acceptTransport(transport, { remoteAddress: info.remoteAddress, kind: 'websocket' }),
+    };
+  }
+
+  /**
    * Stops accepting, says `GOODBYE` (code `shutdown`) to every session, lets requests in flight
    * drain until `deadline` ms, destroys what is left, and resolves once every socket has closed.
    */
@@ -329,7 +383,9 @@ export class Server<P extends SessionProtocol> {
       this.#net.close(() => resolve());
     });
     for (const socket of this.#refusing) socket.destroy();
-    const drains: Promise<void>[] = [];
+    const drains: Promise<void>[] = [...this.#endpoints].map((endpoint) =>
+      endpoint.close({ deadline }).catch(() => {}),
+    );
     for (const connection of this.#connections) {
       if (connection.session === undefined) connection.destroy();
       else drains.push(connection.session.close({ deadline, code: 'shutdown' }).catch(() => {}));
