@@ -3,6 +3,8 @@
  * so it is safe on pages whose Content-Security-Policy forbids it, and nothing is probed at import.
  * Fixed-size parts are bounds-checked once by their container, never per field.
  */
+
+import type { Reader, ReadState, Writer } from './closure-types.js';
 import { decodeView, encodeView, viewOf } from './data-view-cache.js';
 import {
   budget,
@@ -34,21 +36,11 @@ import {
   type StructNode,
   usesBudget,
 } from './schema-node.js';
+import { unrolledReader, unrolledWriter } from './struct-unrolled.js';
 import { readUtf8, utf8Length, writeUtf8 } from './utf8.js';
 
-/** Writes `v` at `p` and returns the position after it. Fixed-size writers trust their caller's bounds check. */
-type Writer = (v: any, t: Uint8Array, dv: DataView, p: number) => number;
-/** Reads a value at `s.p` and advances it. Fixed-size readers trust their caller's bounds check. */
-type Reader = (s: ReadState) => unknown;
 type Sizer = (v: any) => number;
 type IntoReader = (s: ReadState, target: any) => unknown;
-
-interface ReadState {
-  u8: Uint8Array;
-  dv: DataView;
-  p: number;
-  end: number;
-}
 
 interface Part {
   fixed: number | undefined;
@@ -59,38 +51,214 @@ interface Part {
   readInto: IntoReader | undefined;
 }
 
-type Valid = (v: any) => boolean;
+type Fail = (v: unknown) => never;
+type Bad = (byte: number, at: number) => never;
 type Set = (dv: DataView, p: number, v: any) => void;
 type Get = (dv: DataView, p: number) => any;
 
-const VALID: Record<PrimitiveName, Valid> = {
-  u8: (v) => (v & 0xff) === v,
-  i8: (v) => (v << 24) >> 24 === v,
-  bool: (v) => v === true || v === false,
-  u16: (v) => (v & 0xffff) === v,
-  u16le: (v) => (v & 0xffff) === v,
-  i16: (v) => (v << 16) >> 16 === v,
-  i16le: (v) => (v << 16) >> 16 === v,
-  u32: (v) => v >>> 0 === v,
-  u32le: (v) => v >>> 0 === v,
-  i32: (v) => (v | 0) === v,
-  i32le: (v) => (v | 0) === v,
-  f32: validF32,
-  f32le: validF32,
-  f64: (v) => typeof v === 'number',
-  f64le: (v) => typeof v === 'number',
-  u64: (v) => typeof v === 'bigint' && v >= 0n && v <= 0xffffffffffffffffn,
-  u64le: (v) => typeof v === 'bigint' && v >= 0n && v <= 0xffffffffffffffffn,
-  i64: (v) => typeof v === 'bigint' && v >= -0x8000000000000000n && v <= 0x7fffffffffffffffn,
-  i64le: (v) => typeof v === 'bigint' && v >= -0x8000000000000000n && v <= 0x7fffffffffffffffn,
+// One function literal per primitive, so that each gets its own type feedback in V8 and its checks
+// and DataView calls are inlined; one generic literal would be megamorphic across types.
+const F32_MAX = F32_OVERFLOW;
+const WRITERS: Record<PrimitiveName, (fail: Fail) => Writer> = {
+  u8: (fail) => (v, t, _dv, p) => {
+    if ((v & 0xff) !== v) fail(v);
+    t[p] = v;
+    return p + 1;
+  },
+  i8: (fail) => (v, t, _dv, p) => {
+    if ((v << 24) >> 24 !== v) fail(v);
+    t[p] = v;
+    return p + 1;
+  },
+  bool: (fail) => (v, t, _dv, p) => {
+    if (v !== true && v !== false) fail(v);
+    t[p] = v ? 1 : 0;
+    return p + 1;
+  },
+  u16: (fail) => (v, _t, dv, p) => {
+    if ((v & 0xffff) !== v) fail(v);
+    dv.setUint16(p, v);
+    return p + 2;
+  },
+  u16le: (fail) => (v, _t, dv, p) => {
+    if ((v & 0xffff) !== v) fail(v);
+    dv.setUint16(p, v, true);
+    return p + 2;
+  },
+  i16: (fail) => (v, _t, dv, p) => {
+    if ((v << 16) >> 16 !== v) fail(v);
+    dv.setInt16(p, v);
+    return p + 2;
+  },
+  i16le: (fail) => (v, _t, dv, p) => {
+    if ((v << 16) >> 16 !== v) fail(v);
+    dv.setInt16(p, v, true);
+    return p + 2;
+  },
+  u32: (fail) => (v, _t, dv, p) => {
+    if (v >>> 0 !== v) fail(v);
+    dv.setUint32(p, v);
+    return p + 4;
+  },
+  u32le: (fail) => (v, _t, dv, p) => {
+    if (v >>> 0 !== v) fail(v);
+    dv.setUint32(p, v, true);
+    return p + 4;
+  },
+  i32: (fail) => (v, _t, dv, p) => {
+    if ((v | 0) !== v) fail(v);
+    dv.setInt32(p, v);
+    return p + 4;
+  },
+  i32le: (fail) => (v, _t, dv, p) => {
+    if ((v | 0) !== v) fail(v);
+    dv.setInt32(p, v, true);
+    return p + 4;
+  },
+  f32: (fail) => (v, _t, dv, p) => {
+    if (
+      typeof v !== 'number' ||
+      (!(v < F32_MAX && v > -F32_MAX) && !Number.isNaN(v) && v !== Infinity && v !== -Infinity)
+    ) {
+      fail(v);
+    }
+    dv.setFloat32(p, v);
+    return p + 4;
+  },
+  f32le: (fail) => (v, _t, dv, p) => {
+    if (
+      typeof v !== 'number' ||
+      (!(v < F32_MAX && v > -F32_MAX) && !Number.isNaN(v) && v !== Infinity && v !== -Infinity)
+    ) {
+      fail(v);
+    }
+    dv.setFloat32(p, v, true);
+    return p + 4;
+  },
+  f64: (fail) => (v, _t, dv, p) => {
+    if (typeof v !== 'number') fail(v);
+    dv.setFloat64(p, v);
+    return p + 8;
+  },
+  f64le: (fail) => (v, _t, dv, p) => {
+    if (typeof v !== 'number') fail(v);
+    dv.setFloat64(p, v, true);
+    return p + 8;
+  },
+  u64: (fail) => (v, _t, dv, p) => {
+    if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) fail(v);
+    dv.setBigUint64(p, v);
+    return p + 8;
+  },
+  u64le: (fail) => (v, _t, dv, p) => {
+    if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) fail(v);
+    dv.setBigUint64(p, v, true);
+    return p + 8;
+  },
+  i64: (fail) => (v, _t, dv, p) => {
+    if (typeof v !== 'bigint' || v < -0x8000000000000000n || v > 0x7fffffffffffffffn) fail(v);
+    dv.setBigInt64(p, v);
+    return p + 8;
+  },
+  i64le: (fail) => (v, _t, dv, p) => {
+    if (typeof v !== 'bigint' || v < -0x8000000000000000n || v > 0x7fffffffffffffffn) fail(v);
+    dv.setBigInt64(p, v, true);
+    return p + 8;
+  },
 };
 
-function validF32(v: any): boolean {
-  return (
-    typeof v === 'number' && (!(v >= F32_OVERFLOW || v <= -F32_OVERFLOW) || v === Infinity || v === -Infinity)
-  );
-}
+const READERS: Record<PrimitiveName, (bad: Bad) => Reader> = {
+  u8: () => (s) => s.u8[s.p++],
+  i8: () => (s) => s.dv.getInt8(s.p++),
+  bool: (bad) => (s) => {
+    const b = s.u8[s.p];
+    if (b > 1) bad(b, s.p);
+    s.p++;
+    return b === 1;
+  },
+  u16: () => (s) => {
+    const v = s.dv.getUint16(s.p);
+    s.p += 2;
+    return v;
+  },
+  u16le: () => (s) => {
+    const v = s.dv.getUint16(s.p, true);
+    s.p += 2;
+    return v;
+  },
+  i16: () => (s) => {
+    const v = s.dv.getInt16(s.p);
+    s.p += 2;
+    return v;
+  },
+  i16le: () => (s) => {
+    const v = s.dv.getInt16(s.p, true);
+    s.p += 2;
+    return v;
+  },
+  u32: () => (s) => {
+    const v = s.dv.getUint32(s.p);
+    s.p += 4;
+    return v;
+  },
+  u32le: () => (s) => {
+    const v = s.dv.getUint32(s.p, true);
+    s.p += 4;
+    return v;
+  },
+  i32: () => (s) => {
+    const v = s.dv.getInt32(s.p);
+    s.p += 4;
+    return v;
+  },
+  i32le: () => (s) => {
+    const v = s.dv.getInt32(s.p, true);
+    s.p += 4;
+    return v;
+  },
+  f32: () => (s) => {
+    const v = s.dv.getFloat32(s.p);
+    s.p += 4;
+    return v;
+  },
+  f32le: () => (s) => {
+    const v = s.dv.getFloat32(s.p, true);
+    s.p += 4;
+    return v;
+  },
+  f64: () => (s) => {
+    const v = s.dv.getFloat64(s.p);
+    s.p += 8;
+    return v;
+  },
+  f64le: () => (s) => {
+    const v = s.dv.getFloat64(s.p, true);
+    s.p += 8;
+    return v;
+  },
+  u64: () => (s) => {
+    const v = s.dv.getBigUint64(s.p);
+    s.p += 8;
+    return v;
+  },
+  u64le: () => (s) => {
+    const v = s.dv.getBigUint64(s.p, true);
+    s.p += 8;
+    return v;
+  },
+  i64: () => (s) => {
+    const v = s.dv.getBigInt64(s.p);
+    s.p += 8;
+    return v;
+  },
+  i64le: () => (s) => {
+    const v = s.dv.getBigInt64(s.p, true);
+    s.p += 8;
+    return v;
+  },
+};
 
+/** Enum wire numbers (validated before) are written and read through these. */
 const SET: Record<PrimitiveName, Set> = {
   u8: (dv, p, v) => dv.setUint8(p, v),
   i8: (dv, p, v) => dv.setInt8(p, v),
@@ -148,29 +316,13 @@ function readPrefix(width: PrefixWidth, dv: DataView, p: number): number {
 }
 
 function compilePrim(node: PrimNode, path: string): Part {
-  const spec = PRIMITIVE_SPECS[node.name];
-  const size = spec.size;
-  const valid = VALID[node.name];
-  const set = SET[node.name];
-  const get = GET[node.name];
-  const write: Writer = (v, _t, dv, p) => {
-    if (!valid(v)) throw encodeFailure(node, v, path);
-    set(dv, p, v);
-    return p + size;
-  };
-  const read: Reader =
-    node.name === 'bool'
-      ? (s) => {
-          const b = s.dv.getUint8(s.p);
-          if (b > 1) throw new DecodeError('invalid-value', `bool byte is ${b}, not 0 or 1`, path, s.p);
-          s.p += 1;
-          return b === 1;
-        }
-      : (s) => {
-          const v = get(s.dv, s.p);
-          s.p += size;
-          return v;
-        };
+  const size = PRIMITIVE_SPECS[node.name].size;
+  const write = WRITERS[node.name]((v) => {
+    throw encodeFailure(node, v, path);
+  });
+  const read = READERS[node.name]((b, at) => {
+    throw new DecodeError('invalid-value', `bool byte is ${b}, not 0 or 1`, path, at);
+  });
   return { fixed: size, write, read, size: () => size, readInto: undefined };
 }
 
@@ -440,8 +592,21 @@ function compileStruct(node: StructNode, path: string): Part {
     i = j;
   }
 
+  // Fixed-size structs are bounds-checked whole by their container: no run checks inside.
+  const checks = fixed === undefined ? runs : runs.map(() => 0);
+  const notObject = (v: unknown): never => {
+    throw encodeFailure(node, v, path);
+  };
+  const unrolledWrite = unrolledWriter(names, writers, checks, notObject, (i, t, p) => {
+    throw bufferTooSmall(runs[i], t, p, fieldPath(path, names[i]));
+  });
+  const unrolledRead = unrolledReader(names, readers, checks, (i, s) => {
+    throw truncatedError(runs[i], s.end - s.p, fieldPath(path, names[i]), s.p);
+  });
+
   const write: Writer =
-    fixed !== undefined
+    unrolledWrite ??
+    (fixed !== undefined
       ? (v, t, dv, p) => {
           if (typeof v !== 'object' || v === null) throw encodeFailure(node, v, path);
           for (let i = 0; i < n; i++) p = writers[i](v[names[i]], t, dv, p);
@@ -455,10 +620,11 @@ function compileStruct(node: StructNode, path: string): Part {
             p = writers[i](v[names[i]], t, dv, p);
           }
           return p;
-        };
+        });
 
   const read: Reader =
-    fixed !== undefined
+    unrolledRead ??
+    (fixed !== undefined
       ? (s) => {
           const o: Record<string, unknown> = {};
           for (let i = 0; i < n; i++) o[names[i]] = readers[i](s);
@@ -473,7 +639,7 @@ function compileStruct(node: StructNode, path: string): Part {
             o[names[i]] = readers[i](s);
           }
           return o;
-        };
+        });
 
   const size: Sizer =
     fixed !== undefined
