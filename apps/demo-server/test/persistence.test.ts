@@ -10,6 +10,7 @@ import {
   startDemoProcess,
   stopAllDemoProcesses,
 } from './helpers/demo-process.js';
+import { until } from './helpers/fake-peer.js';
 
 afterAll(async () => {
   await closeClients();

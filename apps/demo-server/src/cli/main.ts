@@ -40,13 +40,25 @@ async function main(): Promise<number> {
     tls: connection.tls ? tlsOptions(connection) : undefined,
     connectTimeout: connection.timeout * 1000,
   });
+  // A watch ends when the server goes away (shutdown, restart): say so instead of hanging.
+  let closedByServer = false;
+  client.onClose(() => {
+    if (abort.signal.aborted) return;
+    closedByServer = true;
+    abort.abort();
+  });
   try {
-    return await runCommand(
+    const status = await runCommand(
       command,
       client,
       { json: connection.json, line: (text) => process.stdout.write(`${text}\n`) },
       { signal: abort.signal, timeoutMs: connection.timeout * 1000 },
     );
+    if (closedByServer) {
+      process.stderr.write('bp-demo: the server closed the connection\n');
+      return 1;
+    }
+    return status;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -68,6 +80,9 @@ function describeError(error: unknown): string {
     const { code, message, wireCode } = error as { code?: string; message?: string; wireCode?: number };
     const name = demoErrorName(wireCode);
     if (name !== undefined) return `${name}: ${message}`;
+    if (code === 'unauthorized')
+      return 'unauthorized: the server refused the token (check --token or BP_TOKEN)';
+    if (code === 'connect-failed') return `${code}: ${message} (is the demo server running? pnpm demo)`;
     if (code !== undefined) return `${code}: ${message}`;
     if (message !== undefined) return message;
   }

@@ -15,16 +15,16 @@ export function formatBanner(info: DemoServerInfo): string {
     '',
     'bp demo server is running',
     '',
-    `  dashboard        ${addresses.dashboard}`,
-    `  bp over TCP      ${addresses.tcp}`,
-    `  bp over TLS      ${addresses.tls}${certNote}`,
-    `  bp over WebSocket ${addresses.ws}`,
-    `  health           ${addresses.http}/healthz`,
-    `  metrics          ${addresses.http}/metrics  (Authorization: Bearer <token>)`,
+    row('dashboard', addresses.dashboard),
+    row('bp over TCP', addresses.tcp),
+    row('bp over TLS', `${addresses.tls}${certNote}`),
+    row('bp over WebSocket', addresses.ws),
+    row('health', `${addresses.http}/healthz`),
+    row('metrics', `${addresses.http}/metrics  (Authorization: Bearer <token>)`),
     '',
-    `  token            ${info.token}  ${tokenNote}`,
-    `  KV store         ${info.storeDescription}`,
-    `  TLS fingerprint  ${info.certificate.fingerprint256}`,
+    row('token', `${info.token}  ${tokenNote}`),
+    row('KV store', info.storeDescription),
+    row('TLS fingerprint', info.certificate.fingerprint256),
     '',
     'Try it (in another terminal, from the repository root):',
     '  pnpm bp-demo kv set greeting hello',
@@ -35,4 +35,8 @@ export function formatBanner(info: DemoServerInfo): string {
     '',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function row(label: string, value: string): string {
+  return `  ${label.padEnd(19)}${value}`;
 }

@@ -135,7 +135,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     sensors,
     metrics,
     connections,
-    onError: (error, type) => logger.error({ err: error, type }, 'handler failed'),
+    onError: (error, type) => logger.error({ err: error, type }, 'one-way handler failed'),
   });
   if (fanOut instanceof RedisFanOut) await Promise.all([fanOut.ready('sensors'), fanOut.ready('status')]);
 

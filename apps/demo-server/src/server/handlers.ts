@@ -13,7 +13,7 @@ export interface HandlerDependencies {
   sensors: SensorService;
   metrics: DemoMetrics;
   connections: ConnectionRegistry;
-  /** Unexpected handler failures (not DemoErrors), for the log. */
+  /** Unexpected failures (not DemoErrors) of one-way handlers, which the session never sees. */
   onError: (error: unknown, type: DemoMessage) => void;
 }
 
@@ -65,7 +65,8 @@ function instrument(
   const isRequest = replyType !== undefined;
   const fail = (error: unknown) => {
     deps.metrics.errors.inc({ code: error instanceof DemoError ? error.reason : 'handler-error' });
-    if (!(error instanceof DemoError)) deps.onError(error, type);
+    // Request failures reach the session, which reports them (onHandlerError); one-way ones do not.
+    if (!isRequest && !(error instanceof DemoError)) deps.onError(error, type);
   };
   const succeed = (ctx: Context, reply: unknown) => {
     if (replyType !== undefined) deps.connections.countReply(ctx.session, replyType, reply);
