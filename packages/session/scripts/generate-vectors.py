@@ -113,6 +113,9 @@ frames = [
     {'name': 'goodbye-shutdown', 'hex': text_frame('GOODBYE', struct.pack('>HI', 21, 1000), 'maintenance').hex(),
      'frame': {'kind': 'GOODBYE', 'code': 21, 'codeName': 'shutdown', 'deadline': 1000, 'reason': 'maintenance'}},
     {'name': 'cancel', 'hex': frame('CANCEL', struct.pack('>I', 1)).hex(), 'frame': {'kind': 'CANCEL', 'requestId': 1}},
+    # WebSocket binding bp-flow.v1 only (section 14.2), never seen by a session.
+    {'name': 'credit', 'hex': (struct.pack('>I', (0xF << 28) | 4) + struct.pack('>I', 262144)).hex(),
+     'frame': {'kind': 'CREDIT', 'bytes': 262144}},
     {'name': 'welcome', 'hex': frame('WELCOME', MAGIC + struct.pack('>HIII', 1, 1048576, 15000, 1024)).hex(),
      'frame': {'kind': 'WELCOME', 'version': 1, 'maxPayloadSize': 1048576, 'heartbeatInterval': 15000, 'maxInFlight': 1024}},
     {'name': 'reject-version', 'hex': reject(13, 2, 3, 'no common version', []).hex(),

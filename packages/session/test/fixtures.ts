@@ -101,7 +101,7 @@ export function settle(turns = 5): Promise<void> {
 /** Cuts `bytes` into frames with every kind allowed at any length (for inspecting output). */
 export function readFramesForTest(bytes: Uint8Array): { kind: number; body: Uint8Array }[] {
   const limits = createFrameLimits();
-  for (let kind = 1; kind <= 11; kind++) {
+  for (let kind = 1; kind <= 15; kind++) {
     limits.min[kind] = 0;
     limits.max[kind] = 0x0fffffff;
   }
