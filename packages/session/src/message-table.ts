@@ -7,6 +7,8 @@ interface HeaderShape {
   readonly little: boolean;
 }
 
+const tables = new WeakMap<object, MessageTable | undefined>();
+
 const SIZES: Record<string, number> = { b: 1, B: 1, h: 2, H: 2, i: 4, I: 4, l: 4, L: 4 };
 
 /** Parses a one-value integer `struct` format (`'>H'`); undefined for anything else. */
@@ -49,8 +51,15 @@ export class MessageTable {
     }
   }
 
-  /** A table for `protocol`, or undefined when it lacks what the fast path needs. */
+  /** The table of `protocol` (one per protocol object), or undefined when it lacks what the fast path needs. */
   static of(protocol: SessionProtocol): MessageTable | undefined {
+    if (tables.has(protocol)) return tables.get(protocol);
+    const table = MessageTable.#build(protocol);
+    tables.set(protocol, table);
+    return table;
+  }
+
+  static #build(protocol: SessionProtocol): MessageTable | undefined {
     const shape = parseHeaderFormat(protocol.headerFormat);
     if (shape === undefined || shape.size !== protocol.headerSize) return undefined;
     if (typeof protocol.codecFor !== 'function' || typeof protocol.messageTypes !== 'function')

@@ -1,7 +1,10 @@
-/** Smallest buffer the outgoing queue allocates. */
-const SLAB_SIZE = 64 * 1024;
+/** Size of the first buffer; each new one doubles, up to {@link MAX_SLAB}. */
+const FIRST_SLAB = 1024;
+/** Largest buffer allocated for ordinary traffic (a bigger frame gets a buffer of its size). */
+const MAX_SLAB = 64 * 1024;
 /** When less than this is left after a flush, the next frame starts a fresh buffer. */
-const MIN_TAIL = 2048;
+const MIN_TAIL = 512;
+const EMPTY = new Uint8Array(0);
 
 /**
  * The outgoing queue: frames are encoded straight into one growing buffer, and a flush hands the
@@ -10,15 +13,17 @@ const MIN_TAIL = 2048;
  * A chunk given to the transport may be held by it until the OS has sent it, so its bytes are
  * never written again: after a flush the next frames go after it in the same buffer, and a new
  * buffer is allocated only when this one is full. That is one allocation per 64 KiB of output,
- * not one per frame or per flush.
+ * not one per frame or per flush. Buffers start small and double in size as they fill, so an
+ * idle connection holds about a kilobyte, not 64.
  */
 export class OutgoingBuffer {
   /** The buffer frames are written into; replaced when it runs out of room. */
-  buffer: Uint8Array = new Uint8Array(SLAB_SIZE);
+  buffer: Uint8Array = EMPTY;
   /** Start of the bytes not flushed yet. */
   start = 0;
   /** End of the bytes written. */
   position = 0;
+  #nextSlab = FIRST_SLAB;
 
   /** Bytes written and not yet handed to the transport. */
   get queued(): number {
@@ -32,7 +37,8 @@ export class OutgoingBuffer {
   reserve(size: number): number {
     if (this.position + size <= this.buffer.length) return this.position;
     const queued = this.position - this.start;
-    let capacity = SLAB_SIZE;
+    let capacity = this.#nextSlab;
+    if (capacity < MAX_SLAB) this.#nextSlab = capacity * 2;
     while (capacity < queued + size) capacity *= 2;
     const next = new Uint8Array(capacity);
     // The unflushed part must stay contiguous: it leaves as one chunk.
@@ -55,7 +61,8 @@ export class OutgoingBuffer {
     if (this.position === this.start) return undefined;
     const chunk = this.buffer.subarray(this.start, this.position);
     if (this.buffer.length - this.position < MIN_TAIL) {
-      this.buffer = new Uint8Array(SLAB_SIZE);
+      // Allocate the next buffer when a frame needs it, not now: the connection may go idle.
+      this.buffer = EMPTY;
       this.position = 0;
     }
     this.start = this.position;
