@@ -17,8 +17,17 @@ const STREAM: Record<MessageName, BenchType> = {
   blob: BenchType.BLOB_STREAM,
 };
 
-/** Session limits for the benchmark: payloads up to the sweep's largest, no idle timeout. */
-const LIMITS = { maxPayloadSize: benchProtocol.maxPayloadSize, idleTimeout: 0 };
+/**
+ * Session limits for the benchmark: payloads up to the sweep's largest, no idle timeout, and an
+ * outgoing queue that holds 16 requests of 1 MiB in flight. With the defaults (1 MiB high
+ * watermark, 8 MiB absolute cap) `request()` gives the caller no backpressure signal, and 16 x
+ * 1 MiB requests issued in one turn overflow the cap and close the session.
+ */
+const LIMITS = {
+  maxPayloadSize: benchProtocol.maxPayloadSize,
+  idleTimeout: 0,
+  maxQueuedBytes: 4 * 1024 * 1024,
+};
 
 /**
  * bp itself: @bp/transport-node's server and client over TCP or TLS, and its WebSocket endpoint
