@@ -8,8 +8,6 @@ export type TransportErrorCode =
   | 'connect-failed'
   /** The TLS handshake failed (certificate, version, ALPN); `cause` holds the TLS error. */
   | 'tls-failed'
-  /** The connection closed before the protocol handshake finished, without a `REJECT`. */
-  | 'connection-closed'
   /** The operation needs a live connection and there is none (closed, or reconnecting). */
   | 'not-connected'
   /** The peer did not read fast enough and the socket's queued bytes passed the hard limit. */
