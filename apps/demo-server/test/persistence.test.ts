@@ -28,11 +28,27 @@ describe('durability of the lmdb store', () => {
     expect(first.stdout()).toContain('generated');
     const cert = readFileSync(join(dataDir, 'dev-cert.pem'), 'utf8');
     const client = await tcpClient({ tcpPort: first.tcpPort, token });
+    const clientClosed = new Promise<Error | undefined>((resolve) => client.onClose(resolve));
     expect(await client.request(DemoMessage.KV_SET, { key: 'restart', value: 'survives' })).toEqual({
       created: true,
     });
+    // A CLI watch that is running when the server stops ends, and says why.
+    const watch = runCli(['kv', 'watch', 'restart', '--port', String(first.tcpPort), '--data-dir', dataDir]);
+    await until(
+      () => first.stderr().split('"client connected"').length - 1 >= 2,
+      'the watch to connect',
+      15_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(first.stderr()).toContain('store flushed and closed');
+    // SIGTERM drained the open connection with a GOODBYE: the client sees a graceful close.
+    expect(await clientClosed).toBeUndefined();
+    expect(await watch).toMatchObject({
+      status: 1,
+      stdout: 'restart = survives\n',
+      stderr: 'bp-demo: the server closed the connection\n',
+    });
 
     const second = await startDemoProcess({ dataDir, token: '', env: { BP_TOKEN: '' } });
     expect(readFileSync(join(dataDir, 'dev-cert.pem'), 'utf8')).toBe(cert);

@@ -169,17 +169,14 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
 
   // bp over TCP and TLS.
   const auth = { token: token.token };
-  const tcp: Server<DemoProtocol> = createServer({
-    protocol: demoProtocol,
-    handlers,
-    auth,
-    limits: SESSION_LIMITS,
-  });
+  // Request handlers that failed with something other than a DemoError (the handlers count them).
+  const onHandlerError = (error: unknown, context: { type: number; requestId?: number }) => {
+    logger.error({ err: error, type: context.type, requestId: context.requestId }, 'handler error');
+  };
+  const common = { protocol: demoProtocol, handlers, auth, limits: SESSION_LIMITS, onHandlerError };
+  const tcp: Server<DemoProtocol> = createServer(common);
   const tls: Server<DemoProtocol> = createServer({
-    protocol: demoProtocol,
-    handlers,
-    auth,
-    limits: SESSION_LIMITS,
+    ...common,
     tls: { cert: certificate.cert, key: certificate.key },
   });
   const onSession = (session: Session<DemoProtocol>, info: ConnectionInfo) =>
