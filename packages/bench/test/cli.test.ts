@@ -50,14 +50,14 @@ beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), 'bp-bench-'));
   const result = spawnSync(process.execPath, [cli, '--all', '--quick', '--out', out], {
     encoding: 'utf8',
-    timeout: 170_000,
+    timeout: 240_000,
     maxBuffer: 64 * 1024 * 1024,
   });
   stdout = result.stdout;
   if (result.status !== 0)
     throw new Error(`bp-bench exited ${result.status}: ${result.stderr}\n${result.stdout}`);
   run = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunResult;
-}, 180_000);
+}, 250_000);
 
 afterAll(() => {
   if (out) rmSync(out, { recursive: true, force: true });

@@ -205,11 +205,13 @@ export function ratioTables(run: RunResult, benchmark: BenchmarkResult): Table[]
 
 /** The issue's targets: bp against the hand-written framing, met or missed. */
 export function targetTable(run: RunResult): Table {
+  const ran = run.targets.filter((t) => t.status !== 'not-run');
+  const skipped = run.targets.length - ran.length;
   return {
     title: 'Targets: bp against the hand-written framing in the same run (ratio bp / reference)',
     header: ['target', 'pair', 'ratio (median)', 'range', 'limit', 'status'],
     align: ['left', 'left', 'right', 'right', 'right', 'left'],
-    rows: run.targets.map((t) => [
+    rows: ran.map((t) => [
       t.description,
       `${t.bp} / ${t.reference}`,
       t.ratio ? t.ratio.median.toFixed(2) : '-',
@@ -217,6 +219,10 @@ export function targetTable(run: RunResult): Table {
       t.limit.min !== undefined ? `>= ${t.limit.min}` : `<= ${t.limit.max}`,
       t.status,
     ]),
+    notes:
+      skipped > 0
+        ? [`${skipped} target(s) not run: their case or alternatives were not part of this run.`]
+        : [],
   };
 }
 
