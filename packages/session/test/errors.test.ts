@@ -11,9 +11,8 @@ import {
 describe('SessionError', () => {
   test('instanceof and the guards work across two copies of the package (ESM + CJS installs)', async () => {
     // A second instance of the module, as a dual install would load it.
-    const copy = (await import(
-      '../src/session-error.js?second-copy'
-    )) as typeof import('../src/session-error.js');
+    const second: string = '../src/session-error.js?second-copy';
+    const copy = (await import(/* @vite-ignore */ second)) as typeof import('../src/session-error.js');
     expect(copy.SessionError).not.toBe(SessionError);
     const foreign = new copy.SessionError('timeout', 'request 1 timed out', { requestId: 1 });
     expect(foreign instanceof SessionError).toBe(true);
