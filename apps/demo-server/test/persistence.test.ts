@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DemoMessage } from '../src/schema.js';
+import { loadOrCreateCertificate } from '../src/server/dev-certificate.js';
 import { closeClients, tcpClient } from './helpers/clients.js';
 import {
   makeDataDir,
@@ -85,6 +86,46 @@ describe('durability of the lmdb store', () => {
     expect(entries).toHaveLength(20);
     expect(await reader.request(DemoMessage.KV_GET, { key: 'crash:19' })).toEqual({ value: 'v19' });
     await second.stop();
+  });
+
+  it('serves TLS with --cert/--key instead of generating a development certificate', async () => {
+    const certDir = makeDataDir();
+    const real = loadOrCreateCertificate(certDir, { certFile: undefined, keyFile: undefined });
+    const dataDir = makeDataDir();
+    const demo = await startDemoProcess({
+      dataDir,
+      args: ['--memory', '--cert', real.certFile, '--key', real.keyFile],
+    });
+    expect(existsSync(join(dataDir, 'dev-cert.pem'))).toBe(false);
+    expect(demo.stdout()).toContain(real.fingerprint256);
+    expect(demo.stdout()).not.toContain('development certificate');
+    const echo = await runCli([
+      'echo',
+      'real cert',
+      '--tls',
+      '--port',
+      String(demo.tlsPort),
+      '--ca',
+      real.certFile,
+      '--token',
+      demo.token,
+    ]);
+    expect(echo.stdout).toMatch(/^real cert {2}\(round trip/);
+    // Without the CA the certificate is not trusted (there is no dev certificate to fall back on).
+    const untrusted = await runCli([
+      'echo',
+      'x',
+      '--tls',
+      '--port',
+      String(demo.tlsPort),
+      '--data-dir',
+      dataDir,
+      '--token',
+      demo.token,
+    ]);
+    expect(untrusted.status).toBe(1);
+    expect(untrusted.stderr).toMatch(/certificate/i);
+    await demo.stop();
   });
 
   it('with --memory keeps nothing in the data folder and loses data on restart', async () => {
