@@ -3,6 +3,7 @@ import type { DecodeResult, EngineName } from './engine.js';
 import { compileNode, getDefaultEngine } from './engine-registry.js';
 import { isEncodeError } from './errors.js';
 import { describeNode, type SchemaDescriptor, type SchemaNode } from './schema-node.js';
+import { encodeToNewArray } from './scratch.js';
 
 /** @internal Where a codec keeps its schema node. */
 export const NODE: unique symbol = Symbol.for('@bp/codec:node') as never;
@@ -89,9 +90,10 @@ export class SchemaCodec<T> implements Codec<T> {
   }
 
   encode(value: T): Uint8Array {
-    const out = new Uint8Array(this.fixedSize ?? this.byteLength(value));
-    this.encodeInto(value, out, 0);
-    return out;
+    return encodeToNewArray(
+      (target) => this.encodeInto(value, target, 0),
+      () => this.byteLength(value),
+    );
   }
 
   encodeBatchInto(values: readonly T[], target: Uint8Array, offset = 0): number {

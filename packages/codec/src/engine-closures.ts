@@ -5,7 +5,7 @@
  */
 
 import type { Reader, ReadState, Writer } from './closure-types.js';
-import { decodeView, encodeView, viewOf } from './data-view-cache.js';
+import { bufferViewOf, decodeView, encodeView, viewOf } from './data-view-cache.js';
 import {
   budget,
   byteBudgetError,
@@ -169,7 +169,7 @@ const WRITERS: Record<PrimitiveName, (fail: Fail) => Writer> = {
 
 const READERS: Record<PrimitiveName, (bad: Bad) => Reader> = {
   u8: () => (s) => s.u8[s.p++],
-  i8: () => (s) => s.dv.getInt8(s.p++),
+  i8: () => (s) => s.dv.getInt8(s.b + s.p++),
   bool: (bad) => (s) => {
     const b = s.u8[s.p];
     if (b > 1) bad(b, s.p);
@@ -177,82 +177,82 @@ const READERS: Record<PrimitiveName, (bad: Bad) => Reader> = {
     return b === 1;
   },
   u16: () => (s) => {
-    const v = s.dv.getUint16(s.p);
+    const v = s.dv.getUint16(s.b + s.p);
     s.p += 2;
     return v;
   },
   u16le: () => (s) => {
-    const v = s.dv.getUint16(s.p, true);
+    const v = s.dv.getUint16(s.b + s.p, true);
     s.p += 2;
     return v;
   },
   i16: () => (s) => {
-    const v = s.dv.getInt16(s.p);
+    const v = s.dv.getInt16(s.b + s.p);
     s.p += 2;
     return v;
   },
   i16le: () => (s) => {
-    const v = s.dv.getInt16(s.p, true);
+    const v = s.dv.getInt16(s.b + s.p, true);
     s.p += 2;
     return v;
   },
   u32: () => (s) => {
-    const v = s.dv.getUint32(s.p);
+    const v = s.dv.getUint32(s.b + s.p);
     s.p += 4;
     return v;
   },
   u32le: () => (s) => {
-    const v = s.dv.getUint32(s.p, true);
+    const v = s.dv.getUint32(s.b + s.p, true);
     s.p += 4;
     return v;
   },
   i32: () => (s) => {
-    const v = s.dv.getInt32(s.p);
+    const v = s.dv.getInt32(s.b + s.p);
     s.p += 4;
     return v;
   },
   i32le: () => (s) => {
-    const v = s.dv.getInt32(s.p, true);
+    const v = s.dv.getInt32(s.b + s.p, true);
     s.p += 4;
     return v;
   },
   f32: () => (s) => {
-    const v = s.dv.getFloat32(s.p);
+    const v = s.dv.getFloat32(s.b + s.p);
     s.p += 4;
     return v;
   },
   f32le: () => (s) => {
-    const v = s.dv.getFloat32(s.p, true);
+    const v = s.dv.getFloat32(s.b + s.p, true);
     s.p += 4;
     return v;
   },
   f64: () => (s) => {
-    const v = s.dv.getFloat64(s.p);
+    const v = s.dv.getFloat64(s.b + s.p);
     s.p += 8;
     return v;
   },
   f64le: () => (s) => {
-    const v = s.dv.getFloat64(s.p, true);
+    const v = s.dv.getFloat64(s.b + s.p, true);
     s.p += 8;
     return v;
   },
   u64: () => (s) => {
-    const v = s.dv.getBigUint64(s.p);
+    const v = s.dv.getBigUint64(s.b + s.p);
     s.p += 8;
     return v;
   },
   u64le: () => (s) => {
-    const v = s.dv.getBigUint64(s.p, true);
+    const v = s.dv.getBigUint64(s.b + s.p, true);
     s.p += 8;
     return v;
   },
   i64: () => (s) => {
-    const v = s.dv.getBigInt64(s.p);
+    const v = s.dv.getBigInt64(s.b + s.p);
     s.p += 8;
     return v;
   },
   i64le: () => (s) => {
-    const v = s.dv.getBigInt64(s.p, true);
+    const v = s.dv.getBigInt64(s.b + s.p, true);
     s.p += 8;
     return v;
   },
@@ -339,7 +339,7 @@ function compileEnum(node: EnumNode, path: string): Part {
     return p + size;
   };
   const read: Reader = (s) => {
-    const w = get(s.dv, s.p);
+    const w = get(s.dv, s.b + s.p);
     const v = fromWire.get(w);
     if (v === undefined) throw new DecodeError('invalid-value', `${w} is not a value of the enum`, path, s.p);
     s.p += size;
@@ -389,7 +389,7 @@ function compileString(node: StringNode, path: string): Part {
   const read: Reader = (s) => {
     const p = s.p;
     if (p + width > s.end) throw truncatedError(width, s.end - p, path, p);
-    const n = readPrefix(width, s.dv, p);
+    const n = readPrefix(width, s.dv, s.b + p);
     const start = p + width;
     if (n > s.end - start) throw lengthError('length', n, s.end - start, path, p);
     if ((budget.bytes -= n) < 0) throw byteBudgetError(n, path, p);
@@ -435,7 +435,7 @@ function compileBytes(node: BytesNode, path: string): Part {
   const read: Reader = (s) => {
     const p = s.p;
     if (p + width > s.end) throw truncatedError(width, s.end - p, path, p);
-    const n = readPrefix(width, s.dv, p);
+    const n = readPrefix(width, s.dv, s.b + p);
     const start = p + width;
     if (n > s.end - start) throw lengthError('length', n, s.end - start, path, p);
     if ((budget.bytes -= n) < 0) throw byteBudgetError(n, path, p);
@@ -493,7 +493,7 @@ function compileArray(node: ArrayNode, path: string): Part {
     const p = s.p;
     if (count === undefined) {
       if (p + 4 > s.end) throw truncatedError(4, s.end - p, path, p);
-      n = s.dv.getUint32(p);
+      n = s.dv.getUint32(s.b + p);
       s.p = p + 4;
       if (n * minItem > s.end - s.p) throw lengthError('count', n, s.end - s.p, path, p);
     } else {
@@ -685,7 +685,7 @@ function compileNode(node: SchemaNode, path: string): Part {
   }
 }
 
-const state: ReadState = { u8: new Uint8Array(0), dv: new DataView(new ArrayBuffer(0)), p: 0, end: 0 };
+const state: ReadState = { u8: new Uint8Array(0), dv: new DataView(new ArrayBuffer(0)), b: 0, p: 0, end: 0 };
 
 /** Compiles a schema node into closures. */
 export function compileClosures(node: SchemaNode): CompiledCodec {
@@ -714,7 +714,8 @@ export function compileClosures(node: SchemaNode): CompiledCodec {
     if (budgeted || limits !== undefined) startBudget(limits, depth);
     const s = state;
     s.u8 = source;
-    s.dv = viewOf(decodeView, source);
+    s.dv = bufferViewOf(decodeView, source);
+    s.b = source.byteOffset;
     s.p = offset;
     s.end = end;
     return read(s);
@@ -748,7 +749,8 @@ export function compileClosures(node: SchemaNode): CompiledCodec {
       if (budgeted) startBudget(undefined, depth);
       const s = state;
       s.u8 = source;
-      s.dv = viewOf(decodeView, source);
+      s.dv = bufferViewOf(decodeView, source);
+      s.b = source.byteOffset;
       s.p = offset;
       s.end = source.length;
       return into(s, target);

@@ -7,7 +7,7 @@
  * it runs only when the user opts in.
  */
 
-import { decodeView, encodeView, viewOf } from './data-view-cache.js';
+import { bufferViewOf, decodeView, encodeView, viewOf } from './data-view-cache.js';
 import {
   budget,
   byteBudgetError,
@@ -41,6 +41,7 @@ const HELPERS = {
   EV: encodeView,
   DV: decodeView,
   VIEW: viewOf,
+  BVIEW: bufferViewOf,
   B: budget,
   SB: startBudget,
   W: writeUtf8,
@@ -92,7 +93,7 @@ function prefixWrite(width: PrefixWidth, at: string, n: string): string {
 }
 
 function prefixRead(width: PrefixWidth, at: string): string {
-  return width === 4 ? `dv.getUint32(${at})` : width === 2 ? `dv.getUint16(${at})` : `s[${at}]`;
+  return width === 4 ? `dv.getUint32(BO + ${at})` : width === 2 ? `dv.getUint16(BO + ${at})` : `s[${at}]`;
 }
 
 /** Size of the run of fixed-size fields starting at each field (0 inside a run and at variable fields). */
@@ -276,7 +277,7 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
         return `(${x} === 1)`;
       }
       if (node.name === 'u8') g.emit(`const ${x} = s[${g.pos()}];`);
-      else g.emit(`const ${x} = dv.get${spec.view}(${g.pos()}${spec.littleEndian ? ', true' : ''});`);
+      else g.emit(`const ${x} = dv.get${spec.view}(BO + ${g.pos()}${spec.littleEndian ? ', true' : ''});`);
       g.k += spec.size;
       return x;
     }
@@ -286,7 +287,7 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
       const w = g.id('w');
       const x = g.id('x');
       if (spec.size === 1 && node.repr.name === 'u8') g.emit(`const ${w} = s[${g.pos()}];`);
-      else g.emit(`const ${w} = dv.get${spec.view}(${g.pos()}${spec.littleEndian ? ', true' : ''});`);
+      else g.emit(`const ${w} = dv.get${spec.view}(BO + ${g.pos()}${spec.littleEndian ? ', true' : ''});`);
       g.emit(`const ${x} = ${map}.get(${w});`);
       g.emit(`if (${x} === undefined) throw ${invalid('is not a value of the enum')}(${w}, ${g.pos()});`);
       g.k += spec.size;
@@ -351,7 +352,7 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
       if (count === undefined) {
         const len = g.c((c: number, left: number, at: number) => lengthError('count', c, left, path, at));
         g.emit(`if (p + 4 > end) throw ${trunc()}(4, end - p, p);`);
-        g.emit(`const ${n} = dv.getUint32(p);`);
+        g.emit(`const ${n} = dv.getUint32(BO + p);`);
         g.emit('p += 4;');
         if (min > 0) g.emit(`if (${n} * ${min} > end - p) throw ${len}(${n}, end - p, ${start});`);
       } else {
@@ -460,7 +461,7 @@ export function compileGenerated(node: SchemaNode): CompiledCodec {
   ge.emit('return function encodeInto(v, t, o) {');
   ge.emit('if (o === undefined) o = 0;');
   ge.emit('if ((o >>> 0) !== o || o > t.length) throw OFF(t, o);');
-  ge.emit('const dv = EV.u8 === t ? EV.view : VIEW(EV, t);');
+  ge.emit('const dv = EV.u8 === t ? EV.view : EV.u8b === t ? EV.viewb : VIEW(EV, t);');
   ge.emit('let p = o;');
   genWrite(ge, node, 'v', '', false);
   ge.emit(`return p${ge.k === 0 ? '' : ` + ${ge.k}`} - o;`);
@@ -478,7 +479,9 @@ export function compileGenerated(node: SchemaNode): CompiledCodec {
       ? 'if (limits === undefined) { B.elements = MAXE; B.bytes = MAXB; } else SB(limits, DEPTH);'
       : '',
     budgeted ? '' : 'if (limits !== undefined) SB(limits, DEPTH);',
-    'const dv = DV.u8 === s ? DV.view : VIEW(DV, s);',
+    // One view per ArrayBuffer: frames sliced from one receive buffer share it.
+    'const BO = s.byteOffset;',
+    'const dv = DV.u8 === s.buffer ? DV.view : BVIEW(DV, s);',
   ].join('\n');
   const decodeSource = [
     `const DEPTH = ${depth}, MAXE = ${DEFAULT_MAX_ELEMENTS}, MAXB = ${Number.MAX_SAFE_INTEGER};`,
@@ -514,7 +517,8 @@ export function compileGenerated(node: SchemaNode): CompiledCodec {
     gi.emit('if ((o >>> 0) !== o || o > s.length) throw RANGE(s, o, s.length);');
     gi.emit('const end = s.length;');
     if (budgeted) gi.emit(`B.elements = ${DEFAULT_MAX_ELEMENTS}; B.bytes = ${Number.MAX_SAFE_INTEGER};`);
-    gi.emit('const dv = DV.u8 === s ? DV.view : VIEW(DV, s);');
+    gi.emit('const BO = s.byteOffset;');
+    gi.emit('const dv = DV.u8 === s.buffer ? DV.view : BVIEW(DV, s);');
     gi.emit('let p = o;');
     const t = gi.c((need: number, left: number, at: number) => truncatedError(need, left, '', at));
     gi.emit(`if (p + ${fixed} > end) throw ${t}(${fixed}, end - p, p);`);

@@ -3,7 +3,7 @@
  * and the simplest, the reference the compiled engines are tested against, and what
  * `enablePerformanceImprovements: false` selects.
  */
-import { decodeView, encodeView, viewOf } from './data-view-cache.js';
+import { encodeView, viewOf } from './data-view-cache.js';
 import {
   budget,
   byteBudgetError,
@@ -276,7 +276,12 @@ export function compileInterpreted(node: SchemaNode): CompiledCodec {
   const run = (source: Uint8Array, offset: number, end: number, limits?: DecodeLimits, into?: unknown) => {
     if (fixed !== undefined && offset + fixed > end) throw truncatedError(fixed, end - offset, '', offset);
     startBudget(limits, depth);
-    const c: Cursor = { u8: source, dv: viewOf(decodeView, source), p: offset, end };
+    const c: Cursor = {
+      u8: source,
+      dv: new DataView(source.buffer, source.byteOffset, source.byteLength),
+      p: offset,
+      end,
+    };
     const value = decodeNode(node, c, '', into);
     return { value, offset: c.p };
   };

@@ -5,6 +5,7 @@ import { formatNode } from './format.js';
 import { PRIMITIVE_SPECS } from './primitive-specs.js';
 import { decodeRangeError } from './range-errors.js';
 import { describeNode, type SchemaDescriptor } from './schema-node.js';
+import { encodeToNewArray } from './scratch.js';
 
 /** Payload codecs by message type number. */
 export type Structures = { readonly [type: number]: Codec<any> };
@@ -227,9 +228,10 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
       throw relocateError(e, '', this.label(type));
     }
     if (size > this.maxPayloadSize) throw this.tooLarge(type, size);
-    const out = new Uint8Array(this.headerSize + size);
-    this.encodeMessageInto(type, value, out, 0);
-    return out;
+    return encodeToNewArray(
+      (target) => this.encodeMessageInto(type, value, target, 0),
+      () => this.headerSize + size,
+    );
   }
 
   /**

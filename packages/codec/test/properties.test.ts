@@ -40,6 +40,25 @@ describe.each(ENGINES)('engine %s', (engine) => {
     );
   });
 
+  test('decodes from views at any byteOffset of a shared buffer (frames sliced from one receive buffer)', () => {
+    fc.assert(
+      fc.property(fc.array(schemaAndValueArb(), { minLength: 1, maxLength: 4 }), fc.nat(7), (items, skew) => {
+        const encoded = items.map(({ schema, value }) => one(schema).encode(value));
+        const big = new Uint8Array(skew + encoded.reduce((n, e) => n + e.length, 0));
+        let at = skew;
+        const views = encoded.map((e) => {
+          big.set(e, at);
+          at += e.length;
+          return big.subarray(at - e.length, at);
+        });
+        items.forEach(({ schema, value }, i) => {
+          expect(one(schema).decode(views[i])).toEqual(value);
+        });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   test('encodeInto at a random offset writes exactly there and nothing else', () => {
     fc.assert(
       fc.property(schemaAndValueArb(), fc.nat(40), fc.nat(40), ({ schema, value }, before, after) => {
