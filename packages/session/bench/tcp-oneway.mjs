@@ -1,6 +1,6 @@
 // One-way 16-byte messages over loopback TCP: @bp/session on both ends against a minimal
 // hand-written length-prefixed framing, server and client pinned to different CPUs, alternated.
-// Run: node bench/tcp-oneway.mjs [messages]
+// Run after `pnpm --filter @bp/session build`: node bench/tcp-oneway.mjs [messages]
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
