@@ -1,6 +1,6 @@
 // Per-message cost of the session's hot paths, in one process, without a real transport:
 // the sender's chunks are handed straight to the receiver. Compares against a hand-written
-// length-prefixed framing of the same 16-byte message. Run: node bench/session-bench.mjs
+// length-prefixed framing of the same 16-byte message. Run after building: node bench/session-bench.mjs
 import { f32, ProtocolConfig, struct } from '@bp/codec';
 import { createClientSession, createServerSession } from '../dist/esm/index.js';
 
