@@ -111,6 +111,9 @@ describe.each(ENGINES)('%s', (engine) => {
     [string(), [0, 0, 0, 3, 0xed, 0xa0, 0x80], 'invalid-value'],
     [string(), [0, 0, 0, 2, 0xc0, 0x80], 'invalid-value'],
     [string({ length: 2 }), [0xff, 0], 'invalid-value'],
+    // Longer strings go through TextDecoder: it must be just as strict.
+    [string(), [0, 0, 0, 20, ...new Array(19).fill(0x61), 0xff], 'invalid-value'],
+    [string(), [0, 0, 0, 20, ...new Array(17).fill(0x61), 0xed, 0xa0, 0x80], 'invalid-value'],
     [u32, [1, 2, 3], 'truncated'],
     [string(), [0, 0, 0, 9, 1], 'truncated'],
   ] as [Codec<unknown>, number[], string][])('decoding %# throws DecodeError %s', (codec, bytes, code) => {
