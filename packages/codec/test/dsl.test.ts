@@ -135,6 +135,13 @@ describe.each(ENGINES)('engine %s', (engine) => {
     }
   });
 
+  test('a leading byte-order mark survives, short or long', () => {
+    const s = string({ engine });
+    for (const text of ['\ufeffa', `\ufeff${'x'.repeat(40)}`, `${'é'.repeat(30)}\ufeff`]) {
+      expect(s.decode(s.encode(text))).toBe(text);
+    }
+  });
+
   test('withEngine gives the same bytes', () => {
     const S = struct({ a: u8, b: string() });
     expect(withEngine(S, engine).encode({ a: 1, b: 'x' })).toEqual(S.encode({ a: 1, b: 'x' }));
