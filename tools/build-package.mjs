@@ -4,7 +4,7 @@
 // package.json ({"type":"commonjs"}) so the same .d.ts files are read as CommonJS there, which is
 // what keeps `require` users' types honest (checked by @arethetypeswrong/cli).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';

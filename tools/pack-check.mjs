@@ -5,7 +5,15 @@
 // esbuild browser bundle for the packages meant for browsers. publint and
 // @arethetypeswrong/cli check the tarball's metadata and type resolution.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -33,9 +41,18 @@ const n: number = v.a;
 const s: string = v.s;
 export { n, s };`,
   },
-  '@bp/session': { browser: true, js: `if (typeof m.createClientSession !== 'function') throw new Error('no createClientSession');` },
-  '@bp/transport-node': { browser: false, js: `if (typeof m.createServer !== 'function' || typeof m.connect !== 'function') throw new Error('no createServer/connect');` },
-  '@bp/transport-browser': { browser: true, js: `if (typeof m.connect !== 'function') throw new Error('no connect');` },
+  '@bp/session': {
+    browser: true,
+    js: `if (typeof m.createClientSession !== 'function') throw new Error('no createClientSession');`,
+  },
+  '@bp/transport-node': {
+    browser: false,
+    js: `if (typeof m.createServer !== 'function' || typeof m.connect !== 'function') throw new Error('no createServer/connect');`,
+  },
+  '@bp/transport-browser': {
+    browser: true,
+    js: `if (typeof m.connect !== 'function') throw new Error('no connect');`,
+  },
 };
 
 function run(cmd, args, cwd) {
@@ -46,9 +63,10 @@ function run(cmd, args, cwd) {
   }
 }
 
-const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
-  ? [process.execPath, [process.env.npm_execpath]]
-  : ['pnpm', []];
+const pnpm =
+  process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
+    ? [process.execPath, [process.env.npm_execpath]]
+    : ['pnpm', []];
 const packages = readdirSync(join(root, 'packages'))
   .map((dir) => join(root, 'packages', dir))
   .filter((dir) => existsSync(join(dir, 'package.json')))
@@ -84,10 +102,26 @@ for (const { pkg } of packages) {
 
     const project = join(work, name.replace('/', '__'));
     mkdirSync(project, { recursive: true });
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '0.0.0' }));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, version: '0.0.0' }),
+    );
     // Internal @bp dependencies come from their own tarballs: nothing here is on a registry yet.
-    const internal = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).filter((d) => tarballs.has(d));
-    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball, ...internal.map((d) => tarballs.get(d))], project);
+    const internal = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }).filter((d) =>
+      tarballs.has(d),
+    );
+    run(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        tarball,
+        ...internal.map((d) => tarballs.get(d)),
+      ],
+      project,
+    );
     const installed = JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8'));
     if (name === '@bp/codec' && Object.keys(installed.dependencies ?? {}).length > 0) {
       throw new Error('@bp/codec must have zero runtime dependencies');
@@ -96,12 +130,17 @@ for (const { pkg } of packages) {
     const body = `if (Object.keys(m).length === 0) throw new Error('empty module');\n${spec.js}\nconsole.log('ok');\n`;
     writeFileSync(join(project, 'esm.mjs'), `import * as m from '${name}';\n${body}`);
     writeFileSync(join(project, 'cjs.cjs'), `const m = require('${name}');\n${body}`);
-    if (run(process.execPath, ['esm.mjs'], project).trim() !== 'ok') throw new Error('esm import printed no ok');
+    if (run(process.execPath, ['esm.mjs'], project).trim() !== 'ok')
+      throw new Error('esm import printed no ok');
     steps.push('import');
-    if (run(process.execPath, ['cjs.cjs'], project).trim() !== 'ok') throw new Error('cjs require printed no ok');
+    if (run(process.execPath, ['cjs.cjs'], project).trim() !== 'ok')
+      throw new Error('cjs require printed no ok');
     steps.push('require');
 
-    writeFileSync(join(project, 'use.ts'), spec.ts ?? `import * as m from '${name}';\nexport const keys = Object.keys(m);\n`);
+    writeFileSync(
+      join(project, 'use.ts'),
+      spec.ts ?? `import * as m from '${name}';\nexport const keys = Object.keys(m);\n`,
+    );
     writeFileSync(
       join(project, 'tsconfig.json'),
       JSON.stringify({
@@ -133,7 +172,8 @@ for (const { pkg } of packages) {
         logLevel: 'silent',
       });
       const bundle = readFileSync(join(project, 'browser.bundle.js'), 'utf8');
-      if (/\bnew Function\b|\beval\(/.test(bundle)) throw new Error('browser bundle contains eval/new Function');
+      if (/\bnew Function\b|\beval\(/.test(bundle))
+        throw new Error('browser bundle contains eval/new Function');
       steps.push('browser-bundle');
     }
     console.log(`ok   ${name}: ${steps.join(', ')}`);

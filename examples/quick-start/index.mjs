@@ -1,5 +1,5 @@
 // The quick example from the root README: describe messages once, encode, decode.
-import { ProtocolConfig, array, f32, string, struct, u32 } from '@bp/codec';
+import { array, f32, ProtocolConfig, string, struct, u32 } from '@bp/codec';
 
 const MessageType = { SENSOR_DATA: 1, STATUS: 2 };
 
@@ -16,6 +16,10 @@ const protocol = new ProtocolConfig({
   messageTypeEnum: MessageType,
   messageStructures: { [MessageType.SENSOR_DATA]: SensorData, [MessageType.STATUS]: Status },
 });
-const bytes = protocol.encodeMessage(MessageType.STATUS, { statusCode: 200, message: 'ok', tags: ['a', 'b'] });
+const bytes = protocol.encodeMessage(MessageType.STATUS, {
+  statusCode: 200,
+  message: 'ok',
+  tags: ['a', 'b'],
+});
 const { type, value } = protocol.decodeMessage(bytes);
 console.log(`STATUS: ${bytes.length} bytes on the wire (JSON: ${JSON.stringify(value).length})`, type, value);
