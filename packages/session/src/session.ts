@@ -1306,9 +1306,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
         // A failing error reporter must not take the session down.
       }
     } else if (oneWay) {
-      queueMicrotask(() => {
-        throw error;
-      });
+      // Rethrowing would make one peer's message able to crash a whole server process; a
+      // request handler's error already reaches its peer, a one-way handler's only the log.
+      console.error(`bp: the handler for message type ${type} threw:`, error);
     }
   }
 }

@@ -160,8 +160,8 @@ export interface SessionOptions<P extends SessionProtocol> {
   /**
    * Called when a handler throws for a one-way message, or fails a request with something other
    * than an {@link ApplicationError} (the peer only sees `handler-error`). Default: errors of
-   * one-way handlers are rethrown in a microtask (like an event listener's), errors of request
-   * handlers are only reported to the peer.
+   * one-way handlers are written to `console.error` (never rethrown: one peer's message must not
+   * be able to crash a server), errors of request handlers are only reported to the peer.
    */
   onHandlerError?: (error: unknown, context: { readonly type: number; readonly requestId?: number }) => void;
 }

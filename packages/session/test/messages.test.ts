@@ -39,6 +39,36 @@ describe('one-way messages', () => {
     expect(server.state).toBe('open');
   });
 
+  test('without onHandlerError a throwing one-way handler is logged, never rethrown', async () => {
+    const logged: unknown[][] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      logged.push(args);
+    });
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const seen: number[] = [];
+      const { client, server } = connect({ protocol: testProtocol });
+      server.on(T.TICK, ({ n }) => {
+        if (n === 1) throw new Error('bad tick');
+        seen.push(n);
+      });
+      await client.ready;
+      for (let n = 0; n < 3; n++) client.send(T.TICK, { n });
+      await vi.waitUntil(() => seen.length === 2);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(uncaught).toEqual([]);
+      expect(logged).toHaveLength(1);
+      expect(String(logged[0]![0])).toContain(`message type ${T.TICK}`);
+      expect((logged[0]![1] as Error).message).toBe('bad tick');
+      expect(server.state).toBe('open');
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      spy.mockRestore();
+    }
+  });
+
   test('messages() as an async iterator; ends when the session closes', async () => {
     const { client, server } = connect({ protocol: testProtocol });
     const iterator = server.messages(T.TICK);
