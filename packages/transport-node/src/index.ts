@@ -1,3 +1,5 @@
+// The declarations use Node types (net, tls, http); keep the reference in the emitted index.d.ts.
+/// <reference types="node" preserve="true" />
 export { backoffDelay, type ReconnectOptions } from './backoff.js';
 export { Client, type ClientState, type ConnectOptions, connect } from './client.js';
 export type { ConnectionInfo, TlsConnectionInfo } from './connection-info.js';
