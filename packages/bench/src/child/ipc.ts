@@ -23,6 +23,7 @@ export type ChildMessage =
   | { type: 'checkpoint'; name: string }
   | { type: 'memory'; name: string; reading: MemoryReading }
   | { type: 'case-result'; caseIndex: number; measurement: ClientMeasurement }
+  | { type: 'case-error'; caseIndex: number; message: string }
   | { type: 'done'; timeline: ResourceSample[] }
   | { type: 'stopped'; timeline: ResourceSample[] }
   | { type: 'codec-result'; result: unknown }

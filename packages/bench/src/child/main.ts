@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { competitorEntry } from '../competitors/registry.js';
 import type { BenchClient } from '../competitors/types.js';
-import { type CaseSpec, maxConcurrencyOf } from '../scenarios/case-spec.js';
+import { type CaseSpec, caseTimeoutMs, maxConcurrencyOf } from '../scenarios/case-spec.js';
 import {
   type ChildConfig,
   type ChildMessage,
@@ -51,7 +51,8 @@ async function runServer(config: Extract<ChildConfig, { role: 'server' }>): Prom
     } else if (message.type === 'memory') {
       send({ type: 'memory', name: message.name, reading: readMemory() });
     } else if (message.type === 'stop') {
-      await server.close();
+      // A connection stuck in a failed case must not keep the figures of the others from the harness.
+      await Promise.race([server.close(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       monitor.stop();
       send({ type: 'stopped', timeline: monitor.timeline() });
       process.disconnect?.();
@@ -108,19 +109,26 @@ async function runClient(config: Extract<ChildConfig, { role: 'client' }>): Prom
           send({ type: 'checkpoint', name: scoped });
         }),
     };
-    let measurement: ClientMeasurement;
-    if (spec.kind === 'realistic') {
-      measurement = await runRealistic(competitor, settingsFor(spec), spec, hooks);
-    } else if (spec.kind === 'idle') {
-      measurement = await runIdle(competitor, settingsFor(spec), spec, hooks);
-    } else {
+    const run = async (): Promise<ClientMeasurement> => {
+      if (spec.kind === 'realistic') return runRealistic(competitor, settingsFor(spec), spec, hooks);
+      if (spec.kind === 'idle') return runIdle(competitor, settingsFor(spec), spec, hooks);
       shared ??= await competitor.connect(settingsFor(spec));
-      measurement =
-        spec.kind === 'stream'
-          ? await runStream(shared, spec, hooks)
-          : await runRequestResponse(shared, spec, hooks);
+      return spec.kind === 'stream'
+        ? runStream(shared, spec, hooks)
+        : runRequestResponse(shared, spec, hooks);
+    };
+    try {
+      const measurement = await withTimeout(run(), caseTimeoutMs(spec), `${spec.id} did not finish`);
+      send({ type: 'case-result', caseIndex, measurement });
+    } catch (error) {
+      send({
+        type: 'case-error',
+        caseIndex,
+        message: error instanceof Error ? error.message : String(error),
+      });
+      // The connection may be stuck mid-case; closing it could hang too, so it is left behind.
+      shared = undefined;
     }
-    send({ type: 'case-result', caseIndex, measurement });
   }
   await shared?.close();
   monitor.stop();
@@ -136,4 +144,13 @@ async function runCodec(config: Extract<ChildConfig, { role: 'codec' }>): Promis
   const result = await suite.runCodecBench(config.options);
   send({ type: 'codec-result', result });
   process.disconnect?.();
+}
+
+/** Settles like `work`, or rejects after `ms` with `message`. */
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }

@@ -80,14 +80,24 @@ export class BenchChild {
     this.listeners.push(listener);
   }
 
+  /** The first message of `type` received so far, if any. */
+  received<T extends ChildMessage['type']>(
+    type: T,
+    match: (message: Extract<ChildMessage, { type: T }>) => boolean = () => true,
+  ): Extract<ChildMessage, { type: T }> | undefined {
+    return this.queue.find((m) => m.type === type && match(m as Extract<ChildMessage, { type: T }>)) as
+      | Extract<ChildMessage, { type: T }>
+      | undefined;
+  }
+
   /** Waits for the first message of `type` (already received or yet to come). */
   next<T extends ChildMessage['type']>(
     type: T,
     timeoutMs: number,
     match: (message: Extract<ChildMessage, { type: T }>) => boolean = () => true,
   ): Promise<Extract<ChildMessage, { type: T }>> {
-    const found = this.queue.find((m) => m.type === type && match(m as Extract<ChildMessage, { type: T }>));
-    if (found) return Promise.resolve(found as Extract<ChildMessage, { type: T }>);
+    const found = this.received(type, match);
+    if (found) return Promise.resolve(found);
     if (this.exitError) return Promise.reject(this.exitError);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

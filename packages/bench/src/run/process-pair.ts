@@ -1,7 +1,7 @@
 import type { MemoryReading } from '../child/ipc.js';
 import type { ClientMeasurement } from '../child/measurement.js';
 import type { ResourceSample, ResourceWindow } from '../child/resource-monitor.js';
-import type { CaseSpec } from '../scenarios/case-spec.js';
+import { type CaseSpec, caseTimeoutMs } from '../scenarios/case-spec.js';
 import { BenchChild } from './child-process.js';
 import type { Placement } from './placement.js';
 
@@ -13,18 +13,16 @@ export interface PairCaseResult {
   serverMemory?: Record<string, MemoryReading>;
 }
 
-/** What one server/client process pair produced. */
+/** What one server/client process pair produced: per case its result, or why it failed. */
 export interface PairOutcome {
-  cases: PairCaseResult[];
+  cases: (PairCaseResult | { error: string })[];
   serverTimeline: ResourceSample[];
   clientTimeline: ResourceSample[];
 }
 
-/** Upper bound on one pair's run, from the time its cases ask for. */
+/** Upper bound on one pair's run: every case's own bound, and time to start. */
 export function pairTimeoutMs(cases: CaseSpec[]): number {
-  const work = cases.reduce((sum, c) => sum + c.warmupMs + c.durationMs, 0);
-  const connecting = cases.reduce((sum, c) => sum + (c.kind === 'idle' ? c.connections * 20 : 0), 0);
-  return 30_000 + 3 * work + connecting;
+  return 30_000 + cases.reduce((sum, c) => sum + caseTimeoutMs(c), 0);
 }
 
 /**
@@ -73,22 +71,28 @@ export async function runPair(
           })
           .catch(() => {});
         server.send({ type: 'memory', name });
-      } else if (message.type === 'case-result') {
+      } else if (message.type === 'case-result' || message.type === 'case-error') {
         onCaseDone(message.caseIndex);
       }
     });
     const done = await client.next('done', timeoutMs);
-    const results: PairCaseResult[] = [];
+    // Every case's message came before 'done' (the channel keeps order).
+    const results: PairOutcome['cases'] = [];
     for (let i = 0; i < cases.length; i++) {
+      const failed = client.received('case-error', (m) => m.caseIndex === i);
+      if (failed) {
+        results.push({ error: failed.message });
+        continue;
+      }
       const result = await client.next('case-result', 1000, (m) => m.caseIndex === i);
       const serverWindow = await (windows.get(i) ??
         Promise.reject(new Error(`no server window for case ${i}`)));
       results.push({ measurement: result.measurement, server: serverWindow, serverMemory: memory.get(i) });
     }
     server.send({ type: 'stop' });
-    const stopped = await server.next('stopped', 10_000);
+    const stopped = await server.next('stopped', 10_000).catch(() => undefined);
     await Promise.all([server.exited(2000), client.exited(2000)]);
-    return { cases: results, serverTimeline: stopped.timeline, clientTimeline: done.timeline };
+    return { cases: results, serverTimeline: stopped?.timeline ?? [], clientTimeline: done.timeline };
   } finally {
     server.kill();
     client?.kill();

@@ -78,6 +78,11 @@ export async function runBenchmarks(options: BenchOptions, progress: Progress): 
           });
           outcome.cases.forEach((caseResult, i) => {
             const entry = entryOf(results[i]!, competitor);
+            if ('error' in caseResult) {
+              entry.failedRepetitions++;
+              entry.error ??= caseResult.error;
+              return;
+            }
             const measurement = caseResult.measurement;
             entry.errors += measurement.errors;
             entry.samples.push({

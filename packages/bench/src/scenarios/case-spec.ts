@@ -65,3 +65,15 @@ export function maxConcurrencyOf(spec: CaseSpec): number {
   if (spec.kind === 'stream') return 64;
   return 4;
 }
+
+/**
+ * How long a case may take in the client before it counts as stuck: its warm-up and window
+ * twice over, time to open its connections, and 15 s of grace. A stuck case fails alone; the
+ * next case starts on a fresh connection.
+ */
+export function caseTimeoutMs(spec: CaseSpec): number {
+  const work = spec.warmupMs + spec.durationMs;
+  const connecting =
+    spec.kind === 'idle' ? spec.connections * 20 : spec.kind === 'realistic' ? spec.clients * 50 : 0;
+  return 15_000 + 2 * work + connecting;
+}
