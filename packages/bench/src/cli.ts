@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { readFile, writeFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { runChild } from './child/main.js';
 import { compareRuns, comparisonTable } from './compare.js';
 import { type BenchOptions, HELP, parseCommand } from './options.js';
 import { Progress } from './report/progress.js';
 import { renderConsole } from './report/report-console.js';
+import { renderSummary, SUMMARY_PLOTS } from './report/summary-markdown.js';
 import { renderMarkdownTable, renderText } from './report/tables.js';
 import type { RunResult } from './results.js';
 import { killAllChildren } from './run/child-process.js';
@@ -39,6 +40,37 @@ async function compare(a: string, b: string, out: string | undefined, json: bool
   }
 }
 
+/**
+ * Writes the docs summary of a result file: the Markdown (to `out`, else stdout) and, with
+ * `images`, the summary's plots copied there as bench-<name>.png, linked relative to `out`.
+ */
+async function summary(file: string, out: string | undefined, images: string | undefined): Promise<void> {
+  const run = JSON.parse(await readFile(file, 'utf8')) as RunResult;
+  const imageDir = images === undefined ? dirname(file) : images;
+  if (images !== undefined) {
+    await mkdir(images, { recursive: true });
+    for (const plot of run.plots.filter((p) => (SUMMARY_PLOTS as readonly string[]).includes(p.file))) {
+      await copyFile(join(dirname(file), plot.file), join(images, `bench-${plot.file}`));
+    }
+  }
+  const linkDir = out === undefined ? imageDir : relative(dirname(resolve(out)), resolve(imageDir)) || '.';
+  const text = renderSummary(run, { command: `bp-bench ${commandLine(run)}`, imageDir: linkDir });
+  if (out === undefined) process.stdout.write(text);
+  else {
+    await writeFile(out, text);
+    process.stdout.write(`wrote ${out}\n`);
+  }
+}
+
+/** The benchmark flags a run was started with, as far as the result file tells. */
+function commandLine(run: RunResult): string {
+  const o = run.options;
+  const all = o.benchmarks.length === 5;
+  return [all ? '--all' : o.benchmarks.map((b) => `--${b}`).join(' '), o.quick ? '--quick' : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === '__child') {
     await runChild(argv[1] ?? '');
@@ -47,6 +79,7 @@ async function main(argv: string[]): Promise<void> {
   const command = parseCommand(argv);
   if (command.command === 'help') process.stdout.write(HELP);
   else if (command.command === 'compare') await compare(command.a, command.b, command.out, command.json);
+  else if (command.command === 'summary') await summary(command.file, command.out, command.images);
   else await run(command.options);
 }
 

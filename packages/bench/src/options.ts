@@ -59,6 +59,7 @@ export interface BenchOptions {
 export type Command =
   | { command: 'run'; options: BenchOptions }
   | { command: 'compare'; a: string; b: string; out: string | undefined; json: boolean }
+  | { command: 'summary'; file: string; out: string | undefined; images: string | undefined }
   | { command: 'help' };
 
 export const HELP = `bp-bench: bp side by side with what users would pick instead
@@ -66,6 +67,7 @@ export const HELP = `bp-bench: bp side by side with what users would pick instea
 Usage:
   bp-bench [--all | --fixed | --variable | --realistic | --idle | --codec ...] [options]
   bp-bench compare <a.json> <b.json> [--out report.md] [--json]
+  bp-bench summary <result.json> [--out docs/bench-summary.md] [--images docs/img]
   pnpm bench -- --all                     (from the repository root)
 
 Benchmarks (several may be given; none means --all):
@@ -207,6 +209,7 @@ export function parseCommand(argv: string[], now = new Date()): Command {
       quick: { type: 'boolean' },
       json: { type: 'boolean' },
       seed: { type: 'string' },
+      images: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -221,6 +224,11 @@ export function parseCommand(argv: string[], now = new Date()): Command {
       out: values.out,
       json: values.json ?? false,
     };
+  }
+  if (positionals[0] === 'summary') {
+    if (positionals.length !== 2)
+      throw new RangeError('summary takes one result file: summary <result.json>');
+    return { command: 'summary', file: positionals[1]!, out: values.out, images: values.images };
   }
   if (positionals.length > 0) throw new RangeError(`unexpected argument "${positionals[0]}" (see --help)`);
 

@@ -3,6 +3,7 @@ import { compareRuns, comparisonTable } from '../src/compare.js';
 import { formatBytes, formatMicros, formatNumber, formatRatio } from '../src/report/format.js';
 import { buildPlots, cumulativePoints, mergeHistograms } from '../src/report/plots.js';
 import { renderReport } from '../src/report/report-markdown.js';
+import { renderSummary, summaryTable } from '../src/report/summary-markdown.js';
 import {
   caseTable,
   ratioTables,
@@ -160,5 +161,33 @@ describe('compare', () => {
     const table = comparisonTable(figures, 'a.json', 'b.json');
     expect(table.rows[0]!.slice(0, 2)).toEqual(['fixed/sensor/stream', 'raw-tcp']);
     expect(table.rows[0]![6]).toBe('better');
+  });
+});
+
+describe('summary', () => {
+  it('puts each alternative on one row with the headline figures', () => {
+    const table = summaryTable(knownRun());
+    const bp = table.rows.find((r) => r[0] === 'bp (TCP)')!;
+    expect(bp).toEqual(['bp (TCP)', '8k', '120 µs', '400 µs', '-', '-', '-', '900k', '-']);
+    expect(table.rows.map((r) => r[0])).toEqual([
+      'bp (TCP)',
+      'hand-written framing (TCP)',
+      'WebSocket + JSON (ws)',
+    ]);
+  });
+
+  it('links the chosen plots under the image folder and names the command', () => {
+    const run = {
+      ...knownRun(),
+      plots: [
+        { file: 'comparison.png', title: 'Bars', width: 960, height: 400 },
+        { file: 'resources-cpu.png', title: 'CPU', width: 960, height: 540 },
+      ],
+    };
+    const md = renderSummary(run, { command: 'bp-bench --all', imageDir: 'img' });
+    expect(md).toContain('`bp-bench --all`');
+    expect(md).toContain('![Bars](img/bench-comparison.png)');
+    expect(md).not.toContain('resources-cpu');
+    expect(md).toContain('| bp (TCP) | 8k | 120 µs |');
   });
 });
