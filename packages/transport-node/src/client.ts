@@ -62,6 +62,10 @@ export interface ConnectOptions<P extends SessionProtocol> {
 /** Where a client is in its life. */
 export type ClientState = 'open' | 'reconnecting' | 'closed';
 
+const DEFAULT_CLOSE_DEADLINE = 5000;
+/** After the close deadline, how long the server gets to close its side before the socket is destroyed. */
+const CLOSE_GRACE_MS = 1000;
+
 /** Handshake failures that a retry cannot fix; reconnecting stops on them. */
 const PERMANENT_CODES = new Set(['unauthorized', 'schema-mismatch', 'unsupported-version', 'bad-magic']);
 
@@ -243,8 +247,10 @@ export class Client<P extends SessionProtocol> {
     this.#closeAbort.abort(new TransportError('closed', 'the client was closed'));
     this.#setClosed(undefined);
     if (connection === undefined) return;
-    const grace = (deadline ?? connection.session.peer?.heartbeatInterval ?? 5000) + 1000;
-    const force = setTimeout(() => connection.transport.destroy(), grace);
+    // The session ends the socket once drained; a server that then never closes its side must
+    // not keep close() pending forever.
+    const drainTime = deadline ?? this.#options.limits?.closeDeadline ?? DEFAULT_CLOSE_DEADLINE;
+    const force = setTimeout(() => connection.transport.destroy(), drainTime + CLOSE_GRACE_MS);
     force.unref();
     await connection.session.close(deadline === undefined ? {} : { deadline }).catch(() => {});
     await socketClosed(connection.socket);

@@ -113,6 +113,12 @@ export interface ServerStats {
   readonly tlsFailures: number;
   /** Rejected authentication attempts. */
   readonly authFailures: number;
+  /**
+   * Bytes waiting to go out to clients now, summed over connections: queued in sessions plus
+   * queued in sockets (TCP/TLS). Bounded per connection by `maxBufferedBytes` +
+   * `maxSocketBufferedBytes`, whatever the clients do.
+   */
+  readonly queuedBytes: number;
 }
 
 /** A transport accepted by something other than this server's listener (e.g. a WebSocket endpoint). */
@@ -128,6 +134,8 @@ interface Connection<P extends SessionProtocol> {
   readonly abort: AbortController;
   readonly closed: Promise<void>;
   destroy(): void;
+  /** Bytes the transport holds that the kernel has not taken yet. */
+  bufferedBytes: () => number;
 }
 
 const DEFAULT_MAX_CONNECTIONS = 10_000;
@@ -268,8 +276,14 @@ export class Server<P extends SessionProtocol> {
   /** Counters since start. */
   stats(): ServerStats {
     let sessions = 0;
-    for (const connection of this.#connections) if (connection.session !== undefined) sessions++;
-    return { connections: this.#connections.size, sessions, ...this.#counters };
+    let queuedBytes = 0;
+    for (const connection of this.#connections) {
+      queuedBytes += connection.bufferedBytes();
+      if (connection.session === undefined) continue;
+      sessions++;
+      queuedBytes += connection.session.queuedBytes;
+    }
+    return { connections: this.#connections.size, sessions, queuedBytes, ...this.#counters };
   }
 
   /** The sessions running now (to push messages to clients, or to close one). */
@@ -323,6 +337,7 @@ export class Server<P extends SessionProtocol> {
       abort: new AbortController(),
       closed: new Promise<void>((resolve) => (markClosed = resolve)),
       destroy: () => transport.destroy(),
+      bufferedBytes: () => 0,
     };
     this.#connections.add(connection);
     const session = this.#createSession(transport, connection, {
@@ -446,6 +461,7 @@ export class Server<P extends SessionProtocol> {
       abort: new AbortController(),
       closed: new Promise<void>((resolve) => (markClosed = resolve)),
       destroy: () => socket.destroy(),
+      bufferedBytes: () => socket.writableLength,
     };
     this.#connections.add(connection);
     // The raw socket closes with its TLS socket too, so this covers both kinds.
@@ -492,6 +508,8 @@ export class Server<P extends SessionProtocol> {
       maxBufferedBytes: this.#maxSocketBufferedBytes,
       frameTimeout: this.#frameTimeout,
     });
+    // For TLS this is the TLS socket (the raw one never holds the encrypted bytes).
+    connection.bufferedBytes = () => transport.bufferedBytes;
     const session = this.#createSession(transport, connection, connectionInfoOf(socket));
     transport.attach(session);
   }

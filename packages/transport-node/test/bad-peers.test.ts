@@ -337,6 +337,11 @@ describe('slow peers', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     peakQueued = Math.max(peakQueued, session.queuedBytes);
     expect(blocked).toBe(true);
+    const { queuedBytes } = server.stats();
+    expect(queuedBytes).toBeGreaterThan(0);
+    // Session queue (capped at 8x maxQueuedBytes) + socket queue (its high-water mark plus at
+    // most one session chunk, itself under that cap): bounded whatever the client does.
+    expect(queuedBytes).toBeLessThanOrEqual(16 * maxQueuedBytes);
     // The session stops reading at maxQueuedBytes; never above the absolute cap (8x).
     expect(peakQueued).toBeLessThanOrEqual(8 * maxQueuedBytes);
     expect(session.state).toBe('open');
