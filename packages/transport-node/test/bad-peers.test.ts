@@ -381,6 +381,36 @@ describe('connection limits', () => {
     await expectStillServes(port);
   });
 
+  test('maxInFlightRequests: requests beyond it are answered too-many-in-flight, the rest served', async () => {
+    const { port } = await serve({ limits: { maxInFlightRequests: 2 } });
+    const client = await raw(port);
+    await client.handshake(TOKEN);
+    for (let id = 1; id <= 3; id++)
+      client.write(encodeRequestFrame(protocol, id, MessageType.SLOW, { ms: 200 }));
+    const first = await client.frameOfKind(FrameKind.ERROR);
+    expect(first?.body.readUInt32BE(0)).toBe(3);
+    expect(errorFrameCode(first)).toBe(ErrorCode['too-many-in-flight']);
+    const answered = [
+      await client.frameOfKind(FrameKind.RESPONSE),
+      await client.frameOfKind(FrameKind.RESPONSE),
+    ];
+    expect(answered.map((frame) => frame?.body.readUInt32BE(0)).sort()).toEqual([1, 2]);
+    expect(client.socket.destroyed).toBe(false);
+  });
+
+  test('idleTimeout closes a connection without application traffic, gracefully', async () => {
+    const { server, port } = await serve({ limits: { idleTimeout: 300 } });
+    const client = await connect({ host: '127.0.0.1', port, protocol, token: TOKEN });
+    expect(await client.request(MessageType.GET, { key: 'i' })).toEqual({
+      key: 'i',
+      value: expectedValue('i'),
+    });
+    const closed = new Promise<Error | undefined>((resolve) => client.onClose(resolve));
+    expect(await closed).toBeUndefined();
+    expect(client.state).toBe('closed');
+    await until(() => server.connections === 0, 'released');
+  });
+
   test('rate limit from the session limits closes a flooding client', async () => {
     const { port } = await serve({ limits: { rateLimit: { messagesPerSecond: 50, burst: 1 } } });
     const client = await connect({ host: '127.0.0.1', port, protocol, token: TOKEN });
