@@ -50,12 +50,12 @@ export async function runPair(
         server.send({ type: 'begin', caseIndex: message.caseIndex });
       } else if (message.type === 'window-end') {
         const caseIndex = message.caseIndex;
-        const window = server.next('window', 30_000, (m) => m.caseIndex === caseIndex);
-        window.catch(() => {});
-        windows.set(
-          caseIndex,
-          window.then((m) => m.resources),
-        );
+        const resources = server
+          .next('window', 30_000, (m) => m.caseIndex === caseIndex)
+          .then((m) => m.resources);
+        // Awaited below unless the pair fails first; an unawaited rejection must not end the harness.
+        resources.catch(() => {});
+        windows.set(caseIndex, resources);
         server.send({ type: 'end', caseIndex });
       } else if (message.type === 'checkpoint') {
         const name = message.name;
