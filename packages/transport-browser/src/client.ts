@@ -398,18 +398,18 @@ export class WebSocketClient<P extends SessionProtocol> implements ClientMessage
       receiveWindow > 0
         ? new this.#WebSocket(this.url, [FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL])
         : new this.#WebSocket(this.url);
-    socket.binaryType = 'arraybuffer';
     this.#socket = socket;
-    await waitForOpen(socket, this.url, options.connectTimeout ?? this.#protocol.connectTimeout);
-    if (this.#state === 'closed') {
-      closeQuietly(socket);
-      throw this.#closedError();
-    }
+    // Created before the socket opens, so that it keeps whatever arrives with the handshake.
     const transport = new WebSocketTransport(socket, {
       highWaterMark: options.highWaterMark,
       lowWaterMark: options.lowWaterMark,
       receiveWindow,
     });
+    await waitForOpen(socket, this.url, options.connectTimeout ?? this.#protocol.connectTimeout);
+    if (this.#currentState() === 'closed') {
+      closeQuietly(socket);
+      throw this.#closedError();
+    }
     const session = createClientSession<P>({
       protocol: this.#protocol,
       transport,

@@ -49,20 +49,25 @@ export class WebSocketTransport {
   readonly socket: WebSocketLike;
   readonly #highWaterMark: number;
   readonly #lowWaterMark: number;
+  readonly #receiveWindow: number;
+  #window: ReceiveWindow | undefined;
   #sink: TransportSink | undefined;
+  /** The socket closed (either side) or `destroy` was called: nothing more can be sent. */
   #closed = false;
+  /** `destroy` was called: what is still buffered is dropped. */
+  #destroyed = false;
   #notified = false;
   #error: Error | undefined;
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
   #pollDelay = FIRST_POLL_MS;
-  readonly #window: ReceiveWindow | undefined;
-  // Messages that arrived while paused; with flow control their total is bounded by the window.
+  // Messages not handed to the session yet: before `attach`, and while paused. With flow control
+  // their total is bounded by the receive window.
   #paused = false;
   #backlog: Uint8Array[] = [];
   #backlogHead = 0;
 
   readonly #onMessage = (event: { data: unknown }): void => {
-    if (this.#closed) return;
+    if (this.#destroyed || this.#notified) return;
     const data = event.data;
     let bytes: Uint8Array;
     if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
@@ -79,11 +84,11 @@ export class WebSocketTransport {
       );
       return;
     }
-    if (this.#paused) this.#backlog.push(bytes);
+    if (this.#sink === undefined || this.#paused) this.#backlog.push(bytes);
     else this.#deliver(bytes);
   };
 
-  readonly #onClose = (event: { code?: number; reason?: string; wasClean?: boolean }): void => {
+  readonly #onClose = (event: { code?: number; reason?: string }): void => {
     const code = event.code ?? CloseCode.ABNORMAL;
     if (code !== CloseCode.NORMAL && code !== CloseCode.GOING_AWAY) {
       const reason = event.reason ?? '';
@@ -93,24 +98,31 @@ export class WebSocketTransport {
         { closeCode: code, closeReason: reason },
       );
     }
+    this.#closed = true;
     this.#finish();
   };
 
   readonly #sendBatch = (batch: Uint8Array): void => this.socket.send(batch);
 
   // The 'error' event carries no detail in browsers (by design: no cross-origin leaks); the
-  // 'close' event that follows says what there is to say.
+  // 'close' event that follows says what there is to say. The listener stays for good: `ws`
+  // throws on an 'error' event nobody listens to.
   readonly #onError = (): void => {};
 
+  /**
+   * Wraps `socket` and starts listening to it at once, so that nothing the server sends right
+   * after the upgrade (a `REJECT` may come in the same read as the handshake response) is lost
+   * before {@link WebSocketTransport.attach}.
+   */
   constructor(socket: WebSocketLike, options: WebSocketTransportOptions = {}) {
     this.socket = socket;
     this.#highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
     this.#lowWaterMark = Math.min(options.lowWaterMark ?? DEFAULT_LOW_WATER_MARK, this.#highWaterMark);
+    this.#receiveWindow = options.receiveWindow ?? DEFAULT_RECEIVE_WINDOW;
     socket.binaryType = 'arraybuffer';
-    this.#window =
-      socket.protocol === FLOW_SUBPROTOCOL && (options.receiveWindow ?? 1) > 0
-        ? new ReceiveWindow(options.receiveWindow ?? DEFAULT_RECEIVE_WINDOW)
-        : undefined;
+    socket.addEventListener('message', this.#onMessage);
+    socket.addEventListener('close', this.#onClose);
+    socket.addEventListener('error', this.#onError);
     if (socket.readyState === WS_CLOSING || socket.readyState === WS_CLOSED) this.#closed = true;
   }
 
@@ -124,21 +136,48 @@ export class WebSocketTransport {
     return this.socket.bufferedAmount;
   }
 
-  /** Starts delivering WebSocket events to `sink`. */
+  /** True when the server agreed to credit-based flow control (`bp-flow.v1`); known once attached. */
+  get flowControl(): boolean {
+    return this.#window !== undefined;
+  }
+
+  /**
+   * Starts delivering to `sink`: first what arrived since the transport was created, then live
+   * messages. Call it once the socket is open (the flow-control subprotocol is known then).
+   */
   attach(sink: TransportSink): void {
     if (this.#sink !== undefined) throw new Error('WebSocketTransport is already attached');
     this.#sink = sink;
-    const socket = this.socket;
-    socket.addEventListener('message', this.#onMessage);
-    socket.addEventListener('close', this.#onClose);
-    socket.addEventListener('error', this.#onError);
-    if (this.#closed) queueMicrotask(() => this.#finish());
-    else if (this.#window !== undefined) this.#grant(this.#window.initialGrant());
+    if (this.socket.protocol === FLOW_SUBPROTOCOL && this.#receiveWindow > 0) {
+      this.#window = new ReceiveWindow(this.#receiveWindow);
+      if (!this.#closed) this.#grant(this.#window.initialGrant());
+    }
+    if (this.#closed) {
+      // Closed before attach: hand over what came, then the close, as a live close would.
+      queueMicrotask(() => this.#finish());
+      return;
+    }
+    this.#drainBacklog();
   }
 
-  /** True when the server agreed to credit-based flow control (`bp-flow.v1`). */
-  get flowControl(): boolean {
-    return this.#window !== undefined;
+  write(chunk: Uint8Array): boolean {
+    if (this.#closed) return false;
+    forEachBatch(chunk, this.#sendBatch);
+    if (this.socket.bufferedAmount <= this.#highWaterMark) return true;
+    this.#startPolling();
+    return false;
+  }
+
+  end(): void {
+    if (this.#closed) return;
+    // Messages already passed to send() go out before the close frame.
+    this.socket.close(CloseCode.NORMAL);
+  }
+
+  destroy(error?: Error): void {
+    if (this.#destroyed || this.#notified) return;
+    const code = (error as { code?: unknown } | undefined)?.code;
+    this.#fail(code === 'read-timeout' ? CloseCode.CLIENT_READ_TIMEOUT : CloseCode.CLIENT_ERROR, error);
   }
 
   /**
@@ -154,7 +193,11 @@ export class WebSocketTransport {
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
-    while (this.#backlogHead < this.#backlog.length && !this.#paused && !this.#closed) {
+    if (this.#sink !== undefined && !this.#notified) this.#drainBacklog();
+  }
+
+  #drainBacklog(force = false): void {
+    while (this.#backlogHead < this.#backlog.length && (force || !this.#paused) && !this.#destroyed) {
       this.#deliver(this.#backlog[this.#backlogHead++]!);
     }
     if (this.#backlogHead === this.#backlog.length) {
@@ -174,29 +217,11 @@ export class WebSocketTransport {
     if (bytes > 0) this.socket.send(creditFrame(bytes));
   }
 
-  write(chunk: Uint8Array): boolean {
-    if (this.#closed) return false;
-    forEachBatch(chunk, this.#sendBatch);
-    if (this.socket.bufferedAmount <= this.#highWaterMark) return true;
-    this.#startPolling();
-    return false;
-  }
-
-  end(): void {
-    if (this.#closed) return;
-    // Messages already passed to send() go out before the close frame.
-    this.socket.close(CloseCode.NORMAL);
-  }
-
-  destroy(error?: Error): void {
-    if (this.#closed) return;
-    const code = (error as { code?: unknown } | undefined)?.code;
-    this.#fail(code === 'read-timeout' ? CloseCode.CLIENT_READ_TIMEOUT : CloseCode.CLIENT_ERROR, error);
-  }
-
   /** Closes with a specific code; the sink hears about it at once, not after the closing handshake. */
   #fail(code: number, error: Error | undefined): void {
     if (error !== undefined) this.#error ??= error;
+    this.#destroyed = true;
+    this.#closed = true;
     const reason = closeReason((error as { code?: unknown } | undefined)?.code?.toString() ?? '');
     try {
       this.socket.close(code, reason);
@@ -224,19 +249,18 @@ export class WebSocketTransport {
   };
 
   #finish(): void {
-    this.#closed = true;
-    this.#backlog = [];
-    this.#backlogHead = 0;
     if (this.#pollTimer !== undefined) clearTimeout(this.#pollTimer);
     this.#pollTimer = undefined;
     const sink = this.#sink;
     if (this.#notified || sink === undefined) return;
     this.#notified = true;
-    const socket = this.socket;
-    socket.removeEventListener('message', this.#onMessage);
-    socket.removeEventListener('close', this.#onClose);
-    // The 'error' listener stays: `ws` throws on an 'error' event nobody listens to, and one can
-    // still come after close() (a close during the opening handshake reports one).
+    // The connection is gone, so pausing no longer protects anything: what arrived before the
+    // close (a REJECT, a final ERROR, the last pushes) reaches the session before the close does.
+    if (!this.#destroyed) this.#drainBacklog(true);
+    this.#backlog = [];
+    this.#backlogHead = 0;
+    this.socket.removeEventListener('message', this.#onMessage);
+    this.socket.removeEventListener('close', this.#onClose);
     sink.transportClosed(this.#error);
   }
 }

@@ -251,3 +251,27 @@ test.skipIf(typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'functi
     expect(() => createClient('ws://127.0.0.1:1/', { protocol })).toThrow(/WebSocket/);
   },
 );
+
+test('a full server answers REJECT server-busy right after the upgrade; createClient retries until a slot frees', async () => {
+  const busy = await startTestServer({ limits: { maxConnections: 1 } });
+  try {
+    const first = await connect(busy.url, options());
+    // The REJECT can arrive in the same read as the upgrade response: it must not be lost.
+    const error = await errorOf(connect(busy.url, options()));
+    expect(error).toMatchObject({ name: 'SessionError', code: 'server-busy', remote: true });
+
+    const second = createClient(busy.url, options());
+    const states = track(second);
+    await waitFor(() => states.length >= 3, 5000, 'a few refused attempts');
+    expect(second.state).toBe('connecting');
+    await first.close();
+    await second.ready;
+    expect(await second.request(MessageType.GET, { key: 'in' })).toEqual({
+      key: 'in',
+      value: expectedValue('in'),
+    });
+    await second.close();
+  } finally {
+    await busy.close();
+  }
+});
