@@ -3,6 +3,7 @@
 //   bp              default options in Node: the `generated` engine (new Function)
 //   bp-closures     the CSP-safe engine (no eval), the default of the browser entry
 //   bp-interpreted  what ProtocolConfig({ enablePerformanceImprovements: false }) hands out
+import { readFileSync } from 'node:fs';
 import * as codecModule from '@bp/codec';
 
 const { ProtocolConfig, bytes, f32, string, struct, u32, withEngine } = codecModule;
@@ -30,6 +31,7 @@ const variants = {
 
 /** What the benchmarked package is: its engine per variant, read from the codecs themselves. */
 export const bpInfo = {
+  version: JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version,
   engines: Object.fromEntries(
     Object.entries(variants).map(([id, make]) => [id, make(schemas.sensor).engine]),
   ),

@@ -7,7 +7,7 @@
 // same 2-CPU machine at once are 2-3x off; one pinned CPU makes runs comparable) and with
 // --expose-gc, so that a full collection can run between groups.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ const usage = `Usage: node bench/codec-bench.mjs [options]
   --out <file>      where to write the JSON (default bench-results/codec.json in the package)
   --cpu <n>         CPU to pin to with taskset (default 1, or 0 on a one-CPU machine)
   --no-pin          do not re-run under taskset
+  --update-readme   replace the generated part of the README's Benchmarks section with this run
   -h, --help`;
 
 const { values } = parseArgs({
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     cpu: { type: 'string' },
     'no-pin': { type: 'boolean', default: false },
+    'update-readme': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -67,6 +69,27 @@ if (placement === undefined) {
     if (child.error) throw child.error;
     process.exit(child.status ?? 1);
   }
+}
+
+// `pnpm --filter @bp/codec bench` runs this file directly (only `pnpm bench` goes through turbo,
+// which builds first): say so when the build is older than the sources it would measure.
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+try {
+  const built = statSync(join(packageDir, 'dist', 'esm', 'index.node.js')).mtimeMs;
+  if (newestMtime(join(packageDir, 'src')) > built) {
+    console.error(
+      'warning: dist/ is older than src/; this measures the old build (pnpm --filter @bp/codec build).',
+    );
+  }
+} catch {
+  // no build at all: the import below says so
 }
 
 let suite;
@@ -106,6 +129,24 @@ writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 const markdownOut = `${out.replace(/\.json$/, '')}.md`;
 writeFileSync(markdownOut, `${report.formatMarkdown(results)}\n`);
 
+if (values['update-readme']) {
+  const readmePath = join(packageDir, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const start = readme.indexOf(report.README_START);
+  const end = readme.indexOf(report.README_END);
+  if (start === -1 || end === -1) {
+    console.error(`README.md has no ${report.README_START} ... ${report.README_END} markers: not updated`);
+    process.exitCode = 1;
+  } else {
+    const section = report.formatReadmeSection(results);
+    writeFileSync(
+      readmePath,
+      readme.slice(0, start) + section + readme.slice(end + report.README_END.length),
+    );
+    console.error(`updated ${readmePath}`);
+  }
+}
+
 if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 else {
   console.log('');
@@ -113,4 +154,4 @@ else {
   console.log('');
   console.log(`results: ${out}\nmarkdown: ${markdownOut}`);
 }
-process.exitCode = results.failures.length > 0 ? 1 : 0;
+if (results.failures.length > 0) process.exitCode = 1;

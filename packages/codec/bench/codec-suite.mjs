@@ -5,7 +5,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { bpAdapters, bpInfo } from './bp-adapters.mjs';
-import { libraries } from './competitors.mjs';
+import { libraries, libraryVersions } from './competitors.mjs';
 import { handWritten } from './hand-written.mjs';
 import { calibrate, compileLoop, measureAllocation, median, startGcRecorder, timeOnce } from './measure.mjs';
 import { scenarios } from './scenarios.mjs';
@@ -275,6 +275,7 @@ export async function runCodecBench(options = {}) {
     timing,
     exposedGc: gcNow !== undefined,
     bp: bpInfo,
+    libraryVersions,
     scenarios: scenarioInfo,
     adapters: [...adapterInfo.values()],
     skipped,

@@ -4,8 +4,11 @@
 //
 // An adapter's operations are "isolated" (see measure.mjs): they may only use their parameters and
 // globals, and everything they need is in the context object `setup` returns.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import avro from 'avsc';
-import { Packr, REUSE_BUFFER_MODE } from 'msgpackr';
+import { isNativeAccelerationEnabled, Packr, REUSE_BUFFER_MODE } from 'msgpackr';
 import protobuf from 'protobufjs';
 
 /**
@@ -160,6 +163,30 @@ export const avsc = {
   encodeInto: (ctx, v, target) => ctx.type.encode(v, target, 0),
   encode: (ctx, v) => ctx.type.toBuffer(v),
   decode: (ctx, bytes) => ctx.type.fromBuffer(bytes),
+};
+
+const require = createRequire(import.meta.url);
+
+/** Installed version of a package, read from its package.json (found upwards from its entry). */
+function versionOf(name) {
+  let dir = dirname(require.resolve(name));
+  for (let i = 0; i < 6; i++, dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      if (pkg.name === name) return pkg.version;
+    } catch {
+      // no package.json at this level
+    }
+  }
+  return 'unknown';
+}
+
+/** Versions of the libraries measured, for the results file. */
+export const libraryVersions = {
+  msgpackr: versionOf('msgpackr'),
+  msgpackrNativeAcceleration: isNativeAccelerationEnabled,
+  protobufjs: versionOf('protobufjs'),
+  avsc: versionOf('avsc'),
 };
 
 /** The third-party libraries, in table order. */

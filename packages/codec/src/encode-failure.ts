@@ -118,6 +118,16 @@ export function explainEncodeFailure(node: SchemaNode, v: unknown, path: string)
       return undefined;
     case 'optional':
       return undefined;
+    case 'union': {
+      if (typeof v !== 'object' || v === null) return typeMismatch('an object', v, path);
+      const tag = (v as Record<string, unknown>)[node.tagKey];
+      if (node.variants.some((x) => x.tag === tag)) return undefined;
+      return new EncodeError(
+        tag === undefined ? 'missing-field' : 'invalid-value',
+        `${show(tag)} is not one of ${node.variants.map((x) => show(x.tag)).join(', ')}`,
+        fieldPath(path, node.tagKey),
+      );
+    }
   }
 }
 

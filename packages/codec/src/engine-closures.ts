@@ -34,6 +34,7 @@ import {
   type SchemaNode,
   type StringNode,
   type StructNode,
+  type UnionNode,
   usesBudget,
 } from './schema-node.js';
 import { unrolledReader, unrolledWriter } from './struct-unrolled.js';
@@ -666,8 +667,52 @@ function compileStruct(node: StructNode, path: string): Part {
   return { fixed, write, read, size, readInto };
 }
 
+function compileUnion(node: UnionNode, path: string): Part {
+  const tagKey = node.tagKey;
+  const tagPath = fieldPath(path, tagKey);
+  const size = PRIMITIVE_SPECS[node.repr.name].size;
+  const set = SET[node.repr.name];
+  const get = GET[node.repr.name];
+  const tags = node.variants.map((v) => v.tag);
+  const wires = node.variants.map((v) => v.wire);
+  const byTag = new Map<unknown, number>(tags.map((t, i) => [t, i]));
+  const byWire = new Map<number, number>(wires.map((w, i) => [w, i]));
+  const parts = node.variants.map((v) => compileStruct(v.node, path));
+
+  const write: Writer = (v, t, dv, p) => {
+    const i = typeof v === 'object' && v !== null ? byTag.get(v[tagKey]) : undefined;
+    if (i === undefined) throw encodeFailure(node, v, path);
+    const part = parts[i];
+    const need = size + (part.fixed ?? 0);
+    if (p + need > t.length) throw bufferTooSmall(need, t, p, path);
+    set(dv, p, wires[i]);
+    return part.write(v, t, dv, p + size);
+  };
+  const read: Reader = (s) => {
+    const p = s.p;
+    if (p + size > s.end) throw truncatedError(size, s.end - p, tagPath, p);
+    const w = get(s.dv, s.b + p);
+    const i = byWire.get(w);
+    if (i === undefined) throw new DecodeError('invalid-value', `${w} is not a tag of the union`, tagPath, p);
+    s.p = p + size;
+    const part = parts[i];
+    if (part.fixed !== undefined && s.p + part.fixed > s.end) {
+      throw truncatedError(part.fixed, s.end - s.p, path, s.p);
+    }
+    return Object.assign({ [tagKey]: tags[i] }, part.read(s));
+  };
+  const sizer: Sizer = (v) => {
+    const i = typeof v === 'object' && v !== null ? byTag.get(v[tagKey]) : undefined;
+    if (i === undefined) throw encodeFailure(node, v, path);
+    return size + parts[i].size(v);
+  };
+  return { fixed: undefined, write, read, size: sizer, readInto: undefined };
+}
+
 function compileNode(node: SchemaNode, path: string): Part {
   switch (node.kind) {
+    case 'union':
+      return compileUnion(node, path);
     case 'prim':
       return compilePrim(node, path);
     case 'enum':

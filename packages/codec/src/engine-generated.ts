@@ -251,6 +251,29 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
       });
       return;
     }
+    case 'union': {
+      // One branch per variant, each with its own constant offsets and checks.
+      const spec = PRIMITIVE_SPECS[node.repr.name];
+      const tag = g.id('tag');
+      g.flush();
+      g.emit(`if (typeof ${v} !== 'object' || ${v} === null) throw ${fail()}(${v});`);
+      g.emit(`const ${tag} = ${v}[${q(node.tagKey)}];`);
+      node.variants.forEach((variant, i) => {
+        const vfixed = fixedSizeOf(variant.node);
+        const need = spec.size + (vfixed ?? 0);
+        const small = g.c((t: Uint8Array, at: number) => bufferTooSmall(need, t, at, path));
+        g.emit(`${i === 0 ? '' : 'else '}if (${tag} === ${JSON.stringify(variant.tag)}) {`);
+        g.emit(`if (p + ${need} > t.length) throw ${small}(t, p);`);
+        if (spec.size === 1) g.emit(`t[p] = ${variant.wire};`);
+        else g.emit(`dv.set${spec.view}(p, ${variant.wire}${spec.littleEndian ? ', true' : ''});`);
+        g.k = spec.size;
+        genWrite(g, variant.node, v, path, vfixed !== undefined);
+        g.flush();
+        g.emit('}');
+      });
+      g.emit(`else throw ${fail()}(${v});`);
+      return;
+    }
   }
 }
 
@@ -394,22 +417,57 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
       return x;
     }
     case 'struct': {
-      const runs = checked ? undefined : runsOf(node);
-      const values: string[] = [];
-      node.fields.forEach((fld, idx) => {
-        const fpath = fieldPath(path, fld.name);
-        const run = runs?.[idx] ?? 0;
-        if (run !== 0) {
-          const t = g.c((need: number, left: number, at: number) => truncatedError(need, left, fpath, at));
-          g.emit(`if (${g.pos(run)} > end) throw ${t}(${run}, end - ${g.pos()}, ${g.pos()});`);
-        }
-        values.push(genRead(g, fld.node, fpath, checked || fixedSizeOf(fld.node) !== undefined));
-      });
+      const values = genFields(g, node, path, checked);
       const o = g.id('o');
       g.emit(`const ${o} = { ${node.fields.map((fld, i) => `${q(fld.name)}: ${values[i]}`).join(', ')} };`);
       return o;
     }
+    case 'union': {
+      const spec = PRIMITIVE_SPECS[node.repr.name];
+      const tagPath = fieldPath(path, node.tagKey);
+      const tagTrunc = g.c((need: number, left: number, at: number) =>
+        truncatedError(need, left, tagPath, at),
+      );
+      const badTag = g.c(
+        (w: number, at: number) =>
+          new DecodeError('invalid-value', `${w} is not a tag of the union`, tagPath, at),
+      );
+      g.flush();
+      const w = g.id('w');
+      const x = g.id('x');
+      g.emit(`if (p + ${spec.size} > end) throw ${tagTrunc}(${spec.size}, end - p, p);`);
+      if (node.repr.name === 'u8') g.emit(`const ${w} = s[p];`);
+      else g.emit(`const ${w} = dv.get${spec.view}(BO + p${spec.littleEndian ? ', true' : ''});`);
+      g.emit(`let ${x};`);
+      node.variants.forEach((variant, i) => {
+        const vfixed = fixedSizeOf(variant.node);
+        g.emit(`${i === 0 ? '' : 'else '}if (${w} === ${variant.wire}) {`);
+        g.emit(`p += ${spec.size};`);
+        if (vfixed !== undefined) g.emit(`if (p + ${vfixed} > end) throw ${trunc()}(${vfixed}, end - p, p);`);
+        const values = genFields(g, variant.node, path, vfixed !== undefined);
+        g.flush();
+        const fields = variant.node.fields.map((fld, j) => `${q(fld.name)}: ${values[j]}`);
+        g.emit(`${x} = { ${[`${q(node.tagKey)}: ${JSON.stringify(variant.tag)}`, ...fields].join(', ')} };`);
+        g.emit('}');
+      });
+      g.emit(`else throw ${badTag}(${w}, p);`);
+      return x;
+    }
   }
+}
+
+/** Reads the fields of a struct; returns an expression for each value. */
+function genFields(g: Gen, node: StructNode, path: string, checked: boolean): string[] {
+  const runs = checked ? undefined : runsOf(node);
+  return node.fields.map((fld, idx) => {
+    const fpath = fieldPath(path, fld.name);
+    const run = runs?.[idx] ?? 0;
+    if (run !== 0) {
+      const t = g.c((need: number, left: number, at: number) => truncatedError(need, left, fpath, at));
+      g.emit(`if (${g.pos(run)} > end) throw ${t}(${run}, end - ${g.pos()}, ${g.pos()});`);
+    }
+    return genRead(g, fld.node, fpath, checked || fixedSizeOf(fld.node) !== undefined);
+  });
 }
 
 /** Reads a fixed-size node into `lhs` (an assignable expression), reusing objects and arrays found there. */

@@ -18,7 +18,14 @@ import type { CompiledCodec, DecodeResult } from './engine.js';
 import { DecodeError } from './errors.js';
 import { PRIMITIVE_SPECS } from './primitive-specs.js';
 import { bufferTooSmall, decodeRangeError, encodeOffsetError, isOffset } from './range-errors.js';
-import { depthOf, fixedSizeOf, minSizeOf, type PrefixWidth, type SchemaNode } from './schema-node.js';
+import {
+  depthOf,
+  fixedSizeOf,
+  minSizeOf,
+  type PrefixWidth,
+  type SchemaNode,
+  type UnionVariant,
+} from './schema-node.js';
 import { readUtf8, utf8Length, writeUtf8 } from './utf8.js';
 
 interface Cursor {
@@ -112,6 +119,12 @@ function encodeNode(node: SchemaNode, v: any, c: Cursor, path: string): void {
     case 'struct':
       for (const f of node.fields) encodeNode(f.node, v[f.name], c, fieldPath(path, f.name));
       return;
+    case 'union': {
+      const variant = node.variants.find((x) => x.tag === v[node.tagKey]) as UnionVariant;
+      encodeNode(node.repr, variant.wire, c, fieldPath(path, node.tagKey));
+      encodeNode(variant.node, v, c, path);
+      return;
+    }
   }
 }
 
@@ -135,6 +148,10 @@ function sizeNode(node: SchemaNode, v: any, path: string): number {
       let total = 0;
       for (const f of node.fields) total += sizeNode(f.node, v[f.name], fieldPath(path, f.name));
       return total;
+    }
+    case 'union': {
+      const variant = node.variants.find((x) => x.tag === v[node.tagKey]) as UnionVariant;
+      return PRIMITIVE_SPECS[node.repr.name].size + sizeNode(variant.node, v, path);
     }
     default:
       throw new Error('unreachable: fixed-size node without a fixed size');
@@ -230,6 +247,17 @@ function decodeNode(node: SchemaNode, c: Cursor, path: string, into?: any): unkn
       if (flag > 1) throw new DecodeError('invalid-value', `optional flag is ${flag}, not 0 or 1`, path, c.p);
       c.p++;
       return flag === 0 ? undefined : decodeNode(node.item, c, path);
+    }
+    case 'union': {
+      const tagPath = fieldPath(path, node.tagKey);
+      const start = c.p;
+      const w = decodeNode(node.repr, c, tagPath);
+      const variant = node.variants.find((x) => x.wire === w);
+      if (variant === undefined)
+        throw new DecodeError('invalid-value', `${w} is not a tag of the union`, tagPath, start);
+      const fixed = fixedSizeOf(variant.node);
+      if (fixed !== undefined) need(c, fixed, path);
+      return Object.assign({ [node.tagKey]: variant.tag }, decodeNode(variant.node, c, path));
     }
     case 'struct': {
       const o: Record<string, unknown> = typeof into === 'object' && into !== null ? into : {};

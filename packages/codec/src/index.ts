@@ -63,4 +63,5 @@ export {
 export type { PrimitiveName, SchemaDescriptor } from './schema-node.js';
 export { type Shape, StructCodec, type StructValue, struct } from './struct.js';
 export { type BytesOptions, bytes, type LengthPrefix, type StringOptions, string } from './text-and-bytes.js';
+export { type UnionOptions, type UnionValue, union, type Variants } from './union.js';
 export { Writer } from './writer.js';

@@ -73,8 +73,32 @@ export interface EnumNode {
   readonly wire: readonly number[];
 }
 
+export interface UnionVariant {
+  /** The tag's JavaScript value. */
+  readonly tag: string | number;
+  /** The tag's wire number. */
+  readonly wire: number;
+  readonly node: StructNode;
+}
+export interface UnionNode {
+  readonly kind: 'union';
+  /** Name of the tag property in the value object. */
+  readonly tagKey: string;
+  /** Integer primitive the tag's wire number is written as. */
+  readonly repr: PrimNode;
+  readonly variants: readonly UnionVariant[];
+}
+
 /** Any schema node. */
-export type SchemaNode = PrimNode | StringNode | BytesNode | ArrayNode | OptionalNode | StructNode | EnumNode;
+export type SchemaNode =
+  | PrimNode
+  | StringNode
+  | BytesNode
+  | ArrayNode
+  | OptionalNode
+  | StructNode
+  | EnumNode
+  | UnionNode;
 
 /** Canonical, JSON-able description of a schema (what schema fingerprints are computed from). */
 export type SchemaDescriptor =
@@ -92,6 +116,16 @@ export type SchemaDescriptor =
       readonly type: 'enum';
       readonly repr: PrimitiveName;
       readonly values: readonly { readonly value: number | string; readonly wire: number }[];
+    }
+  | {
+      readonly type: 'union';
+      readonly tagKey: string;
+      readonly repr: PrimitiveName;
+      readonly variants: readonly {
+        readonly tag: number | string;
+        readonly wire: number;
+        readonly schema: SchemaDescriptor;
+      }[];
     };
 
 const PREFIX_NAMES = { 1: 'u8', 2: 'u16', 4: 'u32' } as const;
@@ -122,6 +156,13 @@ export function describeNode(node: SchemaNode): SchemaDescriptor {
         type: 'enum',
         repr: node.repr.name,
         values: node.values.map((value, i) => ({ value, wire: node.wire[i] })),
+      };
+    case 'union':
+      return {
+        type: 'union',
+        tagKey: node.tagKey,
+        repr: node.repr.name,
+        variants: node.variants.map((v) => ({ tag: v.tag, wire: v.wire, schema: describeNode(v.node) })),
       };
   }
 }
@@ -165,6 +206,7 @@ export function fixedSizeOf(node: SchemaNode): number | undefined {
       return item === undefined ? undefined : item * node.length;
     }
     case 'optional':
+    case 'union':
       return undefined;
     case 'struct': {
       let total = 0;
@@ -197,6 +239,8 @@ export function minSizeOf(node: SchemaNode): number {
       for (const f of node.fields) total += minSizeOf(f.node);
       return total;
     }
+    case 'union':
+      return PRIM_SIZE[node.repr.name] + Math.min(...node.variants.map((v) => minSizeOf(v.node)));
   }
 }
 
@@ -211,6 +255,8 @@ export function depthOf(node: SchemaNode): number {
       for (const f of node.fields) d = Math.max(d, depthOf(f.node));
       return 1 + d;
     }
+    case 'union':
+      return Math.max(...node.variants.map((v) => depthOf(v.node)));
     default:
       return 0;
   }
@@ -228,6 +274,8 @@ export function usesBudget(node: SchemaNode): boolean {
       return usesBudget(node.item);
     case 'struct':
       return node.fields.some((f) => usesBudget(f.node));
+    case 'union':
+      return node.variants.some((v) => usesBudget(v.node));
     default:
       return false;
   }

@@ -18,6 +18,7 @@ import {
   u16,
   u32,
   u64,
+  union,
   withEngine,
 } from '../src/index.node.js';
 import { ENGINES } from './engines.js';
@@ -133,6 +134,67 @@ describe.each(ENGINES)('engine %s', (engine) => {
       expect((e as DecodeError).path).toBe('message');
       expect((e as DecodeError).message).toBe('message: length 200 exceeds the 5 bytes left');
     }
+  });
+
+  test('discriminated unions: the tag, then the variant', () => {
+    const Shape = union(
+      'kind',
+      { circle: struct({ r: f32 }), rect: struct({ w: u16, h: u16 }), 9: struct({ note: string() }) },
+      { engine },
+    );
+    expect(hex(Shape.encode({ kind: 'rect', w: 2, h: 3 }))).toBe('0100020003');
+    expect(hex(Shape.encode({ kind: 'circle', r: 1.5 }))).toBe('003fc00000');
+    expect(hex(Shape.encode({ kind: 9, note: 'x' }))).toBe('090000000178');
+    for (const v of [
+      { kind: 'rect', w: 2, h: 3 },
+      { kind: 'circle', r: 1.5 },
+      { kind: 9, note: 'x' },
+    ] as const) {
+      expect(Shape.decode(Shape.encode(v))).toEqual(v);
+      expect(Object.keys(Shape.decode(Shape.encode(v)))[0]).toBe('kind');
+    }
+    expect(() => Shape.encode({ kind: 'oval' } as never)).toThrow(
+      expect.objectContaining({ code: 'invalid-value', path: 'kind' }),
+    );
+    expect(() => Shape.decode(new Uint8Array([5, 0, 0, 0, 0]))).toThrow(
+      expect.objectContaining({ code: 'invalid-value', path: 'kind' }),
+    );
+    expect(() => Shape.decode(new Uint8Array([1, 0, 2]))).toThrow(
+      expect.objectContaining({ code: 'truncated' }),
+    );
+    expect(Shape.describe()).toEqual({
+      type: 'union',
+      tagKey: 'kind',
+      repr: 'u8',
+      variants: [
+        {
+          tag: 9,
+          wire: 9,
+          schema: {
+            type: 'struct',
+            fields: [{ name: 'note', schema: { type: 'string', lengthPrefix: 'u32' } }],
+          },
+        },
+        {
+          tag: 'circle',
+          wire: 0,
+          schema: { type: 'struct', fields: [{ name: 'r', schema: { type: 'f32' } }] },
+        },
+        {
+          tag: 'rect',
+          wire: 1,
+          schema: {
+            type: 'struct',
+            fields: [
+              { name: 'w', schema: { type: 'u16' } },
+              { name: 'h', schema: { type: 'u16' } },
+            ],
+          },
+        },
+      ],
+    });
+    expect(() => union('kind', { a: struct({ kind: u8 }) })).toThrow(/named like the tag/);
+    expect(() => union('kind', { a: u8 as never })).toThrow(/must be a struct/);
   });
 
   test('a leading byte-order mark survives, short or long', () => {

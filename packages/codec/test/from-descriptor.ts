@@ -9,6 +9,7 @@ import {
   type SchemaDescriptor,
   string,
   struct,
+  union,
   withEngine,
 } from '../src/index.node.js';
 import { PRIMITIVES, type PrimName } from './schema-arbitrary.js';
@@ -30,6 +31,12 @@ export function fromDescriptor(d: SchemaDescriptor, engine: EngineName): Codec<a
       return optional(fromDescriptor(d.item, engine), o);
     case 'struct':
       return struct(Object.fromEntries(d.fields.map((f) => [f.name, fromDescriptor(f.schema, engine)])), o);
+    case 'union':
+      return union(
+        d.tagKey,
+        Object.fromEntries(d.variants.map((v) => [String(v.tag), fromDescriptor(v.schema, engine)])),
+        { ...o, repr: PRIMITIVES[d.repr as PrimName] as Codec<number> },
+      );
     case 'enum':
       return enumeration(
         d.values.map((v) => v.value),

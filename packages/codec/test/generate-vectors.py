@@ -82,6 +82,13 @@ add("optional present", {"type": "optional", "item": {"type": "u32"}}, 7, b"\x01
 add("enum", {"type": "enum", "repr": "u8", "values": [{"value": "buy", "wire": 0}, {"value": "sell", "wire": 1}]},
     "sell", b"\x01")
 
+shape = {"type": "union", "tagKey": "kind", "repr": "u8", "variants": [
+    {"tag": 9, "wire": 9, "schema": {"type": "struct", "fields": [{"name": "note", "schema": {"type": "string", "lengthPrefix": "u32"}}]}},
+    {"tag": "circle", "wire": 0, "schema": {"type": "struct", "fields": [{"name": "r", "schema": {"type": "f32"}}]}},
+]}
+add("union, string tag", shape, {"kind": "circle", "r": 1.5}, struct.pack(">Bf", 0, 1.5))
+add("union, numeric tag", shape, {"kind": 9, "note": "hi"}, struct.pack(">BI2s", 9, 2, b"hi"))
+
 sensor = {"type": "struct", "fields": [{"name": f"sensor{i}", "schema": {"type": "f32"}} for i in range(1, 5)]}
 add("SENSOR struct", sensor, {"sensor1": 1.5, "sensor2": 2.0, "sensor3": 3.0, "sensor4": 4.0},
     struct.pack(">ffff", 1.5, 2.0, 3.0, 4.0))

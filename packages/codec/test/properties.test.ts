@@ -1,11 +1,13 @@
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { type Codec, DecodeError, isDecodeError, withEngine } from '../src/index.node.js';
 import { ENGINES } from './engines.js';
 import { build, type Schema, schemaAndValueArb, schemaArb, structSchemaArb } from './schema-arbitrary.js';
 
 // CODEC_FC_RUNS raises the run count for a deeper local search; CI keeps the default short.
 const RUNS = Number(process.env.CODEC_FC_RUNS ?? 150);
+// Compiling a codec per generated schema takes time on a busy machine: allow for it.
+vi.setConfig({ testTimeout: Math.max(15_000, RUNS * 60) });
 
 function codecs(schema: Schema): Codec<any>[] {
   return ENGINES.map((engine) => withEngine(build(schema, engine), engine));

@@ -33,6 +33,7 @@ import {
   u32le,
   u64,
   u64le,
+  union,
 } from '../src/index.node.js';
 
 export const PRIMITIVES = {
@@ -66,7 +67,8 @@ export type Schema =
   | { k: 'optional'; item: Schema }
   | { k: 'struct'; fields: [string, Schema][] }
   | { k: 'enum'; values: (string | number)[] }
-  | { k: 'literal'; value: string | number };
+  | { k: 'literal'; value: string | number }
+  | { k: 'union'; tagKey: string; variants: [string, [string, Schema][]][] };
 
 const prefixArb = fc.constantFrom<LengthPrefix>('u8', 'u16', 'u32');
 const lengthArb = fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined });
@@ -117,6 +119,26 @@ export const schemaArb: fc.Arbitrary<Schema> = fc.letrec<{ node: Schema }>((tie)
         },
       )
       .map((fields) => ({ k: 'struct' as const, fields })),
+    fc
+      .record({
+        tagKey: fc.constantFrom('kind', 'type'),
+        variants: fc.uniqueArray(
+          fc.tuple(
+            fc.constantFrom('a', 'b', 'zz', '0', '7', '300'),
+            fc.uniqueArray(fc.tuple(fc.constantFrom('x', 'y', 'z'), tie('node')), {
+              maxLength: 3,
+              selector: ([n]) => n,
+            }),
+          ),
+          { minLength: 1, maxLength: 4, selector: ([t]) => t },
+        ),
+      })
+      .filter(({ variants }) => {
+        // String tags are numbered 0, 1, ...: they must not collide with numeric tags.
+        const strings = variants.filter(([t]) => !/^\d+$/.test(t)).length;
+        return !variants.some(([t]) => /^\d+$/.test(t) && Number(t) < strings);
+      })
+      .map(({ tagKey, variants }) => ({ k: 'union' as const, tagKey, variants })),
   ),
 })).node;
 
@@ -148,6 +170,17 @@ export function build(s: Schema, engine: EngineName): Codec<any> {
       return enumeration(s.values, o);
     case 'literal':
       return literal(s.value, o);
+    case 'union':
+      return union(
+        s.tagKey,
+        Object.fromEntries(
+          s.variants.map(([tag, fields]) => [
+            tag,
+            struct(Object.fromEntries(fields.map(([n, f]) => [n, build(f, engine)])), o),
+          ]),
+        ),
+        o,
+      );
   }
 }
 
@@ -219,6 +252,17 @@ export function valueArb(s: Schema): fc.Arbitrary<unknown> {
       return fc.constantFrom(...s.values);
     case 'literal':
       return fc.constant(s.value);
+    case 'union': {
+      // Object.keys order (integer-like keys first) decides nothing here: each value names its tag.
+      const { tagKey } = s;
+      return fc.oneof(
+        ...s.variants.map(([tag, fields]) =>
+          fc
+            .record(Object.fromEntries(fields.map(([n, f]) => [n, valueArb(f)])))
+            .map((body) => ({ [tagKey]: /^\d+$/.test(tag) ? Number(tag) : tag, ...body })),
+        ),
+      );
+    }
   }
   throw new Error('unreachable');
 }

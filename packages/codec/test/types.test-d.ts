@@ -23,6 +23,7 @@ import {
   u8,
   u32,
   u64,
+  union,
 } from '../src/index.node.js';
 
 enum MessageType {
@@ -67,6 +68,20 @@ describe('Infer', () => {
     >();
     expectTypeOf(Thing.decode).returns.toEqualTypeOf<Thing>();
     expectTypeOf(Thing).toMatchTypeOf<Codec<Thing>>();
+  });
+
+  test('discriminated unions', () => {
+    const Shape = union('kind', {
+      circle: struct({ r: f32 }),
+      rect: struct({ w: u8, h: u8 }),
+      7: struct({}),
+    });
+    type Shape = Infer<typeof Shape>;
+    expectTypeOf<Shape>().toEqualTypeOf<
+      { kind: 'circle'; r: number } | { kind: 'rect'; w: number; h: number } | { kind: 7 }
+    >();
+    const s = Shape.decode(new Uint8Array(0));
+    if (s.kind === 'rect') expectTypeOf(s.w).toEqualTypeOf<number>();
   });
 
   test('fromFormat maps codes to value types', () => {
