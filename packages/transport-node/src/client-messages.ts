@@ -24,7 +24,9 @@ export class ClientMessageIterator<T> implements AsyncIterableIterator<T> {
   readonly #type: number;
   readonly #signal: AbortSignal | undefined;
   readonly #host: IteratorHost;
-  #inner: AsyncIterableIterator<T> | undefined;
+  /** One session iterator per connection, oldest first; the oldest is drained before the next. */
+  #inners: AsyncIterableIterator<T>[] = [];
+  readonly #bySession = new WeakMap<Session<any>, AsyncIterableIterator<T>>();
   #done = false;
   #wake: (() => void) | undefined;
 
@@ -40,8 +42,23 @@ export class ClientMessageIterator<T> implements AsyncIterableIterator<T> {
   /** Starts reading from a new session (called before the session receives any byte). */
   attach(session: Session<any>): void {
     if (this.#done) return;
-    this.#inner = session.messages(this.#type, this.#signal === undefined ? {} : { signal: this.#signal });
+    const inner = session.messages(this.#type, this.#signal === undefined ? {} : { signal: this.#signal });
+    this.#inners.push(inner);
+    this.#bySession.set(session, inner);
     this.#wakeUp();
+  }
+
+  /**
+   * Forgets a session whose handshake failed (it never delivered a message), so failed reconnect
+   * attempts do not pile up here.
+   */
+  detach(session: Session<any>): void {
+    const inner = this.#bySession.get(session);
+    if (inner === undefined) return;
+    this.#bySession.delete(session);
+    const index = this.#inners.indexOf(inner);
+    if (index >= 0) this.#inners.splice(index, 1);
+    void inner.return?.();
   }
 
   /** The client closed for good: end after what is buffered. */
@@ -52,7 +69,7 @@ export class ClientMessageIterator<T> implements AsyncIterableIterator<T> {
   async next(): Promise<IteratorResult<T>> {
     for (;;) {
       if (this.#done || this.#signal?.aborted) return this.#end();
-      const inner = this.#inner;
+      const inner = this.#inners[0];
       if (inner !== undefined) {
         let result: IteratorResult<T> | undefined;
         try {
@@ -62,7 +79,7 @@ export class ClientMessageIterator<T> implements AsyncIterableIterator<T> {
           // iteration (closed for good) or a new connection takes over.
         }
         if (result !== undefined && !result.done) return result;
-        if (this.#inner === inner) this.#inner = undefined;
+        if (this.#inners[0] === inner) this.#inners.shift();
         continue;
       }
       if (this.#host.finished()) {
@@ -98,9 +115,7 @@ export class ClientMessageIterator<T> implements AsyncIterableIterator<T> {
   #finish(): void {
     if (this.#done) return;
     this.#done = true;
-    const inner = this.#inner;
-    this.#inner = undefined;
-    void inner?.return?.();
+    for (const inner of this.#inners.splice(0)) void inner.return?.();
     this.#host.release(this);
     this.#wakeUp();
   }

@@ -279,6 +279,7 @@ export class Client<P extends SessionProtocol> {
     this.#closeAbort.signal.addEventListener('abort', onClosed, { once: true });
     if (external?.aborted) onExternal();
     let transport: SocketTransport | undefined;
+    let session: Session<P> | undefined;
     try {
       const tls = options.tls === true ? {} : options.tls === false ? undefined : options.tls;
       const socket = await openSocket(
@@ -286,7 +287,7 @@ export class Client<P extends SessionProtocol> {
         attempt.signal,
       );
       transport = new SocketTransport(socket, { maxBufferedBytes: options.maxSocketBufferedBytes });
-      const session = createClientSession<P>({
+      session = createClientSession<P>({
         protocol: options.protocol,
         transport,
         token: options.token,
@@ -298,9 +299,11 @@ export class Client<P extends SessionProtocol> {
       transport.attach(session);
       await raceAbort(session.ready, attempt.signal);
       this.#connection = { session, transport, socket };
-      session.onClose((error) => this.#lost(session, error));
+      const opened = session;
+      session.onClose((error) => this.#lost(opened, error));
     } catch (error) {
       transport?.destroy();
+      if (session !== undefined) for (const iterator of this.#iterators) iterator.detach(session);
       if (attempt.signal.aborted && error === attempt.signal.reason) throw error;
       throw asTlsFailure(error) ?? error;
     } finally {
