@@ -3,7 +3,7 @@ import type { CompetitorCaseResult, RatioEntry } from './results.js';
 import { pairedRatio } from './stats.js';
 
 /**
- * bp's ratios against every other alternative in one case, on the given metrics, paired by
+ * bp's ratios against every alternative (not bp's other transports) in one case, on the given metrics, paired by
  * repetition (repetition i of both ran next to each other). "Advantage" reads the same way for
  * every metric: above 1, bp is that many times better.
  */
@@ -16,7 +16,8 @@ export function caseRatios(
   for (const bp of results) {
     if (!isBp(bp.competitor) || bp.status !== 'ok') continue;
     for (const other of results) {
-      if (other === bp || other.status !== 'ok') continue;
+      // bp's transports against each other are no comparison with an alternative.
+      if (isBp(other.competitor) || other.status !== 'ok') continue;
       for (const metric of metrics) {
         const a = metricSamples(bp, metric);
         const b = metricSamples(other, metric);

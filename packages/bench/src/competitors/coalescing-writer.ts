@@ -11,7 +11,9 @@ const CHUNK = 64 * 1024;
  * is what makes the hand-written reference a near-the-limit one.
  */
 export class CoalescingWriter {
-  private buffer = Buffer.allocUnsafe(CHUNK);
+  // Allocated on the first frame of a turn and handed to the socket at its end, so an idle
+  // connection holds no buffer at all.
+  private buffer: Buffer | null = null;
   private used = 0;
   private scheduled = false;
   private drainWaiter: Promise<void> | null = null;
@@ -28,18 +30,17 @@ export class CoalescingWriter {
    */
   frame(length: number): { buffer: Buffer; offset: number } {
     const total = 4 + length;
-    if (this.used + total > this.buffer.length) {
-      this.flush();
-      if (total > this.buffer.length) this.buffer = Buffer.allocUnsafe(Math.max(CHUNK, total));
-    }
+    if (this.buffer !== null && this.used + total > this.buffer.length) this.flush();
+    this.buffer ??= Buffer.allocUnsafe(Math.max(CHUNK, total));
+    const buffer = this.buffer;
     const offset = this.used;
-    this.buffer.writeUInt32BE(length, offset);
+    buffer.writeUInt32BE(length, offset);
     this.used += total;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flushNow);
     }
-    return { buffer: this.buffer, offset: offset + 4 };
+    return { buffer, offset: offset + 4 };
   }
 
   /** Whether the caller may go on writing without waiting for `drained()`. */
@@ -49,10 +50,10 @@ export class CoalescingWriter {
 
   /** Writes what was gathered now. */
   flush(): void {
-    if (this.used === 0 || this.socket.destroyed) return;
-    const out = this.buffer.subarray(0, this.used);
+    if (this.buffer === null || this.used === 0 || this.socket.destroyed) return;
     // The socket keeps `out` until it is written, so the next frames go into a fresh buffer.
-    this.buffer = Buffer.allocUnsafe(CHUNK);
+    const out = this.buffer.subarray(0, this.used);
+    this.buffer = null;
     this.used = 0;
     this.socket.write(out);
   }
