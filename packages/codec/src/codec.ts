@@ -17,7 +17,11 @@ export interface Codec<T> {
   readonly fixedSize: number | undefined;
   /** The engine this codec was compiled with. */
   readonly engine: EngineName;
-  /** Encodes into a new array of exactly the value's size. */
+  /**
+   * Encodes into an array of exactly the value's size. Like Node's Buffer pool, small results are
+   * views into a shared 64 KiB slab: the bytes are yours, but `.buffer` is the slab, so use
+   * `.slice()` before transferring the buffer or when you need `byteOffset` 0.
+   */
   encode(value: T): Uint8Array;
   /**
    * Encodes into `target` at `offset` and returns the bytes written. Allocates nothing (strings of
@@ -91,7 +95,7 @@ export class SchemaCodec<T> implements Codec<T> {
 
   encode(value: T): Uint8Array {
     return encodeToNewArray(
-      (target) => this.encodeInto(value, target, 0),
+      (target, offset) => this.encodeInto(value, target, offset),
       () => this.byteLength(value),
     );
   }

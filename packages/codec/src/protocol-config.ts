@@ -217,7 +217,10 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
     return this.headerSize + this.codecFor(type as number).byteLength(value);
   }
 
-  /** Encodes a message (header then payload) into a new array of exactly its size. */
+  /**
+   * Encodes a message (header then payload) into an array of exactly its size (a view into a
+   * shared slab for small messages, as with {@link Codec.encode}).
+   */
   encodeMessage<T extends TypeKey<S>>(type: T, value: Infer<S[T]>): Uint8Array {
     const codec = this.codecs.get(type);
     if (codec === undefined) throw this.unknownEncode(type);
@@ -229,7 +232,7 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
     }
     if (size > this.maxPayloadSize) throw this.tooLarge(type, size);
     return encodeToNewArray(
-      (target) => this.encodeMessageInto(type, value, target, 0),
+      (target, offset) => this.encodeMessageInto(type, value, target, offset),
       () => this.headerSize + size,
     );
   }

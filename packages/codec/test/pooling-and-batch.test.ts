@@ -101,3 +101,27 @@ test('bytes decode as views into the source unless copy is asked for', () => {
   expect(view.buffer).toBe(source.buffer);
   expect(copy.buffer).not.toBe(source.buffer);
 });
+
+test('encode() results are exact-size views that later encodes never overwrite', () => {
+  const S = struct({ n: u32, s: string() });
+  const results = Array.from(
+    { length: 5000 },
+    (_, i) => [i, S.encode({ n: i, s: 'x'.repeat(i % 40) })] as const,
+  );
+  for (const [i, bytes] of results) {
+    expect(bytes.length).toBe(8 + (i % 40));
+    expect(S.decode(bytes)).toEqual({ n: i, s: 'x'.repeat(i % 40) });
+  }
+  // Large values get an array of their own.
+  const big = bytes().encode(new Uint8Array(100_000));
+  expect(big.byteOffset).toBe(0);
+  expect(big.buffer.byteLength).toBe(100_004);
+});
+
+test('encode() survives its slab being transferred away', () => {
+  const first = u32.encode(1);
+  structuredClone(first.buffer, { transfer: [first.buffer as ArrayBuffer] });
+  expect(first.length).toBe(0); // detached, as the user asked
+  const next = u32.encode(2);
+  expect(Array.from(next)).toEqual([0, 0, 0, 2]);
+});
