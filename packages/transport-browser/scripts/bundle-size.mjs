@@ -27,6 +27,8 @@ async function bundle(external) {
     write: false,
     metafile: true,
     logLevel: 'silent',
+    // Paths in the metafile are relative to this package, wherever the script is run from.
+    absWorkingDir: join(here, '..'),
     external,
     // This package from its sources (the same code as its dist/), the others as built (dist/).
     alias: { '@bp/transport-browser': join(here, '../src/index.ts') },
