@@ -1,5 +1,8 @@
-// The browser client's end-to-end scenarios, run in Node with `ws` as the WebSocket, against a
-// real bp WebSocket endpoint on 127.0.0.1 (most failures show up here without a browser).
+// The browser client's end-to-end scenarios, run in Node against a real bp server's WebSocket
+// endpoint on 127.0.0.1 (most failures show up here without a browser), with two WebSocket
+// implementations: `ws`, and undici's WHATWG WebSocket, which Node 22+ ships as the global one.
+
+import { WebSocket as UndiciWebSocket } from 'undici';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { WebSocket } from 'ws';
 import type { WebSocketConstructor } from '../src/index.js';
@@ -17,7 +20,10 @@ import { TOKEN } from './fixtures/protocol.js';
 import { type ScenarioEnv, scenarios } from './fixtures/scenarios.js';
 import { startTestServer, type TestServer } from './fixtures/test-server.js';
 
-describe('browser client in Node (ws)', () => {
+describe.each([
+  ['ws', WebSocket as unknown as WebSocketConstructor],
+  ['undici (the global WebSocket of Node 22+)', UndiciWebSocket as unknown as WebSocketConstructor],
+])('browser client in Node with %s', (_name, WebSocketImpl) => {
   let server: TestServer;
   let env: ScenarioEnv;
   beforeAll(async () => {
@@ -25,7 +31,7 @@ describe('browser client in Node (ws)', () => {
     env = {
       url: server.url,
       token: TOKEN,
-      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      WebSocket: WebSocketImpl,
       restartServer: () => server.restart(),
       streamProgress: async () => ({ ...server.stream }),
     };
