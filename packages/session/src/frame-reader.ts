@@ -71,6 +71,14 @@ export class FrameReader {
     return this.#headerFilled + this.#bodyFilled;
   }
 
+  /**
+   * True while a frame is partly received: some of its header, or its header and not all of its
+   * body (its buffer may already be allocated even when no body byte has arrived).
+   */
+  get inFrame(): boolean {
+    return this.#headerFilled > 0 || this.#body !== undefined;
+  }
+
   /** Stops delivering frames, also in the middle of a chunk (the session closed). */
   stop(): void {
     this.#stopped = true;

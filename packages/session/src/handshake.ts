@@ -1,7 +1,7 @@
-import type { HelloFrame } from './control-frames.js';
-import type { WireErrorName } from './error-codes.js';
+import { encodeReject, type HelloFrame } from './control-frames.js';
+import { ErrorCode, type WireErrorName } from './error-codes.js';
 import { compareDigests, equalBytes, type SchemaFingerprint } from './fingerprint.js';
-import { MAGIC } from './frame-kind.js';
+import { MAGIC, PROTOCOL_VERSION } from './frame-kind.js';
 import type { SchemaMismatch } from './session-error.js';
 
 /** The server's verdict on a HELLO before credentials and schemas: a version, or a refusal. */
@@ -64,4 +64,31 @@ export function describeRejection(
       status: statusName[entry.status],
     })),
   };
+}
+
+/**
+ * A complete `REJECT` frame (docs/PROTOCOL.md section 4.3) announcing the protocol versions this
+ * implementation speaks, so a refused client learns them along with the reason. Sessions send it
+ * themselves; this is for servers that refuse a connection without starting a session, e.g. over
+ * a connection limit:
+ *
+ * ```ts
+ * socket.end(encodeRefusal('server-busy', 'server busy'));
+ * ```
+ *
+ * `reason` is cut to the protocol's text limit at a character boundary; `details` lists schema
+ * mismatches (only meaningful with `schema-mismatch`).
+ */
+export function encodeRefusal(
+  code: WireErrorName,
+  reason: string,
+  details: readonly { readonly type: number; readonly status: number }[] = [],
+): Uint8Array {
+  return encodeReject({
+    code: ErrorCode[code],
+    minVersion: PROTOCOL_VERSION,
+    maxVersion: PROTOCOL_VERSION,
+    reason,
+    details,
+  });
 }

@@ -45,6 +45,7 @@ export {
   type FrameSink,
   NOT_NOW,
 } from './frame-reader.js';
+export { encodeRefusal } from './handshake.js';
 export type { RateLimit, SessionLimits } from './limits.js';
 export {
   createMemoryTransportPair,

@@ -20,7 +20,12 @@ export interface SessionLimits {
   idleTimeout: number;
   /** Ping after this much silence, ms; the server announces it in WELCOME. Default `readTimeout / 2`; 0 = off. */
   heartbeatInterval: number;
-  /** Declare the peer dead after this long without any frame, ms. Default: the protocol's `readTimeout` (30 s); 0 = never. */
+  /**
+   * Declare the peer dead after this long without a complete frame, ms (at least two heartbeat
+   * intervals; bytes of an unfinished frame do not count, so a peer dripping a frame is closed
+   * too). With `heartbeatInterval` 0 it only bounds a frame that started arriving. Default: the
+   * protocol's `readTimeout` (30 s); 0 = never.
+   */
   readTimeout: number;
   /** Outgoing high watermark in bytes: `send()` returns false at or above it. Default 1 MiB. */
   maxQueuedBytes: number;

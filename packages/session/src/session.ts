@@ -6,7 +6,6 @@ import {
   decodeWelcome,
   ERROR_MIN_BODY,
   encodeHello,
-  encodeReject,
   encodeWelcome,
   GOODBYE_MIN_BODY,
   type GoodbyeFrame,
@@ -30,7 +29,7 @@ import {
   PROTOCOL_VERSION,
 } from './frame-kind.js';
 import { createFrameLimits, type FrameLimits, FrameReader, type FrameSink, NOT_NOW } from './frame-reader.js';
-import { acceptHello, describeRejection } from './handshake.js';
+import { acceptHello, describeRejection, encodeRefusal } from './handshake.js';
 import { resolveLimits, type SessionLimits } from './limits.js';
 import { type IteratorOwner, MessageIterator } from './message-iterator.js';
 import { MessageTable } from './message-table.js';
@@ -141,8 +140,20 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   readonly #remoteAddress: string | undefined;
   #principal: unknown;
 
-  // Liveness.
+  // Liveness. The receive path only counts frames; the timer turns the count into time, so no
+  // clock is read per message (section 12 counts complete frames, so bytes of a frame that never
+  // completes keep nobody alive).
   #tickTimer: Timer | undefined;
+  /**
+   * Complete frames received, plus the other signs of life (a drain while reading is paused for
+   * output, the end of a pause for our own consumer). Only compared for equality, so it may wrap.
+   */
+  #framesReceived = 0;
+  /** #framesReceived as the timer saw it last. */
+  #framesSeen = 0;
+  /** Whether a frame was half-received at the last tick (for heartbeatInterval 0). */
+  #wasInFrame = false;
+  /** When the timer last saw a sign of life: a frame received since its previous look, at the latest. */
   #lastReceived = 0;
   #lastPing = 0;
   #pingNonce = 0;
@@ -196,8 +207,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     }
     this.#frameLimits = createFrameLimits();
     this.#reader = new FrameReader(this, this.#frameLimits);
-    this.#lastReceived = Date.now();
-    this.#lastActivity = this.#lastReceived;
+    this.#lastActivity = Date.now();
     this.#setHandshakeLimits();
     this.#handshakeTimer = unref(setTimeout(() => this.#onHandshakeTimeout(), this.#limits.handshakeTimeout));
     if (role === 'client') this.#sendHello(options.token);
@@ -355,9 +365,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 
   receive(chunk: Uint8Array): void {
     if (this.#state === 'closed') return;
-    const now = Date.now();
-    this.#lastReceived = now;
-    this.#rate?.refill(now);
+    const rate = this.#rate;
+    if (rate !== undefined) rate.refill(Date.now());
     try {
       this.#reader.push(chunk);
     } catch (error) {
@@ -368,6 +377,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 
   transportDrained(): void {
     if (!this.#blocked) return;
+    // While reading is paused for output, a drain is the only sign that the peer is alive: it read.
+    if (this.#paused & PAUSED_FOR_OUTPUT) this.#framesReceived = (this.#framesReceived + 1) | 0;
     this.#blocked = false;
     this.flush();
   }
@@ -400,6 +411,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   // Frame dispatch (FrameSink).
 
   onFrame(kind: number, source: Uint8Array, start: number, end: number): void {
+    this.#framesReceived = (this.#framesReceived + 1) | 0;
     switch (kind) {
       case FrameKind.MESSAGE:
         this.#onMessage(source, start, end);
@@ -737,7 +749,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       this.#protocol.typeName(type),
     );
     if (mismatch !== undefined) {
-      this.#reject(ErrorCode['schema-mismatch'], mismatch.reason, mismatch.details);
+      this.#reject('schema-mismatch', mismatch.reason, mismatch.details);
       this.#shutdown(
         new SessionError('schema-mismatch', mismatch.reason, {
           mismatches: mismatch.mismatches,
@@ -748,7 +760,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#principal = principal;
     this.#peerMaxPayload = hello.maxPayloadSize;
     this.#heartbeatInterval = this.#limits.heartbeatInterval;
-    this.#readTimeout = effectiveReadTimeout(this.#limits.readTimeout, this.#heartbeatInterval);
+    this.#readTimeout = deadPeerTimeout(this.#limits.readTimeout, this.#heartbeatInterval);
     this.#peer = {
       version,
       maxPayloadSize: hello.maxPayloadSize,
@@ -779,7 +791,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#peerMaxPayload = welcome.maxPayloadSize;
     this.#peerMaxInFlight = welcome.maxInFlight === 0 ? Number.POSITIVE_INFINITY : welcome.maxInFlight;
     this.#heartbeatInterval = welcome.heartbeatInterval;
-    this.#readTimeout = effectiveReadTimeout(this.#limits.readTimeout, welcome.heartbeatInterval);
+    this.#readTimeout = deadPeerTimeout(this.#limits.readTimeout, welcome.heartbeatInterval);
     this.#peer = {
       version: welcome.version,
       maxPayloadSize: welcome.maxPayloadSize,
@@ -842,10 +854,12 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#fatal('handshake-timeout', `no handshake within ${this.#limits.handshakeTimeout} ms`);
   }
 
-  #reject(code: number, reason: string, details: readonly { type: number; status: number }[] = []): void {
-    this.#transport.write(
-      encodeReject({ code, minVersion: PROTOCOL_VERSION, maxVersion: PROTOCOL_VERSION, reason, details }),
-    );
+  #reject(
+    code: WireErrorName,
+    reason: string,
+    details: readonly { type: number; status: number }[] = [],
+  ): void {
+    this.#transport.write(encodeRefusal(code, reason, details));
     this.#out.discard();
     this.#endTransport(false);
   }
@@ -1056,6 +1070,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 
   #resume(reason: number): void {
     if ((this.#paused & reason) === 0) return;
+    // The time our own consumer kept us from reading ends now; the next tick starts the peer's
+    // silence afresh (ticks during the pause did already, see #tick).
+    if (reason === PAUSED_FOR_ITERATOR) this.#framesReceived = (this.#framesReceived + 1) | 0;
     this.#paused &= ~reason;
     if (this.#paused === 0 && this.#state !== 'closed') this.#transport.resume?.();
   }
@@ -1081,16 +1098,43 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     );
     if (candidates.length === 0) return;
     const period = Math.max(1, Math.floor(Math.min(...candidates)));
-    this.#lastActivity = Date.now();
+    this.#lastActivity = this.#lastReceived = Date.now();
+    this.#framesSeen = this.#framesReceived;
     this.#tickTimer = unref(setInterval(() => this.#tick(), period));
   }
 
+  /**
+   * Runs every `period` ms once open. Silence is measured from the first tick that saw a sign of
+   * life, never from a received byte: a peer dripping bytes into a frame that never completes is
+   * as silent as one sending nothing. That tick comes at most one period after the frame, so the
+   * peer is never declared dead early, and at most two periods late (one until a tick sees the
+   * frame, one of tick granularity).
+   */
   #tick(): void {
     if (this.#state === 'closed') return;
     const now = Date.now();
+    const frames = this.#framesReceived;
+    const inFrame = this.#reader.inFrame;
+    if (
+      frames !== this.#framesSeen ||
+      // Our application does not consume, so we do not read: not the peer's silence.
+      (this.#paused & PAUSED_FOR_ITERATOR) !== 0 ||
+      // Without heartbeats an idle connection is silent by right; only a frame left half-received
+      // (since before the previous tick: no frame completed in between) is held against the peer.
+      (this.#heartbeatInterval === 0 && !(inFrame && this.#wasInFrame))
+    ) {
+      this.#framesSeen = frames;
+      this.#lastReceived = now;
+    }
+    this.#wasInFrame = inFrame;
     const silence = now - this.#lastReceived;
     if (this.#readTimeout > 0 && silence >= this.#readTimeout) {
-      this.#fatal('read-timeout', `nothing received for ${silence} ms`);
+      this.#fatal(
+        'read-timeout',
+        inFrame
+          ? `a frame has been arriving for over ${silence} ms without completing`
+          : `no frame received for ${silence} ms`,
+      );
       return;
     }
     const interval = this.#heartbeatInterval;
@@ -1196,7 +1240,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     if (this.#state === 'closed') return;
     const error = new SessionError(code, message, { cause });
     if (this.#state === 'handshaking') {
-      if (this.#role === 'server') this.#reject(ErrorCode[code], message);
+      if (this.#role === 'server') this.#reject(code, message);
       else this.#endTransport(false);
       this.#shutdown(error);
       return;
@@ -1314,12 +1358,12 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 }
 
 /**
- * The silence after which the peer counts as dead (section 12): never without heartbeats (an idle
- * connection is silent by right), and at least two heartbeat intervals so a live peer always has
- * time to answer a ping.
+ * The silence after which the peer counts as dead (section 12): at least two heartbeat intervals,
+ * so a live peer always has time to answer a ping. Without heartbeats an idle connection is silent
+ * by right and `readTimeout` only bounds a frame that started arriving (see #tick).
  */
-function effectiveReadTimeout(readTimeout: number, heartbeatInterval: number): number {
-  if (readTimeout === 0 || heartbeatInterval === 0) return 0;
+function deadPeerTimeout(readTimeout: number, heartbeatInterval: number): number {
+  if (readTimeout === 0 || heartbeatInterval === 0) return readTimeout;
   return Math.max(readTimeout, 2 * heartbeatInterval);
 }
 

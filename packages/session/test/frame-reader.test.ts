@@ -96,6 +96,35 @@ describe('FrameReader', () => {
     );
   });
 
+  test('inFrame is true exactly when the bytes so far end inside a frame', () => {
+    fc.assert(
+      fc.property(
+        fc.array(frameArb, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        fc.nat(),
+        (frames, points, stop) => {
+          const encoded = frames.map((f) => encodeFrame(f.kind, f.body));
+          const stream = concat(encoded);
+          const prefix = stream.subarray(0, stop % (stream.length + 1));
+          const boundaries = new Set([0]);
+          let at = 0;
+          for (const frame of encoded) boundaries.add((at += frame.length));
+          const { reader, error } = read(cut(prefix, points));
+          expect(error).toBeUndefined();
+          expect(reader.inFrame).toBe(!boundaries.has(prefix.length));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test('a header whose body has not started yet is in a frame (its buffer is already held)', () => {
+    const frame = encodeFrame(4, new Uint8Array(100));
+    const { reader } = read([frame.subarray(0, 4)]);
+    expect(reader.bufferedBytes).toBe(0);
+    expect(reader.inFrame).toBe(true);
+  });
+
   test('frames inside one chunk are views of that chunk (no copy)', () => {
     const stream = concat([
       encodeFrame(4, Uint8Array.of(1, 2, 3)),

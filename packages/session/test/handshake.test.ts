@@ -5,10 +5,12 @@ import {
   createServerSession,
   decodeReject,
   ErrorCode,
+  encodeRefusal,
   encodeReject,
   encodeWelcome,
   FrameKind,
   isSessionError,
+  PROTOCOL_VERSION,
   SessionError,
 } from '../src/index.js';
 import { connect, helloFor, RecordingTransport, T, testProtocol } from './fixtures.js';
@@ -243,5 +245,38 @@ describe('handshake', () => {
     await client.close();
     await expect(client.ready).rejects.toBeInstanceOf(SessionError);
     await expect(client.ready).rejects.toMatchObject({ code: 'connection-closed' });
+  });
+  test('encodeRefusal: a REJECT with our version range that a client reports as the given code', async () => {
+    const frame = encodeRefusal('server-busy', 'server busy, try later');
+    expect(frame[0] >> 4).toBe(FrameKind.REJECT);
+    const reject = decodeReject(frame, 4, frame.length);
+    expect(reject).toMatchObject({
+      code: ErrorCode['server-busy'],
+      minVersion: PROTOCOL_VERSION,
+      maxVersion: PROTOCOL_VERSION,
+      reason: 'server busy, try later',
+      details: [],
+    });
+    // Byte for byte what a hand-built REJECT would be.
+    expect(frame).toEqual(
+      encodeReject({
+        code: ErrorCode['server-busy'],
+        minVersion: PROTOCOL_VERSION,
+        maxVersion: PROTOCOL_VERSION,
+        reason: 'server busy, try later',
+        details: [],
+      }),
+    );
+    const transport = new RecordingTransport();
+    const client = createClientSession({ protocol: testProtocol, transport });
+    client.receive(frame);
+    await expect(client.ready).rejects.toMatchObject({
+      code: 'server-busy',
+      remote: true,
+      message: 'server busy, try later',
+      serverVersions: { min: PROTOCOL_VERSION, max: PROTOCOL_VERSION },
+    });
+    const withDetails = encodeRefusal('schema-mismatch', 'x', [{ type: 3, status: 1 }]);
+    expect(decodeReject(withDetails, 4, withDetails.length).details).toEqual([{ type: 3, status: 1 }]);
   });
 });
