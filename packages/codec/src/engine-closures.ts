@@ -38,7 +38,7 @@ import {
   usesBudget,
 } from './schema-node.js';
 import { unrolledReader, unrolledWriter } from './struct-unrolled.js';
-import { readUtf8, utf8Length, writeUtf8 } from './utf8.js';
+import { NO_ROOM, readUtf8, utf8Length, writeUtf8 } from './utf8.js';
 
 type Sizer = (v: any) => number;
 type IntoReader = (s: ReadState, target: any) => unknown;
@@ -354,8 +354,7 @@ function compileString(node: StringNode, path: string): Part {
   if (fixed !== undefined) {
     const write: Writer = (v, t, _dv, p) => {
       if (typeof v !== 'string' || v.charCodeAt(v.length - 1) === 0) throw encodeFailure(node, v, path);
-      if (v.length * 3 > fixed && utf8Length(v) > fixed) throw encodeFailure(node, v, path);
-      const w = writeUtf8(t, p, v);
+      const w = writeUtf8(t, p, v, p + fixed);
       if (w < 0) throw encodeFailure(node, v, path);
       t.fill(0, p + w, p + fixed);
       return p + fixed;
@@ -377,12 +376,8 @@ function compileString(node: StringNode, path: string): Part {
   const write: Writer = (v, t, dv, p) => {
     if (typeof v !== 'string') throw encodeFailure(node, v, path);
     const start = p + width;
-    const room = t.length - start;
-    if (v.length * 3 > room) {
-      const need = utf8Length(v);
-      if (need > room) throw bufferTooSmall(width + need, t, p, path);
-    }
-    const w = writeUtf8(t, start, v);
+    const w = writeUtf8(t, start, v, t.length);
+    if (w === NO_ROOM) throw bufferTooSmall(width + utf8Length(v), t, p, path);
     if (w < 0 || w > max) throw encodeFailure(node, v, path);
     writePrefix(width, dv, p, w);
     return start + w;

@@ -32,7 +32,7 @@ import {
   type StructNode,
   usesBudget,
 } from './schema-node.js';
-import { readUtf8, utf8Length, writeUtf8 } from './utf8.js';
+import { NO_ROOM, readUtf8, utf8Length, writeUtf8 } from './utf8.js';
 
 const PREFIX_MAX = { 1: 0xff, 2: 0xffff, 4: 0xffffffff } as const;
 
@@ -151,9 +151,9 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
         const len = node.length;
         const w = g.id('w');
         g.emit(
-          `if (typeof ${v} !== 'string' || ${v}.charCodeAt(${v}.length - 1) === 0 || (${v}.length * 3 > ${len} && L(${v}) > ${len})) throw ${fail()}(${v});`,
+          `if (typeof ${v} !== 'string' || ${v}.charCodeAt(${v}.length - 1) === 0) throw ${fail()}(${v});`,
         );
-        g.emit(`const ${w} = W(t, ${g.pos()}, ${v});`);
+        g.emit(`const ${w} = W(t, ${g.pos()}, ${v}, ${g.pos(len)});`);
         g.emit(`if (${w} < 0) throw ${fail()}(${v});`);
         g.emit(`t.fill(0, ${g.pos()} + ${w}, ${g.pos(len)});`);
         g.k += len;
@@ -161,13 +161,11 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
       }
       const width = node.prefix;
       g.flush();
-      const r = g.id('r');
       const w = g.id('w');
       const small = g.c((t: Uint8Array, at: number, n: number) => bufferTooSmall(width + n, t, at, path));
       g.emit(`if (typeof ${v} !== 'string') throw ${fail()}(${v});`);
-      g.emit(`const ${r} = t.length - p - ${width};`);
-      g.emit(`if (${v}.length * 3 > ${r} && L(${v}) > ${r}) throw ${small}(t, p, L(${v}));`);
-      g.emit(`const ${w} = W(t, p + ${width}, ${v});`);
+      g.emit(`const ${w} = W(t, p + ${width}, ${v}, t.length);`);
+      g.emit(`if (${w} === ${NO_ROOM}) throw ${small}(t, p, L(${v}));`);
       g.emit(`if (${w} < 0 || ${w} > ${PREFIX_MAX[width]}) throw ${fail()}(${v});`);
       g.emit(prefixWrite(width, 'p', w));
       g.emit(`p += ${width} + ${w};`);

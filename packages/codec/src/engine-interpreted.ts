@@ -72,13 +72,13 @@ function encodeNode(node: SchemaNode, v: any, c: Cursor, path: string): void {
       const n = utf8Length(v);
       if (node.length !== undefined) {
         room(c, node.length, path);
-        writeUtf8(c.u8, c.p, v);
+        writeUtf8(c.u8, c.p, v, c.p + node.length);
         c.u8.fill(0, c.p + n, c.p + node.length);
         c.p += node.length;
       } else {
         room(c, node.prefix + n, path);
         putPrefix(c, node.prefix, n);
-        writeUtf8(c.u8, c.p, v);
+        writeUtf8(c.u8, c.p, v, c.p + n);
         c.p += n;
       }
       return;

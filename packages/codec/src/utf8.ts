@@ -61,16 +61,38 @@ export function isWellFormed(s: string): boolean {
   return true;
 }
 
+/** Node's native UTF-8 writer (on every Buffer, usable on any Uint8Array): no result object. */
+type NativeWrite = (this: Uint8Array, s: string, offset: number, length: number) => number;
+const nativeWrite: NativeWrite | undefined = (
+  globalThis as { Buffer?: { prototype?: { utf8Write?: NativeWrite } } }
+).Buffer?.prototype?.utf8Write;
+
+/** `writeUtf8` result: the string holds a lone surrogate (it has no UTF-8 form). */
+export const LONE_SURROGATE = -1;
+/** `writeUtf8` result: the string does not fit before `limit`. */
+export const NO_ROOM = -2;
+
 /**
- * Writes `s` as UTF-8 at `t[p]`; the caller guarantees room for `3 * s.length` bytes or for
- * `utf8Length(s)` bytes. Returns the bytes written, or -1 if `s` holds a lone surrogate.
+ * Writes `s` as UTF-8 at `t[p]`, never at or past `t[limit]`, and returns the bytes written, or
+ * {@link LONE_SURROGATE} or {@link NO_ROOM}. Short strings go through a JavaScript loop (no call
+ * into C++, nothing allocated); long ones through Node's native writer where there is one (nothing
+ * allocated), else TextEncoder.encodeInto (which allocates its small result object).
  */
-export function writeUtf8(t: Uint8Array, p: number, s: string): number {
+export function writeUtf8(t: Uint8Array, p: number, s: string, limit: number): number {
   const n = s.length;
+  const room = limit - p;
   if (n > SHORT_STRING) {
-    if (!isWellFormed(s)) return -1;
-    return encoder.encodeInto(s, t.subarray(p)).written;
+    if (!isWellFormed(s)) return LONE_SURROGATE;
+    if (nativeWrite !== undefined) {
+      if (room <= 0) return n === 0 ? 0 : NO_ROOM;
+      const w = nativeWrite.call(t, s, p, room);
+      // It writes whole characters only: with 4 bytes or more to spare, nothing was left out.
+      return w <= room - 4 || utf8Length(s) === w ? w : NO_ROOM;
+    }
+    const r = encoder.encodeInto(s, t.subarray(p, Math.max(p, limit)));
+    return r.read < n ? NO_ROOM : r.written;
   }
+  if (n * 3 > room && utf8Length(s) > room) return NO_ROOM;
   const start = p;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
@@ -83,9 +105,9 @@ export function writeUtf8(t: Uint8Array, p: number, s: string): number {
       t[p++] = 0x80 | ((c >> 6) & 0x3f);
       t[p++] = 0x80 | (c & 0x3f);
     } else {
-      if (c > 0xdbff || i + 1 >= n) return -1;
+      if (c > 0xdbff || i + 1 >= n) return LONE_SURROGATE;
       const d = s.charCodeAt(i + 1);
-      if (d < 0xdc00 || d > 0xdfff) return -1;
+      if (d < 0xdc00 || d > 0xdfff) return LONE_SURROGATE;
       i++;
       const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
       t[p++] = 0xf0 | (cp >> 18);

@@ -1,3 +1,5 @@
+import { createContext, runInContext } from 'node:vm';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type * as Codec from '../src/index.node.js';
 import { type Bundled, bundle } from './bundle.js';
@@ -45,5 +47,52 @@ describe('generated entry (Node condition, or @bp/codec/generated)', () => {
     const S = b.cjs.struct({ a: b.cjs.u8 });
     const config = new b.esm.ProtocolConfig({ messageStructures: { 1: S } });
     expect(config.decodeMessage(config.encodeMessage(1, { a: 5 }))).toEqual({ type: 1, value: { a: 5 } });
+  });
+});
+
+describe('default entry in a context that forbids eval (as a strict Content-Security-Policy does)', () => {
+  let m: M;
+  beforeAll(async () => {
+    const out = await build({
+      entryPoints: [new URL('../src/index.ts', import.meta.url).pathname],
+      bundle: true,
+      format: 'iife',
+      globalName: 'bp',
+      platform: 'browser',
+      write: false,
+      logLevel: 'error',
+    });
+    // No Buffer here, like a browser: long strings take the TextEncoder path.
+    const context = createContext(
+      { TextEncoder, TextDecoder },
+      { codeGeneration: { strings: false, wasm: false } },
+    );
+    runInContext(out.outputFiles[0].text, context);
+    m = (context as { bp: M }).bp;
+  });
+
+  test('eval really is forbidden there', () => {
+    const context = createContext({}, { codeGeneration: { strings: false, wasm: false } });
+    expect(() => runInContext('new Function("return 1")()', context)).toThrow();
+  });
+
+  test('codecs work, long strings included', () => {
+    const S = m.struct({ id: m.u32, text: m.string(), tags: m.array(m.string({ lengthPrefix: 'u8' })) });
+    const long = `${'é'.repeat(50)}${'x'.repeat(50)}😀`;
+    const value = { id: 7, text: long, tags: ['a', long] };
+    const bytes = S.encode(value);
+    expect(S.decode(bytes)).toEqual(value);
+    expect(S.byteLength(value)).toBe(bytes.length);
+    const small = new Uint8Array(bytes.length - 1);
+    expect(() => S.encodeInto(value, small)).toThrow(expect.objectContaining({ code: 'buffer-too-small' }));
+    expect(() => S.encode({ ...value, text: `${long}\ud800` })).toThrow(
+      expect.objectContaining({ code: 'invalid-value' }),
+    );
+    expect(() => m.string({ length: 60 }).encode(long)).toThrow(
+      expect.objectContaining({ code: 'too-long' }),
+    );
+    expect(() => m.setDefaultEngine('generated')).toThrow(
+      expect.objectContaining({ code: 'engine-unavailable' }),
+    );
   });
 });

@@ -225,16 +225,17 @@ export function valueArb(s: Schema): fc.Arbitrary<unknown> {
       }
       break;
     case 'string': {
-      const str = fc.string({
-        unit: fc.oneof(
-          fc.constantFrom('a', '\u0000', 'é', '€', '😀'),
-          fc.string({ unit: 'binary', maxLength: 1 }),
-        ),
-        maxLength: 8,
-      });
-      if (s.length === undefined) return str.filter((v) => utf8.encode(v).length <= PREFIX_MAX[s.prefix]);
+      const unit = fc.oneof(
+        fc.constantFrom('a', '\u0000', 'é', '€', '😀'),
+        fc.string({ unit: 'binary', maxLength: 1 }),
+      );
+      const str = fc.string({ unit, maxLength: 8 });
       const n = s.length;
-      return str.filter((v) => utf8.encode(v).length <= n && !v.endsWith('\u0000'));
+      if (n !== undefined) return str.filter((v) => utf8.encode(v).length <= n && !v.endsWith('\u0000'));
+      // Long strings (over 64 UTF-16 units) take the native/TextEncoder path.
+      const long = fc.string({ unit, minLength: 60, maxLength: 90 });
+      const max = PREFIX_MAX[s.prefix];
+      return fc.oneof({ weight: 3, arbitrary: str }, long).filter((v) => utf8.encode(v).length <= max);
     }
     case 'bytes':
       return s.length === undefined
