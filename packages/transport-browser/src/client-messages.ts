@@ -18,6 +18,7 @@ export class ClientMessages<T> implements AsyncIterableIterator<T> {
   #wake: (() => void) | undefined;
   #ended = false;
   #busy = false;
+  #error: Error | undefined;
 
   readonly #onAbort = (): void => this.#end();
 
@@ -43,8 +44,12 @@ export class ClientMessages<T> implements AsyncIterableIterator<T> {
     this.#wakeUp();
   }
 
-  /** No more connections will come: finish once the current ones are read. */
-  finish(): void {
+  /**
+   * No more connections will come: finish once the current ones are read, then reject with
+   * `error` if the client closed with one.
+   */
+  finish(error?: Error): void {
+    this.#error = error;
     this.#end(false);
   }
 
@@ -56,7 +61,12 @@ export class ClientMessages<T> implements AsyncIterableIterator<T> {
         if (this.#signal?.aborted) throw this.#signal.reason;
         const source = this.#sources[0];
         if (source === undefined) {
-          if (this.#ended) return { value: undefined, done: true };
+          if (this.#ended) {
+            const error = this.#error;
+            this.#error = undefined;
+            if (error !== undefined) throw error;
+            return { value: undefined, done: true };
+          }
           await new Promise<void>((resolve) => {
             this.#wake = resolve;
           });

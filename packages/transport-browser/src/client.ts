@@ -130,7 +130,11 @@ export class WebSocketClient<P extends SessionProtocol> implements ClientMessage
   #closing: Promise<void> | undefined;
   #resolveReady!: () => void;
   #rejectReady!: (error: Error) => void;
-  readonly #stateListeners = new Set<(change: StateChange) => void>();
+  readonly #stateListeners = new Set<
+    (state: ConnectionState, error: Error | undefined, change: StateChange) => void
+  >();
+  readonly #closeListeners = new Set<(error?: Error) => void>();
+  #closeError: Error | undefined;
   readonly #stateWaiters: (() => void)[] = [];
   readonly #handlers = new Map<number, Set<(value: any) => void>>();
   #sessionUnbinds = new Map<number, () => void>();
@@ -201,10 +205,38 @@ export class WebSocketClient<P extends SessionProtocol> implements ClientMessage
     return this.#outbox.size;
   }
 
-  /** Calls `listener` on every state change; returns the function that removes it. */
-  onStateChange(listener: (change: StateChange) => void): () => void {
+  /**
+   * Calls `listener` on every state change with the new state and, for `reconnecting` and
+   * `closed`, the error (the same first two arguments as the Node client's); the third argument
+   * has the details (previous state, attempt, delay). Returns the function that removes it.
+   */
+  onStateChange(
+    listener: (state: ConnectionState, error: Error | undefined, change: StateChange) => void,
+  ): () => void {
     this.#stateListeners.add(listener);
     return () => this.#stateListeners.delete(listener);
+  }
+
+  /** Called once when the client is closed for good (with an error unless by `close()`). */
+  onClose(listener: (error?: Error) => void): () => void {
+    if (this.#state === 'closed') {
+      listener(this.#closeError);
+      return () => {};
+    }
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
+  }
+
+  /** Resolves when the client is open (at once if it is); rejects once it is closed for good. */
+  connected(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (this.#state === 'open') resolve();
+        else if (this.#state === 'closed') reject(this.#closedError());
+        else this.#stateWaiters.push(check);
+      };
+      check();
+    });
   }
 
   /**
@@ -275,6 +307,7 @@ export class WebSocketClient<P extends SessionProtocol> implements ClientMessage
 
   /** Calls `handler` for every one-way message of `type`, on this and every later connection. */
   on<T extends MessageTypes<P>>(type: T, handler: (value: MessageValue<P, T>) => void): () => void {
+    if (!this.#protocol.hasType(type)) throw new TypeError(`unknown message type ${type}`);
     let handlers = this.#handlers.get(type);
     if (handlers === undefined) {
       handlers = new Set();
@@ -294,16 +327,18 @@ export class WebSocketClient<P extends SessionProtocol> implements ClientMessage
   }
 
   /**
-   * The one-way messages of `type` as an async iterator, across reconnects; it ends when the
-   * client closes. A consumer that falls behind pauses reading (and, with flow control, the server).
+   * The one-way messages of `type` as an async iterator, across reconnects. It ends when the
+   * client closes (rejecting with the error if it closed with one) or `signal` aborts. A consumer
+   * that falls behind pauses reading (and, with flow control, the server).
    */
   messages<T extends MessageTypes<P>>(
     type: T,
     options?: { signal?: AbortSignal },
   ): AsyncIterableIterator<MessageValue<P, T>> {
+    if (!this.#protocol.hasType(type)) throw new TypeError(`unknown message type ${type}`);
     const iterator = new ClientMessages<MessageValue<P, T>>(this, type, options?.signal);
     if (this.#state === 'closed') {
-      iterator.finish();
+      iterator.finish(this.#closeError);
       return iterator;
     }
     this.#iterators.add(iterator as ClientMessages<unknown>);
@@ -579,15 +614,18 @@ export class WebSocketClient<P extends SessionProtocol> implements ClientMessage
       target.removeEventListener('online', this.#onWake);
       if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onWake);
     }
+    this.#closeError = error;
     this.#setState('closed', error, undefined);
     const closed = error ?? this.#closedError();
     this.#outbox.failAll(
       error === undefined ? closed : new ClientError('closed', closed.message, { cause: error }),
     );
-    for (const iterator of this.#iterators) iterator.finish();
+    for (const iterator of this.#iterators) iterator.finish(error);
     this.#iterators.clear();
     this.#subscriptions.clear();
     if (!this.#everOpened) this.#rejectReady(closed);
+    for (const listener of [...this.#closeListeners]) listener(error);
+    this.#closeListeners.clear();
     if (this.#session === undefined && this.#socket !== undefined && error !== undefined)
       closeQuietly(this.#socket);
   }
@@ -597,7 +635,7 @@ export class WebSocketClient<P extends SessionProtocol> implements ClientMessage
     if (previous === state && state !== 'reconnecting' && state !== 'connecting') return;
     this.#state = state;
     const change: StateChange = { state, previous, error, attempt: this.#attempt, delay };
-    for (const listener of [...this.#stateListeners]) listener(change);
+    for (const listener of [...this.#stateListeners]) listener(state, error, change);
     for (const wake of this.#stateWaiters.splice(0)) wake();
   }
 

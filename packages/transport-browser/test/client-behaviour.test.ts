@@ -38,7 +38,7 @@ async function connected(extra: Partial<ClientOptions<P>> = {}): Promise<WebSock
 
 function track(client: WebSocketClient<P>): ConnectionState[] {
   const states: ConnectionState[] = [client.state];
-  client.onStateChange((change) => states.push(change.state));
+  client.onStateChange((state) => states.push(state));
   return states;
 }
 
@@ -274,4 +274,22 @@ test('a full server answers REJECT server-busy right after the upgrade; createCl
   } finally {
     await busy.close();
   }
+});
+
+test('onClose, connected() and iterators report a close with an error (reconnecting gave up)', async () => {
+  const client = await connected({ reconnect: { initialDelay: 5, maxAttempts: 2 } });
+  await client.connected();
+  const closes: (Error | undefined)[] = [];
+  client.onClose((error) => closes.push(error));
+  const iterator = client.messages(MessageType.SENSOR_DATA);
+  const next = iterator.next();
+  await server.stop();
+  expect(await errorOf(next)).toMatchObject({ code: 'connect-failed' });
+  expect(closes).toHaveLength(1);
+  expect(closes[0]).toMatchObject({ code: 'connect-failed' });
+  expect(await errorOf(client.connected())).toMatchObject({ code: 'closed' });
+  // A listener added after the close is called at once.
+  client.onClose((error) => closes.push(error));
+  expect(closes).toHaveLength(2);
+  expect(() => client.on(999 as MessageType, () => {})).toThrow(TypeError);
 });
