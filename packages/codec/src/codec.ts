@@ -3,7 +3,7 @@ import type { DecodeResult, EngineName } from './engine.js';
 import { compileNode, getDefaultEngine } from './engine-registry.js';
 import { isEncodeError } from './errors.js';
 import { describeNode, type SchemaDescriptor, type SchemaNode } from './schema-node.js';
-import { encodeToNewArray } from './scratch.js';
+import { encodeToSlab } from './slab.js';
 
 /** @internal Where a codec keeps its schema node. */
 export const NODE: unique symbol = Symbol.for('@bp/codec:node') as never;
@@ -94,10 +94,7 @@ export class SchemaCodec<T> implements Codec<T> {
   }
 
   encode(value: T): Uint8Array {
-    return encodeToNewArray(
-      (target, offset) => this.encodeInto(value, target, offset),
-      () => this.byteLength(value),
-    );
+    return encodeToSlab(this, value);
   }
 
   encodeBatchInto(values: readonly T[], target: Uint8Array, offset = 0): number {

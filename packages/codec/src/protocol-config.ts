@@ -5,7 +5,7 @@ import { formatNode } from './format.js';
 import { PRIMITIVE_SPECS } from './primitive-specs.js';
 import { decodeRangeError } from './range-errors.js';
 import { describeNode, type SchemaDescriptor } from './schema-node.js';
-import { encodeToNewArray } from './scratch.js';
+import { encodeToSlab, type SlabEncoder } from './slab.js';
 
 /** Payload codecs by message type number. */
 export type Structures = { readonly [type: number]: Codec<any> };
@@ -120,6 +120,8 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
   private readonly header: SchemaCodec<number>;
   private readonly codecs = new Map<number, Codec<unknown>>();
   private readonly names = new Map<number, string>();
+  /** Per type, header plus payload as one encoder for the slab of encodeMessage. */
+  private readonly slabEncoders = new Map<number, SlabEncoder<unknown>>();
 
   constructor(options: ProtocolOptions<S, R>) {
     this.headerFormat = options.headerFormat ?? '>H';
@@ -164,6 +166,22 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
       }
       rebuilt[type] = codec;
       this.codecs.set(type, codec);
+      const t = type as TypeKey<S>;
+      this.slabEncoders.set(type, {
+        encodeInto: (value, target, offset) => this.encodeMessageInto(t, value as never, target, offset),
+        // Only asked when the value did not fit the slab: refuse an oversized payload before
+        // allocating an array for it.
+        byteLength: (value) => {
+          let size: number;
+          try {
+            size = codec.byteLength(value);
+          } catch (e) {
+            throw relocateError(e, '', this.label(type));
+          }
+          if (size > this.maxPayloadSize) throw this.tooLarge(type, size);
+          return this.headerSize + size;
+        },
+      });
     }
     this.messageStructures = rebuilt as unknown as S;
 
@@ -222,19 +240,9 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
    * shared slab for small messages, as with {@link Codec.encode}).
    */
   encodeMessage<T extends TypeKey<S>>(type: T, value: Infer<S[T]>): Uint8Array {
-    const codec = this.codecs.get(type);
-    if (codec === undefined) throw this.unknownEncode(type);
-    let size: number;
-    try {
-      size = codec.byteLength(value);
-    } catch (e) {
-      throw relocateError(e, '', this.label(type));
-    }
-    if (size > this.maxPayloadSize) throw this.tooLarge(type, size);
-    return encodeToNewArray(
-      (target, offset) => this.encodeMessageInto(type, value, target, offset),
-      () => this.headerSize + size,
-    );
+    const encoder = this.slabEncoders.get(type);
+    if (encoder === undefined) throw this.unknownEncode(type);
+    return encodeToSlab(encoder, value);
   }
 
   /**

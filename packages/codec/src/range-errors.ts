@@ -8,8 +8,18 @@ export function encodeOffsetError(target: Uint8Array, offset: unknown): EncodeEr
   );
 }
 
+/**
+ * While `on`, {@link bufferTooSmall} throws {@link NO_ROOM_SIGNAL} instead of building an error:
+ * `encode()` probes its slab this way, and an Error's stack trace costs microseconds.
+ * @internal
+ */
+export const probe = { on: false };
+/** @internal What a probe throws when the target has no room. */
+export const NO_ROOM_SIGNAL: object = Object.freeze({ noRoom: true });
+
 /** The error for a target that cannot hold what is about to be written. */
 export function bufferTooSmall(need: number, target: Uint8Array, p: number, path: string): EncodeError {
+  if (probe.on) throw NO_ROOM_SIGNAL;
   return new EncodeError(
     'buffer-too-small',
     `needs ${need} bytes at offset ${p}, the target has ${Math.max(0, target.length - p)} left`,

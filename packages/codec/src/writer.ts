@@ -1,6 +1,6 @@
 import type { Codec } from './codec.js';
-import { isEncodeError } from './errors.js';
 import type { ProtocolConfig } from './protocol-config.js';
+import { NO_ROOM_SIGNAL, probe } from './range-errors.js';
 
 /**
  * Encodes many values one after another into one growing, reused buffer: batch encoding with no
@@ -54,10 +54,14 @@ export class Writer {
   }
 
   private attempt(encode: () => number, size: () => number): number {
+    // Running out of room is expected now and then: probe without building an EncodeError.
+    probe.on = true;
     try {
       return encode();
     } catch (e) {
-      if (!isEncodeError(e) || e.code !== 'buffer-too-small') throw e;
+      if (e !== NO_ROOM_SIGNAL) throw e;
+    } finally {
+      probe.on = false;
     }
     const need = this.length + size();
     let capacity = this.buffer.length * 2;
