@@ -130,9 +130,7 @@ export class WebSocketClient<P extends SessionProtocol> implements ClientMessage
   #closing: Promise<void> | undefined;
   #resolveReady!: () => void;
   #rejectReady!: (error: Error) => void;
-  readonly #stateListeners = new Set<
-    (state: ConnectionState, error: Error | undefined, change: StateChange) => void
-  >();
+  readonly #stateListeners = new Set<(change: StateChange) => void>();
   readonly #closeListeners = new Set<(error?: Error) => void>();
   #closeError: Error | undefined;
   readonly #stateWaiters: (() => void)[] = [];
@@ -206,13 +204,11 @@ export class WebSocketClient<P extends SessionProtocol> implements ClientMessage
   }
 
   /**
-   * Calls `listener` on every state change with the new state and, for `reconnecting` and
-   * `closed`, the error (the same first two arguments as the Node client's); the third argument
-   * has the details (previous state, attempt, delay). Returns the function that removes it.
+   * Calls `listener` on every state change with the new state, the previous one, the error (for
+   * `reconnecting` and `closed`), the attempt count and the delay before the next attempt.
+   * Returns the function that removes it.
    */
-  onStateChange(
-    listener: (state: ConnectionState, error: Error | undefined, change: StateChange) => void,
-  ): () => void {
+  onStateChange(listener: (change: StateChange) => void): () => void {
     this.#stateListeners.add(listener);
     return () => this.#stateListeners.delete(listener);
   }
@@ -635,7 +631,7 @@ export class WebSocketClient<P extends SessionProtocol> implements ClientMessage
     if (previous === state && state !== 'reconnecting' && state !== 'connecting') return;
     this.#state = state;
     const change: StateChange = { state, previous, error, attempt: this.#attempt, delay };
-    for (const listener of [...this.#stateListeners]) listener(state, error, change);
+    for (const listener of [...this.#stateListeners]) listener(change);
     for (const wake of this.#stateWaiters.splice(0)) wake();
   }
 

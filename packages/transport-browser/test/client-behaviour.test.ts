@@ -38,7 +38,7 @@ async function connected(extra: Partial<ClientOptions<P>> = {}): Promise<WebSock
 
 function track(client: WebSocketClient<P>): ConnectionState[] {
   const states: ConnectionState[] = [client.state];
-  client.onStateChange((state) => states.push(state));
+  client.onStateChange((change) => states.push(change.state));
   return states;
 }
 

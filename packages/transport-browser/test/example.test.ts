@@ -1,7 +1,7 @@
 // The README's browser example, run as a user would: app.ts bundled for the browser, server.ts
 // bundled for Node and started as its own process, the page opened in headless Chromium.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, expect, test } from 'vitest';
@@ -74,4 +74,12 @@ test('the README browser example connects, requests and receives pushes under it
   expect(logs).toContain('a = 1');
   expect(errors).toEqual([]);
   expect(logs.filter((line) => /Content Security Policy|Refused/.test(line))).toEqual([]);
+});
+
+test('the README shows exactly the example files', () => {
+  const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]);
+  expect(blocks.slice(0, 3)).toEqual(
+    ['protocol.ts', 'server.ts', 'app.ts'].map((file) => readFileSync(example(file), 'utf8')),
+  );
 });

@@ -8,7 +8,7 @@ try {
   const client = await connect(url, { protocol, token: 'dev-token' });
 
   // The connection state: connecting -> open -> reconnecting -> open ... -> closed.
-  client.onStateChange((state, error, { delay }) => {
+  client.onStateChange(({ state, error, delay }) => {
     status.textContent =
       state === 'reconnecting' ? `reconnecting in ${Math.round(delay ?? 0)} ms (${error?.message})` : state;
   });
