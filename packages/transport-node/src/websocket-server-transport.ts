@@ -122,6 +122,15 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
     this.#highWaterMark = options.highWaterMark ?? 1024 * 1024;
     this.#lowWaterMark = Math.min(options.lowWaterMark ?? 256 * 1024, this.#highWaterMark);
     ws.binaryType = 'nodebuffer';
+    // At once, not in attach(): `ws` throws (and would take the process down) on an 'error' event
+    // nobody listens to, and a connection refused by the accept hook is never attached.
+    ws.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.#error ??= new SessionError('payload-too-large', 'a WebSocket message exceeded maxPayload', {
+          cause: error,
+        });
+      } else this.#error ??= error;
+    });
   }
 
   /** Whether the client negotiated credit-based flow control. */
@@ -167,13 +176,6 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
       }
       if (this.#paused) this.#hold(data);
       else sink.receive(data);
-    });
-    ws.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-        this.#error ??= new SessionError('payload-too-large', 'a WebSocket message exceeded maxPayload', {
-          cause: error,
-        });
-      } else this.#error ??= error;
     });
     ws.once('close', (code: number, reason: Buffer) => {
       if (code !== WebSocketCloseCode.NORMAL && code !== WebSocketCloseCode.GOING_AWAY) {

@@ -267,6 +267,28 @@ describe('WebSocket endpoint', () => {
     });
   });
 
+  test('a refused connection whose client sends an invalid WebSocket frame does not crash the server', async () => {
+    const errors: unknown[] = [];
+    const onError = (error: unknown) => errors.push(error);
+    process.on('uncaughtException', onError);
+    cleanups.push(() => {
+      process.off('uncaughtException', onError);
+    });
+    // An accept hook that refuses without closing: the endpoint closes with 1013.
+    const listener = await listen({ accept: () => undefined });
+    const opened = await open(listener.url);
+    if (!('ws' in opened)) throw new Error('refused');
+    const done = closed(opened.ws);
+    // A masked frame with the reserved opcode 0x3: the server's ws parser reports an error.
+    (opened.ws as unknown as { _socket: import('node:net').Socket })._socket.write(
+      Buffer.from([0x83, 0x80, 1, 2, 3, 4]),
+    );
+    const { code } = await done;
+    expect([1002, 1006, 1013]).toContain(code);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(errors).toEqual([]);
+  });
+
   test('close() says GOODBYE (shutdown) to every session, then refuses new connections', async () => {
     const listener = await listen();
     const session = await connectedSession(listener.url);
