@@ -5,7 +5,9 @@
 //
 // It re-runs itself pinned to one CPU with `taskset` when it can (two processes measuring on the
 // same 2-CPU machine at once are 2-3x off; one pinned CPU makes runs comparable) and with
-// --expose-gc, so that a full collection can run between groups.
+// --expose-gc, so that a full collection can run between groups. Rates are per second of process
+// CPU time, which time spent preempted by other processes does not inflate; the results record
+// how much of its CPU the process got (cpuShare) next to the load average.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -21,8 +21,8 @@ export const adapters = [handWritten, ...bpAdapters, ...libraries];
 
 /** Timing settings of a full run and of --quick. */
 export const presets = {
-  full: { sampleMs: 40, warmupMs: 150, rounds: 7, allocTrials: 5 },
-  quick: { sampleMs: 6, warmupMs: 15, rounds: 3, allocTrials: 3 },
+  full: { sampleMs: 40, warmupMs: 150, rounds: 7, allocTrials: 5, clock: 'cpu' },
+  quick: { sampleMs: 6, warmupMs: 15, rounds: 3, allocTrials: 3, clock: 'cpu' },
 };
 
 function describeMachine() {
@@ -206,7 +206,17 @@ export async function runCodecBench(options = {}) {
             inputs: op === 'decode' ? p.wire : p.values,
             target: p.target,
           });
-          group.push({ adapter, p, loop, n: 0, samples: [], windows: [], ops: 0 });
+          group.push({
+            adapter,
+            p,
+            loop,
+            n: 0,
+            samples: [],
+            wallSamples: [],
+            cpuShare: [],
+            windows: [],
+            ops: 0,
+          });
         }
         if (group.length === 0) continue;
         log(`${scenario.id} ${op}: ${group.map((g) => g.adapter.id).join(', ')}`);
@@ -230,7 +240,9 @@ export async function runCodecBench(options = {}) {
             const t = timeOnce(g.loop, g.n);
             const to = performance.now();
             checksum += t.checksum;
-            g.samples.push((g.n * 1e9) / t.ns);
+            g.samples.push((g.n * 1e9) / (timing.clock === 'wall' ? t.ns : Math.max(t.cpuNs, 1)));
+            g.wallSamples.push((g.n * 1e9) / t.ns);
+            g.cpuShare.push(t.cpuNs / t.ns);
             g.windows.push([from, to]);
             g.ops += g.n;
           }
@@ -249,6 +261,8 @@ export async function runCodecBench(options = {}) {
             op,
             opsPerSec,
             samples: g.samples,
+            wallSamples: g.wallSamples,
+            cpuShare: median(g.cpuShare),
             spread: (Math.max(...g.samples) - Math.min(...g.samples)) / opsPerSec,
             timedOps: g.ops,
             minorGcs,
@@ -281,6 +295,9 @@ export async function runCodecBench(options = {}) {
     skipped,
     failures,
     cases,
+    // How much of its CPU the process had while timing: 1 on an idle machine; well below it, other
+    // processes ran on the same CPU and the CPU-time clock (not wall time) is what kept the numbers.
+    cpuShare: cases.length === 0 ? undefined : median(cases.map((c) => c.cpuShare)),
     targets: evaluateTargets(cases),
     checksum,
   };
@@ -314,7 +331,10 @@ function addRatios(cases) {
  * @property {'reference' | 'bp' | 'library'} kind
  * @property {'encodeInto' | 'encode' | 'decode'} op
  * @property {number} opsPerSec   median over the rounds
- * @property {number[]} samples   ops/s of each round
+ * @property {number[]} samples   ops/s of each round, by process CPU time (timing.clock 'cpu') or wall time
+ * @property {number[]} wallSamples  ops/s of each round by wall-clock time
+ * @property {number} cpuShare    median of CPU time / wall time over the rounds (below ~0.95: other
+ *   processes took the CPU for part of the run)
  * @property {number} spread      (max - min) / median of the samples
  * @property {number} timedOps    operations across all timed rounds
  * @property {number} minorGcs    scavenges that started during the timed rounds

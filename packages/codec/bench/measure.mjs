@@ -71,12 +71,19 @@ export function compileLoop(kind, { op, consume, ctx, inputs, target }) {
   return factory(isolate(op), consume === undefined ? undefined : isolate(consume), ctx, inputs, target);
 }
 
-/** Runs `loop(n)` once and returns { ns, checksum }. */
+/**
+ * Runs `loop(n)` once and returns its wall time, the CPU time of the process over the same run
+ * (all threads: with the process pinned to one CPU, the JIT and GC threads share that CPU with
+ * the loop, so on an idle machine the two agree) and the checksum. On a shared machine the CPU
+ * time is the robust one: time spent preempted by other processes is not in it.
+ */
 export function timeOnce(loop, n) {
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   const checksum = loop(n);
   const ns = Number(process.hrtime.bigint() - start);
-  return { ns, checksum };
+  const cpu = process.cpuUsage(cpuStart);
+  return { ns, cpuNs: (cpu.user + cpu.system) * 1000, checksum };
 }
 
 /**
@@ -101,7 +108,7 @@ export function calibrate(loop, sampleMs, warmupMs) {
   for (;;) {
     const t = timeOnce(loop, n);
     checksum += t.checksum;
-    const rate = n / t.ns;
+    const rate = n / Math.max(t.cpuNs, 1);
     rates.push(rate);
     n = Math.max(1, Math.round(rate * sampleMs * 1e6));
     const now = performance.now();

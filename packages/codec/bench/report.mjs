@@ -74,6 +74,9 @@ export function formatText(results) {
     `load average before/after: ${results.loadAverage.before.map((x) => x.toFixed(2)).join(' ')} / ${results.loadAverage.after.map((x) => x.toFixed(2)).join(' ')};` +
       ` ${results.timing.rounds} alternating rounds of ~${results.timing.sampleMs} ms per case, median shown; ${results.durationSec} s`,
   );
+  lines.push(
+    `clock: ${results.timing.clock === 'wall' ? 'wall time' : 'process CPU time'}; the process had ${Math.round((results.cpuShare ?? 1) * 100)}% of its CPU while timing (median)`,
+  );
   lines.push('ops/s (and % of the hand-written codec); alloc = bytes allocated per call');
   for (const scenario of results.scenarios) {
     lines.push('');
@@ -190,14 +193,15 @@ export function formatReadmeSection(results) {
     '',
     `Measured ${date} on ${m.cpuModel} (${m.cpuCount} vCPUs, ${m.totalMemoryGiB} GiB, ${m.platform}), Node ${results.runtime.node.replace(/^v/, '')}` +
       ` (V8 ${results.runtime.v8}), ${results.placement ?? 'placement not recorded'}; load average` +
-      ` ${load.before[0].toFixed(2)} before, ${load.after[0].toFixed(2)} after; ${results.durationSec} s.` +
+      ` ${load.before[0].toFixed(2)} before, ${load.after[0].toFixed(2)} after, the process had` +
+      ` ${Math.round((results.cpuShare ?? 1) * 100)}% of its CPU while timing; ${results.durationSec} s.` +
       ` msgpackr ${versions.msgpackr}, protobufjs ${versions.protobufjs}, avsc ${versions.avsc}.`,
     '',
     'Reproduce (builds first): `pnpm bench --filter @bp/codec`, or after `pnpm --filter @bp/codec build`:',
     '`pnpm --filter @bp/codec bench` (add `-- --quick` for a rough 15-second run). The numbers go to',
     '`packages/codec/bench-results/codec.json`.',
     '',
-    `Operations per second (median of ${results.timing.rounds} alternating rounds of ~${results.timing.sampleMs} ms, all codecs in one process),` +
+    `Operations per second of process CPU time (median of ${results.timing.rounds} alternating rounds of ~${results.timing.sampleMs} ms, all codecs in one process),` +
       ' in brackets as a share of the hand-written codec; bytes on the wire; bytes allocated per call.' +
       ' `encodeInto` writes into a reused buffer (protobufjs: a reused Writer; msgpackr: `useBuffer` +' +
       ' `REUSE_BUFFER_MODE`), `encode` returns a new buffer, `decode` returns a new object from a view into a' +
