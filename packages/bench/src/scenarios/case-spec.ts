@@ -68,12 +68,16 @@ export function maxConcurrencyOf(spec: CaseSpec): number {
 
 /**
  * How long a case may take in the client before it counts as stuck: its warm-up and window
- * twice over, time to open its connections, and 15 s of grace. A stuck case fails alone; the
- * next case starts on a fresh connection.
+ * twice over, time to open its connections, and 15 s of grace. A one-way stream also gets time
+ * to deliver its whole length at 25,000 msgs/s, because some clients (gRPC's) accept messages
+ * far faster than their server takes them and the window closes only when the server has them
+ * all. A stuck case fails alone; the next case starts on a fresh connection.
  */
 export function caseTimeoutMs(spec: CaseSpec): number {
   const work = spec.warmupMs + spec.durationMs;
-  const connecting =
-    spec.kind === 'idle' ? spec.connections * 20 : spec.kind === 'realistic' ? spec.clients * 50 : 0;
-  return 15_000 + 2 * work + connecting;
+  let extra = 0;
+  if (spec.kind === 'idle') extra = spec.connections * 20;
+  else if (spec.kind === 'realistic') extra = spec.clients * 50;
+  else if (spec.kind === 'stream') extra = spec.messages / 25;
+  return 15_000 + 2 * work + extra;
 }
