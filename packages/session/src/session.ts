@@ -168,6 +168,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   #goodbyeReceived = false;
   #peerGoodbye: GoodbyeFrame | undefined;
   #deadlineTimer: Timer | undefined;
+  /** True while #endTransport runs (see there). */
+  #endingTransport = false;
   readonly #closeListeners = new Set<(error?: Error) => void>();
   #closedResolve!: () => void;
   readonly #closed: Promise<void>;
@@ -384,7 +386,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   }
 
   transportClosed(error?: Error): void {
-    if (this.#state === 'closed') return;
+    if (this.#state === 'closed' || this.#endingTransport) return;
     if (this.#goodbyeSent && this.#goodbyeReceived && this.#pending.size === 0 && error === undefined) {
       this.#shutdown(undefined);
       return;
@@ -1222,14 +1224,24 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#shutdown(new SessionError('connection-closed', 'the close deadline passed with work in flight'));
   }
 
-  /** Hands over everything queued (ignoring backpressure) and ends or destroys the transport. */
+  /**
+   * Hands over everything queued (ignoring backpressure) and ends or destroys the transport. Every
+   * caller shuts the session down right after, with its own reason.
+   */
   #endTransport(destroy: boolean, error?: Error): void {
-    if (!this.#hold) {
-      const chunk = this.#out.take();
-      if (chunk !== undefined) this.#transport.write(chunk);
+    // A transport may report its close from inside end() or destroy(); that report must not
+    // replace the reason the caller is about to give (read-timeout would become connection-closed).
+    this.#endingTransport = true;
+    try {
+      if (!this.#hold) {
+        const chunk = this.#out.take();
+        if (chunk !== undefined) this.#transport.write(chunk);
+      }
+      if (destroy) this.#transport.destroy(error);
+      else this.#transport.end();
+    } finally {
+      this.#endingTransport = false;
     }
-    if (destroy) this.#transport.destroy(error);
-    else this.#transport.end();
   }
 
   /**

@@ -139,6 +139,26 @@ describe('readTimeout counts complete frames, not bytes (docs/PROTOCOL.md sectio
   });
 });
 
+describe('the reason survives a transport that reports its close from inside destroy()', () => {
+  test('read-timeout stays read-timeout (not connection-closed)', async () => {
+    const transport = new RecordingTransport();
+    const session = createServerSession({ protocol: testProtocol, transport, limits: { readTimeout: 1000 } });
+    // Like a WebSocket transport that terminates and tells its sink at once.
+    transport.destroy = (error?: Error) => {
+      transport.destroyed = true;
+      transport.destroyError = error;
+      session.transportClosed(error);
+    };
+    session.receive(helloFor(testProtocol));
+    await session.ready;
+    const closed = closeError(session);
+    await drip(session, bigFrame, 500, bigFrame.length);
+    expect(await closed).toMatchObject({ code: 'read-timeout', remote: false });
+    expect(transport.destroyed).toBe(true);
+    expect(errorsIn(transport)).toEqual([{ requestId: 0, code: ErrorCode['read-timeout'] }]);
+  });
+});
+
 describe('time paused by the session itself', () => {
   test('reading paused for a slow messages() consumer does not count against the peer', async () => {
     const { session, transport } = await openRawServer(testProtocol, {
