@@ -8,10 +8,8 @@ import {
 } from 'node:tls';
 import {
   createServerSession,
-  ErrorCode,
-  encodeReject,
+  encodeRefusal,
   type Handlers,
-  PROTOCOL_VERSION,
   type Session,
   type SessionLimits,
   type SessionProtocol,
@@ -56,12 +54,6 @@ export interface ServerLimits extends Partial<SessionLimits> {
   maxSocketBufferedBytes?: number;
   /** How long `server.close()` lets connections drain before destroying them, in ms. Default 5000. */
   closeDeadline?: number;
-  /**
-   * Close a connection when one frame takes longer than this to arrive, in ms; 0 = off. Default:
-   * `readTimeout`. The session's `readTimeout` is reset by every byte, so without this a client
-   * dripping a frame one byte at a time would be kept forever (TCP and TLS connections only).
-   */
-  frameTimeout?: number;
 }
 
 /** Options of {@link createServer}. */
@@ -147,13 +139,7 @@ const REFUSAL_LINGER_MS = 1000;
 const FORCE_CLOSE_GRACE_MS = 250;
 
 function serverBusyFrame(): Uint8Array {
-  return encodeReject({
-    code: ErrorCode['server-busy'],
-    minVersion: PROTOCOL_VERSION,
-    maxVersion: PROTOCOL_VERSION,
-    reason: 'server busy',
-    details: [],
-  });
+  return encodeRefusal('server-busy', 'server busy');
 }
 
 /**
@@ -174,7 +160,6 @@ export class Server<P extends SessionProtocol> {
   readonly #sessionLimits: Partial<SessionLimits>;
   readonly #maxSocketBufferedBytes: number | undefined;
   readonly #closeDeadline: number;
-  readonly #frameTimeout: number;
   /** TLS connections admitted and still in their TLS handshake, by TCP endpoint. */
   readonly #tlsPending = new Map<string, Connection<P>>();
   readonly #endpoints = new Set<{ close(options?: { deadline?: number }): Promise<void> }>();
@@ -191,10 +176,8 @@ export class Server<P extends SessionProtocol> {
       maxConnectionsPerAddress = DEFAULT_MAX_PER_ADDRESS,
       maxSocketBufferedBytes,
       closeDeadline = DEFAULT_CLOSE_DEADLINE,
-      frameTimeout,
       ...sessionLimits
     } = options.limits ?? {};
-    this.#frameTimeout = frameTimeout ?? sessionLimits.readTimeout ?? options.protocol.readTimeout;
     this.limits = Object.freeze({
       ...options.limits,
       maxPayloadSize: sessionLimits.maxPayloadSize ?? options.protocol.maxPayloadSize,
@@ -504,10 +487,7 @@ export class Server<P extends SessionProtocol> {
   }
 
   #startSocketSession(socket: Socket, connection: Connection<P>): void {
-    const transport = new SocketTransport(socket, {
-      maxBufferedBytes: this.#maxSocketBufferedBytes,
-      frameTimeout: this.#frameTimeout,
-    });
+    const transport = new SocketTransport(socket, { maxBufferedBytes: this.#maxSocketBufferedBytes });
     // For TLS this is the TLS socket (the raw one never holds the encrypted bytes).
     connection.bufferedBytes = () => transport.bufferedBytes;
     const session = this.#createSession(transport, connection, connectionInfoOf(socket));

@@ -1,6 +1,4 @@
 import type { Socket } from 'node:net';
-import { ErrorCode, encodeErrorFrame } from '@bp/session';
-import { FrameProgress } from './frame-progress.js';
 import { TransportError } from './transport-error.js';
 
 /** The side of a session the socket feeds: bytes in, drain and close notifications. */
@@ -18,12 +16,6 @@ export interface SocketTransportOptions {
    * memory against a peer that never reads when something keeps writing anyway.
    */
   maxBufferedBytes?: number;
-  /**
-   * Close the connection when one frame takes longer than this to arrive, in ms (0 = off, the
-   * default). Defends against peers that drip a frame byte by byte: every byte resets the
-   * session's dead-peer timer, but not this one.
-   */
-  frameTimeout?: number;
 }
 
 const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -44,8 +36,6 @@ export class SocketTransport {
   #notified = false;
   #error: Error | undefined;
   readonly #maxBufferedBytes: number;
-  readonly #frameTimeout: number;
-  readonly #progress: FrameProgress | undefined;
   readonly #uncork = (): void => {
     this.#corked = false;
     this.socket.uncork();
@@ -54,8 +44,6 @@ export class SocketTransport {
   constructor(socket: Socket, options: SocketTransportOptions = {}) {
     this.socket = socket;
     this.#maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-    this.#frameTimeout = options.frameTimeout ?? 0;
-    this.#progress = this.#frameTimeout > 0 ? new FrameProgress() : undefined;
     // We coalesce ourselves; Nagle would only add latency on top.
     socket.setNoDelay(true);
     if (socket.destroyed) this.#closed = true;
@@ -79,14 +67,10 @@ export class SocketTransport {
     if (this.#sink !== undefined) throw new Error('SocketTransport is already attached');
     this.#sink = sink;
     const socket = this.socket;
-    const progress = this.#progress;
+    // A peer dripping a frame byte by byte needs no guard here: the session's readTimeout counts
+    // complete frames only (docs/PROTOCOL.md section 12).
     socket.on('data', (chunk: Buffer) => {
-      if (this.#closed) return;
-      if (progress !== undefined && progress.advance(chunk, Date.now()) > this.#frameTimeout) {
-        this.#frameTimedOut();
-        return;
-      }
-      sink.receive(chunk);
+      if (!this.#closed) sink.receive(chunk);
     });
     socket.on('drain', () => {
       if (!this.#closed) sink.transportDrained();
@@ -139,21 +123,12 @@ export class SocketTransport {
 
   /** Stops reading from the socket (receive-side backpressure; TCP flow control does the rest). */
   pause(): void {
-    this.#progress?.pause(Date.now());
     this.socket.pause();
   }
 
   /** Resumes reading after {@link SocketTransport.pause}. */
   resume(): void {
-    this.#progress?.resume(Date.now());
     if (this.#sink !== undefined) this.socket.resume();
-  }
-
-  #frameTimedOut(): void {
-    const message = `a frame took longer than ${this.#frameTimeout} ms to arrive`;
-    // Best effort, like the session's own read-timeout: tell the peer, then drop it.
-    this.write(encodeErrorFrame({ requestId: 0, code: ErrorCode['read-timeout'], message }));
-    this.destroy(new TransportError('read-timeout', message, { remoteAddress: this.socket.remoteAddress }));
   }
 
   #finish(): void {

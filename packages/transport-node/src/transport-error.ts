@@ -12,8 +12,6 @@ export type TransportErrorCode =
   | 'not-connected'
   /** The peer did not read fast enough and the socket's queued bytes passed the hard limit. */
   | 'slow-consumer'
-  /** A frame took longer than `frameTimeout` to arrive (a peer dripping bytes). */
-  | 'read-timeout'
   /** `close()` was called (or the signal aborted) while the operation was pending. */
   | 'closed';
 
