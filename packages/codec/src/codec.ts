@@ -3,7 +3,7 @@ import type { DecodeResult, EngineName } from './engine.js';
 import { compileNode, getDefaultEngine } from './engine-registry.js';
 import { isEncodeError } from './errors.js';
 import { describeNode, type SchemaDescriptor, type SchemaNode } from './schema-node.js';
-import { encodeToSlab } from './slab.js';
+import { encodeToSlab, LARGE } from './slab.js';
 
 /** @internal Where a codec keeps its schema node. */
 export const NODE: unique symbol = Symbol.for('@bp/codec:node') as never;
@@ -76,6 +76,8 @@ export class SchemaCodec<T> implements Codec<T> {
     limits?: DecodeLimits,
   ) => DecodeResult<T>;
   readonly byteLength: (value: T) => number;
+  /** @internal Slab hint of encode(): the last value was too large for it. */
+  [LARGE] = false;
   /** @internal */
   protected readonly decodeIntoFn:
     | ((source: Uint8Array, offset: number, target: unknown) => unknown)

@@ -11,10 +11,14 @@ const SLAB_SIZE = 64 * 1024;
 /** Values larger than this get an array of their own rather than most of a slab. */
 const OWN_ARRAY = SLAB_SIZE / 4;
 
+/** Set on an encoder whose last value was too large for the slab: measure first next time. */
+export const LARGE: unique symbol = Symbol('large');
+
 /** What can be encoded into the slab: a codec, or a protocol's per-type message encoder. */
 export interface SlabEncoder<V> {
   encodeInto(value: V, target: Uint8Array, offset: number): number;
   byteLength(value: V): number;
+  [LARGE]?: boolean;
 }
 
 let slab: Uint8Array | undefined;
@@ -27,6 +31,8 @@ export function encodeToSlab<V>(encoder: SlabEncoder<V>, value: V): Uint8Array {
     slab = new Uint8Array(SLAB_SIZE);
     used = 0;
   }
+  // Large values (by the last one's size) are measured first instead of probing the slab.
+  if (encoder[LARGE] === true) return encodeLarge(encoder, value);
   const start = used;
   let n = -1;
   // Probing: running out of room throws a plain signal, not an EncodeError with a stack trace.
@@ -42,14 +48,23 @@ export function encodeToSlab<V>(encoder: SlabEncoder<V>, value: V): Uint8Array {
     used = start + n;
     return slab.subarray(start, start + n);
   }
+  return encodeLarge(encoder, value);
+}
+
+function encodeLarge<V>(encoder: SlabEncoder<V>, value: V): Uint8Array {
   const size = encoder.byteLength(value);
+  encoder[LARGE] = size > OWN_ARRAY;
   if (size > OWN_ARRAY) {
     const out = new Uint8Array(size);
     encoder.encodeInto(value, out, 0);
     return out;
   }
-  slab = new Uint8Array(SLAB_SIZE);
-  used = size;
-  encoder.encodeInto(value, slab, 0);
-  return slab.subarray(0, size);
+  if (slab === undefined || slab.length === 0 || used + size > slab.length) {
+    slab = new Uint8Array(SLAB_SIZE);
+    used = 0;
+  }
+  const start = used;
+  used += size;
+  encoder.encodeInto(value, slab, start);
+  return slab.subarray(start, start + size);
 }

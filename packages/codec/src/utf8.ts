@@ -82,15 +82,20 @@ export function writeUtf8(t: Uint8Array, p: number, s: string, limit: number): n
   const n = s.length;
   const room = limit - p;
   if (n > SHORT_STRING) {
-    if (!isWellFormed(s)) return LONE_SURROGATE;
+    // Both native writers turn a lone surrogate into U+FFFD silently, so it is checked for, but
+    // only for strings with non-ASCII text: n bytes for n units means every unit was ASCII.
+    let w: number;
     if (nativeWrite !== undefined) {
-      if (room <= 0) return n === 0 ? 0 : NO_ROOM;
-      const w = nativeWrite.call(t, s, p, room);
+      if (room <= 0) return NO_ROOM;
+      w = nativeWrite.call(t, s, p, room);
       // It writes whole characters only: with 4 bytes or more to spare, nothing was left out.
-      return w <= room - 4 || utf8Length(s) === w ? w : NO_ROOM;
+      if (w > room - 4 && utf8Length(s) !== w) return NO_ROOM;
+    } else {
+      const r = encoder.encodeInto(s, t.subarray(p, Math.max(p, limit)));
+      if (r.read < n) return NO_ROOM;
+      w = r.written;
     }
-    const r = encoder.encodeInto(s, t.subarray(p, Math.max(p, limit)));
-    return r.read < n ? NO_ROOM : r.written;
+    return w === n || isWellFormed(s) ? w : LONE_SURROGATE;
   }
   if (n * 3 > room && utf8Length(s) > room) return NO_ROOM;
   const start = p;

@@ -112,10 +112,15 @@ test('encode() results are exact-size views that later encodes never overwrite',
     expect(bytes.length).toBe(8 + (i % 40));
     expect(S.decode(bytes)).toEqual({ n: i, s: 'x'.repeat(i % 40) });
   }
-  // Large values get an array of their own.
-  const big = bytes().encode(new Uint8Array(100_000));
-  expect(big.byteOffset).toBe(0);
-  expect(big.buffer.byteLength).toBe(100_004);
+  // Large values get an array of their own; the same codec goes back to the slab for small ones.
+  const B = bytes();
+  for (const size of [100_000, 3, 70_000, 10, 20_000, 0]) {
+    const data = new Uint8Array(size).fill(size & 0xff);
+    const encoded = B.encode(data);
+    expect(encoded.length).toBe(size + 4);
+    expect(B.decode(encoded)).toEqual(data);
+    if (size > 16_384) expect([encoded.byteOffset, encoded.buffer.byteLength]).toEqual([0, size + 4]);
+  }
 });
 
 test('encode() survives its slab being transferred away', () => {
