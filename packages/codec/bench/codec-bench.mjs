@@ -30,7 +30,12 @@ const usage = `Usage: node bench/codec-bench.mjs [options]
   --update-readme   replace the generated part of the README's Benchmarks section with this run
   -h, --help`;
 
+// `pnpm --filter @bp/codec bench -- --quick` hands the `--` on to the script: drop it.
+const args = process.argv.slice(2);
+if (args.includes('--')) args.splice(args.indexOf('--'), 1);
+
 const { values } = parseArgs({
+  args,
   options: {
     quick: { type: 'boolean', default: false },
     filter: { type: 'string' },
@@ -65,7 +70,7 @@ if (placement === undefined) {
     const cpu = values.cpu ?? String(Math.min(1, os.cpus().length - 1));
     const child = spawnSync(
       'taskset',
-      ['-c', cpu, process.execPath, '--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+      ['-c', cpu, process.execPath, '--expose-gc', fileURLToPath(import.meta.url), ...args],
       { stdio: 'inherit', env: { ...process.env, [PINNED_ENV]: `pinned to CPU ${cpu} with taskset` } },
     );
     if (child.error) throw child.error;

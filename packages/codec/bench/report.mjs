@@ -115,13 +115,17 @@ export function formatText(results) {
   }
   lines.push('');
   const mark = (t) => (t.pass === undefined ? ' ?  ' : t.pass ? 'MET ' : 'MISS');
-  lines.push('Targets (bp with default options):');
-  for (const t of results.targets.filter((x) => x.target)) {
-    lines.push(`  ${mark(t)} ${pad(t.description, 62)} ${t.detail}`);
-  }
-  lines.push('The same bars for encode() into a fresh buffer (not targets):');
-  for (const t of results.targets.filter((x) => !x.target)) {
-    lines.push(`  ${mark(t)} ${pad(t.description, 62)} ${t.detail}`);
+  const sections = [
+    ['Targets (bp with default options):', results.targets.filter((x) => x.target)],
+    [
+      'The same bars for encode() into a fresh buffer (not targets):',
+      results.targets.filter((x) => !x.target),
+    ],
+  ];
+  for (const [title, list] of sections) {
+    if (list.length === 0) continue;
+    lines.push(title);
+    for (const t of list) lines.push(`  ${mark(t)} ${pad(t.description, 62)} ${t.detail}`);
   }
   if (results.failures.length > 0) {
     lines.push('');
