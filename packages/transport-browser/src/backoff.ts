@@ -2,7 +2,7 @@
 export interface BackoffOptions {
   /** Delay before the first retry, in ms. Default 250. */
   initialDelay?: number;
-  /** Upper bound of any delay, in ms. Default 30 000. */
+  /** Upper bound of any delay, in ms. Default 30 000 (or `initialDelay` if that is larger). */
   maxDelay?: number;
   /** Growth per failed attempt. Default 2. */
   factor?: number;
@@ -21,9 +21,11 @@ export type ResolvedBackoff = Required<BackoffOptions>;
 
 /** Fills in the defaults and rejects values that would make the schedule meaningless. */
 export function resolveBackoff(options: BackoffOptions = {}): ResolvedBackoff {
+  const initialDelay = options.initialDelay ?? 250;
   const resolved: ResolvedBackoff = {
-    initialDelay: options.initialDelay ?? 250,
-    maxDelay: options.maxDelay ?? 30_000,
+    initialDelay,
+    // A longer initialDelay alone raises the default cap rather than making the options invalid.
+    maxDelay: options.maxDelay ?? Math.max(30_000, initialDelay),
     factor: options.factor ?? 2,
     jitter: options.jitter ?? 0.5,
     maxAttempts: options.maxAttempts ?? Number.POSITIVE_INFINITY,

@@ -42,6 +42,7 @@ describe('reconnect backoff', () => {
   test('rejects schedules that make no sense', () => {
     expect(() => resolveBackoff({ initialDelay: -1 })).toThrow(RangeError);
     expect(() => resolveBackoff({ initialDelay: 100, maxDelay: 50 })).toThrow(RangeError);
+    expect(resolveBackoff({ initialDelay: 60_000 }).maxDelay).toBe(60_000);
     expect(() => resolveBackoff({ factor: 0.5 })).toThrow(RangeError);
     expect(() => resolveBackoff({ jitter: 2 })).toThrow(RangeError);
     expect(() => resolveBackoff({ maxAttempts: -1 })).toThrow(RangeError);

@@ -33,6 +33,8 @@ describe('browser client in Chromium', () => {
     page = await chromium.context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.exposeFunction('restartServer', () => server.restart());
+    await page.exposeFunction('stopServer', () => server.stop());
+    await page.exposeFunction('startServer', () => server.start());
     await page.exposeFunction('streamProgress', () => ({ ...server.stream }));
     const response = await page.goto(`${server.origin}/`);
     csp = response?.headers()['content-security-policy'];
@@ -64,6 +66,11 @@ describe('browser client in Chromium', () => {
     expectFlowControl(await run('flowControl')));
   test('control: without the receive window the server runs ahead unchecked', async () =>
     expectNoFlowControl(await run('flowControl', 0)));
+  test("the browser's online event ends a long backoff at once", async () => {
+    const result = await run('wakeOnOnline');
+    expect(result.delays[0]).toBe(60_000);
+    expect(result.reconnectedWithinBackoff).toBe(true);
+  });
   test('a wrong token fails with unauthorized and is not retried', async () =>
     expectWrongToken(await run('wrongToken')));
   test('a schema mismatch fails with schema-mismatch naming the type', async () =>

@@ -33,6 +33,8 @@ describe.each([
       token: TOKEN,
       WebSocket: WebSocketImpl,
       restartServer: () => server.restart(),
+      stopServer: () => server.stop(),
+      startServer: () => server.start(),
       streamProgress: async () => ({ ...server.stream }),
     };
   });
