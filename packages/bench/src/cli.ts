@@ -80,7 +80,12 @@ async function main(argv: string[]): Promise<void> {
   if (command.command === 'help') process.stdout.write(HELP);
   else if (command.command === 'compare') await compare(command.a, command.b, command.out, command.json);
   else if (command.command === 'summary') await summary(command.file, command.out, command.images);
-  else await run(command.options);
+  else if (command.command === 'report') {
+    const run = JSON.parse(await readFile(command.file, 'utf8')) as RunResult;
+    const out = resolve(command.out ?? dirname(command.file));
+    const final = await writeResults(run, out, true);
+    process.stdout.write(`wrote ${out}/report.md and ${final.plots.length} plot(s)\n`);
+  } else await run(command.options);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

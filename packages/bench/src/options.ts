@@ -60,6 +60,7 @@ export type Command =
   | { command: 'run'; options: BenchOptions }
   | { command: 'compare'; a: string; b: string; out: string | undefined; json: boolean }
   | { command: 'summary'; file: string; out: string | undefined; images: string | undefined }
+  | { command: 'report'; file: string; out: string | undefined }
   | { command: 'help' };
 
 export const HELP = `bp-bench: bp side by side with what users would pick instead
@@ -68,6 +69,7 @@ Usage:
   bp-bench [--all | --fixed | --variable | --realistic | --idle | --codec ...] [options]
   bp-bench compare <a.json> <b.json> [--out report.md] [--json]
   bp-bench summary <result.json> [--out docs/bench-summary.md] [--images docs/img]
+  bp-bench report <result.json> [--out dir]     (re-render report.md and the plots)
   pnpm bench -- --all                     (from the repository root)
 
 Benchmarks (several may be given; none means --all):
@@ -224,6 +226,10 @@ export function parseCommand(argv: string[], now = new Date()): Command {
       out: values.out,
       json: values.json ?? false,
     };
+  }
+  if (positionals[0] === 'report') {
+    if (positionals.length !== 2) throw new RangeError('report takes one result file: report <result.json>');
+    return { command: 'report', file: positionals[1]!, out: values.out };
   }
   if (positionals[0] === 'summary') {
     if (positionals.length !== 2)

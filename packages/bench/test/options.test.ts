@@ -79,6 +79,13 @@ describe('parseCommand', () => {
       json: false,
     });
     expect(() => parseCommand(['compare', 'a.json'])).toThrow(/two result files/);
+    expect(parseCommand(['report', 'r.json'])).toEqual({ command: 'report', file: 'r.json', out: undefined });
+    expect(parseCommand(['summary', 'r.json', '--images', 'img'])).toEqual({
+      command: 'summary',
+      file: 'r.json',
+      out: undefined,
+      images: 'img',
+    });
     expect(() => parseCommand(['--bogus'])).toThrow();
   });
 });

@@ -30,6 +30,11 @@ describe('axis ticks', () => {
     expect(linear(0)).toBe(0);
     expect(linear(100)).toBe(500);
     expect(linear(50)).toBe(250);
+    const given = makeScale([20, 900], { label: '', log: true, ticks: [1024, 16, 256] }, 0, 300);
+    expect(given.ticks).toEqual([16, 256, 1024]);
+    expect(given(16)).toBe(0);
+    expect(given(1024)).toBe(300);
+    expect(given(128)).toBeCloseTo(150, 9);
     const log = makeScale([10, 1000], { label: '', log: true }, 100, 400);
     expect(log(10)).toBe(100);
     expect(log(100)).toBeCloseTo(250, 9);

@@ -20,6 +20,8 @@ export interface AxisOptions {
   format?: (value: number) => string;
   /** Force the axis to include this value (e.g. 0 on a linear axis). */
   include?: number;
+  /** Tick values to use instead of computed ones (e.g. the message sizes of a sweep); they set the axis range. */
+  ticks?: number[];
 }
 
 /** A line chart. */
@@ -109,7 +111,12 @@ export function makeScale(values: number[], axis: AxisOptions, from: number, to:
   const finite = data.filter((v) => Number.isFinite(v) && (!axis.log || v > 0));
   const min = finite.length > 0 ? Math.min(...finite) : axis.log ? 1 : 0;
   const max = finite.length > 0 ? Math.max(...finite) : axis.log ? 10 : 1;
-  const ticks = axis.log ? logTicks(min, max) : linearTicks(min, max);
+  const ticks =
+    axis.ticks && axis.ticks.length > 1
+      ? [...axis.ticks].sort((a, b) => a - b)
+      : axis.log
+        ? logTicks(min, max)
+        : linearTicks(min, max);
   const t0 = ticks[0]!;
   const t1 = ticks[ticks.length - 1]!;
   const map = axis.log

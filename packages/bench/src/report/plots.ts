@@ -88,6 +88,7 @@ function throughputBySize(benchmark: BenchmarkResult): PlotSpec | undefined {
     }
   }
   if (byCompetitor.size === 0) return undefined;
+  const sizes = [...new Set([...byCompetitor.values()].flatMap((points) => points.map((p) => p[0])))];
   const first = benchmark.cases[0]!.spec;
   const inFlight = first.kind === 'request-response' ? first.concurrency : 1;
   const title = `Payload throughput by message size (request/response, ${inFlight} in flight)`;
@@ -105,7 +106,7 @@ function throughputBySize(benchmark: BenchmarkResult): PlotSpec | undefined {
       title,
       width: WIDTH,
       height: HEIGHT,
-      x: { label: 'payload size', log: true, format: formatBytes },
+      x: { label: 'payload size', log: true, format: formatBytes, ticks: sizes },
       y: { label: 'MB/s (both directions, median)', log: true, format: formatNumber },
       series,
     }),
