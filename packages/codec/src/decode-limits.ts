@@ -14,7 +14,9 @@ export interface DecodeLimits {
   maxDepth?: number;
 }
 
+/** Default of {@link DecodeLimits.maxElements}: 1 048 576 array items per decode. */
 export const DEFAULT_MAX_ELEMENTS = 1 << 20;
+/** Default of {@link DecodeLimits.maxDepth}: 64 levels of struct, array and optional. */
 export const DEFAULT_MAX_DEPTH = 64;
 
 /**

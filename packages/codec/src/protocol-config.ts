@@ -70,7 +70,9 @@ export type ReplyType<P, T extends number> = T extends keyof ResponsesOf<P>
 /** The value type of the reply to request type `T`. */
 export type ReplyValue<P, T extends number> = MessageValue<P, ReplyType<P, T>>;
 
+/** Default `maxPayloadSize` of a {@link ProtocolConfig}: 1 MiB. */
 export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+/** Default `connectTimeout` and `readTimeout` of a {@link ProtocolConfig}: 30 s. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
