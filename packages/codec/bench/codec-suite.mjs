@@ -21,7 +21,7 @@ export const adapters = [handWritten, ...bpAdapters, ...libraries];
 
 /** Timing settings of a full run and of --quick. */
 export const presets = {
-  full: { sampleMs: 40, warmupMs: 150, rounds: 7, allocTrials: 5, clock: 'cpu' },
+  full: { sampleMs: 30, warmupMs: 150, rounds: 9, allocTrials: 5, clock: 'cpu' },
   quick: { sampleMs: 6, warmupMs: 15, rounds: 3, allocTrials: 3, clock: 'cpu' },
 };
 
@@ -260,6 +260,7 @@ export async function runCodecBench(options = {}) {
             kind: g.adapter.kind,
             op,
             opsPerSec,
+            best: Math.max(...g.samples),
             samples: g.samples,
             wallSamples: g.wallSamples,
             cpuShare: median(g.cpuShare),
@@ -303,6 +304,20 @@ export async function runCodecBench(options = {}) {
   };
 }
 
+/**
+ * Median over the rounds of the ratio of two cases' samples taken in the same round. Pairing by
+ * round keeps what happened to the machine during a round (another process on the sibling
+ * hyperthread halves a tight loop's speed, and CPU time cannot see that) out of the ratio
+ * better than dividing the two medians: measured here, bp/hand-written for SENSOR encodeInto
+ * ranged 0.43-0.73 over three runs as a ratio of medians and 0.58-0.72 paired.
+ */
+export function pairedRatio(a, b) {
+  const n = Math.min(a.samples.length, b.samples.length);
+  const ratios = [];
+  for (let i = 0; i < n; i++) ratios.push(a.samples[i] / b.samples[i]);
+  return median(ratios);
+}
+
 /** Adds ratios against the hand-written codec and against the fastest third-party library. */
 function addRatios(cases) {
   const key = (c) => `${c.scenario}/${c.op}`;
@@ -318,8 +333,8 @@ function addRatios(cases) {
   for (const c of cases) {
     const h = hand.get(key(c));
     const b = bestLibrary.get(key(c));
-    c.vsHandWritten = h === undefined ? undefined : c.opsPerSec / h.opsPerSec;
-    c.vsFastestLibrary = b === undefined ? undefined : c.opsPerSec / b.opsPerSec;
+    c.vsHandWritten = h === undefined ? undefined : pairedRatio(c, h);
+    c.vsFastestLibrary = b === undefined ? undefined : pairedRatio(c, b);
     c.fastestLibrary = b?.adapter;
   }
 }
@@ -331,6 +346,7 @@ function addRatios(cases) {
  * @property {'reference' | 'bp' | 'library'} kind
  * @property {'encodeInto' | 'encode' | 'decode'} op
  * @property {number} opsPerSec   median over the rounds
+ * @property {number} best        the best round's ops/s
  * @property {number[]} samples   ops/s of each round, by process CPU time (timing.clock 'cpu') or wall time
  * @property {number[]} wallSamples  ops/s of each round by wall-clock time
  * @property {number} cpuShare    median of CPU time / wall time over the rounds (below ~0.95: other
@@ -341,8 +357,8 @@ function addRatios(cases) {
  * @property {number | undefined} bytesPerOp  heap + ArrayBuffer bytes allocated per operation
  * @property {{ mean: number, min: number, max: number }} wireBytes
  * @property {boolean | undefined} decodedBytesAreViews  BLOB: decoded bytes share the wire's memory
- * @property {number | undefined} vsHandWritten
- * @property {number | undefined} vsFastestLibrary
+ * @property {number | undefined} vsHandWritten     median over rounds of this / hand-written, same round
+ * @property {number | undefined} vsFastestLibrary  the same against the library with the best median
  * @property {string | undefined} fastestLibrary
  *
  * @typedef {Awaited<ReturnType<typeof runCodecBench>>} CodecBenchResults

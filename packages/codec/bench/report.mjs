@@ -77,7 +77,9 @@ export function formatText(results) {
   lines.push(
     `clock: ${results.timing.clock === 'wall' ? 'wall time' : 'process CPU time'}; the process had ${Math.round((results.cpuShare ?? 1) * 100)}% of its CPU while timing (median)`,
   );
-  lines.push('ops/s (and % of the hand-written codec); alloc = bytes allocated per call');
+  lines.push(
+    'ops/s (median) and % of the hand-written codec (median of same-round ratios); alloc = bytes allocated per call',
+  );
   for (const scenario of results.scenarios) {
     lines.push('');
     lines.push(`${scenario.id}: ${scenario.description}, ${scenario.poolSize} distinct values`);
@@ -206,7 +208,7 @@ export function formatReadmeSection(results) {
     '`packages/codec/bench-results/codec.json`.',
     '',
     `Operations per second of process CPU time (median of ${results.timing.rounds} alternating rounds of ~${results.timing.sampleMs} ms, all codecs in one process),` +
-      ' in brackets as a share of the hand-written codec; bytes on the wire; bytes allocated per call.' +
+      ' in brackets the median over the rounds of the ratio to the hand-written codec measured in the same round; bytes on the wire; bytes allocated per call.' +
       ' `encodeInto` writes into a reused buffer (protobufjs: a reused Writer; msgpackr: `useBuffer` +' +
       ' `REUSE_BUFFER_MODE`), `encode` returns a new buffer, `decode` returns a new object from a view into a' +
       ' shared receive buffer. Inputs rotate through 16 distinct values.',
