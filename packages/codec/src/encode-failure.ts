@@ -1,7 +1,7 @@
 import { EncodeError } from './errors.js';
 import { isValidPrimitive, PRIMITIVE_SPECS } from './primitive-specs.js';
 import type { SchemaNode } from './schema-node.js';
-import { isWellFormed, utf8Length } from './utf8.js';
+import { utf8Length } from './utf8.js';
 
 const PREFIX_MAX = { 1: 0xff, 2: 0xffff, 4: 0xffffffff } as const;
 
@@ -61,8 +61,6 @@ export function explainEncodeFailure(node: SchemaNode, v: unknown, path: string)
       );
     case 'string': {
       if (typeof v !== 'string') return typeMismatch('a string', v, path);
-      if (!isWellFormed(v))
-        return new EncodeError('invalid-value', 'string holds a lone surrogate (no UTF-8 form)', path);
       const n = utf8Length(v);
       if (node.length !== undefined) {
         if (n > node.length) {

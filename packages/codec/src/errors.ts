@@ -91,7 +91,7 @@ export type EncodeErrorCode =
   | 'too-long'
   /** A fixed-count array with the wrong number of items. */
   | 'invalid-length'
-  /** A value outside an enum, or a string that cannot be encoded (lone surrogate, trailing NUL in a fixed string). */
+  /** A value outside an enum or union, or a fixed-length string ending in NUL (it would read back without it). */
   | 'invalid-value'
   /** The message type is not part of the protocol. */
   | 'unknown-type'

@@ -31,7 +31,8 @@ export interface StringOptions extends CodecOptions {
 
 /**
  * A UTF-8 string. By default a u32 big-endian byte count then the bytes; with `length: N`, exactly
- * N bytes, zero-padded. Lone surrogates are refused on encode and malformed UTF-8 on decode.
+ * N bytes, zero-padded. Malformed UTF-8 is refused on decode; a lone surrogate (ill-formed
+ * UTF-16) is encoded as U+FFFD, as TextEncoder does.
  */
 export function string(options: StringOptions = {}): SchemaCodec<string> {
   checkLength('string', options.length);

@@ -28,7 +28,7 @@ declare const TextDecoder: new (
 const encoder = /* @__PURE__ */ new TextEncoder();
 let decoder: Utf8Decoder | undefined;
 
-/** UTF-8 byte length of `s`, computed without allocating. Lone surrogates count as 3 bytes. */
+/** UTF-8 byte length of `s`, computed without allocating. Lone surrogates count as 3 bytes (U+FFFD). */
 export function utf8Length(s: string): number {
   const n = s.length;
   let bytes = n;
@@ -47,45 +47,45 @@ export function utf8Length(s: string): number {
   return bytes;
 }
 
-/** True when the string has no lone surrogate (so it has an exact UTF-8 form). */
-export function isWellFormed(s: string): boolean {
-  const native = (s as { isWellFormed?: () => boolean }).isWellFormed;
-  if (native !== undefined) return native.call(s);
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) continue;
-    if (c > 0xdbff || i + 1 >= s.length) return false;
-    const d = s.charCodeAt(++i);
-    if (d < 0xdc00 || d > 0xdfff) return false;
-  }
-  return true;
-}
-
 /** Node's native UTF-8 writer (on every Buffer, usable on any Uint8Array): no result object. */
 type NativeWrite = (this: Uint8Array, s: string, offset: number, length: number) => number;
 const nativeWrite: NativeWrite | undefined = (
   globalThis as { Buffer?: { prototype?: { utf8Write?: NativeWrite } } }
 ).Buffer?.prototype?.utf8Write;
 
-/** `writeUtf8` result: the string holds a lone surrogate (it has no UTF-8 form). */
-export const LONE_SURROGATE = -1;
+/** The view over `tailOf` from `tailAt` on, that long strings are encoded into. */
+let tailOf: Uint8Array | undefined;
+let tailAt = 0;
+let tail: Uint8Array = new Uint8Array(0);
+
 /** `writeUtf8` result: the string does not fit before `limit`. */
 export const NO_ROOM = -2;
 
 /**
- * Writes `s` as UTF-8 at `t[p]`, never at or past `t[limit]`, and returns the bytes written, or
- * {@link LONE_SURROGATE} or {@link NO_ROOM}. Short strings go through a JavaScript loop (no call
- * into C++, nothing allocated); long ones through Node's native writer where there is one (nothing
- * allocated), else TextEncoder.encodeInto (which allocates its small result object).
+ * Writes `s` as UTF-8 at `t[p]`, never at or past `t[limit]`, and returns the bytes written or
+ * {@link NO_ROOM}. A lone surrogate (ill-formed UTF-16) becomes U+FFFD, as with TextEncoder. Short strings go through a JavaScript loop (no call
+ * into C++, nothing allocated); long ones through TextEncoder.encodeInto into a cached view of the
+ * target's tail, or, when the string must stop before the end of the target (fixed-length
+ * fields), Node's native writer where there is one.
  */
 export function writeUtf8(t: Uint8Array, p: number, s: string, limit: number): number {
   const n = s.length;
   const room = limit - p;
   if (n > SHORT_STRING) {
-    // Both native writers turn a lone surrogate into U+FFFD silently, so it is checked for, but
-    // only for strings with non-ASCII text: n bytes for n units means every unit was ASCII.
     let w: number;
-    if (nativeWrite !== undefined) {
+    if (limit === t.length && p <= limit) {
+      // TextEncoder.encodeInto is the fastest writer for long strings, and with the view over the
+      // rest of the target cached (strings often start at the same offset of the same target)
+      // its result object does not outlive the call, so V8 does not allocate it.
+      if (tailOf !== t || tailAt !== p) {
+        tailOf = t;
+        tailAt = p;
+        tail = t.subarray(p);
+      }
+      const r = encoder.encodeInto(s, tail);
+      if (r.read < n) return NO_ROOM;
+      w = r.written;
+    } else if (nativeWrite !== undefined) {
       if (room <= 0) return NO_ROOM;
       w = nativeWrite.call(t, s, p, room);
       // It writes whole characters only: with 4 bytes or more to spare, nothing was left out.
@@ -95,7 +95,7 @@ export function writeUtf8(t: Uint8Array, p: number, s: string, limit: number): n
       if (r.read < n) return NO_ROOM;
       w = r.written;
     }
-    return w === n || isWellFormed(s) ? w : LONE_SURROGATE;
+    return w;
   }
   if (n * 3 > room && utf8Length(s) > room) return NO_ROOM;
   const start = p;
@@ -110,9 +110,14 @@ export function writeUtf8(t: Uint8Array, p: number, s: string, limit: number): n
       t[p++] = 0x80 | ((c >> 6) & 0x3f);
       t[p++] = 0x80 | (c & 0x3f);
     } else {
-      if (c > 0xdbff || i + 1 >= n) return LONE_SURROGATE;
-      const d = s.charCodeAt(i + 1);
-      if (d < 0xdc00 || d > 0xdfff) return LONE_SURROGATE;
+      const d = c <= 0xdbff && i + 1 < n ? s.charCodeAt(i + 1) : 0;
+      if (d < 0xdc00 || d > 0xdfff) {
+        // A lone surrogate: U+FFFD, like TextEncoder.
+        t[p++] = 0xef;
+        t[p++] = 0xbf;
+        t[p++] = 0xbd;
+        continue;
+      }
       i++;
       const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
       t[p++] = 0xf0 | (cp >> 18);
