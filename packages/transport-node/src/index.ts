@@ -35,4 +35,4 @@ export {
   type WebSocketListener,
   type WebSocketListenOptions,
 } from './websocket-endpoint.js';
-export { FLOW_SUBPROTOCOL } from './websocket-flow-control.js';
+export { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from './websocket-flow-control.js';

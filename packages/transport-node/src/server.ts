@@ -320,7 +320,8 @@ export class Server<P extends SessionProtocol> {
       abort: new AbortController(),
       closed: new Promise<void>((resolve) => (markClosed = resolve)),
       destroy: () => transport.destroy(),
-      bufferedBytes: () => 0,
+      // Transports that know their own backlog (the WebSocket one does) report it to stats().
+      bufferedBytes: () => (transport as { readonly bufferedAmount?: number }).bufferedAmount ?? 0,
     };
     this.#connections.add(connection);
     const session = this.#createSession(transport, connection, {
