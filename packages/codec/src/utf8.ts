@@ -61,6 +61,36 @@ let tail: Uint8Array = new Uint8Array(0);
 /** `writeUtf8` result: the string does not fit before `limit`. */
 export const NO_ROOM = -2;
 
+/** The long-string half of {@link writeUtf8}, kept apart so that the short half stays small enough to inline. */
+function writeLong(t: Uint8Array, p: number, s: string, limit: number): number {
+  const n = s.length;
+  const room = limit - p;
+  let w: number;
+  if (limit === t.length && p <= limit) {
+    // TextEncoder.encodeInto is the fastest writer for long strings, and with the view over the
+    // rest of the target cached (strings often start at the same offset of the same target)
+    // its result object does not outlive the call, so V8 does not allocate it.
+    if (tailOf !== t || tailAt !== p) {
+      tailOf = t;
+      tailAt = p;
+      tail = t.subarray(p);
+    }
+    const r = encoder.encodeInto(s, tail);
+    if (r.read < n) return NO_ROOM;
+    w = r.written;
+  } else if (nativeWrite !== undefined) {
+    if (room <= 0) return NO_ROOM;
+    w = nativeWrite.call(t, s, p, room);
+    // It writes whole characters only: with 4 bytes or more to spare, nothing was left out.
+    if (w > room - 4 && utf8Length(s) !== w) return NO_ROOM;
+  } else {
+    const r = encoder.encodeInto(s, t.subarray(p, Math.max(p, limit)));
+    if (r.read < n) return NO_ROOM;
+    w = r.written;
+  }
+  return w;
+}
+
 /**
  * Writes `s` as UTF-8 at `t[p]`, never at or past `t[limit]`, and returns the bytes written or
  * {@link NO_ROOM}. A lone surrogate (ill-formed UTF-16) becomes U+FFFD, as with TextEncoder. Short strings go through a JavaScript loop (no call
@@ -71,32 +101,7 @@ export const NO_ROOM = -2;
 export function writeUtf8(t: Uint8Array, p: number, s: string, limit: number): number {
   const n = s.length;
   const room = limit - p;
-  if (n > SHORT_STRING) {
-    let w: number;
-    if (limit === t.length && p <= limit) {
-      // TextEncoder.encodeInto is the fastest writer for long strings, and with the view over the
-      // rest of the target cached (strings often start at the same offset of the same target)
-      // its result object does not outlive the call, so V8 does not allocate it.
-      if (tailOf !== t || tailAt !== p) {
-        tailOf = t;
-        tailAt = p;
-        tail = t.subarray(p);
-      }
-      const r = encoder.encodeInto(s, tail);
-      if (r.read < n) return NO_ROOM;
-      w = r.written;
-    } else if (nativeWrite !== undefined) {
-      if (room <= 0) return NO_ROOM;
-      w = nativeWrite.call(t, s, p, room);
-      // It writes whole characters only: with 4 bytes or more to spare, nothing was left out.
-      if (w > room - 4 && utf8Length(s) !== w) return NO_ROOM;
-    } else {
-      const r = encoder.encodeInto(s, t.subarray(p, Math.max(p, limit)));
-      if (r.read < n) return NO_ROOM;
-      w = r.written;
-    }
-    return w;
-  }
+  if (n > SHORT_STRING) return writeLong(t, p, s, limit);
   if (n * 3 > room && utf8Length(s) > room) return NO_ROOM;
   const start = p;
   for (let i = 0; i < n; i++) {
