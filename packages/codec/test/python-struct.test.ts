@@ -103,7 +103,35 @@ function text(kind: Kind, v: unknown): string {
 
 test('fromFormat packs and unpacks exactly like Python struct, both directions', () => {
   const seed = Date.now() | 0;
-  const raw = fc.sample(caseArb, { numRuns: 3000, seed });
+  // Every code in every byte order at its edges, then random values.
+  const edges: { fmt: string; kind: Kind; value: unknown }[] = [];
+  for (const o of ['<', '>', '!']) {
+    for (const [code, [min, max]] of Object.entries(INT_RANGES)) {
+      for (const v of [min, max, min - 1n, max + 1n, 0n, 1n])
+        edges.push({ fmt: o + code, kind: 'int', value: v });
+    }
+    for (const code of ['f', 'd']) {
+      for (const v of [
+        0,
+        -0,
+        1.1,
+        -2.5e-40,
+        1e39,
+        3.4028235677973366e38,
+        Infinity,
+        -Infinity,
+        Number.NaN,
+        5e-324,
+      ]) {
+        edges.push({ fmt: o + code, kind: 'float', value: v });
+      }
+    }
+    edges.push({ fmt: `${o}?`, kind: 'bool', value: true }, { fmt: `${o}?`, kind: 'bool', value: false });
+    for (const n of [0, 1, 4])
+      edges.push({ fmt: `${o}${n}s`, kind: 'bytes', value: new Uint8Array(n).fill(7) });
+    edges.push({ fmt: `${o}s`, kind: 'bytes', value: new Uint8Array([9]) });
+  }
+  const raw = [...edges, ...fc.sample(caseArb, { numRuns: 3000, seed })];
   const codecs = new Map<string, Codec<unknown>>();
   const codecOf = (fmt: string) => {
     let c = codecs.get(fmt);
