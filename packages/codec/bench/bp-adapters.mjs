@@ -3,7 +3,9 @@
 //   bp              default options in Node: the `generated` engine (new Function)
 //   bp-closures     the CSP-safe engine (no eval), the default of the browser entry
 //   bp-interpreted  what ProtocolConfig({ enablePerformanceImprovements: false }) hands out
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as codecModule from '@bp/codec';
 
 const { ProtocolConfig, bytes, f32, string, struct, u32, withEngine } = codecModule;
@@ -29,9 +31,20 @@ const variants = {
   'bp-interpreted': interpretedViaProtocol,
 };
 
-/** What the benchmarked package is: its engine per variant, read from the codecs themselves. */
+/** The commit of the package's sources, and whether they differ from it (a build of local edits). */
+function sourceRevision() {
+  const cwd = fileURLToPath(new URL('..', import.meta.url));
+  const git = (...args) => spawnSync('git', args, { cwd, encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return undefined;
+  const dirty = git('status', '--porcelain', '--', 'src').stdout.trim() !== '';
+  return { commit: head.stdout.trim(), srcModified: dirty };
+}
+
+/** What the benchmarked package is: version, source commit, engine per variant (read from the codecs). */
 export const bpInfo = {
   version: JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version,
+  source: sourceRevision(),
   engines: Object.fromEntries(
     Object.entries(variants).map(([id, make]) => [id, make(schemas.sensor).engine]),
   ),

@@ -24,10 +24,12 @@ const usage = `Usage: node bench/codec-bench.mjs [options]
   --filter <regex>  only cases whose "SCENARIO/adapter/op" matches, e.g. SENSOR, "bp|avsc", "/decode"
                     (the hand-written reference always runs alongside)
   --json            print the JSON results instead of the table
-  --out <file>      where to write the JSON (default bench-results/codec.json in the package)
+  --out <file>      where to write the JSON (default bench-results/codec.json in the package, or
+                    codec-partial.json for --quick and --filter runs)
   --cpu <n>         CPU to pin to with taskset (default 1, or 0 on a one-CPU machine)
   --no-pin          do not re-run under taskset
   --update-readme   replace the generated part of the README's Benchmarks section with this run
+  --from <file>     do not measure: print (and with --update-readme, write) a saved results file
   -h, --help`;
 
 // `pnpm --filter @bp/codec bench -- --quick` hands the `--` on to the script: drop it.
@@ -44,6 +46,7 @@ const { values } = parseArgs({
     cpu: { type: 'string' },
     'no-pin': { type: 'boolean', default: false },
     'update-readme': { type: 'boolean', default: false },
+    from: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -58,28 +61,29 @@ function tasksetWorks() {
   return probe.status === 0;
 }
 
-// Placement: pin by re-running under taskset unless we are that re-run, were asked not to, or the
-// process is already limited to one CPU (by a caller's taskset, a container, ...).
-let placement = process.env[PINNED_ENV];
-if (placement === undefined) {
+/**
+ * Pins the run by re-running this script under taskset, unless this is that re-run, we were asked
+ * not to, or the process is already limited to one CPU (a caller's taskset, a container...).
+ * Returns where the measurement runs; exits with the child's status after a re-run.
+ */
+function placeOrReexec() {
+  if (process.env[PINNED_ENV] !== undefined) return process.env[PINNED_ENV];
   const cpus = os.availableParallelism();
-  if (cpus === 1) placement = 'one CPU available to the process (already pinned)';
-  else if (values['no-pin']) placement = `not pinned (--no-pin), ${cpus} CPUs available`;
-  else if (!tasksetWorks()) placement = `not pinned (taskset not available), ${cpus} CPUs available`;
-  else {
-    const cpu = values.cpu ?? String(Math.min(1, os.cpus().length - 1));
-    const child = spawnSync(
-      'taskset',
-      ['-c', cpu, process.execPath, '--expose-gc', fileURLToPath(import.meta.url), ...args],
-      { stdio: 'inherit', env: { ...process.env, [PINNED_ENV]: `pinned to CPU ${cpu} with taskset` } },
-    );
-    if (child.error) throw child.error;
-    process.exit(child.status ?? 1);
-  }
+  if (cpus === 1) return 'one CPU available to the process (already pinned)';
+  if (values['no-pin']) return `not pinned (--no-pin), ${cpus} CPUs available`;
+  if (!tasksetWorks()) return `not pinned (taskset not available), ${cpus} CPUs available`;
+  const cpu = values.cpu ?? String(Math.min(1, os.cpus().length - 1));
+  const child = spawnSync(
+    'taskset',
+    ['-c', cpu, process.execPath, '--expose-gc', fileURLToPath(import.meta.url), ...args],
+    { stdio: 'inherit', env: { ...process.env, [PINNED_ENV]: `pinned to CPU ${cpu} with taskset` } },
+  );
+  if (child.error) throw child.error;
+  process.exit(child.status ?? 1);
 }
 
-// `pnpm --filter @bp/codec bench` runs this file directly (only `pnpm bench` goes through turbo,
-// which builds first): say so when the build is older than the sources it would measure.
+// `pnpm --filter @bp/codec bench` runs this file directly (only turbo's bench task builds first):
+// say so when the build is older than the sources it would measure.
 function newestMtime(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -88,53 +92,71 @@ function newestMtime(dir) {
   }
   return newest;
 }
-try {
-  const built = statSync(join(packageDir, 'dist', 'esm', 'index.node.js')).mtimeMs;
-  if (newestMtime(join(packageDir, 'src')) > built) {
-    console.error(
-      'warning: dist/ is older than src/; this measures the old build (pnpm --filter @bp/codec build).',
-    );
+
+function warnIfStale() {
+  try {
+    const built = statSync(join(packageDir, 'dist', 'esm', 'index.node.js')).mtimeMs;
+    if (newestMtime(join(packageDir, 'src')) > built) {
+      console.error(
+        'warning: dist/ is older than src/; this measures the old build (pnpm --filter @bp/codec build).',
+      );
+    }
+  } catch {
+    // no build at all: importing the suite says so
   }
-} catch {
-  // no build at all: the import below says so
 }
 
-let suite;
-let report;
-try {
-  suite = await import('./codec-suite.mjs');
-  report = await import('./report.mjs');
-} catch (error) {
-  const message = String(error?.message);
-  if (
-    error?.code === 'ERR_MODULE_NOT_FOUND' &&
-    (message.includes('@bp/codec') || message.includes('/dist/'))
-  ) {
-    console.error('@bp/codec is not built: run `pnpm --filter @bp/codec build` (pnpm bench does it).');
-    process.exit(1);
+async function importSuite() {
+  try {
+    return await import('./codec-suite.mjs');
+  } catch (error) {
+    const message = String(error?.message);
+    if (
+      error?.code === 'ERR_MODULE_NOT_FOUND' &&
+      (message.includes('@bp/codec') || message.includes('/dist/'))
+    ) {
+      console.error(
+        '@bp/codec is not built: run `pnpm --filter @bp/codec build` (`pnpm exec turbo run bench --filter=@bp/codec` does it).',
+      );
+      process.exit(1);
+    }
+    throw error;
   }
-  throw error;
 }
 
-const log = values.json
-  ? (line) => process.stderr.write(`${line}\n`)
-  : (line) => process.stderr.write(`  ${line}\n`);
-if (!values.json) {
-  console.log(
-    `@bp/codec bench: ${placement}${values.quick ? ', --quick' : ''}; load average ${os
+const report = await import('./report.mjs');
+let results;
+let out;
+let markdownOut;
+if (values.from !== undefined) {
+  // Rendering a saved run: no pinning, no build, no measurement.
+  results = JSON.parse(readFileSync(resolve(values.from), 'utf8'));
+} else {
+  const placement = placeOrReexec();
+  warnIfStale();
+  const suite = await importSuite();
+  const log = values.json
+    ? (line) => process.stderr.write(`${line}\n`)
+    : (line) => process.stderr.write(`  ${line}\n`);
+  if (!values.json) {
+    const load = os
       .loadavg()
       .map((x) => x.toFixed(2))
-      .join(' ')}`,
+      .join(' ');
+    console.log(`@bp/codec bench: ${placement}${values.quick ? ', --quick' : ''}; load average ${load}`);
+  }
+  results = await suite.runCodecBench({ quick: values.quick, filter: values.filter, log });
+  results.placement = placement;
+  // A partial run (--quick, --filter) does not overwrite the last full one.
+  const partial = values.quick || values.filter !== undefined;
+  out = resolve(
+    values.out ?? join(packageDir, 'bench-results', partial ? 'codec-partial.json' : 'codec.json'),
   );
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  markdownOut = `${out.replace(/\.json$/, '')}.md`;
+  writeFileSync(markdownOut, `${report.formatMarkdown(results)}\n`);
 }
-const results = await suite.runCodecBench({ quick: values.quick, filter: values.filter, log });
-results.placement = placement;
-
-const out = resolve(values.out ?? join(packageDir, 'bench-results', 'codec.json'));
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-const markdownOut = `${out.replace(/\.json$/, '')}.md`;
-writeFileSync(markdownOut, `${report.formatMarkdown(results)}\n`);
 
 if (values['update-readme']) {
   const readmePath = join(packageDir, 'README.md');
@@ -159,6 +181,6 @@ else {
   console.log('');
   console.log(report.formatText(results));
   console.log('');
-  console.log(`results: ${out}\nmarkdown: ${markdownOut}`);
+  if (out !== undefined) console.log(`results: ${out}\nmarkdown: ${markdownOut}`);
 }
 if (results.failures.length > 0) process.exitCode = 1;

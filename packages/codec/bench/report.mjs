@@ -201,11 +201,20 @@ export function formatReadmeSection(results) {
       ` (V8 ${results.runtime.v8}), ${results.placement ?? 'placement not recorded'}; load average` +
       ` ${load.before[0].toFixed(2)} before, ${load.after[0].toFixed(2)} after, the process had` +
       ` ${Math.round((results.cpuShare ?? 1) * 100)}% of its CPU while timing; ${results.durationSec} s.` +
+      ` @bp/codec ${results.bp?.version}${results.bp?.source ? ` at ${results.bp.source.commit}${results.bp.source.srcModified ? ' with local changes' : ''}` : ''},` +
       ` msgpackr ${versions.msgpackr}, protobufjs ${versions.protobufjs}, avsc ${versions.avsc}.`,
     '',
-    'Reproduce (builds first): `pnpm bench --filter @bp/codec`, or after `pnpm --filter @bp/codec build`:',
-    '`pnpm --filter @bp/codec bench` (add `-- --quick` for a rough 15-second run). The numbers go to',
-    '`packages/codec/bench-results/codec.json`.',
+    'Reproduce with `pnpm exec turbo run bench --filter=@bp/codec` (builds first), or',
+    '`pnpm --filter @bp/codec build && pnpm --filter @bp/codec bench`; add `-- --quick` for a rough',
+    '15-second run, `-- --update-readme` to rewrite this section. The numbers go to',
+    '`packages/codec/bench-results/codec.json`; `bench/FINDINGS.md` explains the gaps.',
+    '',
+    'Rows: the hand-written reference (`bench/hand-written.mjs`: one DataView function per layout,',
+    'what bp is measured against), then bp in Node with default options (`generated` engine), the',
+    'CSP-safe `closures` engine (the default outside Node), the `interpreted` engine',
+    '(`enablePerformanceImprovements: false`), and the libraries. On this shared machine a single',
+    'figure can move by up to 2x between runs (another process on the sibling hyperthread halves a',
+    'tight loop, which CPU time does not show); the ratios in brackets move far less.',
     '',
     `Operations per second of process CPU time (median of ${results.timing.rounds} alternating rounds of ~${results.timing.sampleMs} ms, all codecs in one process),` +
       ' in brackets the median over the rounds of the ratio to the hand-written codec measured in the same round; bytes on the wire; bytes allocated per call.' +
