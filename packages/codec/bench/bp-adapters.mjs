@@ -31,11 +31,11 @@ const variants = {
   'bp-interpreted': interpretedViaProtocol,
 };
 
-/** The commit of the package's sources, and whether they differ from it (a build of local edits). */
+/** The last commit that changed the package's sources, and whether they differ from it (local edits). */
 function sourceRevision() {
   const cwd = fileURLToPath(new URL('..', import.meta.url));
   const git = (...args) => spawnSync('git', args, { cwd, encoding: 'utf8' });
-  const head = git('rev-parse', '--short', 'HEAD');
+  const head = git('log', '-1', '--format=%h', '--', 'src');
   if (head.status !== 0) return undefined;
   const dirty = git('status', '--porcelain', '--', 'src').stdout.trim() !== '';
   return { commit: head.stdout.trim(), srcModified: dirty };

@@ -1,7 +1,9 @@
 // The near-the-limit reference: what a careful engineer writes by hand with DataView for exactly
 // these layouts (bp's wire format, big-endian, u32 length prefixes), with nothing generic in the
 // way. It checks what a real codec must (room in the target, length of the source) and no more:
-// no range checks on values. The targets of @bp/codec are ratios against it.
+// no range checks on values; lone surrogates become U+FFFD (as TextEncoder makes them), strings
+// are decoded strictly (TextDecoder with fatal: true), as bp does. The targets of @bp/codec are
+// ratios against it.
 //
 // Operations are isolated (see measure.mjs): they only use their parameters, the context and globals.
 
@@ -47,13 +49,15 @@ function setup() {
         else if (c < 0x800) {
           t[p++] = 0xc0 | (c >> 6);
           t[p++] = 0x80 | (c & 0x3f);
-        } else if (c >= 0xd800 && c < 0xdc00) {
+        } else if (c >= 0xd800 && c < 0xdc00 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
           c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
           t[p++] = 0xf0 | (c >> 18);
           t[p++] = 0x80 | ((c >> 12) & 0x3f);
           t[p++] = 0x80 | ((c >> 6) & 0x3f);
           t[p++] = 0x80 | (c & 0x3f);
         } else {
+          // A lone surrogate becomes U+FFFD, as TextEncoder (the long-string path) does.
+          if ((c & 0xf800) === 0xd800) c = 0xfffd;
           t[p++] = 0xe0 | (c >> 12);
           t[p++] = 0x80 | ((c >> 6) & 0x3f);
           t[p++] = 0x80 | (c & 0x3f);

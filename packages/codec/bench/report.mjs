@@ -201,7 +201,7 @@ export function formatReadmeSection(results) {
       ` (V8 ${results.runtime.v8}), ${results.placement ?? 'placement not recorded'}; load average` +
       ` ${load.before[0].toFixed(2)} before, ${load.after[0].toFixed(2)} after, the process had` +
       ` ${Math.round((results.cpuShare ?? 1) * 100)}% of its CPU while timing; ${results.durationSec} s.` +
-      ` @bp/codec ${results.bp?.version}${results.bp?.source ? ` at ${results.bp.source.commit}${results.bp.source.srcModified ? ' with local changes' : ''}` : ''},` +
+      ` @bp/codec ${results.bp?.version}${results.bp?.source ? ` (sources at ${results.bp.source.commit}${results.bp.source.srcModified ? ' with local changes' : ''})` : ''},` +
       ` msgpackr ${versions.msgpackr}, protobufjs ${versions.protobufjs}, avsc ${versions.avsc}.`,
     '',
     'Reproduce with `pnpm exec turbo run bench --filter=@bp/codec` (builds first), or',
