@@ -1,7 +1,15 @@
 // The @bp/codec comparison benchmark as a reusable module: scenarios, adapters (hand-written
 // reference, bp's paths, third-party libraries) and runCodecBench(), which measures them in one
 // process, alternating libraries round by round, and returns a plain, JSON-able results object.
-// The CLI around it is codec-bench.mjs; @bp/bench imports this module.
+// The CLI around it is codec-bench.mjs; @bp/bench imports this module:
+//
+//   const { runCodecBench } = await import('<repo>/packages/codec/bench/codec-suite.mjs');
+//   const { formatText, formatMarkdown } = await import('<repo>/packages/codec/bench/report.mjs');
+//   const results = await runCodecBench({ quick: true, filter: 'SENSOR', log: console.error });
+//
+// It measures the @bp/codec build it resolves (dist/, through the `node` condition) and needs the
+// codec's devDependencies (msgpackr, protobufjs, avsc) installed. For stable numbers run it in a
+// process pinned to one CPU (the CLI re-runs itself under taskset), with --expose-gc if possible.
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { bpAdapters, bpInfo } from './bp-adapters.mjs';
