@@ -11,6 +11,10 @@ export function formatRate(opsPerSec) {
   return opsPerSec.toFixed(0);
 }
 
+/** Rounds of one case that differ by more than this (max - min over median) get a mark. */
+export const UNSTEADY_SPREAD = 0.5;
+const UNSTEADY_MARK = '~';
+
 function formatPercent(ratio) {
   return ratio === undefined ? '' : `${Math.round(ratio * 100)}%`;
 }
@@ -78,7 +82,10 @@ export function formatText(results) {
     `clock: ${results.timing.clock === 'wall' ? 'wall time' : 'process CPU time'}; the process had ${Math.round((results.cpuShare ?? 1) * 100)}% of its CPU while timing (median)`,
   );
   lines.push(
-    'ops/s (median) and % of the hand-written codec (median of same-round ratios); alloc = bytes allocated per call',
+    'ops/s (median) and % of the hand-written codec (median of same-round ratios); alloc = bytes allocated per call;',
+  );
+  lines.push(
+    `${UNSTEADY_MARK} = the rounds of that case varied by more than ${UNSTEADY_SPREAD * 100}% (treat as rough)`,
   );
   for (const scenario of results.scenarios) {
     lines.push('');
@@ -96,7 +103,12 @@ export function formatText(results) {
       const cell = (op) => {
         const c = row.byOp[op];
         if (c === undefined) return pad('-', 16, true);
-        return pad(`${formatRate(c.opsPerSec)} ${pad(formatPercent(c.vsHandWritten), 5, true)}`, 16, true);
+        const mark = c.spread > UNSTEADY_SPREAD ? UNSTEADY_MARK : ' ';
+        return pad(
+          `${formatRate(c.opsPerSec)}${mark}${pad(formatPercent(c.vsHandWritten), 5, true)}`,
+          16,
+          true,
+        );
       };
       const alloc = OPS.map((op) =>
         row.byOp[op] === undefined ? '-' : formatBytes(row.byOp[op].bytesPerOp),
@@ -151,7 +163,8 @@ export function formatMarkdown(results) {
         const c = row.byOp[op];
         if (c === undefined) return '-';
         const pct = c.kind === 'reference' ? '' : ` (${formatPercent(c.vsHandWritten)})`;
-        return `${formatRate(c.opsPerSec)}${pct}`;
+        const mark = c.spread > UNSTEADY_SPREAD ? ` ${UNSTEADY_MARK}` : '';
+        return `${formatRate(c.opsPerSec)}${pct}${mark}`;
       };
       const alloc = OPS.map((op) =>
         row.byOp[op] === undefined ? '-' : formatBytes(row.byOp[op].bytesPerOp),
@@ -220,7 +233,8 @@ export function formatReadmeSection(results) {
       ' in brackets the median over the rounds of the ratio to the hand-written codec measured in the same round; bytes on the wire; bytes allocated per call.' +
       ' `encodeInto` writes into a reused buffer (protobufjs: a reused Writer; msgpackr: `useBuffer` +' +
       ' `REUSE_BUFFER_MODE`), `encode` returns a new buffer, `decode` returns a new object from a view into a' +
-      ' shared receive buffer. Inputs rotate through 16 distinct values.',
+      ' shared receive buffer. Inputs rotate through 16 distinct values.' +
+      ` ${UNSTEADY_MARK} marks a case whose rounds varied by more than ${UNSTEADY_SPREAD * 100}% (max - min over median): treat it as rough.`,
     '',
     formatMarkdown(results),
     '',
