@@ -1,4 +1,5 @@
 import type { SessionProtocol } from './protocol-types.js';
+import { SERVER_HANDSHAKE } from './server-handshake.js';
 import { BpSession } from './session.js';
 import type { ClientSessionOptions, ServerSessionOptions, Session } from './types.js';
 
@@ -8,7 +9,7 @@ import type { ClientSessionOptions, ServerSessionOptions, Session } from './type
  * (`receive`, `transportDrained`, `transportClosed`).
  */
 export function createServerSession<P extends SessionProtocol>(options: ServerSessionOptions<P>): Session<P> {
-  return new BpSession<P>('server', options);
+  return new BpSession<P>('server', options, SERVER_HANDSHAKE);
 }
 
 /**

@@ -1,12 +1,10 @@
 import {
   decodeErrorFrame,
   decodeGoodbye,
-  decodeHello,
   decodeReject,
   decodeWelcome,
   ERROR_MIN_BODY,
   encodeHello,
-  encodeWelcome,
   GOODBYE_MIN_BODY,
   type GoodbyeFrame,
   HELLO_MIN_BODY,
@@ -29,7 +27,6 @@ import {
   PROTOCOL_VERSION,
 } from './frame-kind.js';
 import { createFrameLimits, type FrameLimits, FrameReader, type FrameSink, NOT_NOW } from './frame-reader.js';
-import { acceptHello, describeRejection, encodeRefusal } from './handshake.js';
 import { resolveLimits, type SessionLimits } from './limits.js';
 import { type IteratorOwner, MessageIterator } from './message-iterator.js';
 import { MessageTable } from './message-table.js';
@@ -38,6 +35,7 @@ import { nextRequestId, PendingRequest } from './pending-request.js';
 import type { SessionProtocol } from './protocol-types.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RequestContext } from './request-context.js';
+import type { ServerHandshake } from './server-handshake.js';
 import { isApplicationError, SessionError } from './session-error.js';
 import { encodeText } from './text.js';
 import type {
@@ -88,6 +86,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   readonly #protocol: P;
   readonly #transport: SessionTransport;
   readonly #role: 'client' | 'server';
+  /** The HELLO-answering code; only server sessions carry it (see server-handshake.ts). */
+  readonly #server: ServerHandshake | undefined;
   readonly #limits: SessionLimits;
   readonly #headerSize: number;
   /** Direct codec access for the hot paths; undefined when the protocol only offers the generic API. */
@@ -178,11 +178,13 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   constructor(
     role: 'client' | 'server',
     options: SessionOptions<P> & Partial<ServerSessionOptions<P>> & { token?: string },
+    server?: ServerHandshake,
   ) {
     const protocol = options.protocol;
     this.#protocol = protocol;
     this.#transport = options.transport;
     this.#role = role;
+    this.#server = server;
     this.#limits = resolveLimits(protocol, options.limits);
     this.#headerSize = protocol.headerSize;
     this.#table = MessageTable.of(protocol);
@@ -699,14 +701,15 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   #onHello(source: Uint8Array, start: number, end: number): void {
     // Nothing else may arrive until WELCOME is out (section 5.3, rule 3).
     this.#frameLimits.max[FrameKind.HELLO] = NOT_NOW;
+    const server = this.#server as ServerHandshake;
     let hello: HelloFrame;
     try {
-      hello = decodeHello(source, start, end);
+      hello = server.decodeHello(source, start, end);
     } catch {
       this.#fatal('malformed-frame', 'malformed HELLO');
       return;
     }
-    const verdict = acceptHello(hello, PROTOCOL_VERSION, PROTOCOL_VERSION);
+    const verdict = server.acceptHello(hello, PROTOCOL_VERSION, PROTOCOL_VERSION);
     if (verdict.code !== undefined) {
       this.#fatal(verdict.code, verdict.reason);
       return;
@@ -718,7 +721,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       return;
     }
     if ('token' in auth) {
-      if (checkToken(auth.token, hello.token)) this.#afterAuthentication(hello, version, undefined);
+      if (server.checkToken(auth.token, hello.token)) this.#afterAuthentication(hello, version, undefined);
       else this.#fatal('unauthorized', 'unauthorized');
       return;
     }
@@ -747,7 +750,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   }
 
   #afterAuthentication(hello: HelloFrame, version: number, principal: unknown): void {
-    const mismatch = describeRejection(hello, fingerprintOf(this.#protocol), (type) =>
+    const server = this.#server as ServerHandshake;
+    const mismatch = server.describeRejection(hello, fingerprintOf(this.#protocol), (type) =>
       this.#protocol.typeName(type),
     );
     if (mismatch !== undefined) {
@@ -770,7 +774,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       heartbeatInterval: this.#heartbeatInterval,
     };
     this.#transport.write(
-      encodeWelcome({
+      server.encodeWelcome({
         version,
         maxPayloadSize: this.#limits.maxPayloadSize,
         heartbeatInterval: this.#heartbeatInterval,
@@ -861,7 +865,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     reason: string,
     details: readonly { type: number; status: number }[] = [],
   ): void {
-    this.#transport.write(encodeRefusal(code, reason, details));
+    this.#transport.write((this.#server as ServerHandshake).encodeRefusal(code, reason, details));
     this.#out.discard();
     this.#endTransport(false);
   }
@@ -1377,16 +1381,6 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 function deadPeerTimeout(readTimeout: number, heartbeatInterval: number): number {
   if (readTimeout === 0 || heartbeatInterval === 0) return readTimeout;
   return Math.max(readTimeout, 2 * heartbeatInterval);
-}
-
-/** Compares tokens in time that depends only on their lengths (section 17). */
-function checkToken(expected: string, given: string | undefined): boolean {
-  if (given === undefined) return false;
-  const a = encodeText(expected, Number.MAX_SAFE_INTEGER);
-  const b = encodeText(given, Number.MAX_SAFE_INTEGER);
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ (b[i % (b.length || 1)] ?? 0);
-  return diff === 0;
 }
 
 /** @internal */
