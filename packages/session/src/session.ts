@@ -27,6 +27,7 @@ import {
   PROTOCOL_VERSION,
 } from './frame-kind.js';
 import { createFrameLimits, type FrameLimits, FrameReader, type FrameSink, NOT_NOW } from './frame-reader.js';
+import { isThenable } from './is-thenable.js';
 import { resolveLimits, type SessionLimits } from './limits.js';
 import { type IteratorOwner, MessageIterator } from './message-iterator.js';
 import { MessageTable } from './message-table.js';
@@ -63,14 +64,6 @@ const noop = (): void => {};
 function unref(timer: Timer): Timer {
   (timer as { unref?: () => void }).unref?.();
   return timer;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /**
@@ -701,68 +694,26 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   #onHello(source: Uint8Array, start: number, end: number): void {
     // Nothing else may arrive until WELCOME is out (section 5.3, rule 3).
     this.#frameLimits.max[FrameKind.HELLO] = NOT_NOW;
-    const server = this.#server as ServerHandshake;
-    let hello: HelloFrame;
-    try {
-      hello = server.decodeHello(source, start, end);
-    } catch {
-      this.#fatal('malformed-frame', 'malformed HELLO');
-      return;
-    }
-    const verdict = server.acceptHello(hello, PROTOCOL_VERSION, PROTOCOL_VERSION);
-    if (verdict.code !== undefined) {
-      this.#fatal(verdict.code, verdict.reason);
-      return;
-    }
-    const version = verdict.version;
-    const auth = this.#auth;
-    if (auth === undefined) {
-      this.#afterAuthentication(hello, version, undefined);
-      return;
-    }
-    if ('token' in auth) {
-      if (server.checkToken(auth.token, hello.token)) this.#afterAuthentication(hello, version, undefined);
-      else this.#fatal('unauthorized', 'unauthorized');
-      return;
-    }
-    let outcome: unknown;
-    try {
-      outcome = auth.authenticate({ token: hello.token, version }, { remoteAddress: this.#remoteAddress });
-    } catch {
-      this.#fatal('unauthorized', 'unauthorized');
-      return;
-    }
-    if (!isThenable(outcome)) {
-      if (outcome === false) this.#fatal('unauthorized', 'unauthorized');
-      else this.#afterAuthentication(hello, version, outcome);
-      return;
-    }
-    outcome.then(
-      (principal) => {
-        if (this.#state !== 'handshaking') return;
-        if (principal === false) this.#fatal('unauthorized', 'unauthorized');
-        else this.#afterAuthentication(hello, version, principal);
+    (this.#server as ServerHandshake).answerHello(
+      {
+        auth: this.#auth,
+        remoteAddress: this.#remoteAddress,
+        protocol: this.#protocol,
+        handshaking: () => this.#state === 'handshaking',
+        fail: (code, reason) => this.#fatal(code, reason),
+        refuse: (reason, details, error) => {
+          this.#reject('schema-mismatch', reason, details);
+          this.#shutdown(error);
+        },
+        accept: (hello, version, principal) => this.#accept(hello, version, principal),
       },
-      () => {
-        if (this.#state === 'handshaking') this.#fatal('unauthorized', 'unauthorized');
-      },
+      source,
+      start,
+      end,
     );
   }
 
-  #afterAuthentication(hello: HelloFrame, version: number, principal: unknown): void {
-    const server = this.#server as ServerHandshake;
-    const mismatch = server.describeRejection(hello, fingerprintOf(this.#protocol), (type) =>
-      this.#protocol.typeName(type),
-    );
-    if (mismatch !== undefined) {
-      this.#reject('schema-mismatch', mismatch.reason, mismatch.details);
-      this.#shutdown(
-        new SessionError('schema-mismatch', mismatch.reason, {
-          mismatches: mismatch.mismatches,
-        }),
-      );
-      return;
-    }
+  #accept(hello: HelloFrame, version: number, principal: unknown): void {
     this.#principal = principal;
     this.#peerMaxPayload = hello.maxPayloadSize;
     this.#heartbeatInterval = this.#limits.heartbeatInterval;
@@ -774,7 +725,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       heartbeatInterval: this.#heartbeatInterval,
     };
     this.#transport.write(
-      server.encodeWelcome({
+      (this.#server as ServerHandshake).encodeWelcome({
         version,
         maxPayloadSize: this.#limits.maxPayloadSize,
         heartbeatInterval: this.#heartbeatInterval,
