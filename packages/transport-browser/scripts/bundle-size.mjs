@@ -12,7 +12,7 @@ import { build } from 'esbuild';
  * (the aim is 10 KB; protobuf's JS runtime alone is about 50 KB), a guard against growth to be
  * lowered as the packages shrink; `own` is this package's share (the others left external).
  */
-export const BUDGETS = { total: 32 * 1024, own: 6 * 1024 };
+export const BUDGETS = { total: 28.5 * 1024, own: 6 * 1024 };
 
 const here = dirname(fileURLToPath(import.meta.url));
 
