@@ -38,7 +38,7 @@ import {
   usesBudget,
 } from './schema-node.js';
 import { unrolledReader, unrolledWriter } from './struct-unrolled.js';
-import { NO_ROOM, readUtf8, utf8Length, writeUtf8 } from './utf8.js';
+import { NO_ROOM, readUtf8, readUtf8Lenient, utf8Length, writeUtf8 } from './utf8.js';
 
 type Sizer = (v: any) => number;
 type IntoReader = (s: ReadState, target: any) => unknown;
@@ -351,6 +351,7 @@ function compileEnum(node: EnumNode, path: string): Part {
 
 function compileString(node: StringNode, path: string): Part {
   const fixed = node.length;
+  const decodeText = node.fatal === true ? readUtf8 : readUtf8Lenient;
   if (fixed !== undefined) {
     const write: Writer = (v, t, _dv, p) => {
       if (typeof v !== 'string' || v.charCodeAt(v.length - 1) === 0) throw encodeFailure(node, v, path);
@@ -364,7 +365,7 @@ function compileString(node: StringNode, path: string): Part {
       const u8 = s.u8;
       let e = start + fixed;
       while (e > start && u8[e - 1] === 0) e--;
-      const str = readUtf8(u8, start, e);
+      const str = decodeText(u8, start, e);
       if (str === undefined) throw new DecodeError('invalid-value', 'invalid UTF-8', path, start);
       s.p = start + fixed;
       return str;
@@ -389,7 +390,7 @@ function compileString(node: StringNode, path: string): Part {
     const start = p + width;
     if (n > s.end - start) throw lengthError('length', n, s.end - start, path, p);
     if ((budget.bytes -= n) < 0) throw byteBudgetError(n, path, p);
-    const str = readUtf8(s.u8, start, start + n);
+    const str = decodeText(s.u8, start, start + n);
     if (str === undefined) throw new DecodeError('invalid-value', 'invalid UTF-8', path, p);
     s.p = start + n;
     return str;

@@ -32,7 +32,7 @@ import {
   type StructNode,
   usesBudget,
 } from './schema-node.js';
-import { NO_ROOM, readUtf8, utf8Length, writeUtf8 } from './utf8.js';
+import { NO_ROOM, readUtf8, readUtf8Lenient, utf8Length, writeUtf8 } from './utf8.js';
 
 const PREFIX_MAX = { 1: 0xff, 2: 0xffff, 4: 0xffffffff } as const;
 
@@ -47,6 +47,7 @@ const HELPERS = {
   W: writeUtf8,
   L: utf8Length,
   U: readUtf8,
+  UL: readUtf8Lenient,
   R: relocateError,
   OFF: encodeOffsetError,
   RANGE: decodeRangeError,
@@ -317,12 +318,16 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
     case 'string': {
       const x = g.id('x');
       const bad = g.c((at: number) => new DecodeError('invalid-value', 'invalid UTF-8', path, at));
+      // A lenient read never fails: it has no check to emit.
+      const read = node.fatal === true ? 'U' : 'UL';
+      const check = (at: string) =>
+        node.fatal === true ? `if (${x} === undefined) throw ${bad}(${at});` : '';
       if (node.length !== undefined) {
         const e = g.id('e');
         g.emit(`let ${e} = ${g.pos(node.length)};`);
         g.emit(`while (${e} > ${g.pos()} && s[${e} - 1] === 0) ${e}--;`);
-        g.emit(`const ${x} = U(s, ${g.pos()}, ${e});`);
-        g.emit(`if (${x} === undefined) throw ${bad}(${g.pos()});`);
+        g.emit(`const ${x} = ${read}(s, ${g.pos()}, ${e});`);
+        g.emit(check(g.pos()));
         g.k += node.length;
         return x;
       }
@@ -335,8 +340,8 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
       g.emit(`const ${n} = ${prefixRead(width, 'p')};`);
       g.emit(`if (${n} > end - p - ${width}) throw ${len}(${n}, end - p - ${width}, p);`);
       g.emit(`if ((B.bytes -= ${n}) < 0) throw ${bb}(${n}, p);`);
-      g.emit(`const ${x} = U(s, p + ${width}, p + ${width} + ${n});`);
-      g.emit(`if (${x} === undefined) throw ${bad}(p);`);
+      g.emit(`const ${x} = ${read}(s, p + ${width}, p + ${width} + ${n});`);
+      g.emit(check('p'));
       g.emit(`p += ${width} + ${n};`);
       return x;
     }

@@ -26,7 +26,7 @@ import {
   type SchemaNode,
   type UnionVariant,
 } from './schema-node.js';
-import { readUtf8, utf8Length, writeUtf8 } from './utf8.js';
+import { readUtf8, readUtf8Lenient, utf8Length, writeUtf8 } from './utf8.js';
 
 interface Cursor {
   u8: Uint8Array;
@@ -204,7 +204,7 @@ function decodeNode(node: SchemaNode, c: Cursor, path: string, into?: any): unkn
         if ((budget.bytes -= n) < 0) throw byteBudgetError(n, path, start);
         end = c.p + n;
       }
-      const s = readUtf8(c.u8, c.p, end);
+      const s = node.fatal === true ? readUtf8(c.u8, c.p, end) : readUtf8Lenient(c.u8, c.p, end);
       if (s === undefined) throw new DecodeError('invalid-value', 'invalid UTF-8', path, start);
       c.p += n;
       return s;

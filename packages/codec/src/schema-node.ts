@@ -37,6 +37,8 @@ export interface StringNode {
   /** Fixed byte length (zero-padded) or undefined for a length-prefixed string. */
   readonly length: number | undefined;
   readonly prefix: PrefixWidth;
+  /** Refuse malformed UTF-8 on decode instead of replacing it with U+FFFD. Not part of the wire format. */
+  readonly fatal?: boolean;
 }
 export interface BytesNode {
   readonly kind: 'bytes';

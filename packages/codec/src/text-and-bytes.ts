@@ -27,17 +27,29 @@ export interface StringOptions extends CodecOptions {
   length?: number;
   /** Prefix of a variable-length string: its UTF-8 byte count, unsigned big-endian. Default 'u32'. */
   lengthPrefix?: LengthPrefix;
+  /**
+   * Refuse malformed UTF-8 on decode with `DecodeError('invalid-value')`. By default a malformed
+   * sequence decodes as U+FFFD, as TextDecoder, Node's Buffer and the other binary codecs do:
+   * validating costs up to half the decode time of a short string.
+   */
+  fatal?: boolean;
 }
 
 /**
  * A UTF-8 string. By default a u32 big-endian byte count then the bytes; with `length: N`, exactly
- * N bytes, zero-padded. Malformed UTF-8 is refused on decode; a lone surrogate (ill-formed
- * UTF-16) is encoded as U+FFFD, as TextEncoder does.
+ * N bytes, zero-padded. Both directions replace what is not well-formed with U+FFFD, as the web
+ * platform's TextEncoder and TextDecoder do: a lone surrogate (ill-formed UTF-16) on encode, a
+ * malformed UTF-8 sequence on decode (unless `fatal: true`, which refuses it).
  */
 export function string(options: StringOptions = {}): SchemaCodec<string> {
   checkLength('string', options.length);
   return new SchemaCodec<string>(
-    { kind: 'string', length: options.length, prefix: prefixWidth('string', options.lengthPrefix) },
+    {
+      kind: 'string',
+      length: options.length,
+      prefix: prefixWidth('string', options.lengthPrefix),
+      fatal: options.fatal === true,
+    },
     options.engine,
   );
 }

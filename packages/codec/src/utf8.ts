@@ -134,6 +134,28 @@ export function writeUtf8(t: Uint8Array, p: number, s: string, limit: number): n
   return p - start;
 }
 
+type NativeSlice = (this: Uint8Array, start: number, end: number) => string;
+/** Node's Buffer#utf8Slice: about twice TextDecoder's speed on short strings (no view to allocate). */
+const nativeSlice: NativeSlice | undefined = (
+  globalThis as { Buffer?: { prototype?: { utf8Slice?: NativeSlice } } }
+).Buffer?.prototype?.utf8Slice;
+let lenientDecoder: { decode(input: Uint8Array): string } | undefined;
+
+/**
+ * Decodes UTF-8 from `u8[p..end)`, each malformed sequence as U+FFFD (the WHATWG decoder, which
+ * TextDecoder and V8 both implement, so every engine and platform gives the same string).
+ */
+export function readUtf8Lenient(u8: Uint8Array, p: number, end: number): string {
+  if (end - p <= SHORT_DECODE) {
+    const s = readUtf8(u8, p, end);
+    if (s !== undefined) return s;
+  } else if (nativeSlice !== undefined) {
+    return nativeSlice.call(u8, p, end);
+  }
+  lenientDecoder ??= new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  return lenientDecoder.decode(u8.subarray(p, end));
+}
+
 /** Decodes strict UTF-8 from `u8[p..end)`. Returns undefined for malformed input. */
 export function readUtf8(u8: Uint8Array, p: number, end: number): string | undefined {
   if (end - p > SHORT_DECODE) {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   array,
@@ -123,18 +124,57 @@ describe.each(ENGINES)('%s', (engine) => {
     [enumeration(Color), [3], 'invalid-value'],
     [enumeration(['a', 'b']), [2], 'invalid-value'],
     [literal(7), [8], 'invalid-value'],
-    [string(), [0, 0, 0, 2, 0xc3, 0x28], 'invalid-value'],
-    [string(), [0, 0, 0, 3, 0xed, 0xa0, 0x80], 'invalid-value'],
-    [string(), [0, 0, 0, 2, 0xc0, 0x80], 'invalid-value'],
-    [string({ length: 2 }), [0xff, 0], 'invalid-value'],
+    [string({ fatal: true }), [0, 0, 0, 2, 0xc3, 0x28], 'invalid-value'],
+    [string({ fatal: true }), [0, 0, 0, 3, 0xed, 0xa0, 0x80], 'invalid-value'],
+    [string({ fatal: true }), [0, 0, 0, 2, 0xc0, 0x80], 'invalid-value'],
+    [string({ length: 2, fatal: true }), [0xff, 0], 'invalid-value'],
     // Longer strings go through TextDecoder: it must be just as strict.
-    [string(), [0, 0, 0, 20, ...new Array(19).fill(0x61), 0xff], 'invalid-value'],
-    [string(), [0, 0, 0, 20, ...new Array(17).fill(0x61), 0xed, 0xa0, 0x80], 'invalid-value'],
+    [string({ fatal: true }), [0, 0, 0, 20, ...new Array(19).fill(0x61), 0xff], 'invalid-value'],
+    [string({ fatal: true }), [0, 0, 0, 20, ...new Array(17).fill(0x61), 0xed, 0xa0, 0x80], 'invalid-value'],
     [u32, [1, 2, 3], 'truncated'],
     [string(), [0, 0, 0, 9, 1], 'truncated'],
   ] as [Codec<unknown>, number[], string][])('decoding %# throws DecodeError %s', (codec, bytes, code) => {
     const e = thrown(() => E(codec).decode(new Uint8Array(bytes)));
     expect([e.kind, e.code]).toEqual(['DecodeError', code]);
+  });
+
+  test.each([
+    [0xc3, 0x28],
+    [0xed, 0xa0, 0x80],
+    [0xc0, 0x80],
+    [0xef, 0xbb, 0xbf, 0x61],
+    [...new Array(19).fill(0x61), 0xff],
+    [...new Array(17).fill(0x61), 0xed, 0xa0, 0x80],
+    [0xf0, 0x9f, 0x98],
+  ])('without fatal, malformed UTF-8 decodes as the WHATWG decoder does (%#)', (...body: number[]) => {
+    const whatwg = new TextDecoder('utf-8', { ignoreBOM: true }).decode(new Uint8Array(body));
+    const prefixed = E(string()).decode(new Uint8Array([0, 0, 0, body.length, ...body]));
+    const fixed = E(string({ length: body.length + 2 })).decode(new Uint8Array([...body, 0, 0]));
+    expect(prefixed).toBe(whatwg);
+    expect(fixed).toBe(whatwg);
+    expect(prefixed).toContain(body[0] === 0xef ? '\ufeff' : '\ufffd');
+  });
+
+  test('any bytes decode as the WHATWG decoder reads them, and fatal strings refuse exactly what it would', () => {
+    const lenient = E(string());
+    const strict = E(string({ fatal: true }));
+    const whatwg = new TextDecoder('utf-8', { ignoreBOM: true });
+    const checker = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), (body) => {
+        const framed = new Uint8Array([0, 0, 0, body.length, ...body]);
+        expect(lenient.decode(framed)).toBe(whatwg.decode(body));
+        let wellFormed = true;
+        try {
+          checker.decode(body);
+        } catch {
+          wellFormed = false;
+        }
+        if (wellFormed) expect(strict.decode(framed)).toBe(whatwg.decode(body));
+        else expect(thrown(() => strict.decode(framed)).code).toBe('invalid-value');
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test('enums are checked on decode and map TypeScript enums and string lists', () => {
@@ -164,7 +204,7 @@ describe.each(ENGINES)('%s', (engine) => {
   test('error paths name nested fields and array items', () => {
     const S = E(
       new MessageStructure([
-        new FieldDefinition('items', array(struct({ id: u8, tags: array(string()) }))),
+        new FieldDefinition('items', array(struct({ id: u8, tags: array(string({ fatal: true })) }))),
         new FieldDefinition('tail', u8),
       ]),
     );
