@@ -1,15 +1,15 @@
 // The near-the-limit reference: what a careful engineer writes by hand with DataView for exactly
 // these layouts (bp's wire format, big-endian, u32 length prefixes), with nothing generic in the
 // way. It checks what a real codec must (room in the target, length of the source) and no more:
-// no range checks on values; lone surrogates become U+FFFD (as TextEncoder makes them), strings
-// are decoded strictly (TextDecoder with fatal: true), as bp does. The targets of @bp/codec are
-// ratios against it.
+// no range checks on values. Strings have bp's default semantics: lone surrogates are written as
+// U+FFFD (as TextEncoder does) and malformed UTF-8 is read as U+FFFD (as TextDecoder and Buffer
+// do). The targets of @bp/codec are ratios against it.
 //
 // Operations are isolated (see measure.mjs): they only use their parameters, the context and globals.
 
 /** Strings up to this many UTF-16 units are written by a JavaScript loop, longer ones by TextEncoder. */
 const SHORT_ENCODE = 64;
-/** Strings up to this many bytes are read by a JavaScript loop, longer ones by TextDecoder (measured crossover). */
+/** Strings up to this many bytes are read by a JavaScript loop, longer ones natively (measured crossover). */
 const SHORT_DECODE = 12;
 
 const SLAB_SIZE = 65536;
@@ -30,7 +30,7 @@ function setup() {
     SHORT_ENCODE,
     SHORT_DECODE,
     encoder: new TextEncoder(),
-    decoder: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }),
+    decoder: new TextDecoder('utf-8', { ignoreBOM: true }),
     // One DataView per buffer, remembered for the last one seen: for encoding the target is
     // reused; for decoding, frames are views into one receive buffer, so the key is its ArrayBuffer.
     encodeTarget: undefined,
@@ -65,16 +65,24 @@ function setup() {
       }
       return p - start;
     },
+    // Strings are read leniently (malformed bytes become U+FFFD), as bp does by default: by a
+    // JavaScript loop up to SHORT_DECODE bytes of ASCII, else by Node's Buffer#utf8Slice (what
+    // avsc uses; no subarray to allocate) or, outside Node, TextDecoder.
     readString: (ctx, u8, p, end) => {
-      if (end - p > ctx.SHORT_DECODE) return ctx.decoder.decode(u8.subarray(p, end));
-      let out = '';
-      while (p < end) {
-        const b = u8[p++];
-        if (b < 0x80) out += String.fromCharCode(b);
-        else return out + ctx.decoder.decode(u8.subarray(p - 1, end));
+      if (end - p <= ctx.SHORT_DECODE) {
+        let out = '';
+        while (p < end) {
+          const b = u8[p++];
+          if (b >= 0x80) return out + ctx.decodeSlow(ctx, u8, p - 1, end);
+          out += String.fromCharCode(b);
+        }
+        return out;
       }
-      return out;
+      return ctx.decodeSlow(ctx, u8, p, end);
     },
+    utf8Slice: globalThis.Buffer?.prototype?.utf8Slice,
+    decodeSlow: (ctx, u8, p, end) =>
+      ctx.utf8Slice !== undefined ? ctx.utf8Slice.call(u8, p, end) : ctx.decoder.decode(u8.subarray(p, end)),
   };
 }
 
@@ -84,7 +92,7 @@ export const handWritten = {
   id: 'hand-written',
   kind: 'reference',
   label: 'hand-written DataView',
-  how: 'one function per layout: DataView get/set at constant offsets, JS UTF-8 loop for short strings, TextEncoder/TextDecoder for long ones',
+  how: 'one function per layout: DataView get/set at constant offsets, JS UTF-8 loops for short strings, TextEncoder / Buffer#utf8Slice for long ones',
   setup,
   encodeInto: {
     sensor: (ctx, v, t) => {
