@@ -30,6 +30,12 @@ const LIMITS = {
 };
 
 /**
+ * The socket's own ceiling (transport-node's default is 16 MiB): 16 echoed 1 MiB replies plus
+ * their headers pass it, and the server then closes the connection ("peer is not reading").
+ */
+const MAX_SOCKET_BUFFERED = 64 * 1024 * 1024;
+
+/**
  * bp itself: @bp/transport-node's server and client over TCP or TLS, and its WebSocket endpoint
  * with @bp/transport-browser's client (given `ws`'s WebSocket, as on Node 20), all with the
  * benchmark protocol of bp-protocol.ts.
@@ -88,7 +94,12 @@ async function startBpServer(transport: 'tcp' | 'tls' | 'ws'): Promise<BenchServ
   const server = node.createServer({
     protocol: benchProtocol,
     handlers: handlers(),
-    limits: { ...LIMITS, maxConnections: 100_000, maxConnectionsPerAddress: 100_000 },
+    limits: {
+      ...LIMITS,
+      maxConnections: 100_000,
+      maxConnectionsPerAddress: 100_000,
+      maxSocketBufferedBytes: MAX_SOCKET_BUFFERED,
+    },
     tls: transport === 'tls' ? { key: BENCH_TLS_KEY, cert: BENCH_TLS_CERT } : undefined,
   });
   const address = await server.listen({ host: '127.0.0.1', port: 0 });
@@ -127,6 +138,7 @@ async function connectBp(transport: 'tcp' | 'tls' | 'ws', settings: ClientSettin
       handlers: clientHandlers,
       limits: LIMITS,
       reconnect: false,
+      maxSocketBufferedBytes: MAX_SOCKET_BUFFERED,
       tls: transport === 'tls' ? { ca: BENCH_TLS_CERT, servername: 'localhost' } : undefined,
     });
     client = tcp as unknown as BpClient;
