@@ -23,6 +23,10 @@ export class OutgoingBuffer {
   start = 0;
   /** End of the bytes written. */
   position = 0;
+  /** Frames written since the last flush; the writer counts each frame it completes. */
+  frames = 0;
+  /** Frames handed out by {@link OutgoingBuffer.take} so far. */
+  framesTaken = 0;
   #nextSlab = FIRST_SLAB;
 
   /** Bytes written and not yet handed to the transport. */
@@ -54,6 +58,7 @@ export class OutgoingBuffer {
     const at = this.reserve(bytes.length);
     this.buffer.set(bytes, at);
     this.position = at + bytes.length;
+    this.frames++;
   }
 
   /** Removes and returns the unflushed bytes, or undefined when there are none. */
@@ -66,11 +71,14 @@ export class OutgoingBuffer {
       this.position = 0;
     }
     this.start = this.position;
+    this.framesTaken += this.frames;
+    this.frames = 0;
     return chunk;
   }
 
   /** Drops everything not flushed yet. */
   discard(): void {
     this.start = this.position;
+    this.frames = 0;
   }
 }

@@ -148,6 +148,10 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   #wasInFrame = false;
   /** When the timer last saw a sign of life: a frame received since its previous look, at the latest. */
   #lastReceived = 0;
+  /** Frames received (exact, unlike #framesReceived), for `framesRead`. */
+  #framesRead = 0;
+  /** Handshake frames written straight to the transport, past the outgoing queue. */
+  #framesDirect = 0;
   #lastPing = 0;
   #pingNonce = 0;
   #activity = false;
@@ -232,6 +236,14 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 
   get queuedBytes(): number {
     return this.#out.queued;
+  }
+
+  get framesRead(): number {
+    return this.#framesRead;
+  }
+
+  get framesWritten(): number {
+    return this.#out.framesTaken + this.#framesDirect;
   }
 
   /** The effective limits of this session. */
@@ -409,6 +421,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 
   onFrame(kind: number, source: Uint8Array, start: number, end: number): void {
     this.#framesReceived = (this.#framesReceived + 1) | 0;
+    this.#framesRead++;
     switch (kind) {
       case FrameKind.MESSAGE:
         this.#onMessage(source, start, end);
@@ -689,6 +702,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       digests,
     });
     this.#transport.write(hello);
+    this.#framesDirect++;
   }
 
   #onHello(source: Uint8Array, start: number, end: number): void {
@@ -732,6 +746,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
         maxInFlight: this.#limits.maxInFlightRequests,
       }),
     );
+    this.#framesDirect++;
     this.#open();
   }
 
@@ -817,6 +832,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     details: readonly { type: number; status: number }[] = [],
   ): void {
     this.#transport.write((this.#server as ServerHandshake).encodeRefusal(code, reason, details));
+    this.#framesDirect++;
     this.#out.discard();
     this.#endTransport(false);
   }
@@ -901,6 +917,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     buffer[at + 3] = body;
     if (idSize !== 0) writeU32(buffer, at + FRAME_HEADER_SIZE, id);
     out.position = at + FRAME_HEADER_SIZE + body;
+    out.frames++;
   }
 
   /** The same through the protocol's generic API (protocols without `codecFor`). */
@@ -917,6 +934,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     writeFrameHeader(buffer, at, kind, body);
     if (idSize !== 0) writeU32(buffer, at + FRAME_HEADER_SIZE, id);
     out.position = at + FRAME_HEADER_SIZE + body;
+    out.frames++;
   }
 
   #tooLarge(payload: number): SessionError {
@@ -947,6 +965,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     writeFrameHeader(out.buffer, at, kind, 4);
     writeU32(out.buffer, at + 4, value);
     out.position = at + 8;
+    out.frames++;
   }
 
   #sendError(id: number, code: WireErrorName, message: string): void {
@@ -964,6 +983,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     buffer[at + 9] = code;
     buffer.set(text, at + 10);
     out.position = at + FRAME_HEADER_SIZE + ERROR_MIN_BODY + text.length;
+    out.frames++;
     this.#afterWrite();
   }
 
@@ -980,6 +1000,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     writeU32(buffer, at + 6, deadline);
     buffer.set(text, at + 10);
     out.position = at + FRAME_HEADER_SIZE + GOODBYE_MIN_BODY + text.length;
+    out.frames++;
     this.flush();
     this.#deadlineTimer = unref(setTimeout(() => this.#onCloseDeadline(), deadline));
   }

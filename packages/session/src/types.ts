@@ -113,6 +113,17 @@ export interface Session<P extends SessionProtocol = SessionProtocol> {
   readonly peer: PeerInfo | undefined;
   /** Bytes queued and not yet handed to the transport. */
   readonly queuedBytes: number;
+  /**
+   * Complete frames received from the peer since the session started, of every kind (handshake,
+   * `PING`/`PONG`, `GOODBYE` and `ERROR` included).
+   */
+  readonly framesRead: number;
+  /**
+   * Frames handed to the transport since the session started, of every kind. Frames still queued
+   * (see {@link Session.queuedBytes}) and frames dropped unsent when the session failed are not
+   * counted.
+   */
+  readonly framesWritten: number;
 
   /** Sends a request and resolves with the reply's value. */
   request<T extends RequestTypes<P>>(

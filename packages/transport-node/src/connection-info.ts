@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
+import type { ConnectionTraffic } from './connection-traffic.js';
 
 /** What the server knows about a connection, given to `authenticate` and `onSession` listeners. */
 export interface ConnectionInfo {
@@ -12,6 +13,11 @@ export interface ConnectionInfo {
   readonly localPort: number | undefined;
   /** TLS details; `undefined` on plain TCP. */
   readonly tls: TlsConnectionInfo | undefined;
+  /**
+   * Bytes and frames this connection has received and sent so far, live (read them whenever, e.g.
+   * at a metrics scrape or when the session closes). The same for TCP, TLS and WebSocket.
+   */
+  readonly traffic: ConnectionTraffic;
 }
 
 /** TLS details of a connection. */
@@ -33,7 +39,7 @@ function isTlsSocket(socket: Socket): socket is TLSSocket {
 }
 
 /** Reads the connection details off an accepted socket. */
-export function connectionInfoOf(socket: Socket): ConnectionInfo {
+export function connectionInfoOf(socket: Socket, traffic: ConnectionTraffic): ConnectionInfo {
   let tls: TlsConnectionInfo | undefined;
   if (isTlsSocket(socket)) {
     const certificate = socket.getPeerCertificate();
@@ -53,5 +59,6 @@ export function connectionInfoOf(socket: Socket): ConnectionInfo {
     localAddress: socket.localAddress,
     localPort: socket.localPort,
     tls,
+    traffic,
   };
 }

@@ -3,6 +3,7 @@
 export { backoffDelay, type ReconnectOptions } from './backoff.js';
 export { Client, type ClientState, type ConnectOptions, connect } from './client.js';
 export type { ConnectionInfo, TlsConnectionInfo } from './connection-info.js';
+export type { ConnectionTraffic } from './connection-traffic.js';
 export type { FailureThrottleOptions } from './failure-throttle.js';
 export {
   createServer,

@@ -17,6 +17,7 @@ import {
 } from '@bp/session';
 import { type ConnectionInfo, connectionInfoOf } from './connection-info.js';
 import { ConnectionLimiter } from './connection-limiter.js';
+import { type ByteCounts, TrafficCounters } from './connection-traffic.js';
 import { ServerAuthenticator, type ServerAuthOptions } from './server-auth.js';
 import { SocketTransport } from './socket-transport.js';
 import { type ServerTlsOptions, secureContextOptions, serverTlsOptions } from './tls-options.js';
@@ -111,6 +112,17 @@ export interface ServerStats {
    * `maxSocketBufferedBytes`, whatever the clients do.
    */
   readonly queuedBytes: number;
+  /**
+   * Bytes of bp frames received from clients since start, over every connection, closed and open
+   * (see `ConnectionInfo.traffic` for what counts).
+   */
+  readonly bytesRead: number;
+  /** Bytes of bp frames sent to clients since start, over every connection, closed and open. */
+  readonly bytesWritten: number;
+  /** Frames received from clients since start, of every kind, closed and open connections. */
+  readonly framesRead: number;
+  /** Frames sent to clients since start, of every kind, closed and open connections. */
+  readonly framesWritten: number;
 }
 
 /** A transport accepted by something other than this server's listener (e.g. a WebSocket endpoint). */
@@ -128,6 +140,8 @@ interface Connection<P extends SessionProtocol> {
   destroy(): void;
   /** Bytes the transport holds that the kernel has not taken yet. */
   bufferedBytes: () => number;
+  /** Bytes and frames so far (live; added to the server's totals when the connection closes). */
+  readonly traffic: TrafficCounters;
 }
 
 const DEFAULT_MAX_CONNECTIONS = 10_000;
@@ -166,6 +180,8 @@ export class Server<P extends SessionProtocol> {
   #tlsContext: ServerTlsOptions | undefined;
   #closing: Promise<void> | undefined;
   #counters = { accepted: 0, refusedTotal: 0, refusedPerAddress: 0, tlsFailures: 0, authFailures: 0 };
+  /** Traffic of the connections that have closed. */
+  #closedTraffic = { bytesRead: 0, bytesWritten: 0, framesRead: 0, framesWritten: 0 };
 
   constructor(options: ServerOptions<P>) {
     if (options?.protocol === undefined) throw new TypeError('createServer: `protocol` is required');
@@ -260,13 +276,28 @@ export class Server<P extends SessionProtocol> {
   stats(): ServerStats {
     let sessions = 0;
     let queuedBytes = 0;
+    let { bytesRead, bytesWritten, framesRead, framesWritten } = this.#closedTraffic;
     for (const connection of this.#connections) {
       queuedBytes += connection.bufferedBytes();
+      const traffic = connection.traffic;
+      bytesRead += traffic.bytesRead;
+      bytesWritten += traffic.bytesWritten;
+      framesRead += traffic.framesRead;
+      framesWritten += traffic.framesWritten;
       if (connection.session === undefined) continue;
       sessions++;
       queuedBytes += connection.session.queuedBytes;
     }
-    return { connections: this.#connections.size, sessions, queuedBytes, ...this.#counters };
+    return {
+      connections: this.#connections.size,
+      sessions,
+      queuedBytes,
+      ...this.#counters,
+      bytesRead,
+      bytesWritten,
+      framesRead,
+      framesWritten,
+    };
   }
 
   /** The sessions running now (to push messages to clients, or to close one). */
@@ -322,7 +353,12 @@ export class Server<P extends SessionProtocol> {
       destroy: () => transport.destroy(),
       // Transports that know their own backlog (the WebSocket one does) report it to stats().
       bufferedBytes: () => (transport as { readonly bufferedAmount?: number }).bufferedAmount ?? 0,
+      traffic: new TrafficCounters(),
     };
+    // Likewise for byte counts (the WebSocket transport keeps them; others count as 0).
+    if (typeof (transport as Partial<ByteCounts>).bytesRead === 'number') {
+      connection.traffic.bytes = transport as unknown as ByteCounts;
+    }
     this.#connections.add(connection);
     const session = this.#createSession(transport, connection, {
       transport: info.kind,
@@ -331,6 +367,7 @@ export class Server<P extends SessionProtocol> {
       localAddress: undefined,
       localPort: undefined,
       tls: undefined,
+      traffic: connection.traffic,
     });
     session.onClose(() => {
       this.#release(connection);
@@ -423,6 +460,12 @@ export class Server<P extends SessionProtocol> {
   #release(connection: Connection<P>): void {
     if (!this.#connections.delete(connection)) return;
     this.#limiter.release(connection.address);
+    const closed = this.#closedTraffic;
+    const traffic = connection.traffic;
+    closed.bytesRead += traffic.bytesRead;
+    closed.bytesWritten += traffic.bytesWritten;
+    closed.framesRead += traffic.framesRead;
+    closed.framesWritten += traffic.framesWritten;
     connection.abort.abort();
   }
 
@@ -446,6 +489,7 @@ export class Server<P extends SessionProtocol> {
       closed: new Promise<void>((resolve) => (markClosed = resolve)),
       destroy: () => socket.destroy(),
       bufferedBytes: () => socket.writableLength,
+      traffic: new TrafficCounters(),
     };
     this.#connections.add(connection);
     // The raw socket closes with its TLS socket too, so this covers both kinds.
@@ -491,7 +535,8 @@ export class Server<P extends SessionProtocol> {
     const transport = new SocketTransport(socket, { maxBufferedBytes: this.#maxSocketBufferedBytes });
     // For TLS this is the TLS socket (the raw one never holds the encrypted bytes).
     connection.bufferedBytes = () => transport.bufferedBytes;
-    const session = this.#createSession(transport, connection, connectionInfoOf(socket));
+    connection.traffic.bytes = transport;
+    const session = this.#createSession(transport, connection, connectionInfoOf(socket, connection.traffic));
     transport.attach(session);
   }
 
@@ -520,6 +565,7 @@ export class Server<P extends SessionProtocol> {
             },
     });
     connection.session = session;
+    connection.traffic.frames = session;
     for (const listener of this.#sessionListeners) {
       try {
         listener(session, info);

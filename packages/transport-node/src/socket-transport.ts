@@ -35,6 +35,8 @@ export class SocketTransport {
   #closed = false;
   #notified = false;
   #error: Error | undefined;
+  #bytesRead = 0;
+  #bytesWritten = 0;
   readonly #maxBufferedBytes: number;
   readonly #uncork = (): void => {
     this.#corked = false;
@@ -54,6 +56,16 @@ export class SocketTransport {
     return this.#closed;
   }
 
+  /** Bytes received and handed to the session (bp frames; for TLS, the decrypted bytes). */
+  get bytesRead(): number {
+    return this.#bytesRead;
+  }
+
+  /** Bytes handed to the socket by `write` (bp frames; for TLS, before encryption). */
+  get bytesWritten(): number {
+    return this.#bytesWritten;
+  }
+
   /** Bytes accepted by `write` that the kernel has not taken yet. */
   get bufferedBytes(): number {
     return this.socket.writableLength;
@@ -70,7 +82,9 @@ export class SocketTransport {
     // A peer dripping a frame byte by byte needs no guard here: the session's readTimeout counts
     // complete frames only (docs/PROTOCOL.md section 12).
     socket.on('data', (chunk: Buffer) => {
-      if (!this.#closed) sink.receive(chunk);
+      if (this.#closed) return;
+      this.#bytesRead += chunk.length;
+      sink.receive(chunk);
     });
     socket.on('drain', () => {
       if (!this.#closed) sink.transportDrained();
@@ -94,6 +108,7 @@ export class SocketTransport {
       process.nextTick(this.#uncork);
     }
     const ok = this.socket.write(chunk);
+    this.#bytesWritten += chunk.length;
     if (this.socket.writableLength > this.#maxBufferedBytes) {
       this.destroy(
         new TransportError(

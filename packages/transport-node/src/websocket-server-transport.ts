@@ -54,6 +54,10 @@ export interface WebSocketSessionTransport {
   readonly bufferedAmount: number;
   /** Whether the client negotiated credit-based flow control (`bp-flow.v1`). */
   readonly flowControl: boolean;
+  /** Bytes of bp frames received and handed to the session (`CREDIT` frames and WebSocket framing not counted). */
+  readonly bytesRead: number;
+  /** Bytes of bp frames handed to `ws` for sending (WebSocket framing not counted). */
+  readonly bytesWritten: number;
 }
 
 /** Options of {@link WebSocketServerTransport}. */
@@ -84,6 +88,9 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
   #notified = false;
   #error: Error | undefined;
   #wantDrain = false;
+  #bytesRead = 0;
+  /** Bytes sent without flow control (with it, #sent counts them). */
+  #bytesSent = 0;
   // Flow control: total bytes the client allows, total sent, and the messages waiting for credit.
   #granted = INITIAL_CREDIT;
   #sent = 0;
@@ -143,6 +150,16 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
     this.#ws.terminate();
   }
 
+  /** Bytes of bp frames received and handed to the session. */
+  get bytesRead(): number {
+    return this.#bytesRead;
+  }
+
+  /** Bytes of bp frames handed to `ws` for sending (frames held for credit are not counted yet). */
+  get bytesWritten(): number {
+    return this.#bytesSent + this.#sent;
+  }
+
   /** True once the connection closed or was destroyed. */
   get closed(): boolean {
     return this.#closed;
@@ -175,7 +192,10 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
         }
       }
       if (this.#paused) this.#hold(data);
-      else sink.receive(data);
+      else {
+        this.#bytesRead += data.length;
+        sink.receive(data);
+      }
     });
     ws.once('close', (code: number, reason: Buffer) => {
       if (code !== WebSocketCloseCode.NORMAL && code !== WebSocketCloseCode.GOING_AWAY) {
@@ -249,6 +269,7 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
     while (this.#backlogHead < this.#backlog.length && !this.#paused && !this.#closed && sink !== undefined) {
       const message = this.#backlog[this.#backlogHead++]!;
       this.#backlogBytes -= message.length;
+      this.#bytesRead += message.length;
       sink.receive(message);
     }
     if (this.#backlogHead === this.#backlog.length) {
@@ -276,6 +297,7 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
   #send(chunk: Uint8Array): boolean {
     const full = this.#ws.bufferedAmount + chunk.length > this.#highWaterMark;
     if (full) this.#wantDrain = true;
+    this.#bytesSent += chunk.length;
     forEachBatch(chunk, this.#wantDrain ? this.#sendBatchWatched : this.#sendBatch);
     return !full;
   }
