@@ -177,6 +177,28 @@ describe.each(ENGINES)('%s', (engine) => {
     );
   });
 
+  test('long strings read the same from a Buffer, a Uint8Array and a view at an offset (native reader)', () => {
+    const S = E(struct({ id: u32, text: string() }));
+    const value = { id: 7, text: `€${'x'.repeat(30)}é` };
+    const wire = S.encode(value);
+    const backing = new Uint8Array(wire.length + 13);
+    backing.set(wire, 5);
+    const sources = [
+      Uint8Array.from(wire),
+      Buffer.from(wire),
+      backing.subarray(5, 5 + wire.length),
+      Buffer.from(backing.buffer, 5, wire.length),
+    ];
+    for (const source of sources) expect(S.decode(source)).toEqual(value);
+    // A malformed byte in the middle of a long string becomes U+FFFD whatever the source is.
+    backing[5 + 8 + 10] = 0xff;
+    const broken = backing.subarray(5, 5 + wire.length);
+    const expected = new TextDecoder('utf-8', { ignoreBOM: true }).decode(broken.subarray(8));
+    expect(S.decode(broken).text).toBe(expected);
+    expect(S.decode(Buffer.from(backing.buffer, 5, wire.length)).text).toBe(expected);
+    expect(expected).toContain('\ufffd');
+  });
+
   test('enums are checked on decode and map TypeScript enums and string lists', () => {
     const c = E(enumeration(Color));
     expect(c.encode(Color.Blue)).toEqual(new Uint8Array([40]));
