@@ -1,7 +1,7 @@
-import type { MessageValue } from '@bp/codec';
 import type { Session } from '@bp/session';
-import { type DemoMessage, type DemoProtocol, demoProtocol } from '../schema.js';
-import type { DemoMetrics, TransportName } from './metrics.js';
+import type { ConnectionTraffic } from '@bp/transport-node';
+import type { DemoProtocol } from '../schema.js';
+import type { DemoMetrics, TrafficTotals, TransportName } from './metrics.js';
 import type { Peer } from './peer.js';
 
 /** What the server keeps about one connection. */
@@ -10,28 +10,31 @@ export interface ConnectionRecord {
   /** `tcp-3`, `ws-12`: names readings a client publishes without a source. */
   readonly name: string;
   readonly remoteAddress: string | undefined;
-  /** The session, wrapped so that everything pushed to it is counted. */
+  /** The session, as the services push to it. */
   readonly peer: Peer;
 }
 
-// Frame header (4 bytes) plus the request id of REQUEST/RESPONSE frames (4 bytes): PROTOCOL.md 3.2.
-const FRAME_HEADER = 4;
-const REQUEST_ID = 4;
+const TRANSPORTS: readonly TransportName[] = ['tcp', 'tls', 'ws'];
+
+function zero(): ConnectionTraffic {
+  return { bytesRead: 0, bytesWritten: 0, framesRead: 0, framesWritten: 0 };
+}
 
 /**
- * Tracks open connections per transport for the metrics, names them, and wraps each session in a
- * {@link Peer} that counts what the services push. Frame and byte counts are of bp application
- * frames (MESSAGE, REQUEST, RESPONSE), computed exactly from the schema; handshake and heartbeat
- * frames are not counted.
+ * Tracks open connections per transport for the metrics and names them. Bytes and frames come
+ * from @bp/transport-node's live per-connection counters (every frame, handshake and heartbeats
+ * included): connections that closed are summed once, open ones are read at each scrape.
  */
 export class ConnectionRegistry {
   readonly #metrics: DemoMetrics;
   readonly #records = new WeakMap<object, ConnectionRecord>();
-  readonly #open = new Set<Session<DemoProtocol>>();
+  readonly #open = new Map<Session<DemoProtocol>, { transport: TransportName; traffic: ConnectionTraffic }>();
+  readonly #closed = new Map<TransportName, ConnectionTraffic>(TRANSPORTS.map((t) => [t, zero()]));
   #counter = 0;
 
   constructor(metrics: DemoMetrics) {
     this.#metrics = metrics;
+    metrics.readTrafficFrom(() => this.traffic());
   }
 
   /** Connections open now, all transports. */
@@ -44,28 +47,22 @@ export class ConnectionRegistry {
     session: Session<DemoProtocol>,
     transport: TransportName,
     remoteAddress: string | undefined,
+    traffic: ConnectionTraffic,
   ): ConnectionRecord {
     const metrics = this.#metrics;
     const name = `${transport}-${++this.#counter}`;
-    const frames = metrics.frames.labels(transport, 'out');
-    const bytes = metrics.bytes.labels(transport, 'out');
-    const peer: Peer = {
-      send<T extends DemoMessage>(type: T, value: MessageValue<DemoProtocol, T>): boolean {
-        const accepted = session.send(type as never, value as never);
-        frames.inc();
-        bytes.inc(FRAME_HEADER + demoProtocol.messageByteLength(type as never, value as never));
-        return accepted;
-      },
-      drained: () => session.drained(),
-      onClose: (listener) => session.onClose(listener),
-    };
-    const record: ConnectionRecord = { transport, name, remoteAddress, peer };
+    const record: ConnectionRecord = { transport, name, remoteAddress, peer: session };
     this.#records.set(session, record);
-    this.#open.add(session);
+    this.#open.set(session, { transport, traffic });
     metrics.connections.inc({ transport });
     metrics.connectionsTotal.inc({ transport });
     session.onClose(() => {
-      this.#open.delete(session);
+      if (!this.#open.delete(session)) return;
+      const closed = this.#closed.get(transport) as { -readonly [K in keyof ConnectionTraffic]: number };
+      closed.bytesRead += traffic.bytesRead;
+      closed.bytesWritten += traffic.bytesWritten;
+      closed.framesRead += traffic.framesRead;
+      closed.framesWritten += traffic.framesWritten;
       metrics.connections.dec({ transport });
     });
     return record;
@@ -76,27 +73,17 @@ export class ConnectionRegistry {
     return this.#records.get(session);
   }
 
-  /** Counts one received application frame of `session`. */
-  countIn(session: object, type: DemoMessage, value: unknown, isRequest: boolean): void {
-    const transport = this.#records.get(session)?.transport;
-    if (transport === undefined) return;
-    this.#metrics.frames.inc({ transport, direction: 'in' });
-    this.#metrics.bytes.inc(
-      { transport, direction: 'in' },
-      FRAME_HEADER +
-        (isRequest ? REQUEST_ID : 0) +
-        demoProtocol.messageByteLength(type as never, value as never),
-    );
-  }
-
-  /** Counts one RESPONSE sent to `session`. */
-  countReply(session: object, type: DemoMessage, value: unknown): void {
-    const transport = this.#records.get(session)?.transport;
-    if (transport === undefined) return;
-    this.#metrics.frames.inc({ transport, direction: 'out' });
-    this.#metrics.bytes.inc(
-      { transport, direction: 'out' },
-      FRAME_HEADER + REQUEST_ID + demoProtocol.messageByteLength(type as never, value as never),
-    );
+  /** Bytes and frames in and out since start, per transport: closed connections plus open ones now. */
+  traffic(): TrafficTotals {
+    const totals = new Map<TransportName, ConnectionTraffic>();
+    for (const [transport, closed] of this.#closed) totals.set(transport, { ...closed });
+    for (const { transport, traffic } of this.#open.values()) {
+      const total = totals.get(transport) as { -readonly [K in keyof ConnectionTraffic]: number };
+      total.bytesRead += traffic.bytesRead;
+      total.bytesWritten += traffic.bytesWritten;
+      total.framesRead += traffic.framesRead;
+      total.framesWritten += traffic.framesWritten;
+    }
+    return totals;
   }
 }

@@ -5,6 +5,7 @@ import type { Session } from '@bp/session';
 import {
   attachWebSocket,
   type ConnectionInfo,
+  type ConnectionTraffic,
   createServer,
   type Server,
   type WebSocketEndpoint,
@@ -144,8 +145,9 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     session: Session<DemoProtocol>,
     transport: TransportName,
     remoteAddress: string | undefined,
+    traffic: ConnectionTraffic,
   ) => {
-    const record = connections.add(session, transport, remoteAddress);
+    const record = connections.add(session, transport, remoteAddress, traffic);
     const log = logger.child({ connection: record.name, remoteAddress });
     log.debug('connection accepted');
     session.ready.then(
@@ -180,7 +182,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     tls: { cert: certificate.cert, key: certificate.key },
   });
   const onSession = (session: Session<DemoProtocol>, info: ConnectionInfo) =>
-    track(session, info.transport === 'websocket' ? 'ws' : info.transport, info.remoteAddress);
+    track(session, info.transport === 'websocket' ? 'ws' : info.transport, info.remoteAddress, info.traffic);
   tcp.onSession(onSession);
   tls.onSession(onSession);
 

@@ -20,14 +20,14 @@ export interface HandlerDependencies {
 type Context = HandlerContext<DemoProtocol>;
 
 /**
- * The demo's handlers, one per message type a client may send. Each is wrapped to count the frame
- * in and the reply out, time the request into the latency histogram, and count failures by code.
+ * The demo's handlers, one per message type a client may send. Each is wrapped to time the request
+ * into the latency histogram and count failures by code (frames and bytes are counted by the
+ * transport, see ConnectionRegistry).
  * A DemoError reaches the client with its own code and message; anything else as bp's generic
  * `handler-error`.
  */
 export function createHandlers(deps: HandlerDependencies): Handlers<DemoProtocol> {
   const { kv, sensors, connections } = deps;
-  // Pushes go through the registry's counting wrapper when the session is registered.
   const peerOf = (ctx: Context): Peer =>
     connections.get(ctx.session)?.peer ?? (ctx.session as unknown as Peer);
   const handlers: Handlers<DemoProtocol> = {
@@ -68,12 +68,7 @@ function instrument(
     // Request failures reach the session, which reports them (onHandlerError); one-way ones do not.
     if (!isRequest && !(error instanceof DemoError)) deps.onError(error, type);
   };
-  const succeed = (ctx: Context, reply: unknown) => {
-    if (replyType !== undefined) deps.connections.countReply(ctx.session, replyType, reply);
-    return reply;
-  };
   return (value, ctx) => {
-    deps.connections.countIn(ctx.session, type, value, isRequest);
     const stop = isRequest ? deps.metrics.requestDuration.startTimer(label) : undefined;
     let result: unknown;
     try {
@@ -90,7 +85,7 @@ function instrument(
       return result.then(
         (reply) => {
           stop?.();
-          return succeed(ctx, reply);
+          return reply;
         },
         (error: unknown) => {
           stop?.();
@@ -100,6 +95,6 @@ function instrument(
       );
     }
     stop?.();
-    return succeed(ctx, result);
+    return result;
   };
 }
