@@ -47,11 +47,23 @@ export function utf8Length(s: string): number {
   return bytes;
 }
 
-/** Node's native UTF-8 writer (on every Buffer, usable on any Uint8Array): no result object. */
 type NativeWrite = (this: Uint8Array, s: string, offset: number, length: number) => number;
-const nativeWrite: NativeWrite | undefined = (
+const utf8Write: NativeWrite | undefined = (
   globalThis as { Buffer?: { prototype?: { utf8Write?: NativeWrite } } }
 ).Buffer?.prototype?.utf8Write;
+/**
+ * Node's native UTF-8 writer (on every Buffer, usable on any Uint8Array; no result object) as
+ * `nativeWrite(t, s, offset, length)`, bound for the reason given at {@link nativeSlice}.
+ */
+const nativeWrite: ((t: Uint8Array, s: string, offset: number, length: number) => number) | undefined =
+  utf8Write === undefined
+    ? undefined
+    : /* @__PURE__ */ (Function.prototype.call.bind(utf8Write) as (
+        t: Uint8Array,
+        s: string,
+        offset: number,
+        length: number,
+      ) => number);
 
 /** The view over `tailOf` from `tailAt` on, that long strings are encoded into. */
 let tailOf: Uint8Array | undefined;
@@ -80,7 +92,7 @@ function writeLong(t: Uint8Array, p: number, s: string, limit: number): number {
     w = r.written;
   } else if (nativeWrite !== undefined) {
     if (room <= 0) return NO_ROOM;
-    w = nativeWrite.call(t, s, p, room);
+    w = nativeWrite(t, s, p, room);
     // It writes whole characters only: with 4 bytes or more to spare, nothing was left out.
     if (w > room - 4 && utf8Length(s) !== w) return NO_ROOM;
   } else {
