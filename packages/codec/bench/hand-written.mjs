@@ -80,9 +80,14 @@ function setup() {
       }
       return ctx.decodeSlow(ctx, u8, p, end);
     },
-    utf8Slice: globalThis.Buffer?.prototype?.utf8Slice,
+    // Bound once: V8 calls a bound native function directly, where `.call` at the call site
+    // takes the generic (slow) path into C++ (bench/FINDINGS.md finding 7).
+    utf8Slice:
+      globalThis.Buffer?.prototype?.utf8Slice === undefined
+        ? undefined
+        : Function.prototype.call.bind(globalThis.Buffer.prototype.utf8Slice),
     decodeSlow: (ctx, u8, p, end) =>
-      ctx.utf8Slice !== undefined ? ctx.utf8Slice.call(u8, p, end) : ctx.decoder.decode(u8.subarray(p, end)),
+      ctx.utf8Slice !== undefined ? ctx.utf8Slice(u8, p, end) : ctx.decoder.decode(u8.subarray(p, end)),
   };
 }
 
