@@ -30,6 +30,7 @@ export {
   type WireErrorName,
 } from './error-codes.js';
 export { type ProtocolDescription, type SchemaFingerprint, schemaFingerprint } from './fingerprint.js';
+export { forEachBatch, MAX_BATCH_BYTES } from './frame-batches.js';
 export {
   FRAME_HEADER_SIZE,
   FrameKind,

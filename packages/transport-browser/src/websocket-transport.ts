@@ -1,7 +1,7 @@
+import { forEachBatch } from '@bp/session';
 import { ClientError } from './client-error.js';
 import { CloseCode, closeReason } from './close-codes.js';
 import { creditFrame, DEFAULT_RECEIVE_WINDOW, FLOW_SUBPROTOCOL, ReceiveWindow } from './flow-control.js';
-import { forEachBatch } from './message-batches.js';
 import { type WebSocketLike, WS_CLOSED, WS_CLOSING } from './websocket-like.js';
 
 /** The side of a session the WebSocket feeds: bytes in, drain and close notifications. */

@@ -1,7 +1,6 @@
-import { SessionError } from '@bp/session';
+import { forEachBatch, SessionError } from '@bp/session';
 import type { WebSocket } from 'ws';
 import { INITIAL_CREDIT, readCredit } from './websocket-flow-control.js';
-import { forEachBatch } from './websocket-message-batches.js';
 
 /** The side of a session the WebSocket feeds: bytes in, drain and close notifications. */
 export interface WebSocketSink {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { forEachBatch, MAX_BATCH_BYTES } from '../src/message-batches.js';
+import { forEachBatch, MAX_BATCH_BYTES } from '../src/frame-batches.js';
 
 /** A frame with a valid header (kind 4, body of `size` bytes filled with `fill`). */
 function frame(size: number, fill: number): Uint8Array {
