@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareRuns, comparisonTable } from '../src/compare.js';
 import { formatBytes, formatMicros, formatNumber, formatRatio } from '../src/report/format.js';
 import { buildPlots, cumulativePoints, mergeHistograms } from '../src/report/plots.js';
-import { renderReport } from '../src/report/report-markdown.js';
+import { busyWarning, renderReport } from '../src/report/report-markdown.js';
 import { renderSummary, summaryTable } from '../src/report/summary-markdown.js';
 import {
   caseTable,
@@ -95,6 +95,20 @@ describe('tables', () => {
       '>= 0.8',
       'met',
     ]);
+  });
+});
+
+describe('busy warning', () => {
+  it('warns on load before the run, or on more load after it than the run itself makes', () => {
+    const run = knownRun();
+    const at = (before: number, after: number) =>
+      busyWarning({
+        ...run,
+        machine: { ...run.machine, loadAverageBefore: before, loadAverageAfter: after },
+      });
+    expect(at(0.8, 1.9)).toBeUndefined();
+    expect(at(1.2, 1.9)).toContain('1.2 before');
+    expect(at(0.5, 2.7)).toContain('2.7 after');
   });
 });
 
