@@ -54,7 +54,7 @@ async function summary(file: string, out: string | undefined, images: string | u
     }
   }
   const linkDir = out === undefined ? imageDir : relative(dirname(resolve(out)), resolve(imageDir)) || '.';
-  const text = renderSummary(run, { command: `bp-bench ${commandLine(run)}`, imageDir: linkDir });
+  const text = renderSummary(run, { command: `pnpm bench -- ${commandLine(run)}`, imageDir: linkDir });
   if (out === undefined) process.stdout.write(text);
   else {
     await writeFile(out, text);

@@ -198,7 +198,13 @@ describe('summary', () => {
         { file: 'resources-cpu.png', title: 'CPU', width: 960, height: 540 },
       ],
     };
+    const failed = run.benchmarks[0]!.cases[1]!.results[2]!;
+    failed.failedRepetitions = 1;
+    failed.error = 'rr-c1 did not finish within 20000 ms\nstack';
     const md = renderSummary(run, { command: 'bp-bench --all', imageDir: 'img' });
+    expect(md).toContain(
+      '- ws-json in fixed/sensor/rr-c1: 1 of 4 repetition(s) failed: rr-c1 did not finish within 20000 ms\n',
+    );
     expect(md).toContain('`bp-bench --all`');
     expect(md).toContain('![Bars](img/bench-comparison.png)');
     expect(md).not.toContain('resources-cpu');

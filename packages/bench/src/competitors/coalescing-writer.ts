@@ -1,8 +1,11 @@
 import type { Socket } from 'node:net';
 
-/** Bytes gathered before `send` asks the caller to wait (and before a flush happens early). */
+/** Bytes gathered before `send` asks the caller to wait. */
 const HIGH_WATER = 256 * 1024;
-const CHUNK = 64 * 1024;
+/** First buffer of a turn: below 4 KiB, Buffer.allocUnsafe slices it from Node's shared pool. */
+const FIRST = 1024;
+/** A turn's buffer doubles up to this, then what it holds is written early. */
+const LARGEST = 1024 * 1024;
 
 /**
  * Gathers the frames written during one event-loop turn into one buffer and writes it to the
@@ -30,8 +33,18 @@ export class CoalescingWriter {
    */
   frame(length: number): { buffer: Buffer; offset: number } {
     const total = 4 + length;
-    if (this.buffer !== null && this.used + total > this.buffer.length) this.flush();
-    this.buffer ??= Buffer.allocUnsafe(Math.max(CHUNK, total));
+    const need = this.used + total;
+    if (this.buffer !== null && need > this.buffer.length) {
+      if (need > LARGEST) this.flush();
+      else {
+        // Grow by doubling: a turn with one small reply allocates little, a busy one copies
+        // its frames O(log n) times and still writes once.
+        const grown = Buffer.allocUnsafe(Math.min(LARGEST, Math.max(need, 2 * this.buffer.length)));
+        this.buffer.copy(grown, 0, 0, this.used);
+        this.buffer = grown;
+      }
+    }
+    this.buffer ??= Buffer.allocUnsafe(Math.max(FIRST, total));
     const buffer = this.buffer;
     const offset = this.used;
     buffer.writeUInt32BE(length, offset);

@@ -66,6 +66,17 @@ export function renderSummary(run: RunResult, options: { command: string; imageD
   const busy = busyWarning(run);
   if (busy) out.push(`> **Note:** ${busy}`, '');
   out.push(renderMarkdownTable(summaryTable(run)), '');
+  const failures = run.benchmarks.flatMap((b) =>
+    b.cases.flatMap((c) =>
+      c.results
+        .filter((r) => r.failedRepetitions > 0)
+        .map(
+          (r) =>
+            `- ${r.competitor} in ${c.spec.id}: ${r.failedRepetitions} of ${r.failedRepetitions + r.samples.length} repetition(s) failed: ${(r.error ?? '').split('\n')[0]}`,
+        ),
+    ),
+  );
+  if (failures.length > 0) out.push('Failures in this run:', '', ...failures, '');
   if (run.targets.some((t) => t.status !== 'not-run')) {
     out.push('## Targets', '', renderMarkdownTable(targetTable(run)), '');
   }
