@@ -30,6 +30,13 @@ export const WebSocketCloseCode = {
 const SEND_OPTIONS = { binary: true } as const;
 /** Bytes of client messages kept while paused with flow control before the socket is paused too. */
 const MAX_PAUSED_BACKLOG = 1024 * 1024;
+/**
+ * Bytes of client messages kept while frames wait for credit. The socket cannot be paused then:
+ * the `CREDIT` that releases them is queued behind whatever the client sent before it (a client
+ * with 16 x 1 MiB requests in flight sends its credit after them). Past this the connection is
+ * closed with `slow-consumer` instead of stalling.
+ */
+const MAX_CREDIT_WAIT_BACKLOG = 64 * 1024 * 1024;
 const PROTOCOL_ERRORS = new Set([
   'malformed-frame',
   'unknown-type',
@@ -215,6 +222,10 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
     if (this.#ws.bufferedAmount + chunk.length > this.#highWaterMark) this.#wantDrain = true;
     // Credit is checked per message: the one that crosses the limit goes whole, the rest waits.
     forEachBatch(chunk, this.#sendOrHold);
+    if (this.#socketPaused && this.#waitingForCredit()) {
+      this.#socketPaused = false;
+      this.#ws.resume();
+    }
     const ok = this.#heldHead === this.#held.length && this.#ws.bufferedAmount <= this.#highWaterMark;
     if (!ok) this.#wantDrain = true;
     return ok;
@@ -290,7 +301,20 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
   #hold(message: Uint8Array): void {
     this.#backlog.push(message);
     this.#backlogBytes += message.length;
-    if (this.#backlogBytes > MAX_PAUSED_BACKLOG) this.#pauseSocket();
+    if (this.#backlogBytes <= MAX_PAUSED_BACKLOG) return;
+    if (!this.#waitingForCredit()) this.#pauseSocket();
+    else if (this.#backlogBytes > MAX_CREDIT_WAIT_BACKLOG) {
+      this.destroy(
+        new SessionError(
+          'slow-consumer',
+          `${this.#backlogBytes} bytes received while waiting for the client's credit`,
+        ),
+      );
+    }
+  }
+
+  #waitingForCredit(): boolean {
+    return this.#heldHead < this.#held.length;
   }
 
   #send(chunk: Uint8Array): boolean {
@@ -317,6 +341,7 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
     if (this.#heldHead === held.length) {
       this.#held = [];
       this.#heldHead = 0;
+      if (this.#paused && this.#backlogBytes > MAX_PAUSED_BACKLOG) this.#pauseSocket();
     }
     if (this.#wantDrain) this.#checkDrained();
   }
