@@ -52,7 +52,7 @@ describe('CoalescingWriter (the hand-written reference)', () => {
     sent.push(big);
     await until(() => frames.length === sent.length);
     expect(frames.length).toBe(sent.length);
-    frames.forEach((f, i) => expect(f.equals(sent[i]!)).toBe(true));
+    for (const [i, f] of frames.entries()) expect(f.equals(sent[i]!)).toBe(true);
   });
 
   it('writes a turn of small frames with one socket write', async () => {
