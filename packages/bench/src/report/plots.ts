@@ -2,7 +2,14 @@ import { competitorEntry } from '../competitors/registry.js';
 import type { BenchmarkResult, CaseResult, RunResult, Timeline } from '../results.js';
 import { histogramBinEdges, type LogHistogram } from '../stats.js';
 import { formatBytes, formatMicros, formatNumber } from './format.js';
-import { type Bar, barChart, barChartHeight, lineChart, type Series } from './plot-svg.js';
+import {
+  type Bar,
+  type BarChartOptions,
+  barChart,
+  barChartHeight,
+  lineChart,
+  type Series,
+} from './plot-svg.js';
 
 /** One plot of a run: its file name, what it shows, its size and its SVG. */
 export interface PlotSpec {
@@ -37,6 +44,17 @@ const labelOf = (id: string) => {
     return id;
   }
 };
+
+/** A bar chart as a plot: the chart's own title and width, its height derived from its groups. */
+function barChartPlot(file: string, options: BarChartOptions): PlotSpec {
+  return {
+    file,
+    title: options.title,
+    width: options.width,
+    height: barChartHeight(options),
+    svg: barChart(options),
+  };
+}
 
 function okResults(c: CaseResult) {
   return c.results.filter((r) => r.status === 'ok' && r.samples.length > 0);
@@ -136,13 +154,7 @@ function comparisonBars(benchmark: BenchmarkResult): PlotSpec | undefined {
     groups,
     value: { label: 'messages or requests per second', log: true, format: formatNumber },
   };
-  return {
-    file: 'comparison.png',
-    title,
-    width: WIDTH,
-    height: barChartHeight(options),
-    svg: barChart(options),
-  };
+  return barChartPlot('comparison.png', options);
 }
 
 /** Merges histograms with the same bins (repetitions of one alternative). */
@@ -231,13 +243,7 @@ function realisticLatency(benchmark: BenchmarkResult): PlotSpec | undefined {
     groups,
     value: { label: 'latency (log scale, lower is better)', log: true, format: formatMicros },
   };
-  return {
-    file: 'realistic-latency.png',
-    title,
-    width: WIDTH,
-    height: barChartHeight(options),
-    svg: barChart(options),
-  };
+  return barChartPlot('realistic-latency.png', options);
 }
 
 function idleMemory(benchmark: BenchmarkResult): PlotSpec | undefined {
@@ -261,13 +267,7 @@ function idleMemory(benchmark: BenchmarkResult): PlotSpec | undefined {
     groups: [{ label: 'RSS growth / connections', bars }],
     value: { label: 'KB per connection (lower is better)', format: formatNumber },
   };
-  return {
-    file: 'idle-memory.png',
-    title,
-    width: WIDTH,
-    height: barChartHeight(options),
-    svg: barChart(options),
-  };
+  return barChartPlot('idle-memory.png', options);
 }
 
 function resourceOverTime(
@@ -342,11 +342,5 @@ function codecBars(run: RunResult): PlotSpec | undefined {
     groups,
     value: { label: 'operations per second', log: true, format: formatNumber },
   };
-  return {
-    file: 'codec-comparison.png',
-    title,
-    width: WIDTH,
-    height: barChartHeight(options),
-    svg: barChart(options),
-  };
+  return barChartPlot('codec-comparison.png', options);
 }
