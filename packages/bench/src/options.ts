@@ -11,7 +11,7 @@ export type BenchmarkType = (typeof BENCHMARK_TYPES)[number];
 /** bp's transports, selectable with `--transports`. */
 export const TRANSPORTS = ['tcp', 'tls', 'ws'] as const;
 /** What users would pick instead, selectable with `--compare`. */
-export const ALTERNATIVES = ['http-json', 'ws-json', 'ws-msgpackr', 'grpc'] as const;
+export const ALTERNATIVES = ['http-json', 'ws-json', 'ws-msgpackr', 'socket-io', 'grpc'] as const;
 
 /** Everything a run was asked to do (recorded in the result file as given after defaults). */
 export interface BenchOptions {
@@ -112,7 +112,7 @@ Idle:
 Comparison set:
   --transports <list>   bp transports: tcp,tls,ws (default all); tcp and tls bring their
                         hand-written reference (raw-tcp, raw-tls)
-  --compare <list>      alternatives: http-json,ws-json,ws-msgpackr,grpc (default all; none)
+  --compare <list>      alternatives: http-json,ws-json,ws-msgpackr,socket-io,grpc (default all; none)
   --placement <p>       separate (server CPU 0, client CPU 1; default) | same | none
 
 Output:

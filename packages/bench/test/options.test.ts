@@ -41,6 +41,7 @@ describe('parseCommand', () => {
       'http-json',
       'ws-json',
       'ws-msgpackr',
+      'socket-io',
       'grpc',
     ]);
     expect(run(['--transports', 'tcp', '--compare', 'none']).competitors).toEqual(['bp-tcp', 'raw-tcp']);

@@ -74,6 +74,13 @@ export const COMPETITORS: readonly CompetitorEntry[] = [
     load: async () => (await import('./ws.js')).wsCompetitor(msgpackEnvelopes),
   },
   {
+    id: 'socket-io',
+    label: 'socket.io (WebSocket transport)',
+    family: 'alternative',
+    transport: 'ws',
+    load: async () => (await import('./socket-io.js')).socketIoCompetitor,
+  },
+  {
     id: 'grpc',
     label: 'gRPC (grpc-js + protobuf)',
     family: 'alternative',

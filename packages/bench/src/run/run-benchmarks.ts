@@ -28,6 +28,8 @@ const RECORDED_PACKAGES = [
   'ws',
   'undici',
   'msgpackr',
+  'socket.io',
+  'socket.io-client',
   '@grpc/grpc-js',
   'protobufjs',
   'avsc',
@@ -152,7 +154,7 @@ export async function runBenchmarks(options: BenchOptions, progress: Progress): 
     competitors,
     benchmarks,
     codec,
-    targets: checkTargets(benchmarks),
+    targets: checkTargets(benchmarks, options.quick),
     timelines,
     plots: [],
   };
