@@ -7,6 +7,8 @@ import {
   lineChart,
   logTicks,
   makeScale,
+  smallMultiples,
+  smallMultiplesHeight,
 } from '../src/report/plot-svg.js';
 
 describe('axis ticks', () => {
@@ -103,5 +105,56 @@ describe('charts', () => {
     );
     expect(widths).toHaveLength(2);
     expect(widths[1]! / widths[0]!).toBeCloseTo(2, 1);
+  });
+});
+
+describe('small multiples', () => {
+  const panel = (title: string, maxT: number, level: number) => ({
+    title,
+    series: [
+      {
+        name: title,
+        color: '#123456',
+        markers: false,
+        points: [
+          [0, 0],
+          [maxT, level],
+        ] as [number, number][],
+      },
+    ],
+  });
+
+  it('draws one titled panel per subject in a grid, rows as the columns require', () => {
+    const options = {
+      title: 'CPU',
+      width: 960,
+      columns: 3,
+      panelHeight: 180,
+      x: { label: 't' },
+      y: { label: 'cpu', include: 0 },
+      panels: [panel('a', 2, 50), panel('b', 2, 80), panel('c', 60, 100), panel('d', 3, 40)],
+    };
+    const svg = smallMultiples(options);
+    expect(smallMultiplesHeight(options)).toBe(44 + 2 * 180 + 52);
+    expect(svg).toContain(`height="${smallMultiplesHeight(options)}"`);
+    expect(svg.match(/<path /g)).toHaveLength(4);
+    expect(svg.match(/font-weight="bold" fill="#222">[a-d]</g)).toHaveLength(4);
+  });
+
+  it('shares one y scale (every panel has the same y ticks) while each x axis fits its own subject', () => {
+    const svg = smallMultiples({
+      title: 'CPU',
+      width: 960,
+      x: { label: 't' },
+      y: { label: 'cpu', include: 0 },
+      panels: [panel('fast', 2, 50), panel('slow', 60, 100)],
+    });
+    const yTicks = [...svg.matchAll(/text-anchor="end" fill="#444">([^<]+)</g)].map((m) => m[1]);
+    // 0..100 in steps of 20, once per panel.
+    expect(yTicks).toEqual(['0', '20', '40', '60', '80', '100', '0', '20', '40', '60', '80', '100']);
+    const xTicks = [...svg.matchAll(/text-anchor="middle" fill="#444">([^<]+)</g)].map((m) => Number(m[1]));
+    expect(Math.max(...xTicks)).toBe(60);
+    expect(xTicks).toContain(2);
+    expect(xTicks.indexOf(60)).toBeGreaterThan(xTicks.lastIndexOf(2));
   });
 });

@@ -142,14 +142,27 @@ function frame(width: number, height: number, title: string, body: string[]): st
   ].join('\n');
 }
 
-/** Renders a line chart with a legend on the right. */
-export function lineChart(options: LineChartOptions): string {
-  const { width, height, x, y, series } = options;
-  const legendWidth = 190;
-  const left = MARGIN.left;
-  const right = width - MARGIN.right - legendWidth;
-  const top = MARGIN.top;
-  const bottom = height - MARGIN.bottom;
+/** The rectangle a chart's axes enclose, in pixels. */
+interface Area {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/**
+ * Axes, grid, ticks and lines of one chart inside `area`. `yValues` widens the y scale beyond the
+ * series' own points (small multiples share one y scale, so their levels compare at a glance).
+ */
+function plotArea(
+  area: Area,
+  x: AxisOptions,
+  y: AxisOptions,
+  series: Series[],
+  options: { yValues?: number[]; tickFont?: number } = {},
+): string[] {
+  const { left, right, top, bottom } = area;
+  const font = options.tickFont ?? 11;
   const points = series.flatMap((s) => s.points);
   const sx = makeScale(
     points.map((p) => p[0]),
@@ -157,58 +170,138 @@ export function lineChart(options: LineChartOptions): string {
     left,
     right,
   );
-  const sy = makeScale(
-    points.map((p) => p[1]),
-    y,
-    bottom,
-    top,
-  );
+  const sy = makeScale(options.yValues ?? points.map((p) => p[1]), y, bottom, top);
   const body: string[] = [];
   for (const t of sy.ticks) {
     const py = sy(t);
     body.push(
       `<line x1="${left}" y1="${py.toFixed(1)}" x2="${right}" y2="${py.toFixed(1)}" stroke="#e4e4e4"/>`,
     );
-    body.push(text(left - 6, py + 4, fmt(y, t), 'font-size="11" text-anchor="end" fill="#444"'));
+    body.push(text(left - 6, py + 4, fmt(y, t), `font-size="${font}" text-anchor="end" fill="#444"`));
   }
   for (const t of sx.ticks) {
     const px = sx(t);
     body.push(
       `<line x1="${px.toFixed(1)}" y1="${top}" x2="${px.toFixed(1)}" y2="${bottom}" stroke="#f0f0f0"/>`,
     );
-    body.push(text(px, bottom + 16, fmt(x, t), 'font-size="11" text-anchor="middle" fill="#444"'));
+    body.push(text(px, bottom + 16, fmt(x, t), `font-size="${font}" text-anchor="middle" fill="#444"`));
   }
   body.push(
     `<rect x="${left}" y="${top}" width="${right - left}" height="${bottom - top}" fill="none" stroke="#888"/>`,
   );
-  body.push(
-    text((left + right) / 2, height - 14, x.label, 'font-size="12" text-anchor="middle" fill="#222"'),
-  );
-  body.push(
-    text(
-      16,
-      (top + bottom) / 2,
-      y.label,
-      `font-size="12" text-anchor="middle" fill="#222" transform="rotate(-90 16 ${((top + bottom) / 2).toFixed(1)})"`,
-    ),
-  );
-  series.forEach((s, i) => {
+  for (const s of series) {
     const usable = s.points.filter(([px, py]) => (!x.log || px > 0) && (!y.log || py > 0));
-    if (usable.length > 0) {
-      const d = usable
-        .map(([px, py], k) => `${k === 0 ? 'M' : 'L'}${sx(px).toFixed(1)},${sy(py).toFixed(1)}`)
-        .join(' ');
-      body.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
-      if (s.markers !== false) {
-        for (const [px, py] of usable) {
-          body.push(`<circle cx="${sx(px).toFixed(1)}" cy="${sy(py).toFixed(1)}" r="3" fill="${s.color}"/>`);
-        }
+    if (usable.length === 0) continue;
+    const d = usable
+      .map(([px, py], k) => `${k === 0 ? 'M' : 'L'}${sx(px).toFixed(1)},${sy(py).toFixed(1)}`)
+      .join(' ');
+    body.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
+    if (s.markers !== false) {
+      for (const [px, py] of usable) {
+        body.push(`<circle cx="${sx(px).toFixed(1)}" cy="${sy(py).toFixed(1)}" r="3" fill="${s.color}"/>`);
       }
     }
-    const ly = top + 8 + i * 18;
-    body.push(`<rect x="${right + 16}" y="${ly - 8}" width="14" height="10" fill="${s.color}"/>`);
-    body.push(text(right + 36, ly + 1, s.name, 'font-size="11" fill="#222"'));
+  }
+  return body;
+}
+
+/** The x label under an area and the y label turned along its left side. */
+function axisLabels(width: number, height: number, area: Area, x: AxisOptions, y: AxisOptions): string[] {
+  const middle = (area.top + area.bottom) / 2;
+  return [
+    text(
+      (area.left + area.right) / 2,
+      height - 14,
+      x.label,
+      'font-size="12" text-anchor="middle" fill="#222"',
+    ),
+    text(
+      16,
+      middle,
+      y.label,
+      `font-size="12" text-anchor="middle" fill="#222" transform="rotate(-90 16 ${middle.toFixed(1)})"`,
+    ),
+  ];
+}
+
+/** Renders a line chart with a legend on the right. */
+export function lineChart(options: LineChartOptions): string {
+  const { width, height, x, y, series } = options;
+  const legendWidth = 190;
+  const area = {
+    left: MARGIN.left,
+    right: width - MARGIN.right - legendWidth,
+    top: MARGIN.top,
+    bottom: height - MARGIN.bottom,
+  };
+  const body = [...plotArea(area, x, y, series), ...axisLabels(width, height, area, x, y)];
+  series.forEach((s, i) => {
+    const ly = area.top + 8 + i * 18;
+    body.push(`<rect x="${area.right + 16}" y="${ly - 8}" width="14" height="10" fill="${s.color}"/>`);
+    body.push(text(area.right + 36, ly + 1, s.name, 'font-size="11" fill="#222"'));
   });
+  return frame(width, height, options.title, body);
+}
+
+/** One panel of a small-multiples chart: its own title and lines. */
+export interface Panel {
+  title: string;
+  series: Series[];
+}
+
+/** Small multiples: one panel per subject in a grid, each with its own x axis and one shared y scale. */
+export interface SmallMultiplesOptions {
+  title: string;
+  width: number;
+  /** Panels per row (default 3). */
+  columns?: number;
+  /** Height of one panel with its title and ticks (default 180). */
+  panelHeight?: number;
+  x: AxisOptions;
+  y: AxisOptions;
+  panels: Panel[];
+}
+
+const PANEL_GAP = { x: 64, top: 22, bottom: 26 };
+
+/** Height a small-multiples chart needs for its panels. */
+export function smallMultiplesHeight(options: SmallMultiplesOptions): number {
+  const rows = Math.max(1, Math.ceil(options.panels.length / (options.columns ?? 3)));
+  return MARGIN.top + rows * (options.panelHeight ?? 180) + MARGIN.bottom;
+}
+
+/**
+ * Renders small multiples: a grid of panels, one subject each, so that no series hides another
+ * and a slow subject's long tail stretches only its own x axis, while the shared y scale keeps
+ * levels comparable across panels.
+ */
+export function smallMultiples(options: SmallMultiplesOptions): string {
+  const { width, x, y, panels } = options;
+  const columns = Math.max(1, options.columns ?? 3);
+  const panelHeight = options.panelHeight ?? 180;
+  const height = smallMultiplesHeight(options);
+  const cellWidth = (width - MARGIN.left - MARGIN.right + PANEL_GAP.x) / columns;
+  const yValues = panels.flatMap((p) => p.series.flatMap((s) => s.points.map((pt) => pt[1])));
+  const body: string[] = [];
+  panels.forEach((panel, i) => {
+    const left = MARGIN.left + (i % columns) * cellWidth;
+    const top = MARGIN.top + Math.floor(i / columns) * panelHeight + PANEL_GAP.top;
+    const area = {
+      left,
+      right: left + cellWidth - PANEL_GAP.x,
+      top,
+      bottom: top + panelHeight - PANEL_GAP.top - PANEL_GAP.bottom,
+    };
+    body.push(text(area.left, area.top - 6, panel.title, 'font-size="12" font-weight="bold" fill="#222"'));
+    body.push(...plotArea(area, x, y, panel.series, { yValues, tickFont: 10 }));
+  });
+  const whole = {
+    left: MARGIN.left,
+    right: width - MARGIN.right,
+    top: MARGIN.top,
+    bottom: height - MARGIN.bottom,
+  };
+  body.push(...axisLabels(width, height, whole, x, y));
   return frame(width, height, options.title, body);
 }
 

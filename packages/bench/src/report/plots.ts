@@ -9,6 +9,9 @@ import {
   barChartHeight,
   lineChart,
   type Series,
+  type SmallMultiplesOptions,
+  smallMultiples,
+  smallMultiplesHeight,
 } from './plot-svg.js';
 
 /** One plot of a run: its file name, what it shows, its size and its SVG. */
@@ -30,6 +33,7 @@ export const COLORS: Record<string, string> = {
   'http-json': '#d62728',
   'ws-json': '#ff7f0e',
   'ws-msgpackr': '#2ca02c',
+  'socket-io': '#8c564b',
   grpc: '#9467bd',
 };
 
@@ -270,38 +274,54 @@ function idleMemory(benchmark: BenchmarkResult): PlotSpec | undefined {
   return barChartPlot('idle-memory.png', options);
 }
 
+/**
+ * Server CPU or memory over time as small multiples, one panel per alternative: on one axis nine
+ * series overlap and the slowest alternative's long tail squeezes every other line to the left.
+ */
 function resourceOverTime(
   timelines: Timeline[],
   what: 'cpu' | 'memory',
   benchmark: string,
 ): PlotSpec | undefined {
   if (timelines.length === 0) return undefined;
-  const series: Series[] = timelines.map((t) => ({
-    name: labelOf(t.competitor),
-    color: colorOf(t.competitor),
-    markers: false,
-    points: t.samples.map((s) => [s.t / 1000, what === 'cpu' ? s.cpuUserPct + s.cpuSysPct : s.rssMB]),
-  }));
   const title =
     what === 'cpu'
-      ? `Server CPU over time, ${benchmark} benchmark (first repetition)`
-      : `Server memory (RSS) over time, ${benchmark} benchmark (first repetition)`;
+      ? `Server CPU over time, ${benchmark} benchmark (first repetition; one panel per alternative)`
+      : `Server memory (RSS) over time, ${benchmark} benchmark (first repetition; one panel per alternative)`;
+  const options: SmallMultiplesOptions = {
+    title,
+    width: WIDTH,
+    columns: 3,
+    x: {
+      label: 'seconds since the server started (each panel its own scale)',
+      format: formatNumber,
+      include: 0,
+    },
+    y:
+      what === 'cpu'
+        ? { label: 'CPU, % of one core (user + sys)', format: (v) => `${v}%`, include: 0 }
+        : { label: 'resident set size (MB)', format: formatNumber, include: 0 },
+    panels: timelines.map((t) => ({
+      title: labelOf(t.competitor),
+      series: [
+        {
+          name: labelOf(t.competitor),
+          color: colorOf(t.competitor),
+          markers: false,
+          points: t.samples.map((s): [number, number] => [
+            s.t / 1000,
+            what === 'cpu' ? s.cpuUserPct + s.cpuSysPct : s.rssMB,
+          ]),
+        },
+      ],
+    })),
+  };
   return {
     file: what === 'cpu' ? 'resources-cpu.png' : 'resources-memory.png',
     title,
     width: WIDTH,
-    height: HEIGHT,
-    svg: lineChart({
-      title,
-      width: WIDTH,
-      height: HEIGHT,
-      x: { label: 'seconds since the server started', format: formatNumber, include: 0 },
-      y:
-        what === 'cpu'
-          ? { label: 'CPU, % of one core (user + sys)', format: (v) => `${v}%`, include: 0 }
-          : { label: 'resident set size (MB)', format: formatNumber, include: 0 },
-      series,
-    }),
+    height: smallMultiplesHeight(options),
+    svg: smallMultiples(options),
   };
 }
 
