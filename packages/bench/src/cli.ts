@@ -4,7 +4,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { runChild } from './child/main.js';
 import { compareRuns, comparisonTable } from './compare.js';
 import { type BenchOptions, HELP, parseCommand } from './options.js';
-import { Progress } from './report/progress.js';
+import { Progress, progressMode } from './report/progress.js';
 import { renderConsole } from './report/report-console.js';
 import { renderSummary, SUMMARY_PLOTS } from './report/summary-markdown.js';
 import { renderMarkdownTable, renderText } from './report/tables.js';
@@ -15,7 +15,7 @@ import { writeResults } from './write-results.js';
 
 async function run(options: BenchOptions): Promise<void> {
   const out = resolve(options.out);
-  const progress = new Progress(!options.json && process.stderr.isTTY === true);
+  const progress = new Progress(progressMode(options.json));
   const result = await runBenchmarks(options, progress);
   progress.finish();
   const final = await writeResults(result, out, options.plots);

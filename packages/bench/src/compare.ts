@@ -14,6 +14,12 @@ const COMPARED = [
   'serverRssPerConnectionKB',
 ];
 
+/**
+ * Repetitions each run needs before a change may be called better or worse: with fewer, the
+ * range of the samples says nothing about the noise (one sample has no range at all).
+ */
+export const MIN_REPETITIONS_FOR_VERDICT = 3;
+
 /** One figure present in both runs. */
 export interface ComparedFigure {
   caseId: string;
@@ -25,7 +31,12 @@ export interface ComparedFigure {
   change: number;
   /** Whether b's median is better (in the metric's direction). */
   improved: boolean;
-  /** Whether the two runs' repetition ranges do not overlap (a change beyond their noise). */
+  /** Repetitions behind `a` and `b`. */
+  repetitions: [number, number];
+  /**
+   * Whether both runs have at least {@link MIN_REPETITIONS_FOR_VERDICT} repetitions and their
+   * ranges do not overlap (a change beyond their noise).
+   */
   beyondNoise: boolean;
 }
 
@@ -53,7 +64,9 @@ export function compareRuns(a: RunResult, b: RunResult): ComparedFigure[] {
           b: sb.median,
           change,
           improved: higher ? change > 0 : change < 0,
-          beyondNoise: sb.min > sa.max || sb.max < sa.min,
+          repetitions: [sa.n, sb.n],
+          beyondNoise:
+            Math.min(sa.n, sb.n) >= MIN_REPETITIONS_FOR_VERDICT && (sb.min > sa.max || sb.max < sa.min),
         });
       }
     }
@@ -77,10 +90,17 @@ export function comparisonTable(figures: ComparedFigure[], aName: string, bName:
       formatNumber(f.a),
       formatNumber(f.b),
       `${f.change >= 0 ? '+' : ''}${(f.change * 100).toFixed(1)}%`,
-      f.beyondNoise ? (f.improved ? 'better' : 'worse') : 'within noise',
+      verdict(f),
     ]),
     notes: [
-      '"within noise": the repetition ranges of a and b overlap. Machines and load differ between runs; ratios within one run are the reliable figures.',
+      '"within noise": the repetition ranges of a and b overlap.',
+      `"too few repetitions": a or b has fewer than ${MIN_REPETITIONS_FOR_VERDICT} repetitions, so its noise is unknown and no change is judged.`,
+      'Machines and load differ between runs; ratios within one run are the reliable figures.',
     ],
   };
+}
+
+function verdict(f: ComparedFigure): string {
+  if (f.beyondNoise) return f.improved ? 'better' : 'worse';
+  return Math.min(...f.repetitions) < MIN_REPETITIONS_FOR_VERDICT ? 'too few repetitions' : 'within noise';
 }

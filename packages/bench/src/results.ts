@@ -129,7 +129,8 @@ export interface TargetCheck {
   ratio: PairedRatio | null;
   /** The limit on `ratio.median`: at least (`min`) or at most (`max`). */
   limit: { min?: number; max?: number };
-  status: 'met' | 'missed' | 'not-run';
+  /** `not-judged`: the case ran in a `--quick` smoke run, too short to judge. */
+  status: 'met' | 'missed' | 'not-run' | 'not-judged';
 }
 
 /** Resource use over time of one process. */

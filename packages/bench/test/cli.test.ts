@@ -26,6 +26,7 @@ function newest(dir: string): number {
 let out: string;
 let run: RunResult;
 let stdout: string;
+let stderr: string;
 
 beforeAll(() => {
   // The test runs what ships: build dist when it is missing or older than the sources.
@@ -54,6 +55,7 @@ beforeAll(() => {
     maxBuffer: 64 * 1024 * 1024,
   });
   stdout = result.stdout;
+  stderr = result.stderr;
   if (result.status !== 0)
     throw new Error(`bp-bench exited ${result.status}: ${result.stderr}\n${result.stdout}`);
   run = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunResult;
@@ -83,7 +85,7 @@ describe('bp-bench --all --quick', () => {
       expect(existsSync(join(out, file))).toBe(true);
       expect(report).toContain(`](${file})`);
     }
-    for (const heading of ['## fixed', '## variable', '## realistic', '## idle', '## codec', '## Targets']) {
+    for (const heading of ['## fixed', '## variable', '## realistic', '## idle', '## codec']) {
       expect(report).toContain(heading);
     }
   });
@@ -166,14 +168,34 @@ describe('bp-bench --all --quick', () => {
       check(`codec ${row.message} ${row.library}`, row.operation, row.opsPerSec);
     expect(bad).toEqual([]);
     expect(figures).toBeGreaterThan(100);
-    expect(run.targets.filter((t) => t.status !== 'not-run').length).toBeGreaterThan(0);
+    // A smoke run computes every target's ratio but judges none of them.
+    const ran = run.targets.filter((t) => t.status !== 'not-run');
+    expect(ran.length).toBeGreaterThan(0);
+    expect(ran.every((t) => t.status === 'not-judged' && t.ratio !== null)).toBe(true);
   });
 
-  it('prints the summary tables, ratios and resources on the console', () => {
+  it('prints the summary tables and resources on the console, and no verdict or ratio from a smoke run', () => {
     expect(stdout).toContain('=== fixed ===');
     expect(stdout).toMatch(/alternative\s+msgs\/s\s+MB\/s\s+p50\s+p95\s+p99\s+max\s+wire B\/msg/);
-    expect(stdout).toContain('against each alternative');
     expect(stdout).toContain('resource use');
+    expect(stdout).toMatch(
+      /smoke run \(--quick\): \d+ case\(s\), \d+ case x alternative result\(s\), 0 with failures/,
+    );
+    expect(stdout).not.toContain('against each alternative');
+    expect(stdout).not.toMatch(/\b(met|missed)\b/);
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toContain('smoke run (--quick)');
+    expect(report).not.toMatch(/\b(met|missed)\b/);
+  });
+
+  it('writes one plain progress line per finished unit, with the time left, when stderr is not a terminal', () => {
+    const lines = stderr.split('\n').filter((l) => l.startsWith('bp-bench: '));
+    expect(lines.length).toBeGreaterThan(10);
+    expect(stderr).not.toContain('\x1b[');
+    const last = lines.at(-1)!;
+    const [, done, total] = /^bp-bench: (\d+)\/(\d+) \(100%\) done/.exec(last) ?? [];
+    expect(done).toBe(total);
+    expect(lines.some((l) => / left: /.test(l))).toBe(true);
   });
 
   it('compares two result files', () => {
@@ -184,7 +206,8 @@ describe('bp-bench --all --quick', () => {
     });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('What changed from result.json (a) to result.json (b)');
-    expect(result.stdout).toContain('within noise');
+    // One repetition per figure: its noise is unknown, so nothing is called better or worse.
+    expect(result.stdout).toContain('too few repetitions');
     expect(result.stdout).not.toMatch(/\b(better|worse)\b$/m);
   });
 

@@ -1,5 +1,6 @@
 import type { RunResult } from '../results.js';
 import { busyWarning } from './report-markdown.js';
+import { isJudged, smokeRunNote } from './smoke-run.js';
 import {
   caseTable,
   codecTable,
@@ -22,14 +23,16 @@ export function renderConsole(run: RunResult, outDir: string): string {
   for (const benchmark of run.benchmarks) {
     out.push(`=== ${benchmark.type} ===`, '');
     for (const c of benchmark.cases) out.push(renderText(caseTable(run, c)), '');
-    for (const table of ratioTables(run, benchmark)) out.push(renderText(table), '');
+    if (isJudged(run)) for (const table of ratioTables(run, benchmark)) out.push(renderText(table), '');
     out.push(renderText(resourceTable(run, benchmark)), '');
   }
-  if (run.targets.some((t) => t.status !== 'not-run')) out.push(renderText(targetTable(run)), '');
+  if (isJudged(run) && run.targets.some((t) => t.status !== 'not-run'))
+    out.push(renderText(targetTable(run)), '');
   const codec = codecTable(run);
   if (codec) out.push('=== codec ===', '', renderText(codec), '');
-  const codecTargets = codecTargetTable(run);
+  const codecTargets = isJudged(run) ? codecTargetTable(run) : undefined;
   if (codecTargets) out.push(renderText(codecTargets), '');
+  if (!isJudged(run)) out.push(smokeRunNote(run), '');
   out.push(`results: ${outDir}/result.json, report: ${outDir}/report.md, ${run.plots.length} plot(s)`);
   return out.join('\n');
 }

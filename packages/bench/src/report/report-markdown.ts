@@ -1,5 +1,6 @@
 import type { RunResult } from '../results.js';
 import { formatBytes } from './format.js';
+import { isJudged, smokeRunNote } from './smoke-run.js';
 import {
   caseTable,
   codecTable,
@@ -56,7 +57,9 @@ export function renderReport(run: RunResult): string {
     for (const c of unavailable) out.push(`- ${c.label} (${c.id}): ${c.reason ?? 'unknown reason'}`);
     out.push('');
   }
-  if (run.targets.some((t) => t.status !== 'not-run')) out.push('## Targets', '', section(targetTable(run)));
+  if (!isJudged(run)) out.push(`> **${smokeRunNote(run)}**`, '');
+  else if (run.targets.some((t) => t.status !== 'not-run'))
+    out.push('## Targets', '', section(targetTable(run)));
   if (run.plots.length > 0) {
     out.push('## Plots', '');
     for (const plot of run.plots) out.push(`![${plot.title}](${plot.file})`, '');
@@ -64,7 +67,7 @@ export function renderReport(run: RunResult): string {
   for (const benchmark of run.benchmarks) {
     out.push(`## ${benchmark.type}`, '');
     for (const c of benchmark.cases) out.push(section(caseTable(run, c)));
-    for (const table of ratioTables(run, benchmark)) out.push(section(table));
+    if (isJudged(run)) for (const table of ratioTables(run, benchmark)) out.push(section(table));
     out.push(section(resourceTable(run, benchmark)));
     if (benchmark.type === 'realistic') {
       const c = benchmark.cases[0];
@@ -75,7 +78,7 @@ export function renderReport(run: RunResult): string {
   }
   const codec = codecTable(run);
   if (codec) out.push('## codec', '', section(codec));
-  const codecTargets = codecTargetTable(run);
+  const codecTargets = isJudged(run) ? codecTargetTable(run) : undefined;
   if (codecTargets) out.push(section(codecTargets));
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -1,6 +1,7 @@
 import type { CaseResult, RunResult } from '../results.js';
 import { formatMicros, formatNumber } from './format.js';
 import { busyWarning, runDescription } from './report-markdown.js';
+import { isJudged, smokeRunNote } from './smoke-run.js';
 import { renderMarkdownTable, type Table, targetTable } from './tables.js';
 
 /** The plots a summary shows (copied next to it), in order. */
@@ -77,7 +78,8 @@ export function renderSummary(run: RunResult, options: { command: string; imageD
     ),
   );
   if (failures.length > 0) out.push('Failures in this run:', '', ...failures, '');
-  if (run.targets.some((t) => t.status !== 'not-run')) {
+  if (!isJudged(run)) out.push(`> **${smokeRunNote(run)}**`, '');
+  else if (run.targets.some((t) => t.status !== 'not-run')) {
     out.push('## Targets', '', renderMarkdownTable(targetTable(run)), '');
   }
   const plots = run.plots.filter((p) => (SUMMARY_PLOTS as readonly string[]).includes(p.file));
