@@ -1,4 +1,4 @@
-// CI's bundle-size check: the small app of scripts/size-app.ts, bundled, minified and gzipped,
+// CI's bundle-size check: the small apps of scripts/size-apps/, bundled, minified and gzipped,
 // must stay within the budgets of scripts/bundle-size.mjs (the figures are in the README).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -7,8 +7,10 @@ import { expect, test } from 'vitest';
 interface Report {
   total: { minified: number; gzip: number };
   own: { minified: number; gzip: number };
+  codec: { minified: number; gzip: number };
   minifiedByPackage: Record<string, number>;
-  budgets: { total: number; own: number };
+  budgets: { total: number; own: number; codec: number };
+  comparisons: Record<string, { minified: number; gzip: number }>;
 }
 
 test('the browser bundle of codec + session + transport-browser stays within its budget', () => {
@@ -30,4 +32,11 @@ test('the browser bundle of codec + session + transport-browser stays within its
   ]);
   expect(report.total.gzip).toBeLessThanOrEqual(report.budgets.total);
   expect(report.own.gzip).toBeLessThanOrEqual(report.budgets.own);
+  expect(report.codec.gzip).toBeLessThanOrEqual(report.budgets.codec);
+  // The codec-only app leaves the session and the client out entirely.
+  expect(report.codec.gzip).toBeLessThan(report.total.gzip);
+  // The comparison apps really bundled their libraries (a stub or a failed resolve would be tiny).
+  for (const name of ['socket.io-client', 'msgpackr + WebSocket']) {
+    expect(report.comparisons[name]!.gzip).toBeGreaterThan(4 * 1024);
+  }
 });
