@@ -14,7 +14,7 @@ ws.onmessage = (event) => {
 };
 await new Promise((resolve) => ws.addEventListener('open', resolve, { once: true }));
 const id = nextId++;
-const value = (await new Promise((resolve) => {
+const value = (await new Promise<unknown>((resolve) => {
   pending.set(id, resolve);
   ws.send(pack({ t: 'q', i: id, m: 'get', v: { key: 'a' } }));
 })) as { value: number };
