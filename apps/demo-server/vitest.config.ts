@@ -10,6 +10,7 @@ export default defineProject({
     alias: [
       { find: /^@bp\/codec$/, replacement: source('../../packages/codec/src/index.node.ts') },
       { find: /^@bp\/session$/, replacement: source('../../packages/session/src/index.ts') },
+      { find: /^@bp\/session\/wire$/, replacement: source('../../packages/session/src/wire/index.ts') },
       { find: /^@bp\/transport-node$/, replacement: source('../../packages/transport-node/src/index.ts') },
       {
         find: /^@bp\/transport-browser$/,

@@ -10,6 +10,7 @@ export default defineProject({
     alias: [
       { find: /^@bp\/codec$/, replacement: source('../codec/src/index.node.ts') },
       { find: /^@bp\/session$/, replacement: source('./src/index.ts') },
+      { find: /^@bp\/session\/wire$/, replacement: source('./src/wire/index.ts') },
     ],
   },
   test: {

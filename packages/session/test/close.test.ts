@@ -1,13 +1,13 @@
 import { deferred } from '@bp/test-kit/async';
 import { describe, expect, test, vi } from 'vitest';
+import { ErrorCode } from '../src/index.js';
 import {
   decodeErrorFrame,
-  ErrorCode,
   encodeGoodbye,
   encodeMessageFrame,
   encodeRequestFrame,
   FrameKind,
-} from '../src/index.js';
+} from '../src/wire/index.js';
 import { connect, openRawServer, T, testProtocol } from './fixtures.js';
 
 describe('graceful close', () => {

@@ -3,17 +3,15 @@ import { concat } from '@bp/test-kit/bytes';
 import {
   type ClientSessionOptions,
   createClientSession,
-  createFrameLimits,
   createMemoryTransportPair,
   createServerSession,
-  encodeHello,
-  FrameReader,
   type MemoryTransport,
   type MemoryTransportOptions,
   type ServerSessionOptions,
   type Session,
   schemaFingerprint,
 } from '../src/index.js';
+import { createFrameLimits, encodeHello, FrameReader } from '../src/wire/index.js';
 
 // The protocols are @bp/test-kit's; the session tests know them by these names.
 export {

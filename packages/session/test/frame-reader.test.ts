@@ -1,14 +1,8 @@
 import { concat, cut } from '@bp/test-kit/bytes';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  createFrameLimits,
-  encodeFrame,
-  type FrameLimits,
-  FrameReader,
-  isSessionError,
-  NOT_NOW,
-} from '../src/index.js';
+import { isSessionError } from '../src/index.js';
+import { createFrameLimits, encodeFrame, type FrameLimits, FrameReader, NOT_NOW } from '../src/wire/index.js';
 
 interface Seen {
   kind: number;

@@ -1,12 +1,7 @@
 import { concat } from '@bp/test-kit/bytes';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import {
-  decodeErrorFrame,
-  ErrorCode,
-  encodeMessageFrame,
-  encodeRequestFrame,
-  FrameKind,
-} from '../src/index.js';
+import { ErrorCode } from '../src/index.js';
+import { decodeErrorFrame, encodeMessageFrame, encodeRequestFrame, FrameKind } from '../src/wire/index.js';
 import { connect, openRawServer, T, testProtocol } from './fixtures.js';
 
 afterEach(() => {

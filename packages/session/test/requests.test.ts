@@ -1,18 +1,15 @@
 import { EncodeError } from '@bp/codec';
 import { deferred } from '@bp/test-kit/async';
 import { describe, expect, test, vi } from 'vitest';
+import { ApplicationError, createClientSession, ErrorCode, isSessionError } from '../src/index.js';
 import {
-  ApplicationError,
-  createClientSession,
   decodeErrorFrame,
-  ErrorCode,
   encodeErrorFrame,
   encodeRequestFrame,
   encodeResponseFrame,
   encodeWelcome,
   FrameKind,
-  isSessionError,
-} from '../src/index.js';
+} from '../src/wire/index.js';
 import { connect, openRawServer, RecordingTransport, readU32ForTest, T, testProtocol } from './fixtures.js';
 
 describe('requests and responses', () => {

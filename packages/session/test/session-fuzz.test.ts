@@ -1,15 +1,8 @@
 import { concat } from '@bp/test-kit/bytes';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  createClientSession,
-  createServerSession,
-  encodeFrame,
-  encodeMessageFrame,
-  encodeRequestFrame,
-  encodeWelcome,
-  isSessionError,
-} from '../src/index.js';
+import { createClientSession, createServerSession, isSessionError } from '../src/index.js';
+import { encodeFrame, encodeMessageFrame, encodeRequestFrame, encodeWelcome } from '../src/wire/index.js';
 import { helloFor, RecordingTransport, T, testProtocol } from './fixtures.js';
 
 /** Frames that are valid on their own, mixed with garbage, to reach deeper states. */

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { concat } from '@bp/test-kit/bytes';
 import { describe, expect, test } from 'vitest';
+import { createServerSession, errorCodeName, schemaFingerprint } from '../src/index.js';
+import { sha256 } from '../src/sha256.js';
 import {
   canonicalJson,
-  createServerSession,
   decodeErrorFrame,
   decodeGoodbye,
   decodeHello,
@@ -18,11 +19,8 @@ import {
   encodeResponseFrame,
   encodeU32Frame,
   encodeWelcome,
-  errorCodeName,
   FrameKind,
-  schemaFingerprint,
-  sha256,
-} from '../src/index.js';
+} from '../src/wire/index.js';
 import { exampleProtocol, readFramesForTest } from './fixtures.js';
 
 const vectors = JSON.parse(

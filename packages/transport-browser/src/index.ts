@@ -12,7 +12,7 @@ export {
   WebSocketClient,
 } from './client.js';
 export { ClientError, type ClientErrorCode, isClientError } from './client-error.js';
-export { CloseCode } from './close-codes.js';
+export { CloseCode, WebSocketCloseCode } from './close-codes.js';
 export { connect, createClient } from './connect.js';
 export { DEFAULT_RECEIVE_WINDOW, FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from './flow-control.js';
 export type { WebSocketConstructor, WebSocketLike } from './websocket-like.js';

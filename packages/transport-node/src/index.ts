@@ -1,5 +1,8 @@
 // The declarations use Node types (net, tls, http); keep the reference in the emitted index.d.ts.
 /// <reference types="node" preserve="true" />
+
+// The WebSocket binding's subprotocol names, re-exported from @bp/session/wire where they live.
+export { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from '@bp/session/wire';
 export { backoffDelay, type ReconnectOptions } from './backoff.js';
 export { Client, type ClientState, type ConnectOptions, connect } from './client.js';
 export type { ConnectionInfo, TlsConnectionInfo } from './connection-info.js';
@@ -36,4 +39,3 @@ export {
   type WebSocketListener,
   type WebSocketListenOptions,
 } from './websocket-endpoint.js';
-export { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from './websocket-flow-control.js';

@@ -8,13 +8,13 @@ import {
 } from 'node:tls';
 import {
   createServerSession,
-  encodeRefusal,
   type Handlers,
   type Session,
   type SessionLimits,
   type SessionProtocol,
   type SessionTransport,
 } from '@bp/session';
+import { encodeRefusal } from '@bp/session/wire';
 import { type ConnectionInfo, connectionInfoOf } from './connection-info.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import { type ByteCounts, TrafficCounters } from './connection-traffic.js';

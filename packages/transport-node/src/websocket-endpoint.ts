@@ -8,13 +8,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ProtocolConfig } from '@bp/codec';
 import { createServerSession, type Session } from '@bp/session';
+import { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL, WebSocketCloseCode } from '@bp/session/wire';
 import { WebSocketServer } from 'ws';
-import { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from './websocket-flow-control.js';
-import {
-  WebSocketCloseCode,
-  WebSocketServerTransport,
-  type WebSocketSessionTransport,
-} from './websocket-server-transport.js';
+import { WebSocketServerTransport, type WebSocketSessionTransport } from './websocket-server-transport.js';
 
 type AnyProtocol = ProtocolConfig<any>;
 type ServerSessionOptions<P extends AnyProtocol> = Parameters<typeof createServerSession<P>>[0];
@@ -347,4 +343,4 @@ export async function listenWebSocket<P extends AnyProtocol>(
   };
 }
 
-export { WebSocketCloseCode, type WebSocketSessionTransport } from './websocket-server-transport.js';
+export type { WebSocketSessionTransport } from './websocket-server-transport.js';

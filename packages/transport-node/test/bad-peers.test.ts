@@ -1,4 +1,5 @@
-import { ErrorCode, encodeRequestFrame, FrameKind, isSessionError, type SessionError } from '@bp/session';
+import { ErrorCode, isSessionError, type SessionError } from '@bp/session';
+import { encodeRequestFrame, FrameKind } from '@bp/session/wire';
 import { until } from '@bp/test-kit/async';
 import {
   expectedValue,

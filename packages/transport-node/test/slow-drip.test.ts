@@ -1,13 +1,6 @@
 import { once } from 'node:events';
-import {
-  decodeErrorFrame,
-  decodeReject,
-  ErrorCode,
-  encodeHello,
-  encodeRequestFrame,
-  FrameKind,
-  schemaFingerprint,
-} from '@bp/session';
+import { ErrorCode, schemaFingerprint } from '@bp/session';
+import { decodeErrorFrame, decodeReject, encodeHello, encodeRequestFrame, FrameKind } from '@bp/session/wire';
 import { until } from '@bp/test-kit/async';
 import { generateTestPki, type TestPki } from '@bp/test-kit/pki';
 import {

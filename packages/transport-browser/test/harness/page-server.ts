@@ -25,6 +25,7 @@ export async function bundlePage(entry: string): Promise<string> {
     alias: {
       '@bp/codec': source('../../../codec/src/index.ts'),
       '@bp/session': source('../../../session/src/index.ts'),
+      '@bp/session/wire': source('../../../session/src/wire/index.ts'),
       '@bp/transport-browser': source('../../src/index.ts'),
     },
   });
