@@ -346,4 +346,22 @@ describe('bp-demo (the CLI)', () => {
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('unknown command frobnicate');
   });
+
+  it('a --ca file that does not exist is a usage error naming the path, not a TLS failure later', async () => {
+    const missing = '/nonexistent/bp-demo-ca.pem';
+    const result = await runCli([
+      'echo',
+      'x',
+      '--tls',
+      '--port',
+      String(demo.tlsPort),
+      '--ca',
+      missing,
+      '--token',
+      't',
+    ]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`--ca: no file at ${missing}`);
+    expect(result.stderr).not.toContain('self-signed');
+  });
 });

@@ -12,6 +12,8 @@ export {
   WebSocketClient,
 } from './client.js';
 export { ClientError, type ClientErrorCode, isClientError } from './client-error.js';
+// Wrong calls (attach twice) are @bp/session's UsageError.
+export { isUsageError, UsageError, type UsageErrorCode } from '@bp/session';
 export { CloseCode, WebSocketCloseCode } from './close-codes.js';
 export { connect, createClient } from './connect.js';
 export { DEFAULT_RECEIVE_WINDOW, FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from './flow-control.js';

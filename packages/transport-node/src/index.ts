@@ -20,6 +20,7 @@ export {
   type ServerWebSocketOptions,
 } from './server.js';
 export type { Authenticate, HelloCredentials, ServerAuthOptions, TokenPrincipal } from './server-auth.js';
+export { isServerError, ServerError, type ServerErrorCode, type ServerErrorOptions } from './server-error.js';
 export { SocketTransport, type SocketTransportOptions, type TransportSink } from './socket-transport.js';
 export {
   type ClientCertificatePolicy,
@@ -28,6 +29,8 @@ export {
   type ServerTlsOptions,
 } from './tls-options.js';
 export { isTransportError, TransportError, type TransportErrorCode } from './transport-error.js';
+// Wrong calls (listen after close, attach twice, a file path as `ca`) are @bp/session's UsageError.
+export { isUsageError, UsageError, type UsageErrorCode } from '@bp/session';
 export {
   type AllowedOrigins,
   attachWebSocket,
