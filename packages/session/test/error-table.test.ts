@@ -26,7 +26,8 @@ function sourceFiles(): string[] {
   return files;
 }
 
-const withoutComments = (text: string): string => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+const withoutComments = (text: string): string =>
+  text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
 
 /** Every `export type ...Code/...Name = 'a' | 'b'` and `export const ...ErrorCode = { a: 1 }` in the sources. */
 function codeUnions(): Map<string, string[]> {

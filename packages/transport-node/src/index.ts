@@ -1,6 +1,8 @@
 // The declarations use Node types (net, tls, http); keep the reference in the emitted index.d.ts.
 /// <reference types="node" preserve="true" />
 
+// Wrong calls (listen after close, attach twice, a file path as `ca`) are @bp/session's UsageError.
+export { isUsageError, UsageError, type UsageErrorCode } from '@bp/session';
 // The WebSocket binding's subprotocol names, re-exported from @bp/session/wire where they live.
 export { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from '@bp/session/wire';
 export { backoffDelay, type ReconnectOptions } from './backoff.js';
@@ -29,8 +31,6 @@ export {
   type ServerTlsOptions,
 } from './tls-options.js';
 export { isTransportError, TransportError, type TransportErrorCode } from './transport-error.js';
-// Wrong calls (listen after close, attach twice, a file path as `ca`) are @bp/session's UsageError.
-export { isUsageError, UsageError, type UsageErrorCode } from '@bp/session';
 export {
   type AllowedOrigins,
   attachWebSocket,
