@@ -93,6 +93,11 @@ export class SocketTransport {
     });
     socket.on('error', (error) => {
       this.#error ??= error;
+      // Socket errors come with a destroy, but TLS errors after the handshake do not: a refused
+      // renegotiation (a fatal alert) or a client renegotiating past Node's limit
+      // (`ERR_TLS_SESSION_ATTACK`, where renegotiation was allowed again through `extra`) are
+      // only reported, and the connection, or the attacker's renegotiating, would go on.
+      if (!socket.destroyed) socket.destroy();
     });
     socket.once('close', () => this.#finish());
     // A socket that died before attach never emits 'close' to us; report it asynchronously so

@@ -1,3 +1,4 @@
+import { constants } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
@@ -61,6 +62,16 @@ export interface ClientTlsOptions
 
 const DEFAULT_MIN_VERSION: SecureVersion = 'TLSv1.2';
 
+/**
+ * `options` with client-initiated renegotiation refused (TLS 1.2; TLS 1.3 has none). Each
+ * renegotiation costs the server a full handshake, bp never needs one, and Node's own limit
+ * (`tls.CLIENT_RENEG_LIMIT`) only reports a breach as an `'error'` while the connection goes on.
+ * A client that tries gets a `no_renegotiation` alert and the connection ends.
+ */
+export function withoutRenegotiation<T extends { secureOptions?: number | undefined }>(options: T): T {
+  return { ...options, secureOptions: (options.secureOptions ?? 0) | constants.SSL_OP_NO_RENEGOTIATION };
+}
+
 const PEM_OPTIONS = ['ca', 'cert', 'key'] as const;
 
 /**
@@ -105,7 +116,7 @@ export function serverTlsOptions(options: ServerTlsOptions, handshakeTimeout: nu
   };
   if (maxVersion !== undefined) result.maxVersion = maxVersion;
   if (alpn !== false) result.ALPNProtocols = [...(alpn ?? [DEFAULT_ALPN_ID])];
-  return { ...result, ...extra };
+  return { ...withoutRenegotiation(result), ...extra };
 }
 
 /** The secure-context part of {@link ServerTlsOptions}, for `setSecureContext`. */
@@ -121,7 +132,7 @@ export function secureContextOptions(options: ServerTlsOptions): SecureContextOp
   } = options;
   const result: SecureContextOptions = { ...context, minVersion: minVersion ?? DEFAULT_MIN_VERSION };
   if (maxVersion !== undefined) result.maxVersion = maxVersion;
-  return result;
+  return withoutRenegotiation(result);
 }
 
 /** Turns {@link ClientTlsOptions} into `tls.connect` options for `host:port`. */

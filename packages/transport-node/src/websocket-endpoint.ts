@@ -11,7 +11,7 @@ import { createServerSession, type Session } from '@bp/session';
 import { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL, WebSocketCloseCode } from '@bp/session/wire';
 import { WebSocketServer } from 'ws';
 import { listenFailed } from './server-error.js';
-import { checkPemOptions } from './tls-options.js';
+import { checkPemOptions, withoutRenegotiation } from './tls-options.js';
 import { WebSocketServerTransport, type WebSocketSessionTransport } from './websocket-server-transport.js';
 
 type AnyProtocol = ProtocolConfig<any>;
@@ -318,7 +318,7 @@ export async function listenWebSocket<P extends AnyProtocol>(
       ? createHttpServer((_request, response) => {
           response.writeHead(426, { connection: 'close', upgrade: 'websocket' }).end();
         })
-      : createHttpsServer(tls, (_request, response) => {
+      : createHttpsServer(withoutRenegotiation(tls), (_request, response) => {
           response.writeHead(426, { connection: 'close', upgrade: 'websocket' }).end();
         });
   const endpoint = attachWebSocket(server, endpointOptions as WebSocketEndpointOptions<P>);
