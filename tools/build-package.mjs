@@ -13,6 +13,10 @@ const { values } = parseArgs({
   options: {
     entry: { type: 'string', multiple: true, default: ['src/index.ts'] },
     platform: { type: 'string', default: 'neutral' },
+    // With several entries (subpath exports), put the modules they share into chunks once, so
+    // the ESM entries share one copy of each class. CJS cannot split: each CJS entry bundles its
+    // own copy (the BpError brand keeps `instanceof` working across copies).
+    splitting: { type: 'boolean', default: false },
   },
 });
 
@@ -40,7 +44,12 @@ const common = {
   outbase: 'src',
   mainFields: ['module', 'main'],
 };
-await esbuild.build({ ...common, format: 'esm', outdir: 'dist/esm' });
+await esbuild.build({
+  ...common,
+  format: 'esm',
+  outdir: 'dist/esm',
+  ...(values.splitting ? { splitting: true, chunkNames: 'chunks/[name]-[hash]' } : {}),
+});
 await esbuild.build({ ...common, format: 'cjs', outdir: 'dist/cjs' });
 writeFileSync(join(cwd, 'dist/cjs/package.json'), '{"type":"commonjs"}\n');
 

@@ -43,7 +43,12 @@ export { n, s };`,
   },
   '@bp/session': {
     browser: true,
-    js: `if (typeof m.createClientSession !== 'function') throw new Error('no createClientSession');`,
+    js: `if (typeof m.createClientSession !== 'function') throw new Error('no createClientSession');
+if ('sha256' in m) throw new Error('sha256 must not be public');`,
+    // Subpath exports: each is imported, required, type-checked and bundled like the root (as `s`).
+    subpaths: {
+      wire: `if (typeof s.FrameReader !== 'function' || s.readCredit(s.encodeCredit(7)) !== 7) throw new Error('no wire API');`,
+    },
   },
   '@bp/transport-node': {
     browser: false,
@@ -136,10 +141,26 @@ for (const { pkg } of packages) {
     if (run(process.execPath, ['cjs.cjs'], project).trim() !== 'ok')
       throw new Error('cjs require printed no ok');
     steps.push('require');
+    for (const [subpath, js] of Object.entries(spec.subpaths ?? {})) {
+      const target = `${name}/${subpath}`;
+      const check = `if (Object.keys(s).length === 0) throw new Error('empty module');\n${js}\nconsole.log('ok');\n`;
+      writeFileSync(join(project, `${subpath}.mjs`), `import * as s from '${target}';\n${check}`);
+      writeFileSync(join(project, `${subpath}.cjs`), `const s = require('${target}');\n${check}`);
+      for (const file of [`${subpath}.mjs`, `${subpath}.cjs`]) {
+        if (run(process.execPath, [file], project).trim() !== 'ok') throw new Error(`${file} printed no ok`);
+      }
+      steps.push(`${subpath} import+require`);
+    }
 
+    const subpathTypes = Object.keys(spec.subpaths ?? {})
+      .map(
+        (subpath, i) =>
+          `import * as s${i} from '${name}/${subpath}';\nexport const keys${i} = Object.keys(s${i});\n`,
+      )
+      .join('');
     writeFileSync(
       join(project, 'use.ts'),
-      spec.ts ?? `import * as m from '${name}';\nexport const keys = Object.keys(m);\n`,
+      (spec.ts ?? `import * as m from '${name}';\nexport const keys = Object.keys(m);\n`) + subpathTypes,
     );
     writeFileSync(
       join(project, 'tsconfig.json'),
@@ -162,7 +183,10 @@ for (const { pkg } of packages) {
     steps.push('tsc');
 
     if (spec.browser) {
-      writeFileSync(join(project, 'browser.mjs'), `import * as m from '${name}';\n${body}`);
+      const subpathImports = Object.entries(spec.subpaths ?? {})
+        .map(([subpath, js]) => `{\nconst s = await import('${name}/${subpath}');\n${js}\n}\n`)
+        .join('');
+      writeFileSync(join(project, 'browser.mjs'), `import * as m from '${name}';\n${subpathImports}${body}`);
       await esbuild.build({
         entryPoints: [join(project, 'browser.mjs')],
         bundle: true,

@@ -1,4 +1,5 @@
 import { connect as netConnect } from 'node:net';
+import { until } from '@bp/test-kit/async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoErrorCode, DemoMessage, type SensorData } from '../src/schema.js';
 import { closeClients, tcpClient, tlsClient, wsClient } from './helpers/clients.js';
@@ -9,7 +10,6 @@ import {
   startDemoProcess,
   stopAllDemoProcesses,
 } from './helpers/demo-process.js';
-import { until } from './helpers/fake-peer.js';
 
 let demo: DemoProcess;
 
@@ -345,5 +345,23 @@ describe('bp-demo (the CLI)', () => {
     const usage = await runCli(['kv', 'frobnicate']);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('unknown command frobnicate');
+  });
+
+  it('a --ca file that does not exist is a usage error naming the path, not a TLS failure later', async () => {
+    const missing = '/nonexistent/bp-demo-ca.pem';
+    const result = await runCli([
+      'echo',
+      'x',
+      '--tls',
+      '--port',
+      String(demo.tlsPort),
+      '--ca',
+      missing,
+      '--token',
+      't',
+    ]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`--ca: no file at ${missing}`);
+    expect(result.stderr).not.toContain('self-signed');
   });
 });

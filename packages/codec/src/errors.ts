@@ -13,6 +13,28 @@ function brandsOf(value: unknown): readonly string[] | undefined {
   return Array.isArray(brands) ? brands : undefined;
 }
 
+/** Codes {@link BpError.from} gives an error that is not a bp error yet (besides the one asked for). */
+export type WrappedErrorCode =
+  /** Something that was not a bp error, wrapped without a more specific code. */
+  | 'unknown'
+  /** An `AbortError`: the operation was cancelled through an `AbortSignal`. */
+  | 'aborted'
+  /** A `TimeoutError`: an `AbortSignal.timeout` fired. */
+  | 'timeout';
+
+function describe(reason: unknown): string {
+  if (typeof reason === 'string') return reason;
+  if (reason === null || reason === undefined || typeof reason !== 'object')
+    return `non-error value thrown: ${String(reason)}`;
+  const message = (reason as { message?: unknown }).message;
+  if (typeof message === 'string') return message;
+  try {
+    return `non-error value thrown: ${JSON.stringify(reason)?.slice(0, 200)}`;
+  } catch {
+    return 'non-error value thrown: an object that cannot be shown';
+  }
+}
+
 /** Options accepted by every bp error constructor. */
 export interface BpErrorOptions {
   /** The underlying error, if any. */
@@ -42,6 +64,33 @@ export class BpError extends Error {
     }
     Object.defineProperty(this, BRANDS, { value: brands, enumerable: false });
     this.name = new.target.name || 'BpError';
+  }
+
+  /**
+   * Turns anything caught into a `BpError` (like connect-es `ConnectError.from`): a bp error is
+   * returned as it is; an `AbortError` becomes code `aborted` and a `TimeoutError` (from
+   * `AbortSignal.timeout`) code `timeout`, keeping their message; any other `Error` keeps its
+   * message and gets `code`; anything else is described in the message. The original is always
+   * the `cause`.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await work();
+   * } catch (caught) {
+   *   const error = BpError.from(caught, 'handler-error');
+   *   log(error.code, error.message);
+   * }
+   * ```
+   */
+  static from(reason: unknown, code: string = 'unknown'): BpError {
+    if (isBpError(reason)) return reason;
+    if (reason instanceof Error) {
+      const wrapped =
+        reason.name === 'AbortError' ? 'aborted' : reason.name === 'TimeoutError' ? 'timeout' : code;
+      return new BpError(wrapped, reason.message, { cause: reason });
+    }
+    return new BpError(code, describe(reason), { cause: reason });
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

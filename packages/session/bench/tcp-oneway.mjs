@@ -10,7 +10,10 @@ const role = process.argv[2];
 
 async function loadSession() {
   const { f32, ProtocolConfig, struct } = await import('@bp/codec');
-  const session = await import('../dist/esm/index.js');
+  const session = {
+    ...(await import('../dist/esm/index.js')),
+    ...(await import('../dist/esm/wire/index.js')),
+  };
   const protocol = new ProtocolConfig({
     messageStructures: { 1: struct({ a: f32, b: f32, c: f32, d: f32 }), 2: struct({ n: f32 }) },
   });

@@ -3,7 +3,6 @@ import { ErrorCode, type WireErrorName } from './error-codes.js';
 import { compareDigests, equalBytes, type SchemaFingerprint } from './fingerprint.js';
 import { MAGIC, PROTOCOL_VERSION } from './frame-kind.js';
 import type { SchemaMismatch } from './session-error.js';
-import { encodeText } from './text.js';
 
 /** The server's verdict on a HELLO before credentials and schemas: a version, or a refusal. */
 export type HelloVerdict =
@@ -92,14 +91,4 @@ export function encodeRefusal(
     reason,
     details,
   });
-}
-
-/** Compares tokens in time that depends only on their lengths (section 17). */
-export function checkToken(expected: string, given: string | undefined): boolean {
-  if (given === undefined) return false;
-  const a = encodeText(expected, Number.MAX_SAFE_INTEGER);
-  const b = encodeText(given, Number.MAX_SAFE_INTEGER);
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ (b[i % (b.length || 1)] ?? 0);
-  return diff === 0;
 }

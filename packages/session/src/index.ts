@@ -1,26 +1,11 @@
-export { canonicalJson } from './canonical-json.js';
-export type { TypeDigest } from './control-frames.js';
-export {
-  decodeErrorFrame,
-  decodeGoodbye,
-  decodeHello,
-  decodeReject,
-  decodeWelcome,
-  type ErrorFrame,
-  encodeErrorFrame,
-  encodeFrame,
-  encodeGoodbye,
-  encodeHello,
-  encodeReject,
-  encodeU32Frame,
-  encodeWelcome,
-  type GoodbyeFrame,
-  type HelloFrame,
-  MismatchStatus,
-  type RejectFrame,
-  type WelcomeFrame,
-} from './control-frames.js';
+/**
+ * `@bp/session`: the transport-agnostic bp session (handshake, typed messages and requests,
+ * heartbeats, limits, graceful close), its errors and an in-memory transport. The bytes below it
+ * (frame encoders, the frame reader, the WebSocket binding) are in `@bp/session/wire`.
+ * @packageDocumentation
+ */
 export { createClientSession, createServerSession } from './create-session.js';
+export * from './deprecated-wire-exports.js';
 export {
   ErrorCode,
   errorCodeName,
@@ -30,31 +15,12 @@ export {
   type WireErrorName,
 } from './error-codes.js';
 export { type ProtocolDescription, type SchemaFingerprint, schemaFingerprint } from './fingerprint.js';
-export { forEachBatch, MAX_BATCH_BYTES } from './frame-batches.js';
-export {
-  FRAME_HEADER_SIZE,
-  FrameKind,
-  MAGIC,
-  MAX_FRAME_BODY,
-  PROTOCOL_VERSION,
-} from './frame-kind.js';
-export {
-  createFrameLimits,
-  type FrameLimits,
-  FrameReader,
-  type FrameReaderOptions,
-  type FrameSink,
-  NOT_NOW,
-} from './frame-reader.js';
-export { encodeRefusal } from './handshake.js';
 export type { RateLimit, SessionLimits } from './limits.js';
 export {
   createMemoryTransportPair,
   MemoryTransport,
   type MemoryTransportOptions,
-  type TransportSink,
 } from './memory-transport.js';
-export { encodeMessageFrame, encodeRequestFrame, encodeResponseFrame } from './message-frames.js';
 export type {
   MessageTypes,
   MessageValue,
@@ -70,7 +36,7 @@ export {
   SessionError,
   type SessionErrorOptions,
 } from './session-error.js';
-export { sha256 } from './sha256.js';
+export { createTokenCheck, type TokenCheck, tokenMatches } from './token-check.js';
 export type {
   ClientSessionOptions,
   CloseOptions,
@@ -84,4 +50,6 @@ export type {
   SessionOptions,
   SessionState,
   SessionTransport,
+  TransportSink,
 } from './types.js';
+export { isUsageError, UsageError, type UsageErrorCode } from './usage-error.js';

@@ -1,11 +1,4 @@
-import type { SessionTransport } from './types.js';
-
-/** The side of a session a transport feeds. */
-export interface TransportSink {
-  receive(chunk: Uint8Array): void;
-  transportDrained(): void;
-  transportClosed(error?: Error): void;
-}
+import type { SessionTransport, TransportSink } from './types.js';
 
 /** Options of {@link createMemoryTransportPair}. */
 export interface MemoryTransportOptions {

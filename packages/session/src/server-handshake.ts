@@ -2,10 +2,11 @@ import { decodeHello, encodeWelcome, type HelloFrame } from './control-frames.js
 import type { WireErrorName } from './error-codes.js';
 import { fingerprintOf } from './fingerprint.js';
 import { PROTOCOL_VERSION } from './frame-kind.js';
-import { acceptHello, checkToken, describeRejection, encodeRefusal } from './handshake.js';
+import { acceptHello, describeRejection, encodeRefusal } from './handshake.js';
 import { isThenable } from './is-thenable.js';
 import type { SessionProtocol } from './protocol-types.js';
 import { SessionError } from './session-error.js';
+import { tokenMatches } from './token-check.js';
 import type { SessionAuth } from './types.js';
 
 /** What {@link answerHello} needs from the server session it answers for. */
@@ -59,7 +60,7 @@ function answerHello(host: HelloHost, source: Uint8Array, start: number, end: nu
     return;
   }
   if ('token' in auth) {
-    if (checkToken(auth.token, hello.token)) authenticated(undefined);
+    if (tokenMatches(auth.token, hello.token)) authenticated(undefined);
     else host.fail('unauthorized', 'unauthorized');
     return;
   }

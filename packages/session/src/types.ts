@@ -30,6 +30,20 @@ export interface SessionTransport {
   resume?(): void;
 }
 
+/**
+ * The side of a session a transport feeds (a session is one): received bytes, drain and close
+ * notifications. Transports (`MemoryTransport`, `SocketTransport`, `WebSocketTransport`,
+ * `WebSocketServerTransport`) deliver to one sink, set once with `attach(sink)`.
+ */
+export interface TransportSink {
+  /** Bytes received, in order. */
+  receive(chunk: Uint8Array): void;
+  /** The transport's send buffer fell to its low-water mark after `write` returned false. */
+  transportDrained(): void;
+  /** The connection closed; `error` says why when it did not end cleanly. */
+  transportClosed(error?: Error): void;
+}
+
 /** The connection's life cycle. */
 export type SessionState = 'handshaking' | 'open' | 'closing' | 'closed';
 

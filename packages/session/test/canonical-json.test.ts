@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { canonicalJson } from '../src/index.js';
+import { canonicalJson } from '../src/wire/index.js';
 
 const json = fc.letrec((tie) => ({
   value: fc.oneof(

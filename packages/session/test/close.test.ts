@@ -1,21 +1,14 @@
+import { deferred } from '@bp/test-kit/async';
 import { describe, expect, test, vi } from 'vitest';
+import { ErrorCode } from '../src/index.js';
 import {
   decodeErrorFrame,
-  ErrorCode,
   encodeGoodbye,
   encodeMessageFrame,
   encodeRequestFrame,
   FrameKind,
-} from '../src/index.js';
+} from '../src/wire/index.js';
 import { connect, openRawServer, T, testProtocol } from './fixtures.js';
-
-function deferred<V>() {
-  let resolve!: (value: V) => void;
-  const promise = new Promise<V>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
 
 describe('graceful close', () => {
   test('close() sends GOODBYE, lets requests in flight finish, then both sides close cleanly', async () => {

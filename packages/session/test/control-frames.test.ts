@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { isSessionError } from '../src/index.js';
 import {
   decodeErrorFrame,
   decodeGoodbye,
@@ -11,8 +12,7 @@ import {
   encodeHello,
   encodeReject,
   encodeWelcome,
-  isSessionError,
-} from '../src/index.js';
+} from '../src/wire/index.js';
 
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const u32 = fc.integer({ min: 0, max: 0xffffffff });

@@ -3,16 +3,18 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import {
   createClientSession,
   createServerSession,
-  decodeReject,
   ErrorCode,
+  isSessionError,
+  SessionError,
+} from '../src/index.js';
+import {
+  decodeReject,
   encodeRefusal,
   encodeReject,
   encodeWelcome,
   FrameKind,
-  isSessionError,
   PROTOCOL_VERSION,
-  SessionError,
-} from '../src/index.js';
+} from '../src/wire/index.js';
 import { connect, helloFor, RecordingTransport, T, testProtocol } from './fixtures.js';
 
 afterEach(() => {

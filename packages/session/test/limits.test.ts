@@ -1,26 +1,12 @@
+import { concat } from '@bp/test-kit/bytes';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import {
-  decodeErrorFrame,
-  ErrorCode,
-  encodeMessageFrame,
-  encodeRequestFrame,
-  FrameKind,
-} from '../src/index.js';
+import { ErrorCode } from '../src/index.js';
+import { decodeErrorFrame, encodeMessageFrame, encodeRequestFrame, FrameKind } from '../src/wire/index.js';
 import { connect, openRawServer, T, testProtocol } from './fixtures.js';
 
 afterEach(() => {
   vi.useRealTimers();
 });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 describe('rate limits', () => {
   test('messages over the message rate close the connection with rate-limited', async () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { createClientSession, createServerSession, encodeWelcome } from '../src/index.js';
+import { createClientSession, createServerSession } from '../src/index.js';
+import { encodeWelcome } from '../src/wire/index.js';
 import { connect, helloFor, RecordingTransport, T, testProtocol } from './fixtures.js';
 
 describe('session properties', () => {

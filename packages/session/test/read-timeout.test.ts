@@ -1,16 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { createClientSession, createServerSession, ErrorCode, type Session } from '../src/index.js';
 import {
-  createClientSession,
-  createServerSession,
   decodeErrorFrame,
   decodeReject,
-  ErrorCode,
   encodeMessageFrame,
   encodeU32Frame,
   encodeWelcome,
   FrameKind,
-  type Session,
-} from '../src/index.js';
+} from '../src/wire/index.js';
 import {
   helloFor,
   openRawServer,

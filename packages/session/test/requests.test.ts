@@ -1,27 +1,16 @@
 import { EncodeError } from '@bp/codec';
+import { deferred } from '@bp/test-kit/async';
 import { describe, expect, test, vi } from 'vitest';
+import { ApplicationError, createClientSession, ErrorCode, isSessionError } from '../src/index.js';
 import {
-  ApplicationError,
-  createClientSession,
   decodeErrorFrame,
-  ErrorCode,
   encodeErrorFrame,
   encodeRequestFrame,
   encodeResponseFrame,
   encodeWelcome,
   FrameKind,
-  isSessionError,
-} from '../src/index.js';
+} from '../src/wire/index.js';
 import { connect, openRawServer, RecordingTransport, readU32ForTest, T, testProtocol } from './fixtures.js';
-
-/** A promise with its resolve function. */
-function deferred<V>() {
-  let resolve!: (value: V) => void;
-  const promise = new Promise<V>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
 
 describe('requests and responses', () => {
   test('many requests in flight, answered out of order, each gets its own reply', async () => {

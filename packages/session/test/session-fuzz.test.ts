@@ -1,14 +1,8 @@
+import { concat } from '@bp/test-kit/bytes';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  createClientSession,
-  createServerSession,
-  encodeFrame,
-  encodeMessageFrame,
-  encodeRequestFrame,
-  encodeWelcome,
-  isSessionError,
-} from '../src/index.js';
+import { createClientSession, createServerSession, isSessionError } from '../src/index.js';
+import { encodeFrame, encodeMessageFrame, encodeRequestFrame, encodeWelcome } from '../src/wire/index.js';
 import { helloFor, RecordingTransport, T, testProtocol } from './fixtures.js';
 
 /** Frames that are valid on their own, mixed with garbage, to reach deeper states. */
@@ -23,16 +17,6 @@ const piece = fc.oneof(
     .tuple(fc.integer({ min: 0, max: 5 }), fc.integer(), fc.integer())
     .map(([id, a, b]) => encodeRequestFrame(testProtocol, id, T.ADD, { a: a | 0, b: b | 0 })),
 );
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function chunked(bytes: Uint8Array, sizes: number[]): Uint8Array[] {
   const out: Uint8Array[] = [];

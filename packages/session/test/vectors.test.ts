@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { concat } from '@bp/test-kit/bytes';
 import { describe, expect, test } from 'vitest';
+import { createServerSession, errorCodeName, schemaFingerprint } from '../src/index.js';
+import { sha256 } from '../src/sha256.js';
 import {
   canonicalJson,
-  createServerSession,
   decodeErrorFrame,
   decodeGoodbye,
   decodeHello,
@@ -17,11 +19,8 @@ import {
   encodeResponseFrame,
   encodeU32Frame,
   encodeWelcome,
-  errorCodeName,
   FrameKind,
-  schemaFingerprint,
-  sha256,
-} from '../src/index.js';
+} from '../src/wire/index.js';
 import { exampleProtocol, readFramesForTest } from './fixtures.js';
 
 const vectors = JSON.parse(
@@ -204,13 +203,3 @@ describe('docs/protocol-vectors.json', () => {
     },
   );
 });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

@@ -1,7 +1,8 @@
 import { array, bool, f64, i16, optional, ProtocolConfig, string, struct, u8 } from '@bp/codec';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { createServerSession, encodeMessageFrame, type SessionProtocol } from '../src/index.js';
+import { createServerSession, type SessionProtocol } from '../src/index.js';
+import { encodeMessageFrame } from '../src/wire/index.js';
 import { helloFor, RecordingTransport } from './fixtures.js';
 
 const shape = struct({

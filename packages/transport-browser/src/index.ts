@@ -3,6 +3,9 @@
  * WHATWG-compatible WebSocket. No Node built-ins, no dependencies beyond @bp/*.
  * @packageDocumentation
  */
+
+// Wrong calls (attach twice) are @bp/session's UsageError.
+export { isUsageError, UsageError, type UsageErrorCode } from '@bp/session';
 export { type BackoffOptions, backoffDelay, type ResolvedBackoff, resolveBackoff } from './backoff.js';
 export {
   type ClientOptions,
@@ -12,7 +15,7 @@ export {
   WebSocketClient,
 } from './client.js';
 export { ClientError, type ClientErrorCode, isClientError } from './client-error.js';
-export { CloseCode } from './close-codes.js';
+export { CloseCode, WebSocketCloseCode } from './close-codes.js';
 export { connect, createClient } from './connect.js';
 export { DEFAULT_RECEIVE_WINDOW, FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from './flow-control.js';
 export type { WebSocketConstructor, WebSocketLike } from './websocket-like.js';

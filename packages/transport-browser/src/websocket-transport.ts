@@ -1,15 +1,20 @@
-import { forEachBatch } from '@bp/session';
+import { type TransportSink, UsageError } from '@bp/session';
+import {
+  clientCloseCode,
+  closeReason,
+  DEFAULT_RECEIVE_WINDOW,
+  encodeCredit,
+  FLOW_SUBPROTOCOL,
+  forEachBatch,
+  isOrderlyClose,
+  ReceiveWindow,
+  WebSocketCloseCode,
+} from '@bp/session/wire';
 import { ClientError } from './client-error.js';
-import { CloseCode, closeReason } from './close-codes.js';
-import { creditFrame, DEFAULT_RECEIVE_WINDOW, FLOW_SUBPROTOCOL, ReceiveWindow } from './flow-control.js';
 import { type WebSocketLike, WS_CLOSED, WS_CLOSING } from './websocket-like.js';
 
-/** The side of a session the WebSocket feeds: bytes in, drain and close notifications. */
-export interface TransportSink {
-  receive(chunk: Uint8Array): void;
-  transportDrained(): void;
-  transportClosed(error?: Error): void;
-}
+/** @deprecated import `TransportSink` from `@bp/session` (one declaration for every transport). */
+export type { TransportSink };
 
 /** Options of {@link WebSocketTransport}. */
 export interface WebSocketTransportOptions {
@@ -74,7 +79,9 @@ export class WebSocketTransport {
     else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     else {
       this.#fail(
-        typeof data === 'string' ? CloseCode.CLIENT_UNSUPPORTED_DATA : CloseCode.CLIENT_ERROR,
+        typeof data === 'string'
+          ? WebSocketCloseCode.CLIENT_UNSUPPORTED_DATA
+          : WebSocketCloseCode.CLIENT_ERROR,
         typeof data === 'string'
           ? new ClientError('text-message', 'the server sent a text message; bp uses binary messages only')
           : new ClientError(
@@ -89,8 +96,8 @@ export class WebSocketTransport {
   };
 
   readonly #onClose = (event: { code?: number; reason?: string }): void => {
-    const code = event.code ?? CloseCode.ABNORMAL;
-    if (code !== CloseCode.NORMAL && code !== CloseCode.GOING_AWAY) {
+    const code = event.code ?? WebSocketCloseCode.ABNORMAL;
+    if (!isOrderlyClose(code)) {
       const reason = event.reason ?? '';
       this.#error ??= new ClientError(
         'websocket-closed',
@@ -146,7 +153,12 @@ export class WebSocketTransport {
    * messages. Call it once the socket is open (the flow-control subprotocol is known then).
    */
   attach(sink: TransportSink): void {
-    if (this.#sink !== undefined) throw new Error('WebSocketTransport is already attached');
+    if (this.#sink !== undefined) {
+      throw new UsageError(
+        'already-attached',
+        'WebSocketTransport.attach: already attached to a session; a transport feeds exactly one session',
+      );
+    }
     this.#sink = sink;
     if (this.socket.protocol === FLOW_SUBPROTOCOL && this.#receiveWindow > 0) {
       this.#window = new ReceiveWindow(this.#receiveWindow);
@@ -171,13 +183,13 @@ export class WebSocketTransport {
   end(): void {
     if (this.#closed) return;
     // Messages already passed to send() go out before the close frame.
-    this.socket.close(CloseCode.NORMAL);
+    this.socket.close(WebSocketCloseCode.NORMAL);
   }
 
   destroy(error?: Error): void {
     if (this.#destroyed || this.#notified) return;
     const code = (error as { code?: unknown } | undefined)?.code;
-    this.#fail(code === 'read-timeout' ? CloseCode.CLIENT_READ_TIMEOUT : CloseCode.CLIENT_ERROR, error);
+    this.#fail(clientCloseCode(typeof code === 'string' ? code : undefined), error);
   }
 
   /**
@@ -214,7 +226,7 @@ export class WebSocketTransport {
 
   #grant(bytes: number): void {
     // Always alone in its message, so the server can strip it without parsing the stream.
-    if (bytes > 0) this.socket.send(creditFrame(bytes));
+    if (bytes > 0) this.socket.send(encodeCredit(bytes));
   }
 
   /** Closes with a specific code; the sink hears about it at once, not after the closing handshake. */
@@ -222,7 +234,7 @@ export class WebSocketTransport {
     if (error !== undefined) this.#error ??= error;
     this.#destroyed = true;
     this.#closed = true;
-    const reason = closeReason((error as { code?: unknown } | undefined)?.code?.toString() ?? '');
+    const reason = closeReason((error as { code?: unknown } | undefined)?.code);
     try {
       this.socket.close(code, reason);
     } catch {

@@ -1,13 +1,14 @@
 // The WebSocket adapter against a real `ws` server on 127.0.0.1 (the server side is raw, so each
 // test controls exactly what the other end does).
 import type { AddressInfo } from 'node:net';
+import { isUsageError } from '@bp/session';
+import { FLOW_SUBPROTOCOL } from '@bp/session/wire';
+import { until } from '@bp/test-kit/async';
 import { afterEach, describe, expect, test } from 'vitest';
 import { WebSocket, WebSocketServer, type WebSocket as WsSocket } from 'ws';
 import { ClientError } from '../src/client-error.js';
-import { FLOW_SUBPROTOCOL } from '../src/flow-control.js';
 import type { WebSocketLike } from '../src/websocket-like.js';
 import { type TransportSink, WebSocketTransport } from '../src/websocket-transport.js';
-import { waitFor } from './fixtures/scenarios.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -72,6 +73,21 @@ function frame(kind: number, size: number): Uint8Array {
 }
 
 describe('WebSocketTransport', () => {
+  test('attach twice throws already-attached: a transport feeds one session', async () => {
+    const { transport, sink } = await connectPair();
+    let error: unknown;
+    try {
+      transport.attach(sink);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isUsageError(error)).toBe(true);
+    expect(error).toMatchObject({
+      code: 'already-attached',
+      message: expect.stringMatching(/^WebSocketTransport/),
+    });
+  });
+
   test('binary messages arrive as Uint8Array views; writes arrive as binary messages', async () => {
     const { server, transport, sink } = await connectPair();
     const got: Buffer[] = [];
@@ -81,7 +97,7 @@ describe('WebSocketTransport', () => {
     });
     server.send(new Uint8Array([1, 2, 3]));
     expect(transport.write(new Uint8Array([9, 8, 7]))).toBe(true);
-    await waitFor(() => sink.chunks.length === 1 && got.length === 1, 5000, 'both messages');
+    await until(() => sink.chunks.length === 1 && got.length === 1, 'both messages', 5000);
     expect([...sink.chunks[0]!]).toEqual([1, 2, 3]);
     expect([...got[0]!]).toEqual([9, 8, 7]);
   });
@@ -96,7 +112,7 @@ describe('WebSocketTransport', () => {
       chunk.set(f, i * 4000);
     });
     transport.write(chunk);
-    await waitFor(() => sizes.reduce((a, b) => a + b, 0) === 200_000, 5000, 'all bytes');
+    await until(() => sizes.reduce((a, b) => a + b, 0) === 200_000, 'all bytes', 5000);
     expect(sizes.length).toBeGreaterThan(1);
     for (const size of sizes) {
       expect(size % 4000).toBe(0);
@@ -118,7 +134,7 @@ describe('WebSocketTransport', () => {
   test('an abnormal close reports its code; a normal close reports no error', async () => {
     const abnormal = await connectPair();
     abnormal.server.close(1011, 'internal-error');
-    await waitFor(() => abnormal.sink.closed !== undefined, 5000, 'close');
+    await until(() => abnormal.sink.closed !== undefined, 'close', 5000);
     expect(abnormal.sink.closed?.error).toMatchObject({
       code: 'websocket-closed',
       closeCode: 1011,
@@ -126,7 +142,7 @@ describe('WebSocketTransport', () => {
     });
     const normal = await connectPair();
     normal.server.close(1000);
-    await waitFor(() => normal.sink.closed !== undefined, 5000, 'close');
+    await until(() => normal.sink.closed !== undefined, 'close', 5000);
     expect(normal.sink.closed?.error).toBeUndefined();
   });
 
@@ -153,7 +169,7 @@ describe('WebSocketTransport', () => {
     expect(transport.bufferedAmount).toBeGreaterThan(64 * 1024);
     expect(sink.drains).toBe(0);
     server.resume();
-    await waitFor(() => sink.drains === 1, 10_000, 'the drain');
+    await until(() => sink.drains === 1, 'the drain', 10_000);
     expect(transport.bufferedAmount).toBeLessThanOrEqual(16 * 1024);
   });
 
@@ -185,15 +201,15 @@ describe('WebSocketTransport', () => {
         credits.push(data.readUInt32BE(4));
       });
       // The first credit raises the initial 64 KiB to the window.
-      await waitFor(() => credits.length === 1, 5000, 'the initial credit');
+      await until(() => credits.length === 1, 'the initial credit', 5000);
       expect(credits[0]).toBe(window - 65_536);
       const size = 10_000;
       for (let i = 0; i < 60; i++) server.send(new Uint8Array(size));
-      await waitFor(() => sink.chunks.length === 60, 5000, 'all messages');
+      await until(() => sink.chunks.length === 60, 'all messages', 5000);
       const consumed = 60 * size;
       const granted = () => 65_536 + credits.reduce((a, b) => a + b, 0);
       // Once everything is handled, at least half a window is open again (PROTOCOL.md 14.4)...
-      await waitFor(() => granted() - consumed >= window / 2, 5000, 'credit for what was handled');
+      await until(() => granted() - consumed >= window / 2, 'credit for what was handled', 5000);
       // ...and never more than one window.
       expect(granted() - consumed).toBeLessThanOrEqual(window);
     });
@@ -212,7 +228,7 @@ describe('WebSocketTransport', () => {
       expect(credits).toEqual([]);
       transport.resume();
       expect(sink.chunks).toHaveLength(8);
-      await waitFor(() => credits.length > 0, 5000, 'credit after resume');
+      await until(() => credits.length > 0, 'credit after resume', 5000);
     });
 
     test('no credit is sent when the server did not select the subprotocol', async () => {
@@ -222,7 +238,7 @@ describe('WebSocketTransport', () => {
       server.on('message', (data: Buffer) => got.push(data));
       for (let i = 0; i < 20; i++) server.send(new Uint8Array(10_000));
       transport.write(new Uint8Array([1]));
-      await waitFor(() => got.length === 1, 5000, 'the marker');
+      await until(() => got.length === 1, 'the marker', 5000);
       expect([...got[0]!]).toEqual([1]);
     });
   });

@@ -1,5 +1,10 @@
 // The declarations use Node types (net, tls, http); keep the reference in the emitted index.d.ts.
 /// <reference types="node" preserve="true" />
+
+// Wrong calls (listen after close, attach twice, a file path as `ca`) are @bp/session's UsageError.
+export { isUsageError, UsageError, type UsageErrorCode } from '@bp/session';
+// The WebSocket binding's subprotocol names, re-exported from @bp/session/wire where they live.
+export { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from '@bp/session/wire';
 export { backoffDelay, type ReconnectOptions } from './backoff.js';
 export { Client, type ClientState, type ConnectOptions, connect } from './client.js';
 export type { ConnectionInfo, TlsConnectionInfo } from './connection-info.js';
@@ -17,6 +22,7 @@ export {
   type ServerWebSocketOptions,
 } from './server.js';
 export type { Authenticate, HelloCredentials, ServerAuthOptions, TokenPrincipal } from './server-auth.js';
+export { isServerError, ServerError, type ServerErrorCode, type ServerErrorOptions } from './server-error.js';
 export { SocketTransport, type SocketTransportOptions, type TransportSink } from './socket-transport.js';
 export {
   type ClientCertificatePolicy,
@@ -36,4 +42,3 @@ export {
   type WebSocketListener,
   type WebSocketListenOptions,
 } from './websocket-endpoint.js';
-export { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from './websocket-flow-control.js';

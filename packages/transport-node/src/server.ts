@@ -8,17 +8,19 @@ import {
 } from 'node:tls';
 import {
   createServerSession,
-  encodeRefusal,
   type Handlers,
   type Session,
   type SessionLimits,
   type SessionProtocol,
   type SessionTransport,
+  UsageError,
 } from '@bp/session';
+import { encodeRefusal } from '@bp/session/wire';
 import { type ConnectionInfo, connectionInfoOf } from './connection-info.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import { type ByteCounts, TrafficCounters } from './connection-traffic.js';
 import { ServerAuthenticator, type ServerAuthOptions } from './server-auth.js';
+import { listenFailed } from './server-error.js';
 import { SocketTransport } from './socket-transport.js';
 import { type ServerTlsOptions, secureContextOptions, serverTlsOptions } from './tls-options.js';
 import {
@@ -239,11 +241,18 @@ export class Server<P extends SessionProtocol> {
   /** Starts listening. Resolves with the bound address. */
   listen(options: ListenOptions = {}): Promise<ServerAddress> {
     const { host = '127.0.0.1', port = 0, backlog } = options;
-    if (this.#closing !== undefined) return Promise.reject(new Error('the server is closed'));
+    if (this.#closing !== undefined) {
+      return Promise.reject(
+        new UsageError(
+          'server-closed',
+          'listen: this server was closed; create a new server to listen again',
+        ),
+      );
+    }
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => {
         this.#net.off('listening', onListening);
-        reject(error);
+        reject(listenFailed(error, host, port));
       };
       const onListening = (): void => {
         this.#net.off('error', onError);
@@ -255,10 +264,18 @@ export class Server<P extends SessionProtocol> {
     });
   }
 
-  /** The bound address (`{ address, family, port }`). Throws if the server is not listening. */
+  /**
+   * The bound address (`{ address, family, port }`). Throws a `UsageError` (`not-listening`)
+   * before `listen` resolved and after `close`.
+   */
   address(): ServerAddress {
     const address = this.#net.address();
-    if (address === null || typeof address === 'string') throw new Error('the server is not listening');
+    if (address === null || typeof address === 'string') {
+      throw new UsageError(
+        'not-listening',
+        'address(): the server is not listening (call it after listen() resolved, before close())',
+      );
+    }
     return { address: address.address, family: address.family, port: address.port };
   }
 
@@ -324,7 +341,12 @@ export class Server<P extends SessionProtocol> {
   setSecureContext(
     options: SecureContextOptions & Pick<ServerTlsOptions, 'minVersion' | 'maxVersion'>,
   ): void {
-    if (this.#tlsContext === undefined) throw new Error('setSecureContext: this server does not use TLS');
+    if (this.#tlsContext === undefined) {
+      throw new UsageError(
+        'not-tls',
+        'setSecureContext: this server was created without `tls`; pass `tls: { key, cert }` to createServer to serve TLS',
+      );
+    }
     const next = { ...this.#tlsContext, ...options };
     (this.#net as TlsServer).setSecureContext(secureContextOptions(next));
     this.#tlsContext = next;

@@ -1,12 +1,9 @@
 import type { Socket } from 'node:net';
+import { type TransportSink, UsageError } from '@bp/session';
 import { TransportError } from './transport-error.js';
 
-/** The side of a session the socket feeds: bytes in, drain and close notifications. */
-export interface TransportSink {
-  receive(chunk: Uint8Array): void;
-  transportDrained(): void;
-  transportClosed(error?: Error): void;
-}
+/** @deprecated import `TransportSink` from `@bp/session` (one declaration for every transport). */
+export type { TransportSink };
 
 /** Options of {@link SocketTransport}. */
 export interface SocketTransportOptions {
@@ -76,7 +73,12 @@ export class SocketTransport {
    * arriving between accept and session creation is lost.
    */
   attach(sink: TransportSink): void {
-    if (this.#sink !== undefined) throw new Error('SocketTransport is already attached');
+    if (this.#sink !== undefined) {
+      throw new UsageError(
+        'already-attached',
+        'SocketTransport.attach: already attached to a session; a transport feeds exactly one session',
+      );
+    }
     this.#sink = sink;
     const socket = this.socket;
     // A peer dripping a frame byte by byte needs no guard here: the session's readTimeout counts
@@ -91,6 +93,11 @@ export class SocketTransport {
     });
     socket.on('error', (error) => {
       this.#error ??= error;
+      // Socket errors come with a destroy, but TLS errors after the handshake do not: a refused
+      // renegotiation (a fatal alert) or a client renegotiating past Node's limit
+      // (`ERR_TLS_SESSION_ATTACK`, where renegotiation was allowed again through `extra`) are
+      // only reported, and the connection, or the attacker's renegotiating, would go on.
+      if (!socket.destroyed) socket.destroy();
     });
     socket.once('close', () => this.#finish());
     // A socket that died before attach never emits 'close' to us; report it asynchronously so

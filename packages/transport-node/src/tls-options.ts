@@ -1,5 +1,9 @@
+import { constants } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { resolve } from 'node:path';
 import type { ConnectionOptions, SecureContextOptions, SecureVersion, TlsOptions } from 'node:tls';
+import { UsageError } from '@bp/session';
 
 /** ALPN protocol id the server advertises and the client offers by default. */
 export const DEFAULT_ALPN_ID = 'bp/1';
@@ -58,8 +62,50 @@ export interface ClientTlsOptions
 
 const DEFAULT_MIN_VERSION: SecureVersion = 'TLSv1.2';
 
+/**
+ * `options` with client-initiated renegotiation refused (TLS 1.2; TLS 1.3 has none). Each
+ * renegotiation costs the server a full handshake, bp never needs one, and Node's own limit
+ * (`tls.CLIENT_RENEG_LIMIT`) only reports a breach as an `'error'` while the connection goes on.
+ * A client that tries gets a `no_renegotiation` alert and the connection ends.
+ */
+export function withoutRenegotiation<T extends { secureOptions?: number | undefined }>(options: T): T {
+  return { ...options, secureOptions: (options.secureOptions ?? 0) | constants.SSL_OP_NO_RENEGOTIATION };
+}
+
+const PEM_OPTIONS = ['ca', 'cert', 'key'] as const;
+
+/**
+ * Refuses a `ca`, `cert` or `key` string that is not PEM text. Node takes these as PEM contents,
+ * never as file paths, and a `ca` that holds a path is silently ignored: the connection then fails
+ * later with `self-signed certificate`, which points nowhere near the mistake. (`cert` and `key`
+ * fail at once, with bare OpenSSL text such as `PEM routines::no start line`.)
+ */
+export function checkPemOptions(
+  options: Partial<Record<(typeof PEM_OPTIONS)[number], unknown>>,
+  where: string,
+): void {
+  for (const name of PEM_OPTIONS) {
+    const value = options[name];
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (typeof item !== 'string' || item.includes('-----BEGIN')) continue;
+      const path = resolve(item);
+      const shown = item.length > 200 ? `${item.slice(0, 200)}...` : item;
+      throw new UsageError(
+        'invalid-option',
+        existsSync(path)
+          ? `${where}.${name}: "${shown}" is a file path, not PEM text; pass the file's contents, e.g. ` +
+              `${name}: readFileSync('${shown}', 'utf8')`
+          : `${where}.${name}: no file at ${path}, and "${shown}" is not PEM text either; ` +
+              `give the ${name === 'ca' ? 'CA certificate' : name === 'cert' ? 'certificate' : 'private key'} ` +
+              `as PEM text (readFileSync(path, 'utf8')) and check the path`,
+      );
+    }
+  }
+}
+
 /** Turns {@link ServerTlsOptions} into `tls.createServer` options. */
 export function serverTlsOptions(options: ServerTlsOptions, handshakeTimeout: number): TlsOptions {
+  checkPemOptions(options, 'tls');
   const { minVersion, maxVersion, clientCertificate = 'none', alpn, extra, ...context } = options;
   const result: TlsOptions = {
     ...context,
@@ -70,11 +116,12 @@ export function serverTlsOptions(options: ServerTlsOptions, handshakeTimeout: nu
   };
   if (maxVersion !== undefined) result.maxVersion = maxVersion;
   if (alpn !== false) result.ALPNProtocols = [...(alpn ?? [DEFAULT_ALPN_ID])];
-  return { ...result, ...extra };
+  return { ...withoutRenegotiation(result), ...extra };
 }
 
 /** The secure-context part of {@link ServerTlsOptions}, for `setSecureContext`. */
 export function secureContextOptions(options: ServerTlsOptions): SecureContextOptions {
+  checkPemOptions(options, 'setSecureContext');
   const {
     minVersion,
     maxVersion,
@@ -85,11 +132,12 @@ export function secureContextOptions(options: ServerTlsOptions): SecureContextOp
   } = options;
   const result: SecureContextOptions = { ...context, minVersion: minVersion ?? DEFAULT_MIN_VERSION };
   if (maxVersion !== undefined) result.maxVersion = maxVersion;
-  return result;
+  return withoutRenegotiation(result);
 }
 
 /** Turns {@link ClientTlsOptions} into `tls.connect` options for `host:port`. */
 export function clientTlsOptions(options: ClientTlsOptions, host: string, port: number): ConnectionOptions {
+  checkPemOptions(options, 'tls');
   const { minVersion, maxVersion, alpn, extra, ...rest } = options;
   const result: ConnectionOptions = {
     ...rest,

@@ -6,15 +6,13 @@ import {
 } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { ProtocolConfig } from '@bp/codec';
+import { BpError, type ProtocolConfig } from '@bp/codec';
 import { createServerSession, type Session } from '@bp/session';
+import { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL, WebSocketCloseCode } from '@bp/session/wire';
 import { WebSocketServer } from 'ws';
-import { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from './websocket-flow-control.js';
-import {
-  WebSocketCloseCode,
-  WebSocketServerTransport,
-  type WebSocketSessionTransport,
-} from './websocket-server-transport.js';
+import { listenFailed } from './server-error.js';
+import { checkPemOptions, withoutRenegotiation } from './tls-options.js';
+import { WebSocketServerTransport, type WebSocketSessionTransport } from './websocket-server-transport.js';
 
 type AnyProtocol = ProtocolConfig<any>;
 type ServerSessionOptions<P extends AnyProtocol> = Parameters<typeof createServerSession<P>>[0];
@@ -237,7 +235,7 @@ export function createWebSocketEndpoint<P extends AnyProtocol>(
       try {
         session = start(transport, info);
       } catch (error) {
-        transport.destroy(error instanceof Error ? error : new Error(String(error)));
+        transport.destroy(BpError.from(error, 'internal-error'));
         return;
       }
       if (session === undefined) {
@@ -314,19 +312,24 @@ export async function listenWebSocket<P extends AnyProtocol>(
   options: WebSocketEndpointOptions<P> & WebSocketListenOptions,
 ): Promise<WebSocketListener<P>> {
   const { host = '127.0.0.1', port, tls, ...endpointOptions } = options;
+  if (tls !== undefined) checkPemOptions(tls, 'tls');
   const server: HttpServer | HttpsServer =
     tls === undefined
       ? createHttpServer((_request, response) => {
           response.writeHead(426, { connection: 'close', upgrade: 'websocket' }).end();
         })
-      : createHttpsServer(tls, (_request, response) => {
+      : createHttpsServer(withoutRenegotiation(tls), (_request, response) => {
           response.writeHead(426, { connection: 'close', upgrade: 'websocket' }).end();
         });
   const endpoint = attachWebSocket(server, endpointOptions as WebSocketEndpointOptions<P>);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (error: Error): void => {
+      endpoint.close({ deadline: 0 }).catch(() => {});
+      reject(listenFailed(error, host, port));
+    };
+    server.once('error', onError);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });
@@ -347,4 +350,4 @@ export async function listenWebSocket<P extends AnyProtocol>(
   };
 }
 
-export { WebSocketCloseCode, type WebSocketSessionTransport } from './websocket-server-transport.js';
+export type { WebSocketSessionTransport } from './websocket-server-transport.js';

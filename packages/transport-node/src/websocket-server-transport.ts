@@ -1,31 +1,14 @@
-import { forEachBatch, SessionError } from '@bp/session';
+import { SessionError, type TransportSink, UsageError } from '@bp/session';
+import {
+  closeReason,
+  forEachBatch,
+  INITIAL_CREDIT,
+  isOrderlyClose,
+  readCredit,
+  serverCloseCode,
+  WebSocketCloseCode,
+} from '@bp/session/wire';
 import type { WebSocket } from 'ws';
-import { INITIAL_CREDIT, readCredit } from './websocket-flow-control.js';
-
-/** The side of a session the WebSocket feeds: bytes in, drain and close notifications. */
-export interface WebSocketSink {
-  receive(chunk: Uint8Array): void;
-  transportDrained(): void;
-  transportClosed(error?: Error): void;
-}
-
-/** WebSocket close codes the server sends (docs/PROTOCOL.md, "WebSocket binding"). */
-export const WebSocketCloseCode = {
-  /** Graceful end after the bp goodbye (or after `REJECT`). */
-  NORMAL: 1000,
-  /** The endpoint is shutting down and the session did not end by itself in time. */
-  GOING_AWAY: 1001,
-  /** The client's bytes are not a valid bp frame stream (the reason holds the bp error code). */
-  PROTOCOL_ERROR: 1002,
-  /** The client sent a text message. */
-  UNSUPPORTED_DATA: 1003,
-  /** A message larger than the endpoint's `maxPayload` (sent by `ws` itself). */
-  MESSAGE_TOO_BIG: 1009,
-  /** Anything else: the session failed (the reason holds the bp error code). */
-  INTERNAL_ERROR: 1011,
-  /** The server refused the connection (connection limit); retry later. */
-  TRY_AGAIN_LATER: 1013,
-} as const;
 
 const SEND_OPTIONS = { binary: true } as const;
 /** Bytes of client messages kept while paused with flow control before the socket is paused too. */
@@ -37,13 +20,6 @@ const MAX_PAUSED_BACKLOG = 1024 * 1024;
  * closed with `slow-consumer` instead of stalling.
  */
 const MAX_CREDIT_WAIT_BACKLOG = 64 * 1024 * 1024;
-const PROTOCOL_ERRORS = new Set([
-  'malformed-frame',
-  'unknown-type',
-  'decode-error',
-  'unexpected-frame',
-  'bad-magic',
-]);
 
 /** The transport a WebSocket connection gives its session (what an accept hook receives). */
 export interface WebSocketSessionTransport {
@@ -89,7 +65,7 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
   readonly #highWaterMark: number;
   readonly #lowWaterMark: number;
   readonly #flowControl: boolean;
-  #sink: WebSocketSink | undefined;
+  #sink: TransportSink | undefined;
   #closed = false;
   #notified = false;
   #error: Error | undefined;
@@ -177,8 +153,13 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
   }
 
   /** Starts delivering WebSocket events to `sink`. */
-  attach(sink: WebSocketSink): void {
-    if (this.#sink !== undefined) throw new Error('WebSocketServerTransport is already attached');
+  attach(sink: TransportSink): void {
+    if (this.#sink !== undefined) {
+      throw new UsageError(
+        'already-attached',
+        'WebSocketServerTransport.attach: already attached to a session; a transport feeds exactly one session',
+      );
+    }
     this.#sink = sink;
     const ws = this.#ws;
     ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -204,7 +185,7 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
       }
     });
     ws.once('close', (code: number, reason: Buffer) => {
-      if (code !== WebSocketCloseCode.NORMAL && code !== WebSocketCloseCode.GOING_AWAY) {
+      if (!isOrderlyClose(code)) {
         this.#error ??= new SessionError(
           'connection-closed',
           `WebSocket closed with code ${code}${reason.length > 0 ? ` (${reason.toString()})` : ''}`,
@@ -248,15 +229,7 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
       this.#finish();
       return;
     }
-    const closeCode =
-      code === undefined
-        ? WebSocketCloseCode.INTERNAL_ERROR
-        : code === 'payload-too-large'
-          ? WebSocketCloseCode.MESSAGE_TOO_BIG
-          : PROTOCOL_ERRORS.has(code)
-            ? WebSocketCloseCode.PROTOCOL_ERROR
-            : WebSocketCloseCode.INTERNAL_ERROR;
-    this.#fail(closeCode, error);
+    this.#fail(serverCloseCode(code), error);
   }
 
   /**
@@ -355,8 +328,8 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
 
   #fail(code: number, error: Error | undefined): void {
     if (error !== undefined) this.#error ??= error;
-    const reason = (error as { code?: unknown } | undefined)?.code;
-    this.#ws.close(code, typeof reason === 'string' ? reason.slice(0, 123) : undefined);
+    const reason = closeReason((error as { code?: unknown } | undefined)?.code);
+    this.#ws.close(code, reason === '' ? undefined : reason);
     this.#finish();
   }
 

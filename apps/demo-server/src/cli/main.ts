@@ -28,6 +28,15 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  let tls: ReturnType<typeof tlsOptions> | undefined;
+  try {
+    tls = connection.tls ? tlsOptions(connection) : undefined;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`bp-demo: ${error.message}\n`);
+    return 2;
+  }
+
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
@@ -37,7 +46,7 @@ async function main(): Promise<number> {
     port: connection.port,
     protocol: demoProtocol,
     token,
-    tls: connection.tls ? tlsOptions(connection) : undefined,
+    tls,
     connectTimeout: connection.timeout * 1000,
   });
   // A watch ends when the server goes away (shutdown, restart): say so instead of hanging.
@@ -68,6 +77,14 @@ async function main(): Promise<number> {
 
 function tlsOptions(connection: ConnectionOptions): { ca?: string; rejectUnauthorized: boolean } {
   if (connection.insecure) return { rejectUnauthorized: false };
+  // A --ca that names no file is a mistake to report, not a reason to fall back to the system's
+  // trust store (which then fails with a `self-signed certificate` that points nowhere near it).
+  if (connection.caFile !== undefined && !existsSync(connection.caFile)) {
+    throw new UsageError(
+      `--ca: no file at ${connection.caFile}; give the PEM file of the CA that signed the server's ` +
+        `certificate (for the demo's own: ${defaultCaFile(connection.dataDir)})`,
+    );
+  }
   const caFile = connection.caFile ?? defaultCaFile(connection.dataDir);
   // Without a CA file the system's trust store applies (a real certificate given to --cert).
   if (!existsSync(caFile)) return { rejectUnauthorized: true };

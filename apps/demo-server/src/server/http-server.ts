@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
+import { tokenMatches } from '@bp/session';
 import type { Logger } from './logger.js';
 import type { DemoMetrics } from './metrics.js';
-import { tokenMatches } from './token-check.js';
 
 /** What GET /healthz reports. */
 export interface Health {

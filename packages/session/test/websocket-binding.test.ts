@@ -1,17 +1,23 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import {
+  CREDIT_FRAME_SIZE,
+  clientCloseCode,
+  closeReason,
+  encodeCredit,
+  INITIAL_CREDIT,
+  isOrderlyClose,
+  ReceiveWindow,
   readCredit,
-  INITIAL_CREDIT as SERVER_INITIAL_CREDIT,
-} from '../../transport-node/src/websocket-flow-control.js';
-import { creditFrame, INITIAL_CREDIT, ReceiveWindow } from '../src/flow-control.js';
+  serverCloseCode,
+  WebSocketCloseCode,
+} from '../src/wire/index.js';
 
 test('CREDIT frames written by the client are read by the server endpoint', () => {
-  expect(INITIAL_CREDIT).toBe(SERVER_INITIAL_CREDIT);
-  expect([...creditFrame(0x01020304)]).toEqual([0xf0, 0, 0, 4, 1, 2, 3, 4]);
+  expect([...encodeCredit(0x01020304)]).toEqual([0xf0, 0, 0, 4, 1, 2, 3, 4]);
   fc.assert(
     fc.property(fc.integer({ min: 0, max: 0xffffffff }), (n) => {
-      expect(readCredit(creditFrame(n))).toBe(n);
+      expect(readCredit(encodeCredit(n))).toBe(n);
     }),
     { numRuns: 200 },
   );
@@ -19,6 +25,43 @@ test('CREDIT frames written by the client are read by the server endpoint', () =
   expect(readCredit(new Uint8Array([0xf0, 0, 0, 4, 1, 2, 3]))).toBe(-1);
   expect(readCredit(new Uint8Array([0x40, 0, 0, 4, 1, 2, 3, 4]))).toBe(-1);
   expect(readCredit(new Uint8Array([0xf0, 0, 0, 5, 1, 2, 3, 4]))).toBe(-1);
+});
+
+test('any message is a CREDIT of some amount or data (-1), never a crash', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 16 }), (message) => {
+      const credit = readCredit(message);
+      if (message.length !== CREDIT_FRAME_SIZE) expect(credit).toBe(-1);
+      else expect(credit === -1 || (credit >= 0 && credit <= 0xffffffff)).toBe(true);
+    }),
+  );
+});
+
+test('close codes: server and client map bp codes per PROTOCOL.md 14.5', () => {
+  expect(serverCloseCode('malformed-frame')).toBe(1002);
+  expect(serverCloseCode('payload-too-large')).toBe(1009);
+  expect(serverCloseCode('handler-error')).toBe(1011);
+  expect(serverCloseCode(undefined)).toBe(1011);
+  expect(clientCloseCode('read-timeout')).toBe(4008);
+  expect(clientCloseCode('internal-error')).toBe(4011);
+  // Browsers may send only 1000 and 3000-4999: every client code is in that range.
+  for (const [name, code] of Object.entries(WebSocketCloseCode)) {
+    if (name.startsWith('CLIENT_')) expect(code >= 3000 && code <= 4999).toBe(true);
+  }
+  expect([1000, 1001, 1006, 1011].map(isOrderlyClose)).toEqual([true, true, false, false]);
+});
+
+test('a close reason is at most 123 UTF-8 bytes, cut at a character boundary', () => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => {
+      const reason = closeReason(text);
+      expect(text.startsWith(reason)).toBe(true);
+      expect(new TextEncoder().encode(reason).length).toBeLessThanOrEqual(123);
+      if (new TextEncoder().encode(text).length <= 123) expect(reason).toBe(text);
+    }),
+  );
+  expect(closeReason('é'.repeat(100))).toBe('é'.repeat(61));
+  expect(closeReason(42)).toBe('');
 });
 
 /**

@@ -1,0 +1,56 @@
+/**
+ * `@bp/session/wire`: the bytes of bp, for transports, tools and tests that work below the
+ * session (docs/PROTOCOL.md sections 3-8 and 14): frame encoders and decoders, the frame
+ * reader with its per-kind limits, batching of frames into messages, the canonical JSON of
+ * schema descriptions, and the WebSocket binding. Applications use the package root instead.
+ * @packageDocumentation
+ */
+export { canonicalJson } from '../canonical-json.js';
+export {
+  decodeErrorFrame,
+  decodeGoodbye,
+  decodeHello,
+  decodeReject,
+  decodeWelcome,
+  type ErrorFrame,
+  encodeErrorFrame,
+  encodeFrame,
+  encodeGoodbye,
+  encodeHello,
+  encodeReject,
+  encodeU32Frame,
+  encodeWelcome,
+  type GoodbyeFrame,
+  type HelloFrame,
+  MismatchStatus,
+  type RejectFrame,
+  type TypeDigest,
+  type WelcomeFrame,
+} from '../control-frames.js';
+export { forEachBatch, MAX_BATCH_BYTES } from '../frame-batches.js';
+export { FRAME_HEADER_SIZE, FrameKind, MAGIC, MAX_FRAME_BODY, PROTOCOL_VERSION } from '../frame-kind.js';
+export {
+  createFrameLimits,
+  type FrameLimits,
+  FrameReader,
+  type FrameReaderOptions,
+  type FrameSink,
+  NOT_NOW,
+} from '../frame-reader.js';
+export { encodeRefusal } from '../handshake.js';
+export { encodeMessageFrame, encodeRequestFrame, encodeResponseFrame } from '../message-frames.js';
+export {
+  CREDIT_FRAME_SIZE,
+  clientCloseCode,
+  closeReason,
+  DEFAULT_RECEIVE_WINDOW,
+  encodeCredit,
+  FLOW_SUBPROTOCOL,
+  INITIAL_CREDIT,
+  isOrderlyClose,
+  PLAIN_SUBPROTOCOL,
+  ReceiveWindow,
+  readCredit,
+  serverCloseCode,
+  WebSocketCloseCode,
+} from '../websocket-binding.js';
