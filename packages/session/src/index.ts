@@ -1,4 +1,19 @@
 export { canonicalJson } from './canonical-json.js';
+export { type BackoffOptions, backoffDelay, type ResolvedBackoff, resolveBackoff } from './client/backoff.js';
+export {
+  ClientError,
+  type ClientErrorCode,
+  type ClientErrorOptions,
+  isClientError,
+} from './client/client-error.js';
+export type {
+  ConnectionState,
+  ReconnectingClientOptions,
+  StateChange,
+  SubscribeOptions,
+} from './client/client-options.js';
+export type { DialedConnection, DialedTransport, Dialer } from './client/dialer.js';
+export { type FirstConnection, ReconnectingClient } from './client/reconnecting-client.js';
 export type { TypeDigest } from './control-frames.js';
 export {
   decodeErrorFrame,

@@ -3,18 +3,23 @@
  * WHATWG-compatible WebSocket. No Node built-ins, no dependencies beyond @bp/*.
  * @packageDocumentation
  */
-export { type BackoffOptions, backoffDelay, type ResolvedBackoff, resolveBackoff } from './backoff.js';
 export {
-  type ClientOptions,
+  type BackoffOptions,
+  backoffDelay,
+  ClientError,
+  type ClientErrorCode,
   type ConnectionState,
+  isClientError,
+  type ResolvedBackoff,
+  resolveBackoff,
   type StateChange,
   type SubscribeOptions,
-  WebSocketClient,
-} from './client.js';
-export { ClientError, type ClientErrorCode, isClientError } from './client-error.js';
+} from '@bp/session';
+export { type ClientOptions, type ConnectOptions, WebSocketClient } from './client.js';
 export { CloseCode } from './close-codes.js';
 export { connect, createClient } from './connect.js';
 export { DEFAULT_RECEIVE_WINDOW, FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from './flow-control.js';
+export type { WebSocketDialOptions } from './websocket-dialer.js';
 export type { WebSocketConstructor, WebSocketLike } from './websocket-like.js';
 export {
   type TransportSink,

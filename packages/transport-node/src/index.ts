@@ -1,7 +1,25 @@
 // The declarations use Node types (net, tls, http); keep the reference in the emitted index.d.ts.
 /// <reference types="node" preserve="true" />
-export { backoffDelay, type ReconnectOptions } from './backoff.js';
-export { Client, type ClientState, type ConnectOptions, connect } from './client.js';
+export {
+  type BackoffOptions,
+  backoffDelay,
+  ClientError,
+  type ClientErrorCode,
+  type ConnectionState,
+  isClientError,
+  type ResolvedBackoff,
+  resolveBackoff,
+  type StateChange,
+  type SubscribeOptions,
+} from '@bp/session';
+export {
+  Client,
+  type ClientState,
+  type ConnectOptions,
+  connect,
+  createClient,
+  type ReconnectOptions,
+} from './client.js';
 export type { ConnectionInfo, TlsConnectionInfo } from './connection-info.js';
 export type { ConnectionTraffic } from './connection-traffic.js';
 export type { FailureThrottleOptions } from './failure-throttle.js';
@@ -17,6 +35,7 @@ export {
   type ServerWebSocketOptions,
 } from './server.js';
 export type { Authenticate, HelloCredentials, ServerAuthOptions, TokenPrincipal } from './server-auth.js';
+export type { TcpDialOptions } from './tcp-dialer.js';
 export { SocketTransport, type SocketTransportOptions, type TransportSink } from './socket-transport.js';
 export {
   type ClientCertificatePolicy,

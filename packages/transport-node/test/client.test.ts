@@ -97,7 +97,7 @@ describe('reconnect', () => {
     });
     cleanups.push(() => client.close({ deadline: 100 }));
     const states: ClientState[] = [];
-    client.onStateChange((state) => states.push(state));
+    client.onStateChange(({ state }) => states.push(state));
     const pushed: number[] = [];
     client.on(MessageType.STATUS, (status) => pushed.push(status.code));
     const iterator = client.messages(MessageType.STATUS);
