@@ -1,9 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
 
+const source = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineProject({
-  // The examples import the package by name, as users do; point that at the sources.
-  resolve: { alias: { '@bp/session': fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
+  resolve: {
+    // Test against the workspace sources (a run never sees a stale dist of codec); the examples
+    // import the package by name, as users do.
+    alias: [
+      { find: /^@bp\/codec$/, replacement: source('../codec/src/index.node.ts') },
+      { find: /^@bp\/session$/, replacement: source('./src/index.ts') },
+    ],
+  },
   test: {
     name: 'session',
     include: ['test/**/*.test.ts'],

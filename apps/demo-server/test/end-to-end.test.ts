@@ -1,4 +1,5 @@
 import { connect as netConnect } from 'node:net';
+import { until } from '@bp/test-kit/async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoErrorCode, DemoMessage, type SensorData } from '../src/schema.js';
 import { closeClients, tcpClient, tlsClient, wsClient } from './helpers/clients.js';
@@ -9,7 +10,6 @@ import {
   startDemoProcess,
   stopAllDemoProcesses,
 } from './helpers/demo-process.js';
-import { until } from './helpers/fake-peer.js';
 
 let demo: DemoProcess;
 

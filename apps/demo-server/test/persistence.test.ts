@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { until } from '@bp/test-kit/async';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DemoMessage } from '../src/schema.js';
 import { loadOrCreateCertificate } from '../src/server/dev-certificate.js';
@@ -11,7 +12,6 @@ import {
   startDemoProcess,
   stopAllDemoProcesses,
 } from './helpers/demo-process.js';
-import { until } from './helpers/fake-peer.js';
 
 afterAll(async () => {
   await closeClients();

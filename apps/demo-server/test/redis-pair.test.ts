@@ -1,3 +1,4 @@
+import { until } from '@bp/test-kit/async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoMessage, type SensorData } from '../src/schema.js';
 import { closeClients, tcpClient, wsClient } from './helpers/clients.js';
@@ -7,7 +8,6 @@ import {
   startDemoProcess,
   stopAllDemoProcesses,
 } from './helpers/demo-process.js';
-import { until } from './helpers/fake-peer.js';
 import { type RedisServer, startRedisServer } from './helpers/redis-server.js';
 
 let redis: RedisServer;

@@ -1,3 +1,4 @@
+import { until } from '@bp/test-kit/async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoMessage, MAX_KEY_BYTES, type SensorData } from '../src/schema.js';
 import { DemoError } from '../src/server/demo-error.js';
@@ -7,7 +8,7 @@ import { LocalFanOut } from '../src/store/fan-out.js';
 import { MemoryKvStore } from '../src/store/memory-kv-store.js';
 import { RedisConnection } from '../src/store/redis-connection.js';
 import { RedisFanOut } from '../src/store/redis-fan-out.js';
-import { RecordingPeer, until } from './helpers/fake-peer.js';
+import { RecordingPeer } from './helpers/fake-peer.js';
 import { type RedisServer, startRedisServer } from './helpers/redis-server.js';
 
 describe('KvService', () => {

@@ -1,3 +1,4 @@
+import { deferred } from '@bp/test-kit/async';
 import { describe, expect, test, vi } from 'vitest';
 import {
   decodeErrorFrame,
@@ -8,14 +9,6 @@ import {
   FrameKind,
 } from '../src/index.js';
 import { connect, openRawServer, T, testProtocol } from './fixtures.js';
-
-function deferred<V>() {
-  let resolve!: (value: V) => void;
-  const promise = new Promise<V>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
 
 describe('graceful close', () => {
   test('close() sends GOODBYE, lets requests in flight finish, then both sides close cleanly', async () => {

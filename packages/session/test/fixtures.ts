@@ -1,4 +1,5 @@
-import { f32, i32, ProtocolConfig, string, struct, u32 } from '@bp/codec';
+import type { ProtocolConfig } from '@bp/codec';
+import { concat } from '@bp/test-kit/bytes';
 import {
   type ClientSessionOptions,
   createClientSession,
@@ -14,51 +15,14 @@ import {
   schemaFingerprint,
 } from '../src/index.js';
 
-/** The example protocol of docs/PROTOCOL.md section 4. */
-export enum Type {
-  POSITION = 1,
-  GET = 2,
-  VALUE = 3,
-}
-
-export const exampleProtocol = new ProtocolConfig({
-  messageTypeEnum: Type,
-  messageStructures: {
-    [Type.POSITION]: struct({ x: f32, y: f32 }),
-    [Type.GET]: struct({ key: u32 }),
-    [Type.VALUE]: struct({ key: u32, value: i32 }),
-  },
-  responses: { [Type.GET]: Type.VALUE },
-});
-
-/** A richer protocol for session tests: requests both ways, strings, a slow request. */
-export enum T {
-  NOTE = 1,
-  ECHO = 2,
-  ECHO_REPLY = 3,
-  ADD = 4,
-  SUM = 5,
-  TICK = 6,
-  ASK = 7,
-  ANSWER = 8,
-}
-
-export const testProtocol = new ProtocolConfig({
-  messageTypeEnum: T,
-  messageStructures: {
-    [T.NOTE]: struct({ text: string() }),
-    [T.ECHO]: struct({ text: string(), delay: u32 }),
-    [T.ECHO_REPLY]: struct({ text: string() }),
-    [T.ADD]: struct({ a: i32, b: i32 }),
-    [T.SUM]: struct({ sum: i32 }),
-    [T.TICK]: struct({ n: u32 }),
-    [T.ASK]: struct({ question: string() }),
-    [T.ANSWER]: struct({ answer: string() }),
-  },
-  responses: { [T.ECHO]: T.ECHO_REPLY, [T.ADD]: T.SUM, [T.ASK]: T.ANSWER },
-});
-
-export type TestProtocol = typeof testProtocol;
+// The protocols are @bp/test-kit's; the session tests know them by these names.
+export {
+  ExampleType as Type,
+  exampleProtocol,
+  type SessionProtocol as TestProtocol,
+  SessionType as T,
+  sessionProtocol as testProtocol,
+} from '@bp/test-kit/protocols';
 
 export interface Pair<P extends ProtocolConfig<any, any>> {
   client: Session<P>;
@@ -140,13 +104,7 @@ export class RecordingTransport {
   }
   /** The frames written so far (and forgets them). */
   take(): { kind: number; body: Uint8Array }[] {
-    const total = this.chunks.reduce((n, c) => n + c.length, 0);
-    const all = new Uint8Array(total);
-    let at = 0;
-    for (const c of this.chunks) {
-      all.set(c, at);
-      at += c.length;
-    }
+    const all = concat(this.chunks);
     this.chunks.length = 0;
     return readFramesForTest(all);
   }

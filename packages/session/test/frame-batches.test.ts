@@ -1,3 +1,4 @@
+import { concat } from '@bp/test-kit/bytes';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { forEachBatch, MAX_BATCH_BYTES } from '../src/frame-batches.js';
@@ -7,16 +8,6 @@ function frame(size: number, fill: number): Uint8Array {
   const bytes = new Uint8Array(4 + size).fill(fill);
   new DataView(bytes.buffer).setUint32(0, (0x4 << 28) | size);
   return bytes;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 test('splits a flush into whole-frame messages of at most 64 KiB (or one bigger frame), as views', () => {

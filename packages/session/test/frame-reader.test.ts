@@ -1,3 +1,4 @@
+import { concat, cut } from '@bp/test-kit/bytes';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
@@ -49,29 +50,6 @@ const frameArb = fc.record({
   kind: fc.integer({ min: 1, max: 11 }),
   body: fc.uint8Array({ maxLength: 80 }),
 });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** Splits `bytes` at the given cut points. */
-function cut(bytes: Uint8Array, points: number[]): Uint8Array[] {
-  const sorted = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let last = 0;
-  for (const p of sorted) {
-    out.push(bytes.subarray(last, p));
-    last = p;
-  }
-  out.push(bytes.subarray(last));
-  return out;
-}
 
 describe('FrameReader', () => {
   test('any chunking of a stream of valid frames yields the same frames', () => {

@@ -1,3 +1,4 @@
+import { concat } from '@bp/test-kit/bytes';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import {
   decodeErrorFrame,
@@ -11,16 +12,6 @@ import { connect, openRawServer, T, testProtocol } from './fixtures.js';
 afterEach(() => {
   vi.useRealTimers();
 });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 describe('rate limits', () => {
   test('messages over the message rate close the connection with rate-limited', async () => {

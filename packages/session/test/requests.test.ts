@@ -1,4 +1,5 @@
 import { EncodeError } from '@bp/codec';
+import { deferred } from '@bp/test-kit/async';
 import { describe, expect, test, vi } from 'vitest';
 import {
   ApplicationError,
@@ -13,15 +14,6 @@ import {
   isSessionError,
 } from '../src/index.js';
 import { connect, openRawServer, RecordingTransport, readU32ForTest, T, testProtocol } from './fixtures.js';
-
-/** A promise with its resolve function. */
-function deferred<V>() {
-  let resolve!: (value: V) => void;
-  const promise = new Promise<V>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
 
 describe('requests and responses', () => {
   test('many requests in flight, answered out of order, each gets its own reply', async () => {

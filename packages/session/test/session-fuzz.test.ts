@@ -1,3 +1,4 @@
+import { concat } from '@bp/test-kit/bytes';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
@@ -23,16 +24,6 @@ const piece = fc.oneof(
     .tuple(fc.integer({ min: 0, max: 5 }), fc.integer(), fc.integer())
     .map(([id, a, b]) => encodeRequestFrame(testProtocol, id, T.ADD, { a: a | 0, b: b | 0 })),
 );
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function chunked(bytes: Uint8Array, sizes: number[]): Uint8Array[] {
   const out: Uint8Array[] = [];

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { concat } from '@bp/test-kit/bytes';
 import { describe, expect, test } from 'vitest';
 import {
   canonicalJson,
@@ -204,13 +205,3 @@ describe('docs/protocol-vectors.json', () => {
     },
   );
 });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

@@ -1,15 +1,16 @@
 import { ErrorCode, encodeRequestFrame, FrameKind, isSessionError, type SessionError } from '@bp/session';
-import { afterEach, describe, expect, test } from 'vitest';
-import { connect, type Server, type ServerOptions } from '../src/index.js';
+import { until } from '@bp/test-kit/async';
 import {
   expectedValue,
-  MessageType,
-  mismatchedProtocol,
-  protocol,
-  type TestProtocol,
+  TransportType as MessageType,
+  mismatchedTransportProtocol as mismatchedProtocol,
+  transportProtocol as protocol,
+  type TransportProtocol as TestProtocol,
   TOKEN,
-} from './fixtures/protocol.js';
-import { codeOf, RawClient, until } from './fixtures/raw-client.js';
+} from '@bp/test-kit/protocols';
+import { afterEach, describe, expect, test } from 'vitest';
+import { connect, type Server, type ServerOptions } from '../src/index.js';
+import { codeOf, RawClient } from './fixtures/raw-client.js';
 import { startServer, testHandlers } from './fixtures/server.js';
 
 const cleanups: (() => unknown)[] = [];

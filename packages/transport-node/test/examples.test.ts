@@ -1,6 +1,6 @@
+import { generateTestPki, type TestPki } from '@bp/test-kit/pki';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { main } from '../examples/quick-start.js';
-import { generateTestPki, type TestPki } from './fixtures/certificates.js';
 
 let pki: TestPki;
 beforeAll(() => {

@@ -1,7 +1,13 @@
+import { until } from '@bp/test-kit/async';
+import {
+  expectedValue,
+  TransportType as MessageType,
+  transportProtocol as protocol,
+  type TransportProtocol as TestProtocol,
+  TOKEN,
+} from '@bp/test-kit/protocols';
 import { afterEach, expect, test } from 'vitest';
 import { type Client, connect } from '../src/index.js';
-import { expectedValue, MessageType, protocol, type TestProtocol, TOKEN } from './fixtures/protocol.js';
-import { until } from './fixtures/raw-client.js';
 import { startServer } from './fixtures/server.js';
 
 const cleanups: (() => unknown)[] = [];

@@ -1,7 +1,13 @@
+import { until } from '@bp/test-kit/async';
+import {
+  expectedValue,
+  TransportType as MessageType,
+  transportProtocol as protocol,
+  TOKEN,
+} from '@bp/test-kit/protocols';
 import { afterEach, describe, expect, test } from 'vitest';
 import { connect } from '../src/index.js';
-import { expectedValue, MessageType, protocol, TOKEN } from './fixtures/protocol.js';
-import { codeOf, RawClient, until } from './fixtures/raw-client.js';
+import { codeOf, RawClient } from './fixtures/raw-client.js';
 import { startServer } from './fixtures/server.js';
 
 const cleanups: (() => unknown)[] = [];

@@ -1,9 +1,16 @@
 import { createClientSession, type Session } from '@bp/session';
+import { until } from '@bp/test-kit/async';
+import {
+  expectedValue,
+  TransportType as MessageType,
+  transportProtocol as protocol,
+  type TransportProtocol as TestProtocol,
+  TOKEN,
+} from '@bp/test-kit/protocols';
 import { afterEach, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { connect } from '../src/index.js';
-import { expectedValue, MessageType, protocol, type TestProtocol, TOKEN } from './fixtures/protocol.js';
-import { codeOf, until } from './fixtures/raw-client.js';
+import { codeOf } from './fixtures/raw-client.js';
 import { startServer } from './fixtures/server.js';
 
 const cleanups: (() => unknown)[] = [];

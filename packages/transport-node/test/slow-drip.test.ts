@@ -8,12 +8,19 @@ import {
   FrameKind,
   schemaFingerprint,
 } from '@bp/session';
+import { until } from '@bp/test-kit/async';
+import { generateTestPki, type TestPki } from '@bp/test-kit/pki';
+import {
+  expectedValue,
+  TransportType as MessageType,
+  transportProtocol as protocol,
+  type TransportProtocol as TestProtocol,
+  TOKEN,
+} from '@bp/test-kit/protocols';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { connect, type Server, type ServerOptions } from '../src/index.js';
-import { generateTestPki, type TestPki } from './fixtures/certificates.js';
-import { expectedValue, MessageType, protocol, type TestProtocol, TOKEN } from './fixtures/protocol.js';
-import { codeOf, RawClient, until } from './fixtures/raw-client.js';
+import { codeOf, RawClient } from './fixtures/raw-client.js';
 import { startServer } from './fixtures/server.js';
 
 /**

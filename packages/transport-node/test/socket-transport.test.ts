@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { type AddressInfo, createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import { until } from '@bp/test-kit/async';
 import { afterEach, describe, expect, test } from 'vitest';
 import { SocketTransport, type TransportSink } from '../src/socket-transport.js';
 import { isTransportError } from '../src/transport-error.js';
@@ -59,14 +60,6 @@ function collect(socket: Socket): { bytes: () => Buffer } {
   const parts: Buffer[] = [];
   socket.on('data', (chunk: Buffer) => parts.push(chunk));
   return { bytes: () => Buffer.concat(parts) };
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('SocketTransport', () => {

@@ -1,15 +1,16 @@
 import { isSessionError } from '@bp/session';
-import { afterEach, describe, expect, test } from 'vitest';
-import { type Client, type ConnectOptions, connect, type Server, type ServerOptions } from '../src/index.js';
+import { until } from '@bp/test-kit/async';
 import {
   checksum,
   expectedValue,
-  MessageType,
-  protocol,
-  type TestProtocol,
+  TransportType as MessageType,
+  transportProtocol as protocol,
+  type TransportProtocol as TestProtocol,
   TOKEN,
-} from './fixtures/protocol.js';
-import { codeOf, until } from './fixtures/raw-client.js';
+} from '@bp/test-kit/protocols';
+import { afterEach, describe, expect, test } from 'vitest';
+import { type Client, type ConnectOptions, connect, type Server, type ServerOptions } from '../src/index.js';
+import { codeOf } from './fixtures/raw-client.js';
 import { startServer } from './fixtures/server.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];

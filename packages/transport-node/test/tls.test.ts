@@ -1,6 +1,15 @@
 import { once } from 'node:events';
 import { connect as netConnect } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { until } from '@bp/test-kit/async';
+import { generateTestPki, type TestPki } from '@bp/test-kit/pki';
+import {
+  expectedValue,
+  TransportType as MessageType,
+  transportProtocol as protocol,
+  type TransportProtocol as TestProtocol,
+  TOKEN,
+} from '@bp/test-kit/protocols';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   type ClientTlsOptions,
@@ -9,9 +18,7 @@ import {
   type Server,
   type ServerOptions,
 } from '../src/index.js';
-import { generateTestPki, type TestPki } from './fixtures/certificates.js';
-import { expectedValue, MessageType, protocol, type TestProtocol, TOKEN } from './fixtures/protocol.js';
-import { codeOf, until } from './fixtures/raw-client.js';
+import { codeOf } from './fixtures/raw-client.js';
 import { startServer } from './fixtures/server.js';
 
 let pki: TestPki;

@@ -1,10 +1,16 @@
 import { createClientSession, type Session } from '@bp/session';
+import { until } from '@bp/test-kit/async';
+import { generateTestPki, type TestPki } from '@bp/test-kit/pki';
+import {
+  expectedValue,
+  TransportType as MessageType,
+  transportProtocol as protocol,
+  type TransportProtocol as TestProtocol,
+  TOKEN,
+} from '@bp/test-kit/protocols';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { type ConnectionInfo, type ConnectionTraffic, connect, type Server } from '../src/index.js';
-import { generateTestPki, type TestPki } from './fixtures/certificates.js';
-import { expectedValue, MessageType, protocol, type TestProtocol, TOKEN } from './fixtures/protocol.js';
-import { until } from './fixtures/raw-client.js';
 import { startServer } from './fixtures/server.js';
 
 // Frame sizes of the exchange below, from the layouts in docs/PROTOCOL.md (not from the code):

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProtocolConfig, string, struct, u32 } from '@bp/codec';
 import { createClientSession, type Session } from '@bp/session';
+import { generateTestPki } from '@bp/test-kit/pki';
 import { afterEach, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import {
@@ -13,7 +14,6 @@ import {
   type WebSocketListener,
 } from '../src/websocket-endpoint.js';
 import { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from '../src/websocket-flow-control.js';
-import { generateTestPki } from './fixtures/certificates.js';
 
 enum Type {
   GET = 1,

@@ -42,12 +42,3 @@ export class RecordingPeer implements Peer {
     return this.sent.filter((m) => m.type === type).map((m) => m.value);
   }
 }
-
-/** Waits, bounded, until `predicate` holds. */
-export async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

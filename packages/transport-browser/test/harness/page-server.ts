@@ -1,13 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+
+const source = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
 /** Forbids eval and inline script; sockets only to the page's own origin. */
 export const CSP = "default-src 'self'; script-src 'self'; connect-src 'self'; base-uri 'none'";
 
 /**
  * Bundles `entry` for the browser the way an application would (platform 'browser', so every
- * package resolves through its browser/default export condition, never `node`).
+ * package resolves through its browser/default export condition, never `node`), from the
+ * workspace sources, so the page never runs a stale dist/.
  */
 export async function bundlePage(entry: string): Promise<string> {
   const result = await build({
@@ -18,6 +22,11 @@ export async function bundlePage(entry: string): Promise<string> {
     target: 'es2022',
     write: false,
     logLevel: 'silent',
+    alias: {
+      '@bp/codec': source('../../../codec/src/index.ts'),
+      '@bp/session': source('../../../session/src/index.ts'),
+      '@bp/transport-browser': source('../../src/index.ts'),
+    },
   });
   return result.outputFiles[0]!.text;
 }
