@@ -36,7 +36,10 @@ export async function connect<P extends SessionProtocol>(
  * `ready`. `createClient(url, options)` is the same as `createClient({ url, ...options })`.
  */
 export function createClient<P extends SessionProtocol>(options: ConnectOptions<P>): WebSocketClient<P>;
-export function createClient<P extends SessionProtocol>(url: string, options: ClientOptions<P>): WebSocketClient<P>;
+export function createClient<P extends SessionProtocol>(
+  url: string,
+  options: ClientOptions<P>,
+): WebSocketClient<P>;
 export function createClient<P extends SessionProtocol>(
   first: string | ConnectOptions<P>,
   rest?: ClientOptions<P>,

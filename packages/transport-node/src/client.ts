@@ -10,7 +10,9 @@ import {
 import { type TcpConnection, type TcpDialOptions, tcpDialer } from './tcp-dialer.js';
 
 /** Options of {@link connect} and {@link createClient}: the shared client options plus where to dial. */
-export interface ConnectOptions<P extends SessionProtocol> extends ReconnectingClientOptions<P>, TcpDialOptions {}
+export interface ConnectOptions<P extends SessionProtocol>
+  extends ReconnectingClientOptions<P>,
+    TcpDialOptions {}
 
 /** @deprecated use `ConnectionState` (it adds `'connecting'`); kept for one release. */
 export type ClientState = ConnectionState;

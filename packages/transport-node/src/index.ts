@@ -35,8 +35,8 @@ export {
   type ServerWebSocketOptions,
 } from './server.js';
 export type { Authenticate, HelloCredentials, ServerAuthOptions, TokenPrincipal } from './server-auth.js';
-export type { TcpDialOptions } from './tcp-dialer.js';
 export { SocketTransport, type SocketTransportOptions, type TransportSink } from './socket-transport.js';
+export type { TcpDialOptions } from './tcp-dialer.js';
 export {
   type ClientCertificatePolicy,
   type ClientTlsOptions,

@@ -50,7 +50,10 @@ export function openSocket(target: SocketTarget, signal: AbortSignal): Promise<S
     }
     const onError = (error: Error): void => {
       if (target.tls !== undefined && tcpConnected) fail(tlsHandshakeError(where, error));
-      else fail(new ClientError('connect-failed', `cannot connect to ${where}: ${error.message}`, { cause: error }));
+      else
+        fail(
+          new ClientError('connect-failed', `cannot connect to ${where}: ${error.message}`, { cause: error }),
+        );
     };
     const onClose = (): void => {
       fail(

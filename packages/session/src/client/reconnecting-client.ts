@@ -1,5 +1,11 @@
 import { createClientSession } from '../create-session.js';
-import type { MessageTypes, MessageValue, ReplyValue, RequestTypes, SessionProtocol } from '../protocol-types.js';
+import type {
+  MessageTypes,
+  MessageValue,
+  ReplyValue,
+  RequestTypes,
+  SessionProtocol,
+} from '../protocol-types.js';
 import { isSessionError } from '../session-error.js';
 import type { CloseOptions, RequestOptions, Session } from '../types.js';
 import { backoffDelay, type ResolvedBackoff, resolveBackoff } from './backoff.js';
@@ -80,7 +86,9 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
     this.#backoff =
       options.reconnect === false
         ? undefined
-        : resolveBackoff(options.reconnect === true || options.reconnect === undefined ? {} : options.reconnect);
+        : resolveBackoff(
+            options.reconnect === true || options.reconnect === undefined ? {} : options.reconnect,
+          );
     this.#outbox = new Outbox({
       maxMessages: options.maxQueuedMessages ?? 1024,
       maxBytes: options.maxQueuedBytes ?? 1024 * 1024,
@@ -205,7 +213,14 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
     if (this.#state === 'closed') throw this.#closedError();
     if (this.#options.whileDisconnected === 'fail') throw this.#notConnected();
     const copy = snapshot(this.#protocol, type, value);
-    this.#outbox.add({ kind: 'send', type, value: copy.value, size: copy.size, deadline: 0, signal: undefined });
+    this.#outbox.add({
+      kind: 'send',
+      type,
+      value: copy.value,
+      size: copy.size,
+      deadline: 0,
+      signal: undefined,
+    });
     return false;
   }
 
