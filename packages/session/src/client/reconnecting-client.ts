@@ -357,10 +357,10 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
   }
 
   /** After a failed attempt or a lost connection: close, or wait the backoff. False = stop. */
-  async #retryAfter(error: Error): Promise<boolean> {
+  async #retryAfter(error: Error | undefined): Promise<boolean> {
     // Re-read: close() may have run while the attempt was awaited.
     if (this.#currentState() === 'closed') return false;
-    this.#error = error;
+    if (error !== undefined) this.#error = error;
     const backoff = this.#backoff;
     if (
       isPermanent(error) ||
@@ -457,8 +457,9 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
     this.#sessionUnbinds = new Map();
     // Only a connection that was open is handled here; a failed handshake is the attempt's failure.
     if (this.#state !== 'open') return;
-    const lost = error ?? new ClientError('connection-lost', `${this.#dialer.target} closed the connection`);
-    void this.#retryAfter(lost).then((again) => (again ? this.#run() : undefined));
+    // A graceful close by the server (GOODBYE) has no error: without reconnect the client then
+    // closes without one too, as after close().
+    void this.#retryAfter(error).then((again) => (again ? this.#run() : undefined));
   }
 
   #bindSession(session: Session<P>): void {
