@@ -4,6 +4,21 @@
  * (frame encoders, the frame reader, the WebSocket binding) are in `@bp/session/wire`.
  * @packageDocumentation
  */
+export { type BackoffOptions, backoffDelay, type ResolvedBackoff, resolveBackoff } from './client/backoff.js';
+export {
+  ClientError,
+  type ClientErrorCode,
+  type ClientErrorOptions,
+  isClientError,
+} from './client/client-error.js';
+export type {
+  ConnectionState,
+  ReconnectingClientOptions,
+  StateChange,
+  SubscribeOptions,
+} from './client/client-options.js';
+export type { DialedConnection, DialedTransport, Dialer } from './client/dialer.js';
+export { type FirstConnection, ReconnectingClient } from './client/reconnecting-client.js';
 export { createClientSession, createServerSession } from './create-session.js';
 export * from './deprecated-wire-exports.js';
 export {

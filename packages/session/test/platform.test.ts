@@ -4,6 +4,7 @@ import { expect, test } from 'vitest';
 // @bp/session runs in browsers too: its sources must not touch Node-only APIs.
 test('src uses no Node built-ins', () => {
   const dir = new URL('../src/', import.meta.url);
+  // Recursive: the client core lives in src/client/.
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
   expect(files.length).toBeGreaterThan(10);
   for (const file of files) {

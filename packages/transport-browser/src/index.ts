@@ -6,18 +6,23 @@
 
 // Wrong calls (attach twice) are @bp/session's UsageError.
 export { isUsageError, UsageError, type UsageErrorCode } from '@bp/session';
-export { type BackoffOptions, backoffDelay, type ResolvedBackoff, resolveBackoff } from './backoff.js';
 export {
-  type ClientOptions,
+  type BackoffOptions,
+  backoffDelay,
+  ClientError,
+  type ClientErrorCode,
   type ConnectionState,
+  isClientError,
+  type ResolvedBackoff,
+  resolveBackoff,
   type StateChange,
   type SubscribeOptions,
-  WebSocketClient,
-} from './client.js';
-export { ClientError, type ClientErrorCode, isClientError } from './client-error.js';
+} from '@bp/session';
+export { type ClientOptions, type ConnectOptions, WebSocketClient } from './client.js';
 export { CloseCode, WebSocketCloseCode } from './close-codes.js';
 export { connect, createClient } from './connect.js';
 export { DEFAULT_RECEIVE_WINDOW, FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from './flow-control.js';
+export type { WebSocketDialOptions } from './websocket-dialer.js';
 export type { WebSocketConstructor, WebSocketLike } from './websocket-like.js';
 export {
   type TransportSink,

@@ -5,8 +5,26 @@
 export { isUsageError, UsageError, type UsageErrorCode } from '@bp/session';
 // The WebSocket binding's subprotocol names, re-exported from @bp/session/wire where they live.
 export { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from '@bp/session/wire';
-export { backoffDelay, type ReconnectOptions } from './backoff.js';
-export { Client, type ClientState, type ConnectOptions, connect } from './client.js';
+export {
+  type BackoffOptions,
+  backoffDelay,
+  ClientError,
+  type ClientErrorCode,
+  type ConnectionState,
+  isClientError,
+  type ResolvedBackoff,
+  resolveBackoff,
+  type StateChange,
+  type SubscribeOptions,
+} from '@bp/session';
+export {
+  Client,
+  type ClientState,
+  type ConnectOptions,
+  connect,
+  createClient,
+  type ReconnectOptions,
+} from './client.js';
 export type { ConnectionInfo, TlsConnectionInfo } from './connection-info.js';
 export type { ConnectionTraffic } from './connection-traffic.js';
 export type { FailureThrottleOptions } from './failure-throttle.js';
@@ -24,6 +42,7 @@ export {
 export type { Authenticate, HelloCredentials, ServerAuthOptions, TokenPrincipal } from './server-auth.js';
 export { isServerError, ServerError, type ServerErrorCode, type ServerErrorOptions } from './server-error.js';
 export { SocketTransport, type SocketTransportOptions, type TransportSink } from './socket-transport.js';
+export type { TcpDialOptions } from './tcp-dialer.js';
 export {
   type ClientCertificatePolicy,
   type ClientTlsOptions,

@@ -1,5 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { ClientError } from '@bp/session';
 import { type ClientTlsOptions, clientTlsOptions } from './tls-options.js';
 import { TransportError } from './transport-error.js';
 
@@ -12,12 +13,14 @@ export interface SocketTarget {
 
 /**
  * Opens a TCP (or TLS) socket and resolves once it is connected (TLS: handshake done and the
- * server certificate verified). Rejects with a {@link TransportError}: `connect-failed` for
- * socket errors, `tls-failed` for errors after TCP connected but before the TLS handshake
- * finished, `closed` when `signal` aborts. The caller owns the timeout (through `signal`).
+ * server certificate verified). Rejects with `ClientError` `connect-failed` for socket errors,
+ * `TransportError` `tls-failed` for errors after TCP connected but before the TLS handshake
+ * finished, and with `signal.reason` when `signal` aborts. The caller owns the timeout (through
+ * `signal`).
  */
 export function openSocket(target: SocketTarget, signal: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
     const socket =
       target.tls === undefined
         ? netConnect({ host: target.host, port: target.port, noDelay: true })
@@ -31,7 +34,7 @@ export function openSocket(target: SocketTarget, signal: AbortSignal): Promise<S
       socket.off('close', onClose);
       signal.removeEventListener('abort', onAbort);
     };
-    const fail = (error: TransportError): void => {
+    const fail = (error: unknown): void => {
       cleanup();
       socket.on('error', () => {});
       socket.destroy();
@@ -46,41 +49,44 @@ export function openSocket(target: SocketTarget, signal: AbortSignal): Promise<S
       resolve(socket);
     }
     const onError = (error: Error): void => {
-      if (target.tls !== undefined && tcpConnected) {
+      if (target.tls !== undefined && tcpConnected) fail(tlsHandshakeError(where, error));
+      else
         fail(
-          new TransportError('tls-failed', `TLS handshake with ${where} failed: ${error.message}`, {
-            cause: error,
-          }),
+          new ClientError('connect-failed', `cannot connect to ${where}: ${error.message}`, { cause: error }),
         );
-      } else {
-        fail(
-          new TransportError('connect-failed', `cannot connect to ${where}: ${error.message}`, {
-            cause: error,
-          }),
-        );
-      }
     };
     const onClose = (): void => {
       fail(
-        new TransportError(
-          target.tls !== undefined && tcpConnected ? 'tls-failed' : 'connect-failed',
-          `${where} closed the connection while connecting`,
-        ),
+        target.tls !== undefined && tcpConnected
+          ? new TransportError('tls-failed', `${where} closed the connection during the TLS handshake`)
+          : new ClientError('connect-failed', `${where} closed the connection while connecting`),
       );
     };
-    const onAbort = (): void => {
-      const reason = signal.reason;
-      fail(
-        reason instanceof TransportError
-          ? reason
-          : new TransportError('closed', 'connect was aborted', { cause: reason }),
-      );
-    };
-    if (signal.aborted) return onAbort();
+    const onAbort = (): void => fail(signal.reason);
     socket.once('connect', onTcpConnect);
     if (target.tls !== undefined) socket.once('secureConnect', onReady);
     socket.once('error', onError);
     socket.once('close', onClose);
     signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * A failed TLS handshake, in words a person can act on. The commonest case is a TLS client at a
+ * plain TCP port: the server's answer is not a TLS record and OpenSSL only says
+ * `ssl3_get_record:wrong version number`.
+ */
+function tlsHandshakeError(where: string, error: Error): TransportError {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/.test(error.message)) {
+    return new TransportError(
+      'tls-failed',
+      `TLS handshake with ${where} failed: the server did not answer in TLS, so this is probably a plain ` +
+        'TCP port. Connect without `tls` to use plain TCP, or use the port where the server listens with TLS.',
+      { cause: error },
+    );
+  }
+  return new TransportError('tls-failed', `TLS handshake with ${where} failed: ${error.message}`, {
+    cause: error,
   });
 }

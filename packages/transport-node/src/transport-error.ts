@@ -2,17 +2,20 @@ import { BpError, type BpErrorOptions } from '@bp/codec';
 
 /** Stable codes of {@link TransportError}. */
 export type TransportErrorCode =
-  /** `connect` did not finish TCP + TLS + protocol handshake within `connectTimeout`. */
-  | 'connect-timeout'
-  /** The socket could not be opened (refused, unreachable, DNS); `cause` holds the system error. */
-  | 'connect-failed'
-  /** The TLS handshake failed (certificate, version, ALPN); `cause` holds the TLS error. */
+  /** The TLS handshake failed (certificate, version, ALPN, a plain TCP port); `cause` holds the TLS error. */
   | 'tls-failed'
-  /** The operation needs a live connection and there is none (closed, or reconnecting). */
-  | 'not-connected'
   /** The peer did not read fast enough and the socket's queued bytes passed the hard limit. */
   | 'slow-consumer'
-  /** `close()` was called (or the signal aborted) while the operation was pending. */
+  /**
+   * @deprecated The client now raises `ClientError` `connect-timeout` (from `@bp/session`, also
+   * exported here); no `TransportError` has this code any more. Removed in the next release.
+   */
+  | 'connect-timeout'
+  /** @deprecated The client now raises `ClientError` `connect-failed`. Removed in the next release. */
+  | 'connect-failed'
+  /** @deprecated The client now raises `ClientError` `not-connected`. Removed in the next release. */
+  | 'not-connected'
+  /** @deprecated The client now raises `ClientError` `closed`. Removed in the next release. */
   | 'closed';
 
 /** Options of {@link TransportError}. */
@@ -22,8 +25,10 @@ export interface TransportErrorOptions extends BpErrorOptions {
 }
 
 /**
- * An error raised by the Node transport itself: connecting, TLS, socket-level limits. Protocol
- * failures (rejected hello, failed requests) are `SessionError`s from `@bp/session`.
+ * An error raised by the Node transport itself: TLS and socket-level limits. Errors of the client's
+ * connection life (connect failed or timed out, not connected, closed) are `ClientError`s, the
+ * same as the browser client's; protocol failures (rejected hello, failed requests) are
+ * `SessionError`s from `@bp/session`.
  */
 export class TransportError extends BpError {
   static override readonly brand: string = '@bp/transport-node:TransportError';

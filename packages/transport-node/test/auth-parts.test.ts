@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { backoffDelay, resolveReconnectPolicy } from '../src/backoff.js';
 import { ConnectionLimiter } from '../src/connection-limiter.js';
 import { FailureThrottle } from '../src/failure-throttle.js';
 import { createTokenCheck } from '../src/token-check.js';
@@ -59,26 +58,5 @@ describe('ConnectionLimiter', () => {
     expect(limiter.countFor('a')).toBe(1);
     limiter.release('unknown');
     expect(limiter.total).toBe(3);
-  });
-});
-
-describe('backoff', () => {
-  test('grows exponentially, caps, and jitters within [delay*(1-jitter), delay]', () => {
-    const policy = resolveReconnectPolicy({ initialDelay: 100, maxDelay: 1000, factor: 2, jitter: 0.5 });
-    expect([0, 1, 2, 3, 4, 10].map((n) => backoffDelay(policy, n, () => 0))).toEqual([
-      100, 200, 400, 800, 1000, 1000,
-    ]);
-    expect(backoffDelay(policy, 2, () => 0.999999)).toBeCloseTo(200, 0);
-    for (let i = 0; i < 100; i++) {
-      const delay = backoffDelay(policy, 3);
-      expect(delay).toBeGreaterThanOrEqual(400);
-      expect(delay).toBeLessThanOrEqual(800);
-    }
-  });
-
-  test('rejects nonsense policies', () => {
-    expect(() => resolveReconnectPolicy({ factor: 0.5 })).toThrow(RangeError);
-    expect(() => resolveReconnectPolicy({ jitter: 2 })).toThrow(RangeError);
-    expect(() => resolveReconnectPolicy({ initialDelay: 10, maxDelay: 5 })).toThrow(RangeError);
   });
 });

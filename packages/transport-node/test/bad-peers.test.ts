@@ -383,7 +383,7 @@ describe('connection limits', () => {
 
   test('idleTimeout closes a connection without application traffic, gracefully', async () => {
     const { server, port } = await serve({ limits: { idleTimeout: 300 } });
-    const client = await connect({ host: '127.0.0.1', port, protocol, token: TOKEN });
+    const client = await connect({ host: '127.0.0.1', port, protocol, token: TOKEN, reconnect: false });
     expect(await client.request(MessageType.GET, { key: 'i' })).toEqual({
       key: 'i',
       value: expectedValue('i'),
@@ -396,7 +396,7 @@ describe('connection limits', () => {
 
   test('rate limit from the session limits closes a flooding client', async () => {
     const { port } = await serve({ limits: { rateLimit: { messagesPerSecond: 50, burst: 1 } } });
-    const client = await connect({ host: '127.0.0.1', port, protocol, token: TOKEN });
+    const client = await connect({ host: '127.0.0.1', port, protocol, token: TOKEN, reconnect: false });
     const closed = new Promise<Error | undefined>((resolve) => client.onClose(resolve));
     for (let seq = 0; seq < 500 && client.state === 'open'; seq++) {
       client.send(MessageType.SENSOR_DATA, { seq, time: 0, x: 0, y: 0, z: 0 });

@@ -60,7 +60,7 @@ describe('server.listenWebSocket', () => {
     const { server, port } = await startServer({ limits: { maxConnections: 3 } });
     cleanups.push(() => server.close({ deadline: 100 }));
     const listener = await server.listenWebSocket({ port: 0, path: '/bp' });
-    const tcp = await connect({ host: '127.0.0.1', port, protocol, token: TOKEN });
+    const tcp = await connect({ host: '127.0.0.1', port, protocol, token: TOKEN, reconnect: false });
     cleanups.push(() => tcp.close({ deadline: 100 }));
 
     const { session, ws } = await webSocketSession(listener.url);

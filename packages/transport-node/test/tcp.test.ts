@@ -161,14 +161,14 @@ describe('TCP', () => {
     await until(() => count === sent, 'all messages handled', 10_000);
   });
 
-  test('requests fail with not-connected after close; close() resolves after the socket closed', async () => {
+  test('requests fail with closed after close; close() resolves after the socket closed', async () => {
     const { server, client } = await setup();
     const socket = client.socket!;
     await client.close();
     expect(socket.destroyed).toBe(true);
     expect(client.state).toBe('closed');
     const error = await client.request(MessageType.GET, { key: 'x' }).catch((e: unknown) => e);
-    expect(codeOf(error)).toBe('not-connected');
+    expect(error).toMatchObject({ name: 'ClientError', code: 'closed' });
     expect(() => client.send(MessageType.STATUS, { code: 1, text: '' })).toThrow(/closed/);
     await until(() => server.connections === 0, 'server saw the close');
   });

@@ -48,6 +48,9 @@ async function main(): Promise<number> {
     token,
     tls,
     connectTimeout: connection.timeout * 1000,
+    // One command, one connection: a watch ends when the server goes away (see onClose below)
+    // instead of waiting for it to come back.
+    reconnect: false,
   });
   // A watch ends when the server goes away (shutdown, restart): say so instead of hanging.
   let closedByServer = false;
@@ -99,7 +102,8 @@ function describeError(error: unknown): string {
     if (name !== undefined) return `${name}: ${message}`;
     if (code === 'unauthorized')
       return 'unauthorized: the server refused the token (check --token or BP_TOKEN)';
-    if (code === 'connect-failed') return `${code}: ${message} (is the demo server running? pnpm demo)`;
+    if (code === 'connect-failed' && !/TLS port/.test(message ?? ''))
+      return `${code}: ${message} (is the demo server running? pnpm demo)`;
     if (code !== undefined) return `${code}: ${message}`;
     if (message !== undefined) return message;
   }

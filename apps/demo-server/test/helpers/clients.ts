@@ -15,7 +15,13 @@ export async function tcpClient(
   demo: Pick<DemoProcess, 'tcpPort' | 'token'>,
   token = demo.token,
 ): Promise<NodeClient> {
-  const client = await connect({ host: '127.0.0.1', port: demo.tcpPort, protocol: demoProtocol, token });
+  const client = await connect({
+    host: '127.0.0.1',
+    port: demo.tcpPort,
+    protocol: demoProtocol,
+    token,
+    reconnect: false,
+  });
   open.push(client);
   return client;
 }
@@ -31,6 +37,7 @@ export async function tlsClient(
     protocol: demoProtocol,
     token: demo.token,
     tls: { ca, rejectUnauthorized: true },
+    reconnect: false,
   });
   open.push(client);
   return client;

@@ -1,4 +1,4 @@
-import { SessionError } from '@bp/session';
+import { SessionError } from '../session-error.js';
 import { ClientError } from './client-error.js';
 
 /** A message or request waiting for a connection. */
@@ -22,7 +22,7 @@ export interface Pending {
   cleanup?(): void;
 }
 
-/** Bounds of the {@link Outbox}. */
+/** Bounds of the {@link Outbox} (from the client's `maxQueuedMessages` and `maxQueuedBytes`). */
 export interface OutboxLimits {
   /** Messages + requests. */
   readonly maxMessages: number;

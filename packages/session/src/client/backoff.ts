@@ -1,4 +1,7 @@
-/** How long to wait between reconnect attempts. */
+/**
+ * How long a client waits between connection attempts: `initialDelay * factor^n`, capped at
+ * `maxDelay`, each wait shortened by a random share of at most `jitter`.
+ */
 export interface BackoffOptions {
   /** Delay before the first retry, in ms. Default 250. */
   initialDelay?: number;
@@ -12,14 +15,17 @@ export interface BackoffOptions {
    * same instant (a thundering herd).
    */
   jitter?: number;
-  /** Attempts after which the client gives up and closes. Default `Infinity`. */
+  /**
+   * Retries after which the client gives up and closes with the last error. Default `Infinity`;
+   * 0 never retries (the same as `reconnect: false`).
+   */
   maxAttempts?: number;
 }
 
 /** {@link BackoffOptions} with every default applied. */
 export type ResolvedBackoff = Required<BackoffOptions>;
 
-/** Fills in the defaults and rejects values that would make the schedule meaningless. */
+/** Fills in the defaults of {@link BackoffOptions} and rejects values that make no schedule. */
 export function resolveBackoff(options: BackoffOptions = {}): ResolvedBackoff {
   const initialDelay = options.initialDelay ?? 250;
   const resolved: ResolvedBackoff = {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { backoffDelay, resolveBackoff } from '../src/backoff.js';
+import { backoffDelay, resolveBackoff } from '../../src/client/backoff.js';
 
 describe('reconnect backoff', () => {
   test('grows exponentially to maxDelay; jitter only shortens, within its share', () => {
@@ -48,4 +48,14 @@ describe('reconnect backoff', () => {
     expect(() => resolveBackoff({ maxAttempts: -1 })).toThrow(RangeError);
     expect(() => resolveBackoff({ initialDelay: Number.NaN })).toThrow(RangeError);
   });
+});
+
+test('maxAttempts 0 means no retry at all; the jittered waits of a fleet spread over their range', () => {
+  expect(resolveBackoff({ maxAttempts: 0 }).maxAttempts).toBe(0);
+  const backoff = resolveBackoff({ initialDelay: 400, jitter: 0.5 });
+  const delays = Array.from({ length: 200 }, () => backoffDelay(backoff, 0));
+  expect(Math.min(...delays)).toBeGreaterThanOrEqual(200);
+  expect(Math.max(...delays)).toBeLessThanOrEqual(400);
+  // Not all the same instant: that is the point of the jitter.
+  expect(new Set(delays.map((delay) => Math.floor(delay / 20))).size).toBeGreaterThan(5);
 });
