@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
+import type { FailureThrottle } from '@bp/transport-node';
+import { type ConnectionCapLimits, capConnections } from './connection-cap.js';
 import type { Logger } from './logger.js';
 import type { DemoMetrics } from './metrics.js';
 import { tokenMatches } from './token-check.js';
@@ -24,6 +26,27 @@ export interface HttpServerOptions {
   metrics: DemoMetrics;
   health: () => Health;
   logger: Logger;
+  /**
+   * The failed-login slowdown the bp listeners use: a token presented to /metrics or the page is
+   * one more attempt of that address, held to the same rate.
+   */
+  throttle: FailureThrottle;
+  /** Sockets on this port, in total and per address (WebSocket connections included). */
+  connections: ConnectionCapLimits;
+  /**
+   * Ms a socket may stay without a complete request (headers) or without traffic before it is
+   * closed. Keep-alive sockets close after the smaller of this and 5 s without a request.
+   */
+  idleTimeout: number;
+}
+
+/** A request the client got wrong: answered with its status, logged without a stack. */
+class ClientError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -43,20 +66,48 @@ const PUBLIC_ASSETS = new Set(['/dashboard.js', '/dashboard.js.map', '/dashboard
  * `?token=`). The WebSocket endpoint is attached to the same server by the caller.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
-  const { logger } = options;
-  const server = createServer((request, response) => {
-    handle(request, response, options).catch((error: unknown) => {
-      logger.error({ err: error, url: request.url }, 'http handler failed');
-      options.metrics.errors.inc({ code: 'http-internal' });
-      if (!response.headersSent) send(response, 500, 'text/plain; charset=utf-8', 'internal error\n');
-      else response.destroy();
-    });
-  });
-  // A slow or idle HTTP client must not hold a socket for long (WebSocket upgrades are unaffected).
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  const { logger, idleTimeout } = options;
+  // A slow or idle HTTP client must not hold a socket for long (WebSocket upgrades are unaffected:
+  // the endpoint clears the socket's timeout). Node checks headersTimeout and requestTimeout only
+  // every connectionsCheckingInterval (30 s by default), which let idle sockets live ~28 s.
+  const server = createServer(
+    {
+      headersTimeout: idleTimeout,
+      requestTimeout: idleTimeout * 3,
+      keepAliveTimeout: Math.min(5_000, idleTimeout),
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(idleTimeout / 4))),
+    },
+    (request, response) => {
+      handle(request, response, options).catch((error: unknown) => {
+        if (error instanceof ClientError) {
+          send(response, error.status, 'text/plain; charset=utf-8', `${error.message}\n`);
+          return;
+        }
+        logger.error({ err: error, url: request.url }, 'http handler failed');
+        options.metrics.errors.inc({ code: 'http-internal' });
+        if (!response.headersSent) send(response, 500, 'text/plain; charset=utf-8', 'internal error\n');
+        else response.destroy();
+      });
+    },
+  );
+  // No traffic for idleTimeout: the socket is destroyed (no 'timeout' listener on the server).
+  server.timeout = idleTimeout;
+  capConnections(server, options.connections, (limit) =>
+    options.metrics.errors.inc({ code: `http-refused-${limit}` }),
+  );
   return server;
+}
+
+/** The request's URL, or a ClientError (400) for a target that is not a path. */
+function requestUrl(request: IncomingMessage): URL {
+  const target = request.url ?? '/';
+  // `new URL('//', base)` reads '//' as the start of a host: parse paths only, as paths.
+  if (!target.startsWith('/')) throw new ClientError(400, 'bad request target: expected a path');
+  try {
+    return new URL(`http://localhost${target}`);
+  } catch {
+    throw new ClientError(400, 'bad request target');
+  }
 }
 
 async function handle(
@@ -64,7 +115,7 @@ async function handle(
   response: ServerResponse,
   options: HttpServerOptions,
 ): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  const url = requestUrl(request);
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.setHeader('allow', 'GET, HEAD');
     send(response, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
@@ -77,7 +128,13 @@ async function handle(
     return;
   }
   if (path === '/metrics') {
-    if (!authorized(request, url, options.token)) {
+    const verdict = await authorize(request, response, url, options);
+    if (verdict === 'gone') return;
+    if (verdict === 'busy') {
+      tooManyAttempts(response);
+      return;
+    }
+    if (verdict !== 'ok') {
       response.setHeader('www-authenticate', 'Bearer realm="bp-demo"');
       send(response, 401, 'text/plain; charset=utf-8', 'token required: Authorization: Bearer <token>\n');
       return;
@@ -87,7 +144,13 @@ async function handle(
     return;
   }
   if (path === '/' || path === '/index.html') {
-    if (!authorized(request, url, options.token)) {
+    const verdict = await authorize(request, response, url, options);
+    if (verdict === 'gone') return;
+    if (verdict === 'busy') {
+      tooManyAttempts(response);
+      return;
+    }
+    if (verdict !== 'ok') {
       send(response, 401, 'text/html; charset=utf-8', TOKEN_PAGE);
       return;
     }
@@ -119,10 +182,43 @@ function escapeAttribute(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-function authorized(request: IncomingMessage, url: URL, token: string): boolean {
+/**
+ * Checks the token a request presents, as one more authentication attempt of its address under
+ * the shared slowdown: while the address is in backoff the answer waits, right or wrong. A request
+ * that presents no token is not an attempt. 'gone': the client left while waiting.
+ */
+async function authorize(
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  options: HttpServerOptions,
+): Promise<'ok' | 'missing' | 'wrong' | 'busy' | 'gone'> {
   const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return tokenMatches(token, header.slice(7).trim());
-  return tokenMatches(token, url.searchParams.get('token'));
+  const presented = header?.startsWith('Bearer ') ? header.slice(7).trim() : url.searchParams.get('token');
+  if (presented === null || presented === undefined) return 'missing';
+  const left = new AbortController();
+  const onClose = () => left.abort();
+  response.once('close', onClose);
+  try {
+    const outcome = await options.throttle.attempt(
+      request.socket.remoteAddress ?? 'unknown',
+      () => tokenMatches(options.token, presented),
+      left.signal,
+    );
+    if (outcome.status === 'accepted') return 'ok';
+    if (outcome.status === 'rejected') {
+      options.metrics.errors.inc({ code: 'http-unauthorized' });
+      return 'wrong';
+    }
+    return outcome.status === 'busy' ? 'busy' : 'gone';
+  } finally {
+    response.off('close', onClose);
+  }
+}
+
+function tooManyAttempts(response: ServerResponse): void {
+  response.setHeader('retry-after', '3');
+  send(response, 429, 'text/plain; charset=utf-8', 'too many token checks at once from your address\n');
 }
 
 function send(response: ServerResponse, status: number, contentType: string, body: string | Buffer): void {
