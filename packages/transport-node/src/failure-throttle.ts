@@ -9,8 +9,9 @@ export interface FailureThrottleOptions {
   /** Most addresses remembered at once (oldest forgotten first). Default 10000. */
   maxTrackedAddresses?: number;
   /**
-   * Attempts from one address waiting for an answer at once; more are refused at once, without
-   * checking their credentials. Default 8.
+   * Checks of one address without failures that run at once (more wait their turn); while the
+   * address has failures, its checks run one at a time and at most this many attempts may wait,
+   * more are refused at once without checking their credentials. Default 8.
    */
   maxConcurrentPerAddress?: number;
 }
@@ -30,12 +31,14 @@ interface Entry {
   failures: number;
   /** When the last failure was recorded (for forgetAfter). */
   last: number;
-  /** No answer to this address before this time (ms since the epoch): the backoff. */
+  /** No check for this address starts before this time (ms since the epoch): the backoff. */
   notBefore: number;
-  /** Attempts waiting or being checked now. */
-  active: number;
-  /** Settles when every attempt queued so far has been answered: attempts take turns. */
-  turn: Promise<void>;
+  /** Checks running now. */
+  running: number;
+  /** Attempts waiting for their turn, first come first served. */
+  readonly queue: Array<() => void>;
+  /** Wakes the queue when the backoff ends. */
+  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**
@@ -43,13 +46,15 @@ interface Entry {
  * to several servers (TCP, TLS; WebSocket endpoints run through a server) and to any other place
  * that checks credentials (an HTTP token check) so that they share one table.
  *
- * {@link FailureThrottle.attempt} is the policy: the attempts of one address are answered one at
- * a time; after the n-th failure the next answer to that address, whatever its outcome, waits
- * until `min(maxDelay, baseDelay * 2^(n-1))` ms have passed since that failure was answered. The
- * credentials are checked only when the attempt's turn has come, so a client that hangs up before
- * its answer has had nothing checked and learns nothing. From one address this allows at most one
- * checked guess per `maxDelay` once the delay has grown to it (with the defaults: six guesses in
- * the first 3.1 s, then one every 3 s), whatever the client does.
+ * {@link FailureThrottle.attempt} is the policy. After the n-th failure from an address, no check
+ * for that address starts until `min(maxDelay, baseDelay * 2^(n-1))` ms have passed, and while it
+ * has failures the checks of the address run one at a time, in arrival order: every answer to it
+ * waits, whatever its outcome, a right token too. Credentials are checked only when the attempt's
+ * turn has come, so a client that hangs up before its answer has had nothing checked and learns
+ * nothing. An address without failures has up to `maxConcurrentPerAddress` checks run at once.
+ * From one address this allows at most `maxConcurrentPerAddress` guesses before the backoff
+ * binds, then one per delay, and one per `maxDelay` once the delay has grown to it (with the
+ * defaults: 8, then one every 0.8, 1.6 and then 3 s), whatever the client does.
  */
 export class FailureThrottle {
   readonly #entries = new Map<string, Entry>();
@@ -84,7 +89,9 @@ export class FailureThrottle {
   /**
    * Runs one authentication attempt from `address` under the policy: waits for the address's turn
    * and backoff, runs `check`, records the outcome. `check` returns the principal, or `undefined`,
-   * `null` or `false` (or throws) to refuse. Resolves when the caller may answer; never rejects.
+   * `null` or `false` (or throws) to refuse. While the address has failures, more than
+   * `maxConcurrentPerAddress` attempts waiting at once are refused unchecked (`busy`). Resolves
+   * when the caller may answer; never rejects.
    */
   async attempt<T>(
     address: string,
@@ -92,19 +99,12 @@ export class FailureThrottle {
     signal?: AbortSignal,
   ): Promise<AttemptOutcome<Exclude<T, undefined | null | false>>> {
     const entry = this.#entry(address);
-    if (entry.active >= this.#maxConcurrent) return { status: 'busy' };
-    entry.active++;
-    let answered!: () => void;
-    const mine = new Promise<void>((resolve) => (answered = resolve));
-    const previous = entry.turn;
-    // The next attempt waits for this one and for every one before it (an attempt that leaves
-    // early must not let its successor overtake an attempt still being checked).
-    entry.turn = Promise.all([previous, mine]).then(() => {});
+    if (entry.failures > 0 && entry.running + entry.queue.length >= this.#maxConcurrent) {
+      return { status: 'busy' };
+    }
+    if (this.#mayStart(entry)) entry.running++;
+    else if (!(await this.#waitTurn(address, entry, signal))) return { status: 'aborted' };
     try {
-      await abortable(previous, signal);
-      const wait = entry.notBefore - Date.now();
-      if (wait > 0) await sleep(wait, signal);
-      if (signal?.aborted) return { status: 'aborted' };
       let principal: T | undefined;
       try {
         principal = await check();
@@ -118,18 +118,15 @@ export class FailureThrottle {
       this.forget(address);
       return { status: 'accepted', principal: principal as Exclude<T, undefined | null | false> };
     } finally {
-      entry.active--;
-      answered();
-      if (entry.active === 0 && entry.failures === 0 && this.#entries.get(address) === entry) {
-        this.#entries.delete(address);
-      }
+      entry.running--;
+      this.#pump(address, entry);
     }
   }
 
   /**
-   * Records one failure from `address` and returns the delay (ms) that now applies to the next
-   * answer to it. {@link FailureThrottle.attempt} calls this; call it yourself only for checks
-   * that do not go through `attempt`.
+   * Records one failure from `address` and returns the delay (ms) before the next check for it
+   * may start. {@link FailureThrottle.attempt} calls this; call it yourself only for checks that
+   * do not go through `attempt`.
    */
   recordFailure(address: string, now = Date.now()): number {
     const entry = this.#entry(address, now);
@@ -154,10 +151,56 @@ export class FailureThrottle {
   forget(address: string): void {
     const entry = this.#entries.get(address);
     if (entry === undefined) return;
-    if (entry.active > 0) {
-      entry.failures = 0;
-      entry.notBefore = 0;
-    } else {
+    entry.failures = 0;
+    entry.notBefore = 0;
+    this.#pump(address, entry);
+  }
+
+  #mayStart(entry: Entry): boolean {
+    const slots = entry.failures > 0 ? 1 : this.#maxConcurrent;
+    return entry.queue.length === 0 && entry.running < slots && Date.now() >= entry.notBefore;
+  }
+
+  /** Queues an attempt; true once its turn has come (a slot is taken), false if `signal` fired. */
+  #waitTurn(address: string, entry: Entry, signal: AbortSignal | undefined): Promise<boolean> {
+    if (signal?.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const start = (): void => {
+        signal?.removeEventListener('abort', abort);
+        resolve(true);
+      };
+      const abort = (): void => {
+        const at = entry.queue.indexOf(start);
+        if (at >= 0) entry.queue.splice(at, 1);
+        this.#pump(address, entry);
+        resolve(false);
+      };
+      entry.queue.push(start);
+      signal?.addEventListener('abort', abort, { once: true });
+      this.#pump(address, entry);
+    });
+  }
+
+  /** Starts the waiting attempts whose turn has come, or sets a timer for the end of the backoff. */
+  #pump(address: string, entry: Entry): void {
+    if (entry.timer !== undefined) {
+      clearTimeout(entry.timer);
+      entry.timer = undefined;
+    }
+    while (entry.queue.length > 0) {
+      if (entry.running >= (entry.failures > 0 ? 1 : this.#maxConcurrent)) return;
+      const wait = entry.notBefore - Date.now();
+      if (wait > 0) {
+        entry.timer = setTimeout(() => {
+          entry.timer = undefined;
+          this.#pump(address, entry);
+        }, wait);
+        return;
+      }
+      entry.running++;
+      entry.queue.shift()!();
+    }
+    if (entry.running === 0 && entry.failures === 0 && this.#entries.get(address) === entry) {
       this.#entries.delete(address);
     }
   }
@@ -173,7 +216,7 @@ export class FailureThrottle {
       entry.notBefore = 0;
     }
     if (entry === undefined) {
-      entry = { failures: 0, last: now, notBefore: 0, active: 0, turn: Promise.resolve() };
+      entry = { failures: 0, last: now, notBefore: 0, running: 0, queue: [], timer: undefined };
       this.#entries.set(address, entry);
       this.#evict();
     }
@@ -184,36 +227,9 @@ export class FailureThrottle {
   #evict(): void {
     if (this.#entries.size <= this.#maxTracked) return;
     for (const [address, entry] of this.#entries) {
-      if (entry.active > 0) continue;
+      if (entry.running > 0 || entry.queue.length > 0) continue;
       this.#entries.delete(address);
       if (this.#entries.size <= this.#maxTracked) return;
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
-
-/** Resolves when `promise` settles or `signal` fires, whichever comes first. */
-function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    signal.addEventListener('abort', done, { once: true });
-    promise.then(done, done);
-  });
 }
