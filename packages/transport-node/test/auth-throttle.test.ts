@@ -1,11 +1,11 @@
-import { encodeHello, FrameKind, schemaFingerprint } from '@bp/session';
+import { FrameKind } from '@bp/session';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { WebSocket } from 'ws';
 import { connect, FailureThrottle, type Server, type ServerOptions } from '../src/index.js';
 import { generateTestPki, type TestPki } from './fixtures/certificates.js';
 import { protocol, type TestProtocol, TOKEN } from './fixtures/protocol.js';
 import { codeOf, RawClient } from './fixtures/raw-client.js';
 import { startServer } from './fixtures/server.js';
+import { helloBytes, openWebSocket } from './fixtures/websocket-client.js';
 
 // The failed-login slowdown binds the address, not the connection (issue 15, finding 4).
 
@@ -108,27 +108,10 @@ describe('the failed-login slowdown', () => {
     expect(throttle.failures(ADDRESS)).toBe(2);
 
     // And a WebSocket HELLO (run by the TCP server) is held the same way.
-    const ws = new WebSocket(`ws://${ADDRESS}:${listener.port}/bp`);
-    ws.binaryType = 'nodebuffer';
-    ws.on('error', () => {});
-    cleanups.push(() => ws.terminate());
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
-    });
-    const { fingerprint, digests } = schemaFingerprint(protocol.describe());
+    const ws = await openWebSocket(`ws://${ADDRESS}:${listener.port}/bp`, cleanups);
     const started = performance.now();
     const answer = new Promise<Buffer>((resolve) => ws.once('message', (data: Buffer) => resolve(data)));
-    ws.send(
-      encodeHello({
-        minVersion: 1,
-        maxVersion: 1,
-        maxPayloadSize: protocol.maxPayloadSize,
-        fingerprint,
-        token: 'wrong-3',
-        digests,
-      }),
-    );
+    ws.send(helloBytes('wrong-3'));
     const frame = await answer;
     expect(frame[0]! >>> 4).toBe(FrameKind.REJECT);
     expect(performance.now() - started).toBeGreaterThanOrEqual(200);

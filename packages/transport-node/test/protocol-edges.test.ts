@@ -5,16 +5,15 @@ import {
   decodeGoodbye,
   ErrorCode,
   encodeGoodbye,
-  encodeHello,
   encodeRequestFrame,
   FrameKind,
-  schemaFingerprint,
 } from '@bp/session';
 import { afterEach, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { MessageType, protocol, TOKEN } from './fixtures/protocol.js';
 import { RawClient, type RawFrame } from './fixtures/raw-client.js';
 import { startServer } from './fixtures/server.js';
+import { helloBytes, openWebSocket } from './fixtures/websocket-client.js';
 
 // Behaviour docs/PROTOCOL.md describes and a client written from it alone asked about (issue 15):
 // each test pins what the text now says.
@@ -23,18 +22,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function helloBytes(token = TOKEN): Uint8Array {
-  const { fingerprint, digests } = schemaFingerprint(protocol.describe());
-  return encodeHello({
-    minVersion: 1,
-    maxVersion: 1,
-    maxPayloadSize: protocol.maxPayloadSize,
-    fingerprint,
-    token,
-    digests,
-  });
-}
 
 function concat(...parts: Uint8Array[]): Buffer {
   return Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
@@ -52,25 +39,19 @@ async function framesUntilClose(client: RawClient, timeoutMs = 5000): Promise<Ra
   return frames;
 }
 
-async function openWebSocket(url: string, protocols?: string[]): Promise<WebSocket> {
-  const ws = new WebSocket(url, protocols);
-  ws.binaryType = 'nodebuffer';
-  ws.on('error', () => {});
-  cleanups.push(() => ws.terminate());
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  return ws;
+/** A raw TCP client past its handshake with a fresh test server. */
+async function openClient(): Promise<RawClient> {
+  const { server, port } = await startServer();
+  cleanups.push(() => server.close({ deadline: 200 }));
+  const client = await RawClient.open(port);
+  cleanups.push(() => client.destroy());
+  await client.handshake(TOKEN);
+  return client;
 }
 
 describe('GOODBYE followed by a REQUEST in the same write (13.1, rule 4)', () => {
   test('with nothing in flight the server answers GOODBYE, ends the transport and leaves the request unanswered', async () => {
-    const { server, port } = await startServer();
-    cleanups.push(() => server.close({ deadline: 200 }));
-    const client = await RawClient.open(port);
-    cleanups.push(() => client.destroy());
-    await client.handshake(TOKEN);
+    const client = await openClient();
     client.write(
       concat(
         encodeGoodbye({ code: 0, deadline: 1000, reason: '' }),
@@ -84,11 +65,7 @@ describe('GOODBYE followed by a REQUEST in the same write (13.1, rule 4)', () =>
   });
 
   test('with a request still in flight the late REQUEST gets ERROR(closing) and the drain finishes', async () => {
-    const { server, port } = await startServer();
-    cleanups.push(() => server.close({ deadline: 200 }));
-    const client = await RawClient.open(port);
-    cleanups.push(() => client.destroy());
-    await client.handshake(TOKEN);
+    const client = await openClient();
     client.write(
       concat(
         encodeRequestFrame(protocol, 1, MessageType.SLOW, { ms: 200 }),
@@ -114,7 +91,7 @@ describe('WebSocket binding', () => {
 
   test('a frame split across messages, even inside its header, is accepted (14.2)', async () => {
     const { url } = await serveWebSocket();
-    const ws = await openWebSocket(url, ['bp.v1']);
+    const ws = await openWebSocket(url, cleanups, ['bp.v1']);
     const answer = new Promise<Buffer>((resolve) => ws.once('message', (data: Buffer) => resolve(data)));
     const hello = Buffer.from(helloBytes());
     // 2 bytes of the header, then the rest of the header and some body, then the rest.
@@ -151,7 +128,7 @@ describe('WebSocket binding', () => {
 
   test('a client that does not answer the shutdown GOODBYE is closed with 1011 at the drain deadline (14.5)', async () => {
     const { server, url } = await serveWebSocket();
-    const ws = await openWebSocket(url, ['bp.v1']);
+    const ws = await openWebSocket(url, cleanups, ['bp.v1']);
     const frames: Buffer[] = [];
     ws.on('message', (data: Buffer) => frames.push(data));
     const welcome = new Promise<void>((resolve) => ws.once('message', () => resolve()));

@@ -128,32 +128,20 @@ async function handle(
     return;
   }
   if (path === '/metrics') {
-    const verdict = await authorize(request, response, url, options);
-    if (verdict === 'gone') return;
-    if (verdict === 'busy') {
-      tooManyAttempts(response);
-      return;
-    }
-    if (verdict !== 'ok') {
+    const allowed = await admit(request, response, url, options, () => {
       response.setHeader('www-authenticate', 'Bearer realm="bp-demo"');
       send(response, 401, 'text/plain; charset=utf-8', 'token required: Authorization: Bearer <token>\n');
-      return;
-    }
+    });
+    if (!allowed) return;
     const { contentType, body } = await options.metrics.render();
     send(response, 200, contentType, body);
     return;
   }
   if (path === '/' || path === '/index.html') {
-    const verdict = await authorize(request, response, url, options);
-    if (verdict === 'gone') return;
-    if (verdict === 'busy') {
-      tooManyAttempts(response);
-      return;
-    }
-    if (verdict !== 'ok') {
-      send(response, 401, 'text/html; charset=utf-8', TOKEN_PAGE);
-      return;
-    }
+    const allowed = await admit(request, response, url, options, () =>
+      send(response, 401, 'text/html; charset=utf-8', TOKEN_PAGE),
+    );
+    if (!allowed) return;
     const html = (await readFile(join(options.assetsDir, 'index.html'), 'utf8')).replace(
       '{{WS_PATH}}',
       escapeAttribute(options.wsPath),
@@ -185,40 +173,45 @@ function escapeAttribute(text: string): string {
 /**
  * Checks the token a request presents, as one more authentication attempt of its address under
  * the shared slowdown: while the address is in backoff the answer waits, right or wrong. A request
- * that presents no token is not an attempt. 'gone': the client left while waiting.
+ * that presents no token is not an attempt. True when the request may proceed; otherwise it has
+ * been answered (`unauthorized` for a missing or wrong token, 429 for too many attempts at once)
+ * or its client has gone.
  */
-async function authorize(
+async function admit(
   request: IncomingMessage,
   response: ServerResponse,
   url: URL,
   options: HttpServerOptions,
-): Promise<'ok' | 'missing' | 'wrong' | 'busy' | 'gone'> {
+  unauthorized: () => void,
+): Promise<boolean> {
   const header = request.headers.authorization;
   const presented = header?.startsWith('Bearer ') ? header.slice(7).trim() : url.searchParams.get('token');
-  if (presented === null || presented === undefined) return 'missing';
+  if (presented === null || presented === undefined) {
+    unauthorized();
+    return false;
+  }
   const left = new AbortController();
   const onClose = () => left.abort();
   response.once('close', onClose);
+  let outcome: Awaited<ReturnType<FailureThrottle['attempt']>>;
   try {
-    const outcome = await options.throttle.attempt(
+    outcome = await options.throttle.attempt(
       request.socket.remoteAddress ?? 'unknown',
       () => tokenMatches(options.token, presented),
       left.signal,
     );
-    if (outcome.status === 'accepted') return 'ok';
-    if (outcome.status === 'rejected') {
-      options.metrics.errors.inc({ code: 'http-unauthorized' });
-      return 'wrong';
-    }
-    return outcome.status === 'busy' ? 'busy' : 'gone';
   } finally {
     response.off('close', onClose);
   }
-}
-
-function tooManyAttempts(response: ServerResponse): void {
-  response.setHeader('retry-after', '3');
-  send(response, 429, 'text/plain; charset=utf-8', 'too many token checks at once from your address\n');
+  if (outcome.status === 'accepted') return true;
+  if (outcome.status === 'rejected') {
+    options.metrics.errors.inc({ code: 'http-unauthorized' });
+    unauthorized();
+  } else if (outcome.status === 'busy') {
+    response.setHeader('retry-after', '3');
+    send(response, 429, 'text/plain; charset=utf-8', 'too many token checks at once from your address\n');
+  }
+  return false;
 }
 
 function send(response: ServerResponse, status: number, contentType: string, body: string | Buffer): void {
