@@ -68,7 +68,12 @@ export const KvSet = struct({ key: string(), value: string() });
 export const KvSetResult = struct({ created: bool });
 export const KvGetResult = struct({ value: optional(string()) });
 export const KvDelResult = struct({ deleted: bool });
-export const KvList = struct({ prefix: string(), limit: u32 });
+/**
+ * Keys starting with `prefix`, at most `limit`; `after` (the last key of the previous page) pages
+ * on. A page also ends before it would outgrow the client's `maxPayloadSize` (then `more` is set
+ * with fewer than `limit` entries): read on with `after`.
+ */
+export const KvList = struct({ prefix: string(), limit: u32, after: optional(string()) });
 export const KvEntry = struct({ key: string(), value: string() });
 export const KvListResult = struct({ entries: array(KvEntry), more: bool });
 /** Watch one key, or (`prefix: true`) every key starting with `key`. */
@@ -139,6 +144,7 @@ export const DemoErrorCode = {
   'invalid-reading': 1004,
   'too-many-watches': 1005,
   'store-unavailable': 1006,
+  'too-large': 1007,
 } as const;
 export type DemoErrorName = keyof typeof DemoErrorCode;
 

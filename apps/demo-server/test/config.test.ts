@@ -22,6 +22,7 @@ describe('parseConfig', () => {
       redisUrl: undefined,
       sensorRate: 10,
       logLevel: 'info',
+      httpIdleTimeout: 10,
     });
   });
 
@@ -40,6 +41,7 @@ describe('parseConfig', () => {
       BP_SENSOR_RATE: '2.5',
       BP_LOG_LEVEL: 'warn',
       BP_DRAIN_TIMEOUT: '1',
+      BP_HTTP_IDLE_TIMEOUT: '2.5',
     };
     expect(config([], env)).toMatchObject({
       host: '0.0.0.0',
@@ -55,6 +57,7 @@ describe('parseConfig', () => {
       sensorRate: 2.5,
       logLevel: 'warn',
       drainTimeout: 1,
+      httpIdleTimeout: 2.5,
     });
     expect(config(['--tcp-port', '1234', '--token', 'flag-token-1'], env)).toMatchObject({
       tcpPort: 1234,
@@ -77,6 +80,7 @@ describe('parseConfig', () => {
     const bad: Array<[string[], Record<string, string>]> = [
       [['--tcp-port', '70000'], {}],
       [['--tcp-port', 'x'], {}],
+      [['--http-idle-timeout', '0'], {}],
       [[], { BP_TLS_PORT: '-1' }],
       [['--cert', 'c.pem'], {}],
       [['--redis', 'http://x'], {}],

@@ -86,6 +86,31 @@ describe.each(kinds)('%s store', (_kind, open) => {
     }
   });
 
+  it('pages after a cursor and stops reading at a byte budget', async () => {
+    const store = await open();
+    try {
+      for (const key of ['p:a', 'p:b', 'p:c', 'p:d', 'p:😀', 'q']) await store.set(key, key.repeat(10));
+      const after = await store.list('p:', 10, { after: 'p:b' });
+      expect(after.entries.map((e) => e.key)).toEqual(['p:c', 'p:d', 'p:😀']);
+      expect(after.more).toBe(false);
+      // A cursor before the prefix starts at the prefix; one past it gives nothing.
+      expect((await store.list('p:', 1, { after: 'a' })).entries.map((e) => e.key)).toEqual(['p:a']);
+      expect((await store.list('p:', 10, { after: 'p:😀' })).entries).toEqual([]);
+      // Sizes of 30 bytes each: a budget of 70 holds two entries, then `more`.
+      const sizeOf = () => 30;
+      const budgeted = await store.list('p:', 10, { maxBytes: 70, sizeOf });
+      expect(budgeted.entries.map((e) => e.key)).toEqual(['p:a', 'p:b']);
+      expect(budgeted.more).toBe(true);
+      const next = await store.list('p:', 10, { maxBytes: 70, sizeOf, after: 'p:b' });
+      expect(next.entries.map((e) => e.key)).toEqual(['p:c', 'p:d']);
+      expect(next.more).toBe(true);
+      // Nothing fits: an empty page that says more.
+      expect(await store.list('p:', 10, { maxBytes: 10, sizeOf })).toEqual({ entries: [], more: true });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('tells watchers about sets and deletes, not about deletes of missing keys', async () => {
     const store = await open();
     const seen: KvChange[] = [];

@@ -155,6 +155,10 @@ invalid = [
     {'name': 'hello-no-common-version', 'hex': hello('secret', versions=(2, 5)).hex(), 'state': 'server-handshake', 'error': 'unsupported-version', 'headerOnly': False},
     {'name': 'hello-token-overruns', 'hex': (lambda h: h[:4 + 44] + b'\xff\xff' + h[4 + 46:])(hello('secret')).hex(), 'state': 'server-handshake', 'error': 'malformed-frame', 'headerOnly': False},
     {'name': 'hello-too-short', 'hex': frame('HELLO', MAGIC + b'\x00' * 10).hex(), 'state': 'server-handshake', 'error': 'malformed-frame', 'headerOnly': True},
+    # A fixed-size kind far above any maximum is still malformed-frame, not payload-too-large (3.1).
+    {'name': 'cancel-far-too-long', 'hex': 'b0100003', 'state': 'open', 'error': 'malformed-frame', 'headerOnly': True},
+    # 46 bytes of fixed fields and an empty token, then 3 of the 4 typeCount bytes: below the minimum of 50.
+    {'name': 'hello-without-type-count', 'hex': frame('HELLO', hello('', digests=False)[4:4 + 49]).hex(), 'state': 'server-handshake', 'error': 'malformed-frame', 'headerOnly': False},
 ]
 
 payloads = [

@@ -27,7 +27,7 @@ export {
 } from './client.js';
 export type { ConnectionInfo, TlsConnectionInfo } from './connection-info.js';
 export type { ConnectionTraffic } from './connection-traffic.js';
-export type { FailureThrottleOptions } from './failure-throttle.js';
+export { type AttemptOutcome, FailureThrottle, type FailureThrottleOptions } from './failure-throttle.js';
 export {
   createServer,
   type ExternalConnectionInfo,

@@ -21,14 +21,18 @@ export type ServerAuthOptions =
   | {
       /** Accepted token(s), compared in constant time. The principal is `{ method: 'token' }`. */
       token: string | readonly string[];
-      /** Slowdown of repeated failures per remote address. */
-      throttle?: FailureThrottleOptions | false;
+      /** Slowdown of repeated failures per remote address (see {@link FailureThrottle}). */
+      throttle?: FailureThrottleOptions | FailureThrottle | false;
     }
   | {
       /** Custom check (database lookup, JWT, mTLS certificate mapping via `info.tls`). */
       authenticate: Authenticate;
-      /** Slowdown of repeated failures per remote address. */
-      throttle?: FailureThrottleOptions | false;
+      /**
+       * Slowdown of repeated failures per remote address: options for a table of this server's
+       * own, or a {@link FailureThrottle} shared with other servers (give the TCP and the TLS
+       * server of one service the same instance, so that they count failures together).
+       */
+      throttle?: FailureThrottleOptions | FailureThrottle | false;
     };
 
 /** The principal of a connection authenticated by token. */
@@ -60,7 +64,13 @@ export class ServerAuthenticator {
     } else {
       throw new TypeError('auth needs either `token` or an `authenticate` function');
     }
-    this.#throttle = options.throttle === false ? undefined : new FailureThrottle(options.throttle);
+    const throttle = options.throttle;
+    this.#throttle =
+      throttle === false
+        ? undefined
+        : throttle instanceof FailureThrottle
+          ? throttle
+          : new FailureThrottle(throttle);
   }
 
   /** Failures currently remembered for an address (for tests and metrics). */
@@ -69,41 +79,29 @@ export class ServerAuthenticator {
   }
 
   /**
-   * Runs the check for one hello. Resolves to the principal, or rejects with
-   * {@link AuthenticationFailed} after the address's slowdown delay. `signal` aborts the wait
-   * (the connection went away), so delays never outlive their socket.
+   * Runs the check for one hello under the address's slowdown ({@link FailureThrottle.attempt}:
+   * while the address is in backoff the answer waits, whatever it is). Resolves to the principal,
+   * or rejects with {@link AuthenticationFailed}. `signal` (the connection went away) ends the
+   * wait without checking anything, so delays never outlive their socket.
    */
   async authenticate(
     credentials: HelloCredentials,
     info: ConnectionInfo,
     signal?: AbortSignal,
   ): Promise<unknown> {
-    let principal: unknown;
-    try {
-      principal = await this.#check(credentials, info);
-    } catch {
-      principal = false;
+    const check = () => this.#check(credentials, info);
+    if (this.#throttle === undefined) {
+      let principal: unknown;
+      try {
+        principal = await check();
+      } catch {
+        principal = false;
+      }
+      if (principal !== undefined && principal !== null && principal !== false) return principal;
+      throw new AuthenticationFailed();
     }
-    if (principal !== undefined && principal !== null && principal !== false) {
-      this.#throttle?.forget(info.remoteAddress);
-      return principal;
-    }
-    const delay = this.#throttle?.recordFailure(info.remoteAddress) ?? 0;
-    if (delay > 0) await sleep(delay, signal);
+    const outcome = await this.#throttle.attempt(info.remoteAddress, check, signal);
+    if (outcome.status === 'accepted') return outcome.principal;
     throw new AuthenticationFailed();
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    timer.unref?.();
-    signal?.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

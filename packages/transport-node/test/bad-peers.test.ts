@@ -141,12 +141,11 @@ describe('authentication', () => {
       durations.push(performance.now() - started);
       expect(codeOf(error)).toBe('unauthorized');
     }
-    // Lower bounds only: the answer to the n-th failure waits at least 80 * 2^(n-1) ms.
-    expect(durations[0]).toBeGreaterThanOrEqual(75);
-    expect(durations[1]).toBeGreaterThanOrEqual(155);
-    expect(durations[2]).toBeGreaterThanOrEqual(315);
+    // Lower bounds only: after the n-th failure the next answer waits at least 80 * 2^(n-1) ms.
+    expect(durations[1]).toBeGreaterThanOrEqual(75);
+    expect(durations[2]).toBeGreaterThanOrEqual(155);
     expect(server.stats().authFailures).toBe(3);
-    // A success is not slowed down and resets the count.
+    // A success is answered after the backoff too (auth-throttle.test.ts) and resets the count.
     await expectStillServes(port);
   });
 });

@@ -55,11 +55,18 @@ export async function runCommand(
       return deleted ? 0 : 1;
     }
     case 'kv list': {
-      const { entries, more } = await client.request(
-        DemoMessage.KV_LIST,
-        { prefix: command.prefix, limit: command.limit },
-        request,
-      );
+      // A page also ends at the reply size limit: follow the cursor up to --limit entries.
+      const entries: { key: string; value: string }[] = [];
+      let more = true;
+      for (let pages = 0; more && entries.length < command.limit && pages < command.limit; pages++) {
+        const page = await client.request(
+          DemoMessage.KV_LIST,
+          { prefix: command.prefix, limit: command.limit - entries.length, after: entries.at(-1)?.key },
+          request,
+        );
+        entries.push(...page.entries);
+        more = page.more;
+      }
       if (out.json) out.line(JSON.stringify({ entries, more }));
       else {
         for (const { key, value } of entries) out.line(`${key} = ${value}`);

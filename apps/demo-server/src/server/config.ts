@@ -26,6 +26,8 @@ export interface DemoConfig {
   logLevel: string;
   /** Seconds a shutdown waits for connections to drain before closing them. */
   drainTimeout: number;
+  /** Seconds an HTTP socket may stay without a complete request or without traffic. */
+  httpIdleTimeout: number;
 }
 
 /** One option: its flag, its environment variable, its default and the line `--help` prints. */
@@ -119,6 +121,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: '5',
     help: 'seconds SIGINT/SIGTERM waits for connections to finish',
   },
+  {
+    flag: 'http-idle-timeout',
+    env: 'BP_HTTP_IDLE_TIMEOUT',
+    type: 'string',
+    default: '10',
+    help: 'seconds an HTTP socket may stay idle or without a complete request',
+  },
 ];
 
 /** A bad flag or environment value; `main` prints it with the usage and exits with status 2. */
@@ -172,6 +181,11 @@ export function parseConfig(
     }
     return n;
   };
+  const positive = (flag: string, max: number): number => {
+    const n = number(flag, max);
+    if (n < 0.1) throw new ConfigError(`--${flag}: expected at least 0.1 seconds, got ${n}`);
+    return n;
+  };
   const flagBool = (flag: string): boolean => {
     const text = pick(flag);
     if (text === undefined) return false;
@@ -221,6 +235,7 @@ export function parseConfig(
       sensorRate: number('sensor-rate', 1000),
       logLevel,
       drainTimeout: number('drain-timeout', 600),
+      httpIdleTimeout: positive('http-idle-timeout', 3600),
     },
   };
 }

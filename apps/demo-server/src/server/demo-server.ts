@@ -7,6 +7,7 @@ import {
   type ConnectionInfo,
   type ConnectionTraffic,
   createServer,
+  FailureThrottle,
   type Server,
   type WebSocketEndpoint,
 } from '@bp/transport-node';
@@ -21,6 +22,7 @@ import { RedisKvStore } from '../store/redis-kv-store.js';
 import { loadOrCreateToken, TOKEN_FILE, type TokenSource } from './access-token.js';
 import type { DemoConfig } from './config.js';
 import { ConnectionRegistry } from './connection-registry.js';
+import { descriptorBudget } from './descriptor-budget.js';
 import { loadOrCreateCertificate, type TlsMaterial } from './dev-certificate.js';
 import { createHandlers } from './handlers.js';
 import { createHttpServer } from './http-server.js';
@@ -169,13 +171,22 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     );
   };
 
-  // bp over TCP and TLS.
-  const auth = { token: token.token };
+  // bp over TCP and TLS. One failed-login table for every listener and the HTTP token checks, so
+  // that guessing is held to one rate per address whichever port it uses.
+  const throttle = new FailureThrottle();
+  const auth = { token: token.token, throttle };
+  // Descriptors shared out so that idle HTTP sockets cannot starve the bp listeners (or back).
+  const budget = descriptorBudget();
+  const limits = {
+    ...SESSION_LIMITS,
+    maxConnections: budget.bpConnections,
+    maxConnectionsPerAddress: budget.bpConnectionsPerAddress,
+  };
   // Request handlers that failed with something other than a DemoError (the handlers count them).
   const onHandlerError = (error: unknown, context: { type: number; requestId?: number }) => {
     logger.error({ err: error, type: context.type, requestId: context.requestId }, 'handler error');
   };
-  const common = { protocol: demoProtocol, handlers, auth, limits: SESSION_LIMITS, onHandlerError };
+  const common = { protocol: demoProtocol, handlers, auth, limits, onHandlerError };
   const tcp: Server<DemoProtocol> = createServer(common);
   const tls: Server<DemoProtocol> = createServer({
     ...common,
@@ -194,6 +205,9 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     wsPath: config.wsPath,
     metrics,
     logger,
+    throttle,
+    connections: { total: budget.httpConnections, perAddress: budget.httpConnectionsPerAddress },
+    idleTimeout: config.httpIdleTimeout * 1000,
     health: () => ({
       status: draining ? 'draining' : 'ok',
       store: store.kind,

@@ -5,6 +5,7 @@ import { DemoError } from './demo-error.js';
 import type { KvService } from './kv-service.js';
 import type { DemoMetrics } from './metrics.js';
 import type { Peer } from './peer.js';
+import { RequestGate } from './request-gate.js';
 import type { SensorService } from './sensor-service.js';
 
 /** Options of {@link createHandlers}. */
@@ -19,6 +20,15 @@ export interface HandlerDependencies {
 
 type Context = HandlerContext<DemoProtocol>;
 
+/** LISTs one connection runs at once (each may build a reply of up to its budget); more wait. */
+export const LISTS_PER_CONNECTION = 2;
+
+/** The most a reply to this client may take: its `maxPayloadSize`, and never more than ours. */
+function replyBudget(ctx: Context): number {
+  const peer = ctx.session.peer?.maxPayloadSize ?? demoProtocol.maxPayloadSize;
+  return Math.min(peer, demoProtocol.maxPayloadSize);
+}
+
 /**
  * The demo's handlers, one per message type a client may send. Each is wrapped to time the request
  * into the latency histogram and count failures by code (frames and bytes are counted by the
@@ -28,6 +38,7 @@ type Context = HandlerContext<DemoProtocol>;
  */
 export function createHandlers(deps: HandlerDependencies): Handlers<DemoProtocol> {
   const { kv, sensors, connections } = deps;
+  const lists = new RequestGate(LISTS_PER_CONNECTION);
   const peerOf = (ctx: Context): Peer =>
     connections.get(ctx.session)?.peer ?? (ctx.session as unknown as Peer);
   const handlers: Handlers<DemoProtocol> = {
@@ -35,7 +46,10 @@ export function createHandlers(deps: HandlerDependencies): Handlers<DemoProtocol
     [DemoMessage.KV_SET]: (value) => kv.set(value.key, value.value),
     [DemoMessage.KV_GET]: (value) => kv.get(value.key),
     [DemoMessage.KV_DEL]: (value) => kv.delete(value.key),
-    [DemoMessage.KV_LIST]: (value) => kv.list(value.prefix, value.limit),
+    [DemoMessage.KV_LIST]: (value, ctx) =>
+      lists.run(peerOf(ctx), ctx.signal, () =>
+        kv.list(value.prefix, value.limit, { after: value.after, replyBudget: replyBudget(ctx) }),
+      ),
     [DemoMessage.KV_WATCH]: (value, ctx) => kv.watch(peerOf(ctx), value.key, value.prefix),
     [DemoMessage.KV_UNWATCH]: (value, ctx) => kv.unwatch(peerOf(ctx), value.key, value.prefix),
     [DemoMessage.SENSOR_SUBSCRIBE]: (value, ctx) => sensors.subscribe(peerOf(ctx), value.status),

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import { tokenMatches } from '@bp/session';
+import type { FailureThrottle } from '@bp/transport-node';
+import { type ConnectionCapLimits, capConnections } from './connection-cap.js';
 import type { Logger } from './logger.js';
 import type { DemoMetrics } from './metrics.js';
 
@@ -24,6 +26,27 @@ export interface HttpServerOptions {
   metrics: DemoMetrics;
   health: () => Health;
   logger: Logger;
+  /**
+   * The failed-login slowdown the bp listeners use: a token presented to /metrics or the page is
+   * one more attempt of that address, held to the same rate.
+   */
+  throttle: FailureThrottle;
+  /** Sockets on this port, in total and per address (WebSocket connections included). */
+  connections: ConnectionCapLimits;
+  /**
+   * Ms a socket may stay without a complete request (headers) or without traffic before it is
+   * closed. Keep-alive sockets close after the smaller of this and 5 s without a request.
+   */
+  idleTimeout: number;
+}
+
+/** A request the client got wrong: answered with its status, logged without a stack. */
+class ClientError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -43,20 +66,48 @@ const PUBLIC_ASSETS = new Set(['/dashboard.js', '/dashboard.js.map', '/dashboard
  * `?token=`). The WebSocket endpoint is attached to the same server by the caller.
  */
 export function createHttpServer(options: HttpServerOptions): Server {
-  const { logger } = options;
-  const server = createServer((request, response) => {
-    handle(request, response, options).catch((error: unknown) => {
-      logger.error({ err: error, url: request.url }, 'http handler failed');
-      options.metrics.errors.inc({ code: 'http-internal' });
-      if (!response.headersSent) send(response, 500, 'text/plain; charset=utf-8', 'internal error\n');
-      else response.destroy();
-    });
-  });
-  // A slow or idle HTTP client must not hold a socket for long (WebSocket upgrades are unaffected).
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  const { logger, idleTimeout } = options;
+  // A slow or idle HTTP client must not hold a socket for long (WebSocket upgrades are unaffected:
+  // the endpoint clears the socket's timeout). Node checks headersTimeout and requestTimeout only
+  // every connectionsCheckingInterval (30 s by default), which let idle sockets live ~28 s.
+  const server = createServer(
+    {
+      headersTimeout: idleTimeout,
+      requestTimeout: idleTimeout * 3,
+      keepAliveTimeout: Math.min(5_000, idleTimeout),
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(idleTimeout / 4))),
+    },
+    (request, response) => {
+      handle(request, response, options).catch((error: unknown) => {
+        if (error instanceof ClientError) {
+          send(response, error.status, 'text/plain; charset=utf-8', `${error.message}\n`);
+          return;
+        }
+        logger.error({ err: error, url: request.url }, 'http handler failed');
+        options.metrics.errors.inc({ code: 'http-internal' });
+        if (!response.headersSent) send(response, 500, 'text/plain; charset=utf-8', 'internal error\n');
+        else response.destroy();
+      });
+    },
+  );
+  // No traffic for idleTimeout: the socket is destroyed (no 'timeout' listener on the server).
+  server.timeout = idleTimeout;
+  capConnections(server, options.connections, (limit) =>
+    options.metrics.errors.inc({ code: `http-refused-${limit}` }),
+  );
   return server;
+}
+
+/** The request's URL, or a ClientError (400) for a target that is not a path. */
+function requestUrl(request: IncomingMessage): URL {
+  const target = request.url ?? '/';
+  // `new URL('//', base)` reads '//' as the start of a host: parse paths only, as paths.
+  if (!target.startsWith('/')) throw new ClientError(400, 'bad request target: expected a path');
+  try {
+    return new URL(`http://localhost${target}`);
+  } catch {
+    throw new ClientError(400, 'bad request target');
+  }
 }
 
 async function handle(
@@ -64,7 +115,7 @@ async function handle(
   response: ServerResponse,
   options: HttpServerOptions,
 ): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  const url = requestUrl(request);
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.setHeader('allow', 'GET, HEAD');
     send(response, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
@@ -77,20 +128,20 @@ async function handle(
     return;
   }
   if (path === '/metrics') {
-    if (!authorized(request, url, options.token)) {
+    const allowed = await admit(request, response, url, options, () => {
       response.setHeader('www-authenticate', 'Bearer realm="bp-demo"');
       send(response, 401, 'text/plain; charset=utf-8', 'token required: Authorization: Bearer <token>\n');
-      return;
-    }
+    });
+    if (!allowed) return;
     const { contentType, body } = await options.metrics.render();
     send(response, 200, contentType, body);
     return;
   }
   if (path === '/' || path === '/index.html') {
-    if (!authorized(request, url, options.token)) {
-      send(response, 401, 'text/html; charset=utf-8', TOKEN_PAGE);
-      return;
-    }
+    const allowed = await admit(request, response, url, options, () =>
+      send(response, 401, 'text/html; charset=utf-8', TOKEN_PAGE),
+    );
+    if (!allowed) return;
     const html = (await readFile(join(options.assetsDir, 'index.html'), 'utf8')).replace(
       '{{WS_PATH}}',
       escapeAttribute(options.wsPath),
@@ -119,10 +170,48 @@ function escapeAttribute(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-function authorized(request: IncomingMessage, url: URL, token: string): boolean {
+/**
+ * Checks the token a request presents, as one more authentication attempt of its address under
+ * the shared slowdown: while the address is in backoff the answer waits, right or wrong. A request
+ * that presents no token is not an attempt. True when the request may proceed; otherwise it has
+ * been answered (`unauthorized` for a missing or wrong token, 429 for too many attempts at once)
+ * or its client has gone.
+ */
+async function admit(
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  options: HttpServerOptions,
+  unauthorized: () => void,
+): Promise<boolean> {
   const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return tokenMatches(token, header.slice(7).trim());
-  return tokenMatches(token, url.searchParams.get('token'));
+  const presented = header?.startsWith('Bearer ') ? header.slice(7).trim() : url.searchParams.get('token');
+  if (presented === null || presented === undefined) {
+    unauthorized();
+    return false;
+  }
+  const left = new AbortController();
+  const onClose = () => left.abort();
+  response.once('close', onClose);
+  let outcome: Awaited<ReturnType<FailureThrottle['attempt']>>;
+  try {
+    outcome = await options.throttle.attempt(
+      request.socket.remoteAddress ?? 'unknown',
+      () => tokenMatches(options.token, presented),
+      left.signal,
+    );
+  } finally {
+    response.off('close', onClose);
+  }
+  if (outcome.status === 'accepted') return true;
+  if (outcome.status === 'rejected') {
+    options.metrics.errors.inc({ code: 'http-unauthorized' });
+    unauthorized();
+  } else if (outcome.status === 'busy') {
+    response.setHeader('retry-after', '3');
+    send(response, 429, 'text/plain; charset=utf-8', 'too many token checks at once from your address\n');
+  }
+  return false;
 }
 
 function send(response: ServerResponse, status: number, contentType: string, body: string | Buffer): void {

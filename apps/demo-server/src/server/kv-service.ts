@@ -1,4 +1,11 @@
-import { DemoMessage, MAX_KEY_BYTES, MAX_LIST_LIMIT, MAX_VALUE_BYTES } from '../schema.js';
+import {
+  DemoMessage,
+  KvEntry,
+  KvListResult as KvListReply,
+  MAX_KEY_BYTES,
+  MAX_LIST_LIMIT,
+  MAX_VALUE_BYTES,
+} from '../schema.js';
 import type { KvChange, KvListResult, KvStore } from '../store/kv-store.js';
 import { DemoError } from './demo-error.js';
 import { type Peer, PushChannel } from './peer.js';
@@ -7,6 +14,9 @@ import { type Peer, PushChannel } from './peer.js';
 export const MAX_WATCHES_PER_PEER = 256;
 
 const encoder = new TextEncoder();
+
+/** Bytes of a LIST reply without entries: what the budget keeps back for the frame's own fields. */
+const EMPTY_REPLY_BYTES = KvListReply.byteLength({ entries: [], more: true });
 
 interface PeerWatches {
   channel: PushChannel;
@@ -52,14 +62,41 @@ export class KvService {
     return { deleted: await this.store.delete(key) };
   }
 
-  async list(prefix: string, limit: number): Promise<KvListResult> {
+  /**
+   * One page of keys under `prefix`, after the cursor `after`, at most `limit`, and encoded in at
+   * most `replyBudget` bytes (the client's `maxPayloadSize`): the store stops reading there, so a
+   * LIST costs what its reply may hold, not what the prefix holds.
+   */
+  async list(
+    prefix: string,
+    limit: number,
+    options: { after?: string | undefined; replyBudget?: number } = {},
+  ): Promise<KvListResult> {
     if (encoder.encode(prefix).length > MAX_KEY_BYTES) {
       throw new DemoError('invalid-key', `a prefix is limited to ${MAX_KEY_BYTES} UTF-8 bytes`);
     }
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
       throw new DemoError('invalid-limit', `limit must be from 1 to ${MAX_LIST_LIMIT}`);
     }
-    return this.store.list(prefix, limit);
+    const { after, replyBudget } = options;
+    if (after !== undefined && encoder.encode(after).length > MAX_KEY_BYTES) {
+      throw new DemoError('invalid-key', `a cursor (after) is limited to ${MAX_KEY_BYTES} UTF-8 bytes`);
+    }
+    if (replyBudget === undefined) return this.store.list(prefix, limit, { after });
+    const maxBytes = replyBudget - EMPTY_REPLY_BYTES;
+    const page = await this.store.list(prefix, limit, {
+      after,
+      maxBytes,
+      sizeOf: (entry) => KvEntry.byteLength(entry),
+    });
+    if (page.entries.length === 0 && page.more) {
+      throw new DemoError(
+        'too-large',
+        `the next entry after ${JSON.stringify(after ?? prefix)} does not fit in a reply of ${replyBudget} bytes ` +
+          '(your maxPayloadSize): raise it',
+      );
+    }
+    return page;
   }
 
   /** Starts pushing KV_CHANGED for `key` (or every key under the prefix `key`) to `peer`. */

@@ -16,6 +16,58 @@ export interface KvListResult {
   more: boolean;
 }
 
+/** How much one LIST may read, beyond its prefix and limit. */
+export interface KvListOptions {
+  /** Start after this key (the last key of the previous page): a paging cursor. */
+  after?: string | undefined;
+  /**
+   * Byte budget of the page: reading stops before the entry that would take the sum of
+   * `sizeOf(entry)` above it (then `more` is true). A store reads at most one entry past it.
+   */
+  maxBytes?: number;
+  /** Size of one entry against `maxBytes`. */
+  sizeOf?: (entry: KvEntry) => number;
+}
+
+/**
+ * Collects entries in key order into a page under the limit and byte budget of a LIST. `add`
+ * returns false once the page is full (then `more` is set).
+ */
+export class KvPage {
+  readonly entries: KvEntry[] = [];
+  more = false;
+  readonly #limit: number;
+  readonly #maxBytes: number;
+  readonly #sizeOf: ((entry: KvEntry) => number) | undefined;
+  #bytes = 0;
+
+  constructor(limit: number, options: KvListOptions = {}) {
+    this.#limit = limit;
+    this.#maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+    this.#sizeOf = options.sizeOf;
+  }
+
+  /** Adds one entry; false (and `more`) when it does not fit, by count or by bytes. */
+  add(entry: KvEntry): boolean {
+    if (this.entries.length === this.#limit) {
+      this.more = true;
+      return false;
+    }
+    const size = this.#sizeOf?.(entry) ?? 0;
+    if (this.#bytes + size > this.#maxBytes) {
+      this.more = true;
+      return false;
+    }
+    this.#bytes += size;
+    this.entries.push(entry);
+    return true;
+  }
+
+  result(): KvListResult {
+    return { entries: this.entries, more: this.more };
+  }
+}
+
 /**
  * The demo's key-value store. The durable (lmdb), in-memory and Redis implementations all behave
  * the same; the conformance test runs one suite against each.
@@ -31,8 +83,11 @@ export interface KvStore {
   set(key: string, value: string): Promise<boolean>;
   /** Resolves with `true` when the key existed. */
   delete(key: string): Promise<boolean>;
-  /** Keys starting with `prefix`, in ascending UTF-8 byte order, at most `limit` of them. */
-  list(prefix: string, limit: number): Promise<KvListResult>;
+  /**
+   * Keys starting with `prefix` (and after `options.after`), in ascending UTF-8 byte order, at
+   * most `limit` of them and within `options.maxBytes`.
+   */
+  list(prefix: string, limit: number, options?: KvListOptions): Promise<KvListResult>;
   /**
    * Calls `listener` after every change, including changes made through other servers when the
    * store is shared. Returns the function that stops it.

@@ -1,7 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { type Database, open } from 'lmdb';
 import { ChangeListeners } from './change-listeners.js';
-import { type KvChange, type KvListResult, type KvStore, StoreClosedError } from './kv-store.js';
+import {
+  type KvChange,
+  type KvListOptions,
+  type KvListResult,
+  KvPage,
+  type KvStore,
+  StoreClosedError,
+} from './kv-store.js';
+import { compareUtf8 } from './utf8-order.js';
 
 /**
  * The durable store: LMDB (copy-on-write B-tree, crash-safe by design) through the `lmdb`
@@ -64,20 +72,18 @@ export class LmdbKvStore implements KvStore {
     return existed;
   }
 
-  async list(prefix: string, limit: number): Promise<KvListResult> {
+  async list(prefix: string, limit: number, options: KvListOptions = {}): Promise<KvListResult> {
     this.#check();
-    const entries: KvListResult['entries'] = [];
-    let more = false;
-    // A snapshot read: the range stops at the first key past the prefix, reading at most limit + 1.
-    for (const { key, value } of this.#db.getRange(prefix === '' ? {} : { start: prefix })) {
+    const page = new KvPage(limit, options);
+    const after = options.after;
+    const start = after !== undefined && compareUtf8(after, prefix) > 0 ? after : prefix;
+    // A snapshot read: the range stops at the first key past the prefix, or at the page's end.
+    for (const { key, value } of this.#db.getRange(start === '' ? {} : { start })) {
       if (!key.startsWith(prefix)) break;
-      if (entries.length === limit) {
-        more = true;
-        break;
-      }
-      entries.push({ key, value });
+      if (key === after) continue;
+      if (!page.add({ key, value })) break;
     }
-    return { entries, more };
+    return page.result();
   }
 
   watch(listener: (change: KvChange) => void): () => void {

@@ -1,5 +1,12 @@
 import { ChangeListeners } from './change-listeners.js';
-import { type KvChange, type KvListResult, type KvStore, StoreClosedError } from './kv-store.js';
+import {
+  type KvChange,
+  type KvListOptions,
+  type KvListResult,
+  KvPage,
+  type KvStore,
+  StoreClosedError,
+} from './kv-store.js';
 import { compareUtf8 } from './utf8-order.js';
 
 /** The `--memory` store: a Map, gone when the process exits. */
@@ -33,14 +40,17 @@ export class MemoryKvStore implements KvStore {
     return existed;
   }
 
-  async list(prefix: string, limit: number): Promise<KvListResult> {
+  async list(prefix: string, limit: number, options: KvListOptions = {}): Promise<KvListResult> {
     this.#check();
-    // Linear scan: fine for a demo-sized map, and it keeps this store obviously correct.
-    const keys = [...this.#data.keys()].filter((k) => k.startsWith(prefix)).sort(compareUtf8);
-    return {
-      entries: keys.slice(0, limit).map((key) => ({ key, value: this.#data.get(key)! })),
-      more: keys.length > limit,
-    };
+    const { after } = options;
+    // Linear scan over the keys: fine for a demo-sized map, and it keeps this store obviously
+    // correct. Values are looked at only for the page.
+    const keys = [...this.#data.keys()]
+      .filter((k) => k.startsWith(prefix) && (after === undefined || compareUtf8(k, after) > 0))
+      .sort(compareUtf8);
+    const page = new KvPage(limit, options);
+    for (const key of keys) if (!page.add({ key, value: this.#data.get(key)! })) break;
+    return page.result();
   }
 
   watch(listener: (change: KvChange) => void): () => void {

@@ -1,6 +1,17 @@
 import { ChangeListeners } from './change-listeners.js';
-import { type KvChange, type KvListResult, type KvStore, StoreClosedError } from './kv-store.js';
+import {
+  type KvChange,
+  type KvListOptions,
+  type KvListResult,
+  KvPage,
+  type KvStore,
+  StoreClosedError,
+} from './kv-store.js';
 import type { RedisConnection } from './redis-connection.js';
+import { compareUtf8 } from './utf8-order.js';
+
+/** Values one HMGET of a LIST reads (up to 16 x 64 KiB): the budget is checked between reads. */
+const VALUES_PER_READ = 16;
 
 /** Names of the Redis keys and channel, under one prefix so a shared Redis stays tidy. */
 export interface RedisKvNames {
@@ -80,11 +91,17 @@ export class RedisKvStore implements KvStore {
     return existed;
   }
 
-  async list(prefix: string, limit: number): Promise<KvListResult> {
+  async list(prefix: string, limit: number, options: KvListOptions = {}): Promise<KvListResult> {
     this.#check();
     const commands = this.#redis.commands;
+    const { after } = options;
     // Byte 0xFF never occurs in UTF-8, so every key that starts with `prefix` sorts below prefix+0xFF.
-    const min = prefix === '' ? '-' : Buffer.concat([Buffer.from('['), Buffer.from(prefix, 'utf8')]);
+    const min =
+      after !== undefined && compareUtf8(after, prefix) >= 0
+        ? Buffer.concat([Buffer.from('('), Buffer.from(after, 'utf8')])
+        : prefix === ''
+          ? '-'
+          : Buffer.concat([Buffer.from('['), Buffer.from(prefix, 'utf8')]);
     const max =
       prefix === ''
         ? '+'
@@ -93,17 +110,19 @@ export class RedisKvStore implements KvStore {
       BY: 'LEX',
       LIMIT: { offset: 0, count: limit + 1 },
     });
-    const more = keys.length > limit;
-    const page = keys.slice(0, limit);
-    if (page.length === 0) return { entries: [], more };
-    const values = await commands.hmGet(this.#names.values, page);
-    const entries: KvListResult['entries'] = [];
-    // A key deleted between the two reads has no value any more; it is left out.
-    page.forEach((key, i) => {
-      const value = values[i];
-      if (value !== null && value !== undefined) entries.push({ key: String(key), value: String(value) });
-    });
-    return { entries, more };
+    const page = new KvPage(limit, options);
+    // Values are fetched a few at a time, so a byte budget stops the reading, not only the reply.
+    for (let at = 0; at < keys.length; at += VALUES_PER_READ) {
+      const chunk = keys.slice(at, at + VALUES_PER_READ);
+      const values = await commands.hmGet(this.#names.values, chunk);
+      for (let i = 0; i < chunk.length; i++) {
+        const value = values[i];
+        // A key deleted between the two reads has no value any more; it is left out.
+        if (value === null || value === undefined) continue;
+        if (!page.add({ key: String(chunk[i]), value: String(value) })) return page.result();
+      }
+    }
+    return page.result();
   }
 
   watch(listener: (change: KvChange) => void): () => void {

@@ -43,13 +43,26 @@ const running = new Set<DemoProcess>();
  * appears. `args` are extra flags; the token is fixed unless given.
  */
 export async function startDemoProcess(
-  options: { dataDir?: string; token?: string; args?: string[]; env?: Record<string, string> } = {},
+  options: {
+    dataDir?: string;
+    token?: string;
+    args?: string[];
+    env?: Record<string, string>;
+    /** Soft and hard limit of open files of the server process (`ulimit -n`), for exhaustion tests. */
+    openFiles?: number;
+  } = {},
 ): Promise<DemoProcess> {
   const dataDir = options.dataDir ?? makeDataDir();
   const token = options.token ?? 'test-token-0123456789';
+  // With openFiles, a shell lowers the limit and execs node in its place (same pid).
+  const [command, prefix] =
+    options.openFiles === undefined
+      ? [process.execPath, []]
+      : ['/bin/sh', ['-c', `ulimit -n ${Math.floor(options.openFiles)} && exec "$0" "$@"`, process.execPath]];
   const child = spawn(
-    process.execPath,
+    command,
     [
+      ...prefix,
       MAIN,
       '--tcp-port',
       '0',
