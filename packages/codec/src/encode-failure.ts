@@ -134,7 +134,8 @@ export function explainEncodeFailure(node: SchemaNode, v: unknown, path: string)
         return explainEncodeFailure(node.item, Number(v), path);
       }
       if (typeof v !== 'number') return typeMismatch(`a number (written as ${node.item.name})`, v, path);
-      if (!Number.isSafeInteger(v)) return new EncodeError('out-of-range', `${show(v)} is not a safe integer`, path);
+      if (!Number.isSafeInteger(v))
+        return new EncodeError('out-of-range', `${show(v)} is not a safe integer`, path);
       return explainEncodeFailure(node.item, BigInt(v), path);
   }
 }

@@ -658,7 +658,8 @@ function compileStruct(node: StructNode, path: string): Part {
       : (v) => {
           if (typeof v !== 'object' || v === null) throw encodeFailure(node, v, path);
           let total = 0;
-          for (let i = 0; i < n; i++) total += parts[i].size(keep[i] ? v[names[i]] : node.fields[i].wireOnly?.fill);
+          for (let i = 0; i < n; i++)
+            total += parts[i].size(keep[i] ? v[names[i]] : node.fields[i].wireOnly?.fill);
           return total;
         };
 

@@ -118,7 +118,12 @@ function encodeNode(node: SchemaNode, v: any, c: Cursor, path: string): void {
       return;
     case 'struct':
       for (const f of node.fields)
-        encodeNode(f.node, f.wireOnly === undefined ? v[f.name] : f.wireOnly.fill, c, fieldPath(path, f.name));
+        encodeNode(
+          f.node,
+          f.wireOnly === undefined ? v[f.name] : f.wireOnly.fill,
+          c,
+          fieldPath(path, f.name),
+        );
       return;
     case 'const':
       return;
@@ -153,7 +158,11 @@ function sizeNode(node: SchemaNode, v: any, path: string): number {
     case 'struct': {
       let total = 0;
       for (const f of node.fields)
-        total += sizeNode(f.node, f.wireOnly === undefined ? v[f.name] : f.wireOnly.fill, fieldPath(path, f.name));
+        total += sizeNode(
+          f.node,
+          f.wireOnly === undefined ? v[f.name] : f.wireOnly.fill,
+          fieldPath(path, f.name),
+        );
       return total;
     }
     case 'union': {

@@ -67,7 +67,13 @@ function enumCodec<T>(values: (string | number)[], options: EnumOptions, where: 
   if (fallback !== undefined && !values.includes(fallback)) {
     throw new TypeError(`${where}: the fallback ${JSON.stringify(fallback)} is not one of the values`);
   }
-  const node: EnumNode = { kind: 'enum', repr, values, wire, ...(fallback === undefined ? {} : { fallback }) };
+  const node: EnumNode = {
+    kind: 'enum',
+    repr,
+    values,
+    wire,
+    ...(fallback === undefined ? {} : { fallback }),
+  };
   return new SchemaCodec<T>(node, options.engine);
 }
 

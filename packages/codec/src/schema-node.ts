@@ -129,6 +129,11 @@ export interface FieldMeta {
   readonly aliases?: readonly string[];
 }
 
+/** A copy of `node` with evolution metadata added (engines ignore it; `describe()` shows it). */
+export function withMeta(node: SchemaNode, meta: FieldMeta): SchemaNode {
+  return { ...node, ...meta } as unknown as SchemaNode;
+}
+
 /** The evolution metadata of a node (empty for most). */
 export function metaOf(node: SchemaNode): FieldMeta {
   return node as FieldMeta;

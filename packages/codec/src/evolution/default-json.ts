@@ -66,7 +66,8 @@ export function defaultToJson(node: SchemaNode, value: unknown): unknown {
       const v = value as Record<string, unknown>;
       for (const f of node.fields) {
         const x = v[f.name];
-        if (x !== undefined) Object.defineProperty(o, f.name, { value: defaultToJson(f.node, x), enumerable: true });
+        if (x !== undefined)
+          Object.defineProperty(o, f.name, { value: defaultToJson(f.node, x), enumerable: true });
       }
       return o;
     }
@@ -101,7 +102,8 @@ function own(o: object, key: string): unknown {
  * `__proto__` is an ordinary key.
  */
 export function defaultFromJson(node: SchemaNode, j: unknown, path: string, budget: DefaultBudget): unknown {
-  if (--budget.left < 0) throw new SchemaError('descriptor-too-large', 'default value has too many parts', path);
+  if (--budget.left < 0)
+    throw new SchemaError('descriptor-too-large', 'default value has too many parts', path);
   switch (node.kind) {
     case 'prim': {
       const spec = PRIMITIVE_SPECS[node.name];
@@ -109,7 +111,8 @@ export function defaultFromJson(node: SchemaNode, j: unknown, path: string, budg
       if (spec.kind === 'bigint') {
         v = typeof j === 'string' && /^-?(0|[1-9]\d{0,19})$/.test(j) ? BigInt(j) : undefined;
       } else if (spec.kind === 'float') v = floatFromJson(j);
-      if (!isValidPrimitive(spec, v)) throw bad(path, `${JSON.stringify(j)?.slice(0, 40)} is not a ${node.name}`);
+      if (!isValidPrimitive(spec, v))
+        throw bad(path, `${JSON.stringify(j)?.slice(0, 40)} is not a ${node.name}`);
       return v;
     }
     case 'string': {
@@ -134,8 +137,10 @@ export function defaultFromJson(node: SchemaNode, j: unknown, path: string, budg
     }
     case 'array': {
       if (!Array.isArray(j)) throw bad(path, 'must be an array');
-      if (node.length !== undefined && j.length !== node.length) throw bad(path, `must have ${node.length} items`);
-      if (j.length > budget.left) throw new SchemaError('descriptor-too-large', 'default value has too many parts', path);
+      if (node.length !== undefined && j.length !== node.length)
+        throw bad(path, `must have ${node.length} items`);
+      if (j.length > budget.left)
+        throw new SchemaError('descriptor-too-large', 'default value has too many parts', path);
       return j.map((x, i) => defaultFromJson(node.item, x, `${path}[${i}]`, budget));
     }
     case 'optional':

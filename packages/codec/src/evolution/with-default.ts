@@ -1,5 +1,5 @@
 import { type Codec, type Infer, NODE, nodeOf, SchemaCodec } from '../codec.js';
-import type { SchemaNode } from '../schema-node.js';
+import { type SchemaNode, withMeta } from '../schema-node.js';
 import { copyDefault } from './default-json.js';
 
 /** @internal The same codec (class, options, engine) over another node. */
@@ -24,7 +24,7 @@ export function withDefault<C extends Codec<any>>(codec: C, value: Infer<C>): C 
   const node = nodeOf(codec, 'withDefault');
   codec.byteLength(value);
   codec.encode(value);
-  return withNode(codec, { ...node, default: { value: copyDefault(value) } } as unknown as SchemaNode);
+  return withNode(codec, withMeta(node, { default: { value: copyDefault(value) } }));
 }
 
 /**
@@ -41,5 +41,5 @@ export function withAliases<C extends Codec<any>>(codec: C, aliases: readonly st
     throw new TypeError('withAliases: aliases must be field names (strings other than __proto__)');
   }
   if (new Set(aliases).size !== aliases.length) throw new TypeError('withAliases: duplicate alias');
-  return withNode(codec, { ...node, aliases: [...aliases] } as unknown as SchemaNode);
+  return withNode(codec, withMeta(node, { aliases: [...aliases] }));
 }
