@@ -47,6 +47,11 @@ type Obj = Record<string, unknown>;
 
 const PREFIXES: Readonly<Record<string, PrefixWidth>> = { u8: 1, u16: 2, u32: 4 };
 
+/** The prefix of a child's path (the root has none). */
+function dot(path: string): string {
+  return path === '' ? '' : `${path}.`;
+}
+
 function invalid(path: string, detail: string): SchemaError {
   return new SchemaError('invalid-descriptor', detail, path);
 }
@@ -129,9 +134,9 @@ function parseNode(d: unknown, path: string, depth: number, cx: Ctx): SchemaNode
         throw invalid(path, `${type} needs exactly one of "length" and "lengthPrefix"`);
       }
       if (prefix !== undefined && (typeof prefix !== 'string' || !Object.hasOwn(PREFIXES, prefix))) {
-        throw invalid(`${path}.lengthPrefix`, 'must be "u8", "u16" or "u32"');
+        throw invalid(`${dot(path)}lengthPrefix`, 'must be "u8", "u16" or "u32"');
       }
-      const len = length === undefined ? undefined : count(length, `${path}.length`, 'length');
+      const len = length === undefined ? undefined : count(length, `${dot(path)}length`, 'length');
       const width = prefix === undefined ? 4 : PREFIXES[prefix as string];
       return type === 'string'
         ? { kind: 'string', length: len, prefix: width }
@@ -145,17 +150,17 @@ function parseNode(d: unknown, path: string, depth: number, cx: Ctx): SchemaNode
       if ((length === undefined) === (prefix === undefined) || (prefix !== undefined && prefix !== 'u32')) {
         throw invalid(path, 'array needs "length" or "countPrefix": "u32"');
       }
-      const item = parseNode(own(o, 'item'), `${path}.item`, depth + 1, cx);
+      const item = parseNode(own(o, 'item'), `${dot(path)}item`, depth + 1, cx);
       return {
         kind: 'array',
         item,
-        length: length === undefined ? undefined : count(length, `${path}.length`, 'length'),
+        length: length === undefined ? undefined : count(length, `${dot(path)}length`, 'length'),
       };
     }
     case 'optional': {
       if (depth >= cx.maxDepth)
         throw tooLarge(path, `the schema nests deeper than maxDepth (${cx.maxDepth})`);
-      return { kind: 'optional', item: parseNode(own(o, 'item'), `${path}.item`, depth + 1, cx) };
+      return { kind: 'optional', item: parseNode(own(o, 'item'), `${dot(path)}item`, depth + 1, cx) };
     }
     case 'struct':
       return parseStruct(o, path, depth, cx);
@@ -171,12 +176,12 @@ function parseNode(d: unknown, path: string, depth: number, cx: Ctx): SchemaNode
 
 function parseStruct(o: Obj, path: string, depth: number, cx: Ctx): StructNode {
   if (depth >= cx.maxDepth) throw tooLarge(path, `the schema nests deeper than maxDepth (${cx.maxDepth})`);
-  const entries = list(own(o, 'fields'), `${path}.fields`, 'fields', cx);
+  const entries = list(own(o, 'fields'), `${dot(path)}fields`, 'fields', cx);
   const seen = new Set<string>();
   const fields: StructField[] = [];
   const defaults: { index: number; json: unknown; path: string }[] = [];
   entries.forEach((entry, i) => {
-    const at = `${path}.fields[${i}]`;
+    const at = `${dot(path)}fields[${i}]`;
     const f = object(entry, at, 'a field');
     const fieldName = name(own(f, 'name'), `${at}.name`, 'a field name', cx);
     if (seen.has(fieldName))
@@ -205,23 +210,23 @@ function parseStruct(o: Obj, path: string, depth: number, cx: Ctx): StructNode {
 }
 
 function parseEnum(o: Obj, path: string, cx: Ctx): EnumNode {
-  const repr = intRepr(own(o, 'repr'), `${path}.repr`);
-  const entries = list(own(o, 'values'), `${path}.values`, 'values', cx);
-  if (entries.length === 0) throw invalid(`${path}.values`, 'an enum needs at least one value');
+  const repr = intRepr(own(o, 'repr'), `${dot(path)}repr`);
+  const entries = list(own(o, 'values'), `${dot(path)}values`, 'values', cx);
+  if (entries.length === 0) throw invalid(`${dot(path)}values`, 'an enum needs at least one value');
   const values: (string | number)[] = [];
   const wire: number[] = [];
   entries.forEach((entry, i) => {
-    const at = `${path}.values[${i}]`;
+    const at = `${dot(path)}values[${i}]`;
     const e = object(entry, at, 'an enum value');
     values.push(memberValue(own(e, 'value'), `${at}.value`, cx));
     wire.push(wireOf(own(e, 'wire'), repr, `${at}.wire`));
   });
   if (new Set(values).size !== values.length || new Set(wire).size !== wire.length) {
-    throw invalid(`${path}.values`, 'values and wire numbers must be distinct');
+    throw invalid(`${dot(path)}values`, 'values and wire numbers must be distinct');
   }
   const fallback = own(o, 'fallback');
   if (fallback !== undefined && !values.includes(fallback as never)) {
-    throw invalid(`${path}.fallback`, 'the fallback must be one of the values');
+    throw invalid(`${dot(path)}fallback`, 'the fallback must be one of the values');
   }
   return fallback === undefined
     ? { kind: 'enum', repr, values, wire }
@@ -229,13 +234,13 @@ function parseEnum(o: Obj, path: string, cx: Ctx): EnumNode {
 }
 
 function parseUnion(o: Obj, path: string, depth: number, cx: Ctx): SchemaNode {
-  const tagKey = name(own(o, 'tagKey'), `${path}.tagKey`, 'tagKey', cx);
-  if (tagKey === '') throw invalid(`${path}.tagKey`, 'tagKey must not be empty');
-  const repr = intRepr(own(o, 'repr'), `${path}.repr`);
-  const entries = list(own(o, 'variants'), `${path}.variants`, 'variants', cx);
-  if (entries.length === 0) throw invalid(`${path}.variants`, 'a union needs at least one variant');
+  const tagKey = name(own(o, 'tagKey'), `${dot(path)}tagKey`, 'tagKey', cx);
+  if (tagKey === '') throw invalid(`${dot(path)}tagKey`, 'tagKey must not be empty');
+  const repr = intRepr(own(o, 'repr'), `${dot(path)}repr`);
+  const entries = list(own(o, 'variants'), `${dot(path)}variants`, 'variants', cx);
+  if (entries.length === 0) throw invalid(`${dot(path)}variants`, 'a union needs at least one variant');
   const variants: UnionVariant[] = entries.map((entry, i) => {
-    const at = `${path}.variants[${i}]`;
+    const at = `${dot(path)}variants[${i}]`;
     const v = object(entry, at, 'a variant');
     const tag = memberValue(own(v, 'tag'), `${at}.tag`, cx);
     const wire = wireOf(own(v, 'wire'), repr, `${at}.wire`);
@@ -249,11 +254,11 @@ function parseUnion(o: Obj, path: string, depth: number, cx: Ctx): SchemaNode {
     new Set(variants.map((v) => v.tag)).size !== variants.length ||
     new Set(variants.map((v) => v.wire)).size !== variants.length
   ) {
-    throw invalid(`${path}.variants`, 'tags and wire numbers must be distinct');
+    throw invalid(`${dot(path)}variants`, 'tags and wire numbers must be distinct');
   }
   const fallback = own(o, 'fallback');
   if (fallback !== undefined && !variants.some((v) => v.tag === fallback)) {
-    throw invalid(`${path}.fallback`, 'the fallback must be one of the tags');
+    throw invalid(`${dot(path)}fallback`, 'the fallback must be one of the tags');
   }
   return fallback === undefined
     ? { kind: 'union', tagKey, repr, variants }
