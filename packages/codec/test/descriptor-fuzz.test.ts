@@ -11,8 +11,8 @@ import {
   isEncodeError,
   optional,
   resolve,
-  SchemaError,
   type SchemaDescriptor,
+  SchemaError,
   struct,
   u8,
   withEngine,
@@ -47,7 +47,11 @@ const HOSTILE = [
   '</script>',
 ];
 
-const nameArb = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 6 }));
+const nameArb = fc.oneof(
+  fc.constantFrom(...HOSTILE),
+  fc.string({ maxLength: 12 }),
+  fc.string({ unit: 'binary', maxLength: 6 }),
+);
 
 afterEach(() => {
   expect(globalThis.__bpPwned).toBeUndefined();
@@ -62,7 +66,8 @@ function renameAll(d: unknown, names: () => string): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(d)) {
     const value =
-      (k === 'name' || k === 'tagKey' || ((k === 'value' || k === 'tag') && typeof v === 'string')) && typeof v === 'string'
+      (k === 'name' || k === 'tagKey' || ((k === 'value' || k === 'tag') && typeof v === 'string')) &&
+      typeof v === 'string'
         ? names()
         : renameAll(v, names);
     Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
@@ -106,13 +111,20 @@ describe('hostile descriptors', () => {
       fc.property(
         schemaArb,
         fc.array(fc.nat(), { maxLength: 8 }),
-        fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(...HOSTILE), fc.constant(-1), fc.constant(2 ** 40)),
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 2 }),
+          fc.constantFrom(...HOSTILE),
+          fc.constant(-1),
+          fc.constant(2 ** 40),
+        ),
         (schema, path, junk) => {
           const codec = build(schema, 'generated');
           const hostile = mutate(codec.describe(), path, junk);
           typedOutcome(() => checkCompatibility(hostile, codec));
           const outcome = typedOutcome(() => resolve(hostile as SchemaDescriptor, codec));
-          expect(['ok', 'invalid-descriptor', 'descriptor-too-large', 'incompatible-schema']).toContain(outcome);
+          expect(['ok', 'invalid-descriptor', 'descriptor-too-large', 'incompatible-schema']).toContain(
+            outcome,
+          );
         },
       ),
       { numRuns: RUNS * 2 },
@@ -179,11 +191,20 @@ describe('bounds', () => {
   });
 
   test('too many parts, too long names, too long text are refused', () => {
-    const wide = { type: 'struct', fields: Array.from({ length: 20_000 }, (_, i) => ({ name: `f${i}`, schema: { type: 'u8' } })) };
-    expect(() => resolve(wide as SchemaDescriptor, struct({}))).toThrow(expect.objectContaining({ code: 'descriptor-too-large' }));
-    expect(typedOutcome(() => resolve(wide as SchemaDescriptor, struct({}), { limits: { maxNodes: 50_000 } }))).toBe('ok');
+    const wide = {
+      type: 'struct',
+      fields: Array.from({ length: 20_000 }, (_, i) => ({ name: `f${i}`, schema: { type: 'u8' } })),
+    };
+    expect(() => resolve(wide as SchemaDescriptor, struct({}))).toThrow(
+      expect.objectContaining({ code: 'descriptor-too-large' }),
+    );
+    expect(
+      typedOutcome(() => resolve(wide as SchemaDescriptor, struct({}), { limits: { maxNodes: 50_000 } })),
+    ).toBe('ok');
     const longName = { type: 'struct', fields: [{ name: 'x'.repeat(300), schema: { type: 'u8' } }] };
-    expect(() => checkCompatibility(longName, struct({}))).toThrow(expect.objectContaining({ code: 'descriptor-too-large' }));
+    expect(() => checkCompatibility(longName, struct({}))).toThrow(
+      expect.objectContaining({ code: 'descriptor-too-large' }),
+    );
     const text = JSON.stringify(wide);
     expect(() => checkCompatibility(text, struct({}), { limits: { maxBytes: 1000 } })).toThrow(
       expect.objectContaining({ code: 'descriptor-too-large' }),
@@ -191,17 +212,30 @@ describe('bounds', () => {
     // A default with many parts spends the same budget.
     const bigDefault = {
       type: 'struct',
-      fields: [{ name: 'a', schema: { type: 'array', item: { type: 'u8' }, countPrefix: 'u32' }, default: new Array(20_000).fill(0) }],
+      fields: [
+        {
+          name: 'a',
+          schema: { type: 'array', item: { type: 'u8' }, countPrefix: 'u32' },
+          default: new Array(20_000).fill(0),
+        },
+      ],
     };
-    expect(() => resolve(bigDefault as SchemaDescriptor, struct({}))).toThrow(expect.objectContaining({ code: 'descriptor-too-large' }));
+    expect(() => resolve(bigDefault as SchemaDescriptor, struct({}))).toThrow(
+      expect.objectContaining({ code: 'descriptor-too-large' }),
+    );
   });
 
   test('malformed parts name their place', () => {
-    const d = { type: 'struct', fields: [{ name: 'a', schema: { type: 'enum', repr: 'u8', values: [{ value: 'x', wire: 300 }] } }] };
+    const d = {
+      type: 'struct',
+      fields: [{ name: 'a', schema: { type: 'enum', repr: 'u8', values: [{ value: 'x', wire: 300 }] } }],
+    };
     expect(() => resolve(d as SchemaDescriptor, struct({}))).toThrow(
       expect.objectContaining({ code: 'invalid-descriptor', path: 'fields[0].schema.values[0].wire' }),
     );
-    expect(() => resolve({ type: 'constructor' } as never, u8)).toThrow(expect.objectContaining({ code: 'invalid-descriptor' }));
+    expect(() => resolve({ type: 'constructor' } as never, u8)).toThrow(
+      expect.objectContaining({ code: 'invalid-descriptor' }),
+    );
     expect(() => resolve('{not json', u8)).toThrow(expect.objectContaining({ code: 'invalid-descriptor' }));
     const badDefault = { type: 'struct', fields: [{ name: 'a', schema: { type: 'u64' }, default: 12 }] };
     expect(() => resolve(badDefault as SchemaDescriptor, struct({}))).toThrow(
@@ -213,7 +247,11 @@ describe('bounds', () => {
     const d = {
       type: 'struct',
       fields: [
-        { name: '__proto__', schema: { type: 'struct', fields: [{ name: 'polluted', schema: { type: 'u8' } }] }, default: { polluted: 1 } },
+        {
+          name: '__proto__',
+          schema: { type: 'struct', fields: [{ name: 'polluted', schema: { type: 'u8' } }] },
+          default: { polluted: 1 },
+        },
         { name: 'constructor', schema: { type: 'u8' }, default: 2 },
         { name: 'a', schema: { type: 'u8' } },
       ],
