@@ -69,7 +69,6 @@ const WIDENINGS: [PrimName, PrimName][] = [
 const isBig = (p: PrimName) => p.startsWith('u64') || p.startsWith('i64');
 
 const editArb = (base: Fields, depth: number): fc.Arbitrary<Edit> => {
-  const names = base.map(([n]) => n);
   const addDefault = fc.tuple(fc.nat(base.length), fc.integer({ min: 0, max: 255 })).map(
     ([at, d]): Edit => ({
       old: base,
