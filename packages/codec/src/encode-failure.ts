@@ -24,7 +24,7 @@ function typeMismatch(expected: string, v: unknown, path: string): EncodeError {
  * Returns undefined when the value is in fact valid at this level (callers then look deeper).
  */
 export function explainEncodeFailure(node: SchemaNode, v: unknown, path: string): EncodeError | undefined {
-  if (v === undefined && node.kind !== 'optional' && node.kind !== 'const') {
+  if (v === undefined && node.kind !== 'optional' && node.kind !== 'const' && node.kind !== 'skip') {
     return new EncodeError('missing-field', 'value is missing (undefined)', path);
   }
   switch (node.kind) {
@@ -127,6 +127,7 @@ export function explainEncodeFailure(node: SchemaNode, v: unknown, path: string)
       );
     }
     case 'const':
+    case 'skip':
       return undefined;
     case 'convert':
       if (node.to === 'bigint') {

@@ -746,6 +746,20 @@ function compileNode(node: SchemaNode, path: string): Part {
     }
     case 'convert':
       return compileConvert(node, path);
+    case 'skip': {
+      const skip = node.skip;
+      const read: Reader = (s) => {
+        s.p = skip(s.u8, s.dv, s.b, s.p, s.end);
+        return undefined;
+      };
+      return {
+        fixed: fixedSizeOf(node),
+        write: (_v, _t, _dv, p) => p,
+        read,
+        size: () => 0,
+        readInto: undefined,
+      };
+    }
   }
 }
 

@@ -275,6 +275,7 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
       return;
     }
     case 'const':
+    case 'skip':
       return;
     case 'convert': {
       // Resolved codecs only: the value's type differs from the wire's (i32 on the wire, bigint seen).
@@ -479,6 +480,15 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
     }
     case 'const':
       return node.fresh === undefined ? g.c(node.value) : `${g.c(node.fresh)}()`;
+    case 'skip':
+      // Resolved codecs only: a field only the writer has, stepped over without being built.
+      if (node.free) {
+        g.k += fixed as number;
+        return 'undefined';
+      }
+      g.flush();
+      g.emit(`p = ${g.c(node.skip)}(s, dv, BO, p, end);`);
+      return 'undefined';
     case 'convert': {
       const x = genRead(g, node.item, path, checked);
       return `${g.c(node.to === 'bigint' ? BigInt : Number)}(${x})`;

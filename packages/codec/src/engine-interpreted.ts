@@ -126,6 +126,7 @@ function encodeNode(node: SchemaNode, v: any, c: Cursor, path: string): void {
         );
       return;
     case 'const':
+    case 'skip':
       return;
     case 'convert':
       encodeNode(node.item, node.to === 'bigint' ? Number(v) : BigInt(v), c, path);
@@ -307,6 +308,9 @@ function decodeNode(node: SchemaNode, c: Cursor, path: string, into?: any): unkn
     }
     case 'const':
       return node.fresh === undefined ? node.value : node.fresh();
+    case 'skip':
+      c.p = node.skip(c.u8, c.dv, 0, c.p, c.end);
+      return undefined;
     case 'convert': {
       const x = decodeNode(node.item, c, path) as number | bigint;
       return node.to === 'bigint' ? BigInt(x) : Number(x);

@@ -121,6 +121,21 @@ export interface ConvertNode {
   readonly to: 'bigint' | 'number';
 }
 
+/** Skips one value at `p` of `u8` (`dv` views its whole buffer, `b` is its offset there); returns the offset after it. */
+export type Skipper = (u8: Uint8Array, dv: DataView, b: number, p: number, end: number) => number;
+
+/**
+ * Only in resolved codecs: a value of a field only the writer has, stepped over without being
+ * built (`skip`, compiled from `item`); it decodes as undefined and encodes nothing.
+ */
+export interface SkipNode {
+  readonly kind: 'skip';
+  readonly item: SchemaNode;
+  readonly skip: Skipper;
+  /** True when skipping is only moving past `fixedSizeOf(item)` bytes (nothing to check or charge). */
+  readonly free: boolean;
+}
+
 /** What a codec declares about itself as a struct field for schema evolution (`withDefault`, `withAliases`). */
 export interface FieldMeta {
   /** The value a reader fills in when the writer's schema lacks the field. */
@@ -150,7 +165,8 @@ export type SchemaNode =
   | EnumNode
   | UnionNode
   | ConstNode
-  | ConvertNode;
+  | ConvertNode
+  | SkipNode;
 
 /** Canonical, JSON-able description of a schema (what schema fingerprints are computed from). */
 export type SchemaDescriptor =
@@ -233,6 +249,7 @@ export function describeNode(node: SchemaNode): SchemaDescriptor {
     }
     case 'const':
     case 'convert':
+    case 'skip':
       throw new TypeError('a resolved codec describes itself by its writer schema');
   }
 }
@@ -293,6 +310,8 @@ export function fixedSizeOf(node: SchemaNode): number | undefined {
       return 0;
     case 'convert':
       return PRIM_SIZE[node.item.name];
+    case 'skip':
+      return fixedSizeOf(node.item);
     case 'struct': {
       let total = 0;
       for (const f of node.fields) {
@@ -323,6 +342,8 @@ export function minSizeOf(node: SchemaNode): number {
       return 0;
     case 'convert':
       return PRIM_SIZE[node.item.name];
+    case 'skip':
+      return minSizeOf(node.item);
     case 'struct': {
       let total = 0;
       for (const f of node.fields) total += minSizeOf(f.node);
@@ -339,6 +360,8 @@ export function depthOf(node: SchemaNode): number {
     case 'array':
     case 'optional':
       return 1 + depthOf(node.item);
+    case 'skip':
+      return depthOf(node.item);
     case 'struct': {
       let d = 0;
       for (const f of node.fields) d = Math.max(d, depthOf(f.node));
@@ -360,6 +383,7 @@ export function usesBudget(node: SchemaNode): boolean {
     case 'bytes':
       return node.length === undefined;
     case 'optional':
+    case 'skip':
       return usesBudget(node.item);
     case 'struct':
       return node.fields.some((f) => usesBudget(f.node));

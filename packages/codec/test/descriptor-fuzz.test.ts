@@ -102,7 +102,7 @@ describe('hostile descriptors', () => {
       const keys = Object.keys(d);
       if (keys.length === 0) return junk;
       const k = keys[path[0] % keys.length];
-      const copy: Record<string, unknown> = Array.isArray(d) ? [...d] : { ...d };
+      const copy = (Array.isArray(d) ? [...d] : { ...d }) as Record<string, unknown>;
       copy[k] = mutate((d as Record<string, unknown>)[k], path.slice(1), junk);
       return copy;
     };

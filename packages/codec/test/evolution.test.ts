@@ -51,7 +51,7 @@ describe('defaults, aliases and fallbacks in describe()', () => {
       kind: withDefault(enumeration(['x', 'y']), 'y'),
       nested: withDefault(struct({ q: u8 }), { q: 1 }),
     });
-    const fields = (S.describe() as { fields: { name: string; default?: unknown }[] }).fields;
+    const fields = (S.describe() as unknown as { fields: { name: string; default?: unknown }[] }).fields;
     expect(Object.fromEntries(fields.map((f) => [f.name, f.default]))).toEqual({
       a: 7,
       big: '18446744073709551615',
@@ -351,6 +351,38 @@ describe('resolve', () => {
       expect((e as SchemaError).message).toMatch(/a \[number-narrowed\], b \[missing-default\]/);
     }
   });
+
+  for (const engine of ENGINES) {
+    test(`${engine}: a field only the writer has is skipped within the same limits and checks`, () => {
+      const W = struct({
+        a: u8,
+        list: array(u16),
+        text: string(),
+        opt: optional(array(u8, { length: 2 })),
+        b: u8,
+      });
+      const r = resolve(W.describe(), withEngine(struct({ a: u8, b: u8 }), engine));
+      const bytes = W.encode({ a: 1, list: [1, 2, 3], text: 'hello', opt: [7, 8], b: 2 });
+      expect(r.decode(bytes)).toEqual({ a: 1, b: 2 });
+      expect(() => r.decode(bytes, 0, { maxElements: 4 })).toThrow(
+        expect.objectContaining({ code: 'budget-exceeded', path: 'opt' }),
+      );
+      expect(() => r.decode(bytes, 0, { maxBytes: 4 })).toThrow(
+        expect.objectContaining({ code: 'budget-exceeded', path: 'text' }),
+      );
+      const badFlag = bytes.slice();
+      badFlag[1 + 4 + 6 + 4 + 5] = 2;
+      expect(() => r.decode(badFlag)).toThrow(
+        expect.objectContaining({ code: 'invalid-value', path: 'opt' }),
+      );
+      const hugeCount = bytes.slice();
+      hugeCount.set([0x7f, 0, 0, 0], 1);
+      expect(() => r.decode(hugeCount)).toThrow(expect.objectContaining({ code: 'truncated', path: 'list' }));
+      expect(() => r.decode(bytes.subarray(0, 8))).toThrow(
+        expect.objectContaining({ code: 'truncated', path: 'list' }),
+      );
+    });
+  }
 
   test('a resolved codec is not a field type', () => {
     const r = resolve(u8.describe(), u16);

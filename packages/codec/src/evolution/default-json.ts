@@ -10,11 +10,11 @@
  */
 import { isValidPrimitive, PRIMITIVE_SPECS } from '../primitive-specs.js';
 import type { SchemaNode } from '../schema-node.js';
+import { utf8Length } from '../utf8.js';
 import { SchemaError } from './schema-error.js';
 
 const HEX = /^(?:[0-9a-f]{2})*$/;
 const PREFIX_MAX = { 1: 0xff, 2: 0xffff, 4: 0xffffffff } as const;
-const utf8 = new TextEncoder();
 
 function floatToJson(v: number): number | string {
   if (Number.isNaN(v)) return 'NaN';
@@ -117,7 +117,7 @@ export function defaultFromJson(node: SchemaNode, j: unknown, path: string, budg
     }
     case 'string': {
       if (typeof j !== 'string') throw bad(path, 'must be a string');
-      const n = utf8.encode(j).length;
+      const n = utf8Length(j);
       if (node.length !== undefined ? n > node.length || j.endsWith('\0') : n > PREFIX_MAX[node.prefix])
         throw bad(path, 'string does not fit the field');
       return j;

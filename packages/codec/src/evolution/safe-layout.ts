@@ -15,20 +15,16 @@ export function safeName(name: string, index: number): string {
   return PLAIN.test(name) && name !== '__proto__' ? name : `#${index}`;
 }
 
-function safeStruct(node: StructNode, drop: boolean): StructNode {
-  const fields: StructField[] = node.fields.map((f, i) => {
-    const field = { name: safeName(f.name, i), node: safeLayout(f.node, drop) };
-    return drop ? { ...field, wireOnly: { fill: undefined } } : field;
-  });
+function safeStruct(node: StructNode): StructNode {
+  const fields: StructField[] = node.fields.map((f, i) => ({
+    name: safeName(f.name, i),
+    node: safeLayout(f.node),
+  }));
   return { kind: 'struct', fields };
 }
 
-/**
- * The same bytes with no peer strings. With `drop`, decoding it builds no objects for struct
- * fields (they are wire-only): what a skipped field needs. Without, it decodes and encodes values
- * in the renamed shape: what a filled-in field needs.
- */
-export function safeLayout(node: SchemaNode, drop: boolean): SchemaNode {
+/** The same bytes with no peer strings: values in the renamed shape. */
+export function safeLayout(node: SchemaNode): SchemaNode {
   switch (node.kind) {
     case 'prim':
       return { kind: 'prim', name: node.name };
@@ -37,11 +33,11 @@ export function safeLayout(node: SchemaNode, drop: boolean): SchemaNode {
     case 'bytes':
       return { kind: 'bytes', length: node.length, prefix: node.prefix, copy: false };
     case 'array':
-      return { kind: 'array', item: safeLayout(node.item, drop), length: node.length };
+      return { kind: 'array', item: safeLayout(node.item), length: node.length };
     case 'optional':
-      return { kind: 'optional', item: safeLayout(node.item, drop) };
+      return { kind: 'optional', item: safeLayout(node.item) };
     case 'struct':
-      return safeStruct(node, drop);
+      return safeStruct(node);
     case 'enum':
       return { kind: 'enum', repr: node.repr, values: [...node.wire], wire: [...node.wire] };
     case 'union':
@@ -49,21 +45,22 @@ export function safeLayout(node: SchemaNode, drop: boolean): SchemaNode {
         kind: 'union',
         tagKey: '#tag',
         repr: node.repr,
-        variants: node.variants.map((v) => ({ tag: v.wire, wire: v.wire, node: safeStruct(v.node, drop) })),
+        variants: node.variants.map((v) => ({ tag: v.wire, wire: v.wire, node: safeStruct(v.node) })),
       };
     case 'const':
     case 'convert':
+    case 'skip':
       return node;
   }
 }
 
 /**
- * A peer's default for a field only the peer has, in the renamed shape of `safeLayout(node, false)`:
+ * A peer's default for a field only the peer has, in the renamed shape of `safeLayout(node)`:
  * encoded with the peer's own layout (by closures, which compile no source) and read back renamed.
  */
 export function safeFill(node: SchemaNode, value: unknown): unknown {
   const raw = compileClosures(node);
   const bytes = new Uint8Array(raw.byteLength(value));
   raw.encodeInto(value, bytes, 0);
-  return compileClosures(safeLayout(node, false)).decode(bytes, 0);
+  return compileClosures(safeLayout(node)).decode(bytes, 0);
 }

@@ -23,6 +23,7 @@ import {
 import type { CompatibilityIssue, CompatibilityRule } from './compatibility-issue.js';
 import { copyDefault } from './default-json.js';
 import { safeFill, safeLayout, safeName } from './safe-layout.js';
+import { compileSkipper, skipsFree } from './skip.js';
 
 /** Where issues go while walking. */
 export interface MatchContext {
@@ -268,8 +269,15 @@ function matchStruct(w: StructNode, r: StructNode, path: string, cx: MatchContex
     const j = readerOf.get(i);
     if (j === undefined) {
       const name = safeName(wf.name, i);
-      dec.push({ name, node: safeLayout(wf.node, true), wireOnly: { fill: undefined } });
-      enc.push({ name, node: safeLayout(wf.node, false), wireOnly: { fill: fillOf(wf) } });
+      const item = safeLayout(wf.node);
+      const skip: SchemaNode = {
+        kind: 'skip',
+        item,
+        skip: compileSkipper(item, fieldPath(path, name)),
+        free: skipsFree(item),
+      };
+      dec.push({ name, node: skip, wireOnly: { fill: undefined } });
+      enc.push({ name, node: item, wireOnly: { fill: fillOf(wf) } });
       return;
     }
     const m = resolved.get(i) as Resolved;
