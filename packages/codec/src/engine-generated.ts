@@ -245,8 +245,16 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
           const small = g.c((t: Uint8Array, at: number) => bufferTooSmall(run, t, at, fpath));
           g.emit(`if (${g.pos(run)} > t.length) throw ${small}(t, ${g.pos()});`);
         }
-        // A wire-only field (resolved codecs) writes the peer's default, not a property of the value.
-        g.emit(`const ${fv} = ${f.wireOnly === undefined ? `${v}[${q(f.name)}]` : g.c(f.wireOnly.fill)};`);
+        // A wire-only field (resolved codecs) writes the peer's default, not a property of the value;
+        // integer fills are literals, so the JIT folds their checks away.
+        const fill = f.wireOnly?.fill;
+        const read =
+          f.wireOnly === undefined
+            ? `${v}[${q(f.name)}]`
+            : Number.isSafeInteger(fill)
+              ? String(fill)
+              : g.c(fill);
+        g.emit(`const ${fv} = ${read};`);
         genWrite(g, f.node, fv, fpath, checked || fixedSizeOf(f.node) !== undefined);
       });
       return;

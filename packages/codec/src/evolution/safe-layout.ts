@@ -55,12 +55,12 @@ export function safeLayout(node: SchemaNode): SchemaNode {
 }
 
 /**
- * A peer's default for a field only the peer has, in the renamed shape of `safeLayout(node)`:
- * encoded with the peer's own layout (by closures, which compile no source) and read back renamed.
+ * The bytes a peer's default for a field only the peer has takes in the peer's layout, encoded
+ * once (by closures, which compile no source): a resolved codec writes them as they are.
  */
-export function safeFill(node: SchemaNode, value: unknown): unknown {
+export function fillBytes(node: SchemaNode, value: unknown): Uint8Array {
   const raw = compileClosures(node);
   const bytes = new Uint8Array(raw.byteLength(value));
   raw.encodeInto(value, bytes, 0);
-  return compileClosures(safeLayout(node)).decode(bytes, 0);
+  return bytes;
 }

@@ -22,7 +22,7 @@ import {
 } from '../schema-node.js';
 import type { CompatibilityIssue, CompatibilityRule } from './compatibility-issue.js';
 import { copyDefault } from './default-json.js';
-import { safeFill, safeLayout, safeName } from './safe-layout.js';
+import { fillBytes, safeLayout, safeName } from './safe-layout.js';
 import { compileSkipper, skipsFree } from './skip.js';
 
 /** Where issues go while walking. */
@@ -223,11 +223,83 @@ function fieldPath(path: string, name: string): string {
   return path === '' ? name : `${path}.${name}`;
 }
 
-/** What a writer-only field is filled with when encoding for the writer: its default, or absent. */
-function fillOf(f: StructField): unknown {
+/**
+ * The bytes a writer-only field is filled with when encoding for the writer: its default, or
+ * absent when optional; undefined when it has neither (encoding then fails with missing-field).
+ */
+function fillOf(f: StructField): Uint8Array | undefined {
   const meta = metaOf(f.node);
-  if (meta.default !== undefined) return safeFill(f.node, meta.default.value);
-  return undefined;
+  if (meta.default !== undefined) return fillBytes(f.node, meta.default.value);
+  return f.node.kind === 'optional' ? new Uint8Array(1) : undefined;
+}
+
+/** Runs of writer-only fields become one step over their bytes (one call, or none when fixed-size). */
+function mergeSkips(fields: StructField[], path: string): StructField[] {
+  const out: StructField[] = [];
+  for (let i = 0; i < fields.length; ) {
+    if (fields[i].wireOnly === undefined) {
+      out.push(fields[i++]);
+      continue;
+    }
+    const run: StructField[] = [];
+    while (i < fields.length && fields[i].wireOnly !== undefined) run.push(fields[i++]);
+    const item: SchemaNode =
+      run.length === 1
+        ? run[0].node
+        : { kind: 'struct', fields: run.map(({ name, node }) => ({ name, node })) };
+    const at = run.length === 1 ? fieldPath(path, run[0].name) : path;
+    const skip: SchemaNode = { kind: 'skip', item, skip: compileSkipper(item, at), free: skipsFree(item) };
+    out.push({ name: run[0].name, node: skip, wireOnly: { fill: undefined } });
+  }
+  return out;
+}
+
+/**
+ * Runs of writer-only fields with fills become constant bytes written at once: short runs as
+ * u32/u16/u8 words (a few stores), long ones as one fixed-length block (one copy).
+ */
+function mergeFills(fields: StructField[]): StructField[] {
+  const out: StructField[] = [];
+  let run: { name: string; bytes: number[] } | undefined;
+  const flush = () => {
+    if (run !== undefined) out.push(...constantBytes(run.name, Uint8Array.from(run.bytes)));
+    run = undefined;
+  };
+  for (const f of fields) {
+    const fill = f.wireOnly?.fill;
+    if (!(fill instanceof Uint8Array)) {
+      flush();
+      out.push(f);
+      continue;
+    }
+    run ??= { name: f.name, bytes: [] };
+    for (const b of fill) run.bytes.push(b);
+  }
+  flush();
+  return out;
+}
+
+const WORDS: readonly [number, 'u32' | 'u16' | 'u8'][] = [
+  [4, 'u32'],
+  [2, 'u16'],
+  [1, 'u8'],
+];
+
+function constantBytes(name: string, bytes: Uint8Array): StructField[] {
+  if (bytes.length > 16) return [{ name, node: blockOf(bytes.length), wireOnly: { fill: bytes } }];
+  const view = new DataView(bytes.buffer);
+  const out: StructField[] = [];
+  for (let p = 0; p < bytes.length; ) {
+    const [size, prim] = WORDS.find(([n]) => p + n <= bytes.length) as (typeof WORDS)[number];
+    const fill = size === 4 ? view.getUint32(p) : size === 2 ? view.getUint16(p) : view.getUint8(p);
+    out.push({ name, node: { kind: 'prim', name: prim }, wireOnly: { fill } });
+    p += size;
+  }
+  return out;
+}
+
+function blockOf(length: number): SchemaNode {
+  return { kind: 'bytes', length, prefix: 4, copy: false };
 }
 
 function constOf(value: unknown): SchemaNode {
@@ -270,14 +342,9 @@ function matchStruct(w: StructNode, r: StructNode, path: string, cx: MatchContex
     if (j === undefined) {
       const name = safeName(wf.name, i);
       const item = safeLayout(wf.node);
-      const skip: SchemaNode = {
-        kind: 'skip',
-        item,
-        skip: compileSkipper(item, fieldPath(path, name)),
-        free: skipsFree(item),
-      };
-      dec.push({ name, node: skip, wireOnly: { fill: undefined } });
-      enc.push({ name, node: item, wireOnly: { fill: fillOf(wf) } });
+      dec.push({ name, node: item, wireOnly: { fill: undefined } });
+      const fill = fillOf(wf);
+      enc.push({ name, node: fill === undefined ? item : blockOf(fill.length), wireOnly: { fill } });
       return;
     }
     const m = resolved.get(i) as Resolved;
@@ -289,7 +356,10 @@ function matchStruct(w: StructNode, r: StructNode, path: string, cx: MatchContex
     const rf = r.fields[j];
     dec.push({ name: rf.name, node: constOf(metaOf(rf.node).default?.value) });
   });
-  return { dec: { kind: 'struct', fields: dec }, enc: { kind: 'struct', fields: enc } };
+  return {
+    dec: { kind: 'struct', fields: mergeSkips(dec, path) },
+    enc: { kind: 'struct', fields: mergeFills(enc) },
+  };
 }
 
 function matchUnion(w: UnionNode, r: UnionNode, path: string, cx: MatchContext): Resolved | undefined {
