@@ -5,7 +5,7 @@
  * `bp decode` and Wireshark agree; change them together. Every fault raises an expert info; a Lua
  * error never reaches Wireshark (each frame runs under pcall).
  */
-export const LUA_RUNTIME = String.raw`
+export const LUA_RUNTIME = `
 local STOP = {}
 local function stop(expert, msg) error({ [STOP] = true, expert = expert, msg = msg }, 0) end
 

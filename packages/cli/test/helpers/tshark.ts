@@ -1,5 +1,5 @@
 /** Runs the real tshark with a generated dissector and flattens what it reports per bp frame. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 
 /** One bp frame as both tshark and `bp decode` can report it: its fields and expert infos. */
 export interface FrameView {
@@ -44,11 +44,15 @@ export interface TsharkPacket {
 
 /** Dissects `capture` with `lua` and returns, per packet with bp in it, the bp frames tshark shows. */
 export function tsharkFrames(capture: string, lua: string, extra: readonly string[] = []): TsharkPacket[] {
-  const out = execFileSync(
+  const run = spawnSync(
     'tshark',
     ['-n', '-X', `lua_script:${lua}`, '-r', capture, '-T', 'json', '--no-duplicate-keys', ...extra],
-    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
+    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
   );
+  // tshark reports a dissector that fails to load on stderr and carries on without it.
+  const problems = run.stderr.split('\n').filter((l) => l.trim() !== '' && !/Running as user/.test(l));
+  if (run.status !== 0 || problems.length > 0) throw new Error(`tshark failed: ${run.stderr}`);
+  const out = run.stdout;
   const packets = JSON.parse(out) as { _source: { layers: Record<string, unknown> } }[];
   const result: TsharkPacket[] = [];
   for (const packet of packets) {
