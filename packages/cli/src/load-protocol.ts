@@ -24,7 +24,7 @@ export function isProtocolConfig(value: unknown): value is ProtocolConfig {
 /** A loaded protocol: the module's export name and the config. */
 export interface LoadedProtocol {
   readonly exportName: string;
-  readonly protocol: ProtocolConfig;
+  readonly protocol: ProtocolConfig<any, any>;
 }
 
 /**
@@ -92,7 +92,7 @@ function describeValue(value: unknown): string {
 }
 
 /** The field plan of a protocol. */
-export function planOf(protocol: ProtocolConfig): ProtocolPlan {
+export function planOf(protocol: ProtocolConfig<any, any>): ProtocolPlan {
   return buildPlan({
     descriptor: protocol.describe(),
     maxPayloadSize: protocol.maxPayloadSize,

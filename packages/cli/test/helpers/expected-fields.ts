@@ -5,6 +5,8 @@
 import type { PlanNode } from '../../src/field-plan.js';
 import { fieldText } from '../../src/field-text.js';
 
+const wellFormed = (s: string) => new TextDecoder().decode(new TextEncoder().encode(s));
+
 export function expectedFields(
   node: PlanNode,
   value: unknown,
@@ -12,8 +14,14 @@ export function expectedFields(
 ): [string, string][] {
   switch (node.k) {
     case 'prim':
-    case 'text':
       out.push([node.field.abbrev, fieldText(node.field.type, value)]);
+      break;
+    case 'text':
+      // What went on the wire: UTF-8 of the string, lone surrogates as U+FFFD.
+      out.push([
+        node.field.abbrev,
+        fieldText(node.field.type, node.bytes ? value : wellFormed(value as string)),
+      ]);
       break;
     case 'enum':
       out.push([node.field.abbrev, String(value)]);
