@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { ConnectionOptions, SecureContextOptions, SecureVersion, TlsOptions } from 'node:tls';
+import type { TlsKeyLogOption } from './tls-keylog.js';
 
 /** ALPN protocol id the server advertises and the client offers by default. */
 export const DEFAULT_ALPN_ID = 'bp/1';
@@ -17,7 +18,7 @@ export type ClientCertificatePolicy =
  * TLS settings of a server: every `node:tls` secure-context option (`key`, `cert`, `ca`, `pfx`,
  * `passphrase`, `ciphers`, `crl`, ...) plus the few bp decides for you.
  */
-export interface ServerTlsOptions extends SecureContextOptions {
+export interface ServerTlsOptions extends SecureContextOptions, TlsKeyLogOption {
   /** Lowest TLS version accepted. Default `'TLSv1.2'`. */
   minVersion?: SecureVersion;
   /** Highest TLS version accepted. Default: Node's (TLS 1.3). */
@@ -32,20 +33,21 @@ export interface ServerTlsOptions extends SecureContextOptions {
 
 /** TLS settings of a client: `node:tls` connection options plus bp's defaults. */
 export interface ClientTlsOptions
-  extends Pick<
-    ConnectionOptions,
-    | 'ca'
-    | 'cert'
-    | 'key'
-    | 'pfx'
-    | 'passphrase'
-    | 'servername'
-    | 'rejectUnauthorized'
-    | 'checkServerIdentity'
-    | 'ciphers'
-    | 'session'
-    | 'secureContext'
-  > {
+  extends TlsKeyLogOption,
+    Pick<
+      ConnectionOptions,
+      | 'ca'
+      | 'cert'
+      | 'key'
+      | 'pfx'
+      | 'passphrase'
+      | 'servername'
+      | 'rejectUnauthorized'
+      | 'checkServerIdentity'
+      | 'ciphers'
+      | 'session'
+      | 'secureContext'
+    > {
   /** Lowest TLS version accepted. Default `'TLSv1.2'`. */
   minVersion?: SecureVersion;
   /** Highest TLS version offered. Default: Node's (TLS 1.3). */
@@ -60,7 +62,15 @@ const DEFAULT_MIN_VERSION: SecureVersion = 'TLSv1.2';
 
 /** Turns {@link ServerTlsOptions} into `tls.createServer` options. */
 export function serverTlsOptions(options: ServerTlsOptions, handshakeTimeout: number): TlsOptions {
-  const { minVersion, maxVersion, clientCertificate = 'none', alpn, extra, ...context } = options;
+  const {
+    minVersion,
+    maxVersion,
+    clientCertificate = 'none',
+    alpn,
+    extra,
+    keyLog: _keyLog,
+    ...context
+  } = options;
   const result: TlsOptions = {
     ...context,
     minVersion: minVersion ?? DEFAULT_MIN_VERSION,
@@ -81,6 +91,7 @@ export function secureContextOptions(options: ServerTlsOptions): SecureContextOp
     clientCertificate: _policy,
     alpn: _alpn,
     extra: _extra,
+    keyLog: _keyLog,
     ...context
   } = options;
   const result: SecureContextOptions = { ...context, minVersion: minVersion ?? DEFAULT_MIN_VERSION };
@@ -90,7 +101,7 @@ export function secureContextOptions(options: ServerTlsOptions): SecureContextOp
 
 /** Turns {@link ClientTlsOptions} into `tls.connect` options for `host:port`. */
 export function clientTlsOptions(options: ClientTlsOptions, host: string, port: number): ConnectionOptions {
-  const { minVersion, maxVersion, alpn, extra, ...rest } = options;
+  const { minVersion, maxVersion, alpn, extra, keyLog: _keyLog, ...rest } = options;
   const result: ConnectionOptions = {
     ...rest,
     host,
