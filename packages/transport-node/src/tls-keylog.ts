@@ -17,15 +17,6 @@ import { appendFileSync } from 'node:fs';
  */
 export type TlsKeyLog = string | boolean | ((line: Buffer) => void);
 
-/** The `keyLog` option of the TLS settings of servers and clients. */
-export interface TlsKeyLogOption {
-  /**
-   * Write the TLS session keys in the `SSLKEYLOGFILE` format, for Wireshark. Off by default; see
-   * {@link TlsKeyLog}.
-   */
-  keyLog?: TlsKeyLog;
-}
-
 function writerOf(keyLog: TlsKeyLog | undefined): ((line: Buffer) => void) | undefined {
   if (typeof keyLog === 'function') return keyLog;
   const path = keyLog === true ? process.env.SSLKEYLOGFILE : keyLog;

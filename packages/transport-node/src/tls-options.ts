@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { ConnectionOptions, SecureContextOptions, SecureVersion, TlsOptions } from 'node:tls';
-import type { TlsKeyLogOption } from './tls-keylog.js';
+import type { TlsKeyLog } from './tls-keylog.js';
 
 /** ALPN protocol id the server advertises and the client offers by default. */
 export const DEFAULT_ALPN_ID = 'bp/1';
@@ -18,7 +18,7 @@ export type ClientCertificatePolicy =
  * TLS settings of a server: every `node:tls` secure-context option (`key`, `cert`, `ca`, `pfx`,
  * `passphrase`, `ciphers`, `crl`, ...) plus the few bp decides for you.
  */
-export interface ServerTlsOptions extends SecureContextOptions, TlsKeyLogOption {
+export interface ServerTlsOptions extends SecureContextOptions {
   /** Lowest TLS version accepted. Default `'TLSv1.2'`. */
   minVersion?: SecureVersion;
   /** Highest TLS version accepted. Default: Node's (TLS 1.3). */
@@ -29,25 +29,26 @@ export interface ServerTlsOptions extends SecureContextOptions, TlsKeyLogOption 
   alpn?: readonly string[] | false;
   /** Extra `tls.createServer` options, applied last (escape hatch). */
   extra?: TlsOptions;
+  /** Write TLS session keys for Wireshark (`SSLKEYLOGFILE` format). Off by default; see {@link TlsKeyLog}. */
+  keyLog?: TlsKeyLog;
 }
 
 /** TLS settings of a client: `node:tls` connection options plus bp's defaults. */
 export interface ClientTlsOptions
-  extends TlsKeyLogOption,
-    Pick<
-      ConnectionOptions,
-      | 'ca'
-      | 'cert'
-      | 'key'
-      | 'pfx'
-      | 'passphrase'
-      | 'servername'
-      | 'rejectUnauthorized'
-      | 'checkServerIdentity'
-      | 'ciphers'
-      | 'session'
-      | 'secureContext'
-    > {
+  extends Pick<
+    ConnectionOptions,
+    | 'ca'
+    | 'cert'
+    | 'key'
+    | 'pfx'
+    | 'passphrase'
+    | 'servername'
+    | 'rejectUnauthorized'
+    | 'checkServerIdentity'
+    | 'ciphers'
+    | 'session'
+    | 'secureContext'
+  > {
   /** Lowest TLS version accepted. Default `'TLSv1.2'`. */
   minVersion?: SecureVersion;
   /** Highest TLS version offered. Default: Node's (TLS 1.3). */
@@ -56,21 +57,15 @@ export interface ClientTlsOptions
   alpn?: readonly string[] | false;
   /** Extra `tls.connect` options, applied last (escape hatch). */
   extra?: ConnectionOptions;
+  /** Write TLS session keys for Wireshark (`SSLKEYLOGFILE` format). Off by default; see {@link TlsKeyLog}. */
+  keyLog?: TlsKeyLog;
 }
 
 const DEFAULT_MIN_VERSION: SecureVersion = 'TLSv1.2';
 
 /** Turns {@link ServerTlsOptions} into `tls.createServer` options. */
 export function serverTlsOptions(options: ServerTlsOptions, handshakeTimeout: number): TlsOptions {
-  const {
-    minVersion,
-    maxVersion,
-    clientCertificate = 'none',
-    alpn,
-    extra,
-    keyLog: _keyLog,
-    ...context
-  } = options;
+  const { minVersion, maxVersion, clientCertificate = 'none', alpn, extra, keyLog: _, ...context } = options;
   const result: TlsOptions = {
     ...context,
     minVersion: minVersion ?? DEFAULT_MIN_VERSION,
@@ -101,7 +96,7 @@ export function secureContextOptions(options: ServerTlsOptions): SecureContextOp
 
 /** Turns {@link ClientTlsOptions} into `tls.connect` options for `host:port`. */
 export function clientTlsOptions(options: ClientTlsOptions, host: string, port: number): ConnectionOptions {
-  const { minVersion, maxVersion, alpn, extra, keyLog: _keyLog, ...rest } = options;
+  const { minVersion, maxVersion, alpn, extra, keyLog: _, ...rest } = options;
   const result: ConnectionOptions = {
     ...rest,
     host,
