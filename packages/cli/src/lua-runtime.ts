@@ -353,7 +353,9 @@ local function register()
   end
   pcall(function() DissectorTable.get("tls.port"):add_for_decode_as(bp) end)
   pcall(function() DissectorTable.get("tls.alpn"):add("bp/1", bp) end)
-  local http_ok, http = pcall(Dissector.get, "http")
+  -- "http-over-tcp" is HTTP's TCP dissector (4.0+); "http" the one of older versions.
+  local http_ok, http = pcall(Dissector.get, "http-over-tcp")
+  if not (http_ok and http) then http_ok, http = pcall(Dissector.get, "http") end
   for _, port in ipairs(WS_PORTS) do
     if http_ok and http then tcp:add(port, http) end
   end

@@ -39,6 +39,9 @@ export function normalized(view: FrameView): FrameView {
 
 export interface TsharkPacket {
   readonly number: number;
+  /** TCP source port of the packet (which direction of the connection it travelled). */
+  readonly srcPort: number;
+  readonly dstPort: number;
   readonly frames: FrameView[];
 }
 
@@ -65,7 +68,13 @@ export function tsharkFrames(capture: string, lua: string, extra: readonly strin
       return normalized(view);
     });
     const number = Number((layers.frame as Record<string, string>)['frame.number']);
-    result.push({ number, frames });
+    const tcp = layers.tcp as Record<string, string> | undefined;
+    result.push({
+      number,
+      srcPort: Number(tcp?.['tcp.srcport']),
+      dstPort: Number(tcp?.['tcp.dstport']),
+      frames,
+    });
   }
   return result;
 }
