@@ -57,15 +57,16 @@ function startServer(tls?: { key: string; cert: string; keyLog: string }) {
       maxInFlightRequests: MAX_IN_FLIGHT,
       closeDeadline: SERVER_CLOSE_DEADLINE,
     },
+    // The fixture is plain JavaScript (the CLI loads it), so its handler types are loose here.
     handlers: {
-      [T.GET_READING]: ({ index }) => {
+      [T.GET_READING]: ({ index }: { index: number }) => {
         if (index === 666) throw new ApplicationError(appError.code, appError.message);
         return reading;
       },
-      [T.SENSOR_DATA]: (_value, { session }) => {
-        session.send(T.CONFIG, config);
+      [T.SENSOR_DATA]: (_value: unknown, { session }: { session: Session<typeof protocol> }) => {
+        session.send(T.CONFIG, config as never);
       },
-    },
+    } as never,
   });
   server.onSession((session) => {
     serverSession = session;
