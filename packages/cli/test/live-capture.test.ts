@@ -161,7 +161,7 @@ describe('captured sessions', () => {
       port,
       protocol,
       token: TOKEN,
-      handlers: { [T.GET_READING]: () => clientReading },
+      handlers: { [T.GET_READING]: () => clientReading } as never,
     });
     const clientPort = client.socket!.localPort!;
     await converse(client as unknown as Peer, session);
@@ -240,7 +240,7 @@ describe('captured sessions', () => {
       token: TOKEN,
       WebSocket: WebSocket as never,
       reconnect: false,
-      handlers: { [T.GET_READING]: () => clientReading },
+      handlers: { [T.GET_READING]: () => clientReading } as never,
     });
     await converse(client as unknown as Peer, session);
     await capture.stop();
@@ -272,7 +272,7 @@ describe('captured sessions', () => {
       protocol,
       token: TOKEN,
       tls: { ca: pki.cert, keyLog: clientKeyLog },
-      handlers: { [T.GET_READING]: () => clientReading },
+      handlers: { [T.GET_READING]: () => clientReading } as never,
     });
     const clientPort = client.socket!.localPort!;
     await converse(client as unknown as Peer, session);
