@@ -18,6 +18,7 @@ export {
 } from './server.js';
 export type { Authenticate, HelloCredentials, ServerAuthOptions, TokenPrincipal } from './server-auth.js';
 export { SocketTransport, type SocketTransportOptions, type TransportSink } from './socket-transport.js';
+export type { TlsKeyLog } from './tls-keylog.js';
 export {
   type ClientCertificatePolicy,
   type ClientTlsOptions,

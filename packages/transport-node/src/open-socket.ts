@@ -1,5 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { attachKeyLog } from './tls-keylog.js';
 import { type ClientTlsOptions, clientTlsOptions } from './tls-options.js';
 import { TransportError } from './transport-error.js';
 
@@ -22,6 +23,7 @@ export function openSocket(target: SocketTarget, signal: AbortSignal): Promise<S
       target.tls === undefined
         ? netConnect({ host: target.host, port: target.port, noDelay: true })
         : tlsConnect(clientTlsOptions(target.tls, target.host, target.port));
+    attachKeyLog(socket, target.tls?.keyLog);
     let tcpConnected = false;
     const where = `${target.host}:${target.port}`;
     const cleanup = (): void => {
