@@ -24,7 +24,7 @@ function typeMismatch(expected: string, v: unknown, path: string): EncodeError {
  * Returns undefined when the value is in fact valid at this level (callers then look deeper).
  */
 export function explainEncodeFailure(node: SchemaNode, v: unknown, path: string): EncodeError | undefined {
-  if (v === undefined && node.kind !== 'optional') {
+  if (v === undefined && node.kind !== 'optional' && node.kind !== 'const' && node.kind !== 'skip') {
     return new EncodeError('missing-field', 'value is missing (undefined)', path);
   }
   switch (node.kind) {
@@ -126,6 +126,18 @@ export function explainEncodeFailure(node: SchemaNode, v: unknown, path: string)
         fieldPath(path, node.tagKey),
       );
     }
+    case 'const':
+    case 'skip':
+      return undefined;
+    case 'convert':
+      if (node.to === 'bigint') {
+        if (typeof v !== 'bigint') return typeMismatch(`a bigint (read as ${node.item.name})`, v, path);
+        return explainEncodeFailure(node.item, Number(v), path);
+      }
+      if (typeof v !== 'number') return typeMismatch(`a number (written as ${node.item.name})`, v, path);
+      if (!Number.isSafeInteger(v))
+        return new EncodeError('out-of-range', `${show(v)} is not a safe integer`, path);
+      return explainEncodeFailure(node.item, BigInt(v), path);
   }
 }
 

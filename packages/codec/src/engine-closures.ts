@@ -23,6 +23,7 @@ import { bufferTooSmall, decodeRangeError, encodeOffsetError, isOffset } from '.
 import {
   type ArrayNode,
   type BytesNode,
+  type ConvertNode,
   depthOf,
   type EnumNode,
   fixedSizeOf,
@@ -570,7 +571,14 @@ function compileOptional(node: OptionalNode, path: string): Part {
 function compileStruct(node: StructNode, path: string): Part {
   const names = node.fields.map((f) => f.name);
   const parts = node.fields.map((f) => compileNode(f.node, fieldPath(path, f.name)));
-  const writers = parts.map((p) => p.write);
+  // Resolved codecs only: wire-only fields write the peer's default and are dropped when read.
+  const keep = node.fields.map((f) => f.wireOnly === undefined);
+  const wireOnly = keep.includes(false);
+  const writers = parts.map((p, i): Writer => {
+    const w = p.write;
+    const fill = node.fields[i].wireOnly?.fill;
+    return keep[i] ? w : (_v, t, dv, at) => w(fill, t, dv, at);
+  });
   const readers = parts.map((p) => p.read);
   const n = parts.length;
   const fixed = fixedSizeOf(node);
@@ -597,9 +605,11 @@ function compileStruct(node: StructNode, path: string): Part {
   const unrolledWrite = unrolledWriter(names, writers, checks, notObject, (i, t, p) => {
     throw bufferTooSmall(runs[i], t, p, fieldPath(path, names[i]));
   });
-  const unrolledRead = unrolledReader(names, readers, checks, (i, s) => {
-    throw truncatedError(runs[i], s.end - s.p, fieldPath(path, names[i]), s.p);
-  });
+  const unrolledRead = wireOnly
+    ? undefined
+    : unrolledReader(names, readers, checks, (i, s) => {
+        throw truncatedError(runs[i], s.end - s.p, fieldPath(path, names[i]), s.p);
+      });
 
   const write: Writer =
     unrolledWrite ??
@@ -624,7 +634,10 @@ function compileStruct(node: StructNode, path: string): Part {
     (fixed !== undefined
       ? (s) => {
           const o: Record<string, unknown> = {};
-          for (let i = 0; i < n; i++) o[names[i]] = readers[i](s);
+          for (let i = 0; i < n; i++) {
+            const x = readers[i](s);
+            if (keep[i]) o[names[i]] = x;
+          }
           return o;
         }
       : (s) => {
@@ -633,7 +646,8 @@ function compileStruct(node: StructNode, path: string): Part {
             const run = runs[i];
             if (run !== 0 && s.p + run > s.end)
               throw truncatedError(run, s.end - s.p, fieldPath(path, names[i]), s.p);
-            o[names[i]] = readers[i](s);
+            const x = readers[i](s);
+            if (keep[i]) o[names[i]] = x;
           }
           return o;
         });
@@ -644,7 +658,8 @@ function compileStruct(node: StructNode, path: string): Part {
       : (v) => {
           if (typeof v !== 'object' || v === null) throw encodeFailure(node, v, path);
           let total = 0;
-          for (let i = 0; i < n; i++) total += parts[i].size(v[names[i]]);
+          for (let i = 0; i < n; i++)
+            total += parts[i].size(keep[i] ? v[names[i]] : node.fields[i].wireOnly?.fill);
           return total;
         };
 
@@ -655,7 +670,8 @@ function compileStruct(node: StructNode, path: string): Part {
       const o = typeof target === 'object' && target !== null ? target : {};
       for (let i = 0; i < n; i++) {
         const into = intos[i];
-        o[names[i]] = into === undefined ? readers[i](s) : into(s, o[names[i]]);
+        if (!keep[i]) readers[i](s);
+        else o[names[i]] = into === undefined ? readers[i](s) : into(s, o[names[i]]);
       }
       return o;
     };
@@ -723,7 +739,44 @@ function compileNode(node: SchemaNode, path: string): Part {
       return compileOptional(node, path);
     case 'struct':
       return compileStruct(node, path);
+    case 'const': {
+      const { value, fresh } = node;
+      const read: Reader = fresh === undefined ? () => value : fresh;
+      return { fixed: 0, write: (_v, _t, _dv, p) => p, read, size: () => 0, readInto: undefined };
+    }
+    case 'convert':
+      return compileConvert(node, path);
+    case 'skip': {
+      const skip = node.skip;
+      const read: Reader = (s) => {
+        s.p = skip(s.u8, s.dv, s.b, s.p, s.end);
+        return undefined;
+      };
+      return {
+        fixed: fixedSizeOf(node),
+        write: (_v, _t, _dv, p) => p,
+        read,
+        size: () => 0,
+        readInto: undefined,
+      };
+    }
   }
+}
+
+/** Resolved codecs only: an integer whose wire type and value type differ (i32 on the wire, bigint seen). */
+function compileConvert(node: ConvertNode, path: string): Part {
+  const item = compilePrim(node.item, path);
+  const w = item.write;
+  const r = item.read;
+  const fail = (v: unknown): never => {
+    throw encodeFailure(node, v, path);
+  };
+  const write: Writer =
+    node.to === 'bigint'
+      ? (v, t, dv, p) => (typeof v === 'bigint' ? w(Number(v), t, dv, p) : fail(v))
+      : (v, t, dv, p) => (Number.isSafeInteger(v) ? w(BigInt(v), t, dv, p) : fail(v));
+  const read: Reader = node.to === 'bigint' ? (s) => BigInt(r(s) as number) : (s) => Number(r(s));
+  return { ...item, write, read };
 }
 
 const state: ReadState = { u8: new Uint8Array(0), dv: new DataView(new ArrayBuffer(0)), b: 0, p: 0, end: 0 };

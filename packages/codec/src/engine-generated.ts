@@ -245,7 +245,16 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
           const small = g.c((t: Uint8Array, at: number) => bufferTooSmall(run, t, at, fpath));
           g.emit(`if (${g.pos(run)} > t.length) throw ${small}(t, ${g.pos()});`);
         }
-        g.emit(`const ${fv} = ${v}[${q(f.name)}];`);
+        // A wire-only field (resolved codecs) writes the peer's default, not a property of the value;
+        // integer fills are literals, so the JIT folds their checks away.
+        const fill = f.wireOnly?.fill;
+        const read =
+          f.wireOnly === undefined
+            ? `${v}[${q(f.name)}]`
+            : Number.isSafeInteger(fill)
+              ? String(fill)
+              : g.c(fill);
+        g.emit(`const ${fv} = ${read};`);
         genWrite(g, f.node, fv, fpath, checked || fixedSizeOf(f.node) !== undefined);
       });
       return;
@@ -271,6 +280,22 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
         g.emit('}');
       });
       g.emit(`else throw ${fail()}(${v});`);
+      return;
+    }
+    case 'const':
+    case 'skip':
+      return;
+    case 'convert': {
+      // Resolved codecs only: the value's type differs from the wire's (i32 on the wire, bigint seen).
+      const x = g.id('cv');
+      if (node.to === 'bigint') {
+        g.emit(`if (typeof ${v} !== 'bigint') throw ${fail()}(${v});`);
+        g.emit(`const ${x} = ${g.c(Number)}(${v});`);
+      } else {
+        g.emit(`if (!${g.c(Number.isSafeInteger)}(${v})) throw ${fail()}(${v});`);
+        g.emit(`const ${x} = ${g.c(BigInt)}(${v});`);
+      }
+      genWrite(g, node.item, x, path, checked);
       return;
     }
   }
@@ -422,7 +447,10 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
     case 'struct': {
       const values = genFields(g, node, path, checked);
       const o = g.id('o');
-      g.emit(`const ${o} = { ${node.fields.map((fld, i) => `${q(fld.name)}: ${values[i]}`).join(', ')} };`);
+      const props = node.fields.flatMap((fld, i) =>
+        fld.wireOnly === undefined ? [`${q(fld.name)}: ${values[i]}`] : [],
+      );
+      g.emit(`const ${o} = { ${props.join(', ')} };`);
       return o;
     }
     case 'union': {
@@ -449,12 +477,29 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
         if (vfixed !== undefined) g.emit(`if (p + ${vfixed} > end) throw ${trunc()}(${vfixed}, end - p, p);`);
         const values = genFields(g, variant.node, path, vfixed !== undefined);
         g.flush();
-        const fields = variant.node.fields.map((fld, j) => `${q(fld.name)}: ${values[j]}`);
+        const fields = variant.node.fields.flatMap((fld, j) =>
+          fld.wireOnly === undefined ? [`${q(fld.name)}: ${values[j]}`] : [],
+        );
         g.emit(`${x} = { ${[`${q(node.tagKey)}: ${JSON.stringify(variant.tag)}`, ...fields].join(', ')} };`);
         g.emit('}');
       });
       g.emit(`else throw ${badTag}(${w}, p);`);
       return x;
+    }
+    case 'const':
+      return node.fresh === undefined ? g.c(node.value) : `${g.c(node.fresh)}()`;
+    case 'skip':
+      // Resolved codecs only: a field only the writer has, stepped over without being built.
+      if (node.free) {
+        g.k += fixed as number;
+        return 'undefined';
+      }
+      g.flush();
+      g.emit(`p = ${g.c(node.skip)}(s, dv, BO, p, end);`);
+      return 'undefined';
+    case 'convert': {
+      const x = genRead(g, node.item, path, checked);
+      return `${g.c(node.to === 'bigint' ? BigInt : Number)}(${x})`;
     }
   }
 }
@@ -479,7 +524,10 @@ function genReadInto(g: Gen, node: SchemaNode, lhs: string, path: string): void 
     const o = g.id('o');
     g.emit(`let ${o} = ${lhs};`);
     g.emit(`if (typeof ${o} !== 'object' || ${o} === null) ${lhs} = ${o} = {};`);
-    for (const f of node.fields) genReadInto(g, f.node, `${o}[${q(f.name)}]`, fieldPath(path, f.name));
+    for (const f of node.fields) {
+      if (f.wireOnly === undefined) genReadInto(g, f.node, `${o}[${q(f.name)}]`, fieldPath(path, f.name));
+      else genRead(g, f.node, fieldPath(path, f.name), true);
+    }
     return;
   }
   if (node.kind === 'array' && node.length !== undefined) {

@@ -117,7 +117,19 @@ function encodeNode(node: SchemaNode, v: any, c: Cursor, path: string): void {
       encodeNode(node.item, v, c, path);
       return;
     case 'struct':
-      for (const f of node.fields) encodeNode(f.node, v[f.name], c, fieldPath(path, f.name));
+      for (const f of node.fields)
+        encodeNode(
+          f.node,
+          f.wireOnly === undefined ? v[f.name] : f.wireOnly.fill,
+          c,
+          fieldPath(path, f.name),
+        );
+      return;
+    case 'const':
+    case 'skip':
+      return;
+    case 'convert':
+      encodeNode(node.item, node.to === 'bigint' ? Number(v) : BigInt(v), c, path);
       return;
     case 'union': {
       const variant = node.variants.find((x) => x.tag === v[node.tagKey]) as UnionVariant;
@@ -146,7 +158,12 @@ function sizeNode(node: SchemaNode, v: any, path: string): number {
       return v === undefined || v === null ? 1 : 1 + sizeNode(node.item, v, path);
     case 'struct': {
       let total = 0;
-      for (const f of node.fields) total += sizeNode(f.node, v[f.name], fieldPath(path, f.name));
+      for (const f of node.fields)
+        total += sizeNode(
+          f.node,
+          f.wireOnly === undefined ? v[f.name] : f.wireOnly.fill,
+          fieldPath(path, f.name),
+        );
       return total;
     }
     case 'union': {
@@ -276,6 +293,10 @@ function decodeNode(node: SchemaNode, c: Cursor, path: string, into?: any): unkn
           need(c, run, fieldPath(path, f.name));
         }
         inRun = fixed;
+        if (f.wireOnly !== undefined) {
+          decodeNode(f.node, c, fieldPath(path, f.name));
+          return;
+        }
         o[f.name] = decodeNode(
           f.node,
           c,
@@ -284,6 +305,15 @@ function decodeNode(node: SchemaNode, c: Cursor, path: string, into?: any): unkn
         );
       });
       return o;
+    }
+    case 'const':
+      return node.fresh === undefined ? node.value : node.fresh();
+    case 'skip':
+      c.p = node.skip(c.u8, c.dv, 0, c.p, c.end);
+      return undefined;
+    case 'convert': {
+      const x = decodeNode(node.item, c, path) as number | bigint;
+      return node.to === 'bigint' ? BigInt(x) : Number(x);
     }
   }
 }

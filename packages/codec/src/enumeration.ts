@@ -1,12 +1,17 @@
 import type { Codec } from './codec.js';
 import { type CodecOptions, nodeOf, SchemaCodec } from './codec.js';
 import { PRIMITIVE_SPECS } from './primitive-specs.js';
-import type { PrimNode } from './schema-node.js';
+import type { EnumNode, PrimNode } from './schema-node.js';
 
 /** Options of {@link enumeration} and {@link literal}. */
 export interface EnumOptions extends CodecOptions {
   /** Integer codec the wire number is written as; default the smallest of u8, u16, u32, i8, i16, i32 that fits. */
   repr?: Codec<number>;
+  /**
+   * The value a reader decodes a writer's member it does not know as (schema evolution, see
+   * `resolve`); without it an unknown member is a breaking change. Must be one of the values.
+   */
+  fallback?: string | number;
 }
 
 type EnumLike = { readonly [name: string]: string | number };
@@ -58,7 +63,18 @@ function enumCodec<T>(values: (string | number)[], options: EnumOptions, where: 
     if (name === undefined) throw new RangeError(`${where}: values do not fit in 32 bits`);
     repr = { kind: 'prim', name };
   }
-  return new SchemaCodec<T>({ kind: 'enum', repr, values, wire }, options.engine);
+  const { fallback } = options;
+  if (fallback !== undefined && !values.includes(fallback)) {
+    throw new TypeError(`${where}: the fallback ${JSON.stringify(fallback)} is not one of the values`);
+  }
+  const node: EnumNode = {
+    kind: 'enum',
+    repr,
+    values,
+    wire,
+    ...(fallback === undefined ? {} : { fallback }),
+  };
+  return new SchemaCodec<T>(node, options.engine);
 }
 
 /**

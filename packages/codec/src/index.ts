@@ -21,6 +21,20 @@ export {
   isDecodeError,
   isEncodeError,
 } from './errors.js';
+export { type CompatibilityOptions, checkCompatibility } from './evolution/compatibility.js';
+export type {
+  CompatibilityIssue,
+  CompatibilityReport,
+  CompatibilityRule,
+} from './evolution/compatibility-issue.js';
+export {
+  DEFAULT_MAX_DESCRIPTOR_NODES,
+  DEFAULT_MAX_NAME_LENGTH,
+  type DescriptorLimits,
+} from './evolution/descriptor-parse.js';
+export { ResolvedCodec, type ResolveOptions, resolve } from './evolution/resolve.js';
+export { SchemaError, type SchemaErrorCode } from './evolution/schema-error.js';
+export { withAliases, withDefault } from './evolution/with-default.js';
 export { FieldDefinition, type FieldOptions, type FieldType, type FieldValue } from './field-definition.js';
 export { type FormatValue, fromFormat } from './format.js';
 export { type FieldsValue, MessageStructure } from './message-structure.js';
@@ -60,7 +74,7 @@ export {
   type Responses,
   type Structures,
 } from './protocol-config.js';
-export type { PrimitiveName, SchemaDescriptor } from './schema-node.js';
+export type { FieldDescriptor, PrimitiveName, SchemaDescriptor } from './schema-node.js';
 export { type Shape, StructCodec, type StructValue, struct } from './struct.js';
 export { type BytesOptions, bytes, type LengthPrefix, type StringOptions, string } from './text-and-bytes.js';
 export { type UnionOptions, type UnionValue, union, type Variants } from './union.js';

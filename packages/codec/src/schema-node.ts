@@ -2,6 +2,7 @@
  * The internal form of a schema: a small tree of plain nodes. Every engine (generated code,
  * closures, interpreter) compiles from this tree, so they cannot disagree about the schema.
  */
+import { defaultToJson } from './evolution/default-json.js';
 
 /** Names of the fixed-size primitives, `le` suffix for little-endian. */
 export type PrimitiveName =
@@ -60,6 +61,11 @@ export interface OptionalNode {
 export interface StructField {
   readonly name: string;
   readonly node: SchemaNode;
+  /**
+   * Only in resolved codecs (schema evolution): a field of the peer's layout that the local value
+   * lacks. Decoding reads and drops it; encoding writes `fill` (the peer's default) in its place.
+   */
+  readonly wireOnly?: { readonly fill: unknown };
 }
 export interface StructNode {
   readonly kind: 'struct';
@@ -67,6 +73,8 @@ export interface StructNode {
 }
 export interface EnumNode {
   readonly kind: 'enum';
+  /** The value a reader decodes a peer's member it does not know as (schema evolution). */
+  readonly fallback?: number | string;
   /** Integer primitive the wire number is written as. */
   readonly repr: PrimNode;
   /** JavaScript values, in declaration order. */
@@ -89,6 +97,61 @@ export interface UnionNode {
   /** Integer primitive the tag's wire number is written as. */
   readonly repr: PrimNode;
   readonly variants: readonly UnionVariant[];
+  /** The tag of the variant a reader decodes a peer's variant it does not know as (schema evolution). */
+  readonly fallback?: number | string;
+}
+
+/**
+ * Only in resolved codecs: a value with no bytes on the wire (a reader's default for a field the
+ * peer's schema lacks). Decoding yields `value`, or a fresh copy from `fresh` for objects.
+ */
+export interface ConstNode {
+  readonly kind: 'const';
+  readonly value: unknown;
+  readonly fresh: (() => unknown) | undefined;
+}
+
+/**
+ * Only in resolved codecs: an integer written as `item` on the wire and seen as a value of type
+ * `to` (an i32 field read by a peer whose schema says i64, and the reverse when encoding).
+ */
+export interface ConvertNode {
+  readonly kind: 'convert';
+  readonly item: PrimNode;
+  readonly to: 'bigint' | 'number';
+}
+
+/** Skips one value at `p` of `u8` (`dv` views its whole buffer, `b` is its offset there); returns the offset after it. */
+export type Skipper = (u8: Uint8Array, dv: DataView, b: number, p: number, end: number) => number;
+
+/**
+ * Only in resolved codecs: a value of a field only the writer has, stepped over without being
+ * built (`skip`, compiled from `item`); it decodes as undefined and encodes nothing.
+ */
+export interface SkipNode {
+  readonly kind: 'skip';
+  readonly item: SchemaNode;
+  readonly skip: Skipper;
+  /** True when skipping is only moving past `fixedSizeOf(item)` bytes (nothing to check or charge). */
+  readonly free: boolean;
+}
+
+/** What a codec declares about itself as a struct field for schema evolution (`withDefault`, `withAliases`). */
+export interface FieldMeta {
+  /** The value a reader fills in when the writer's schema lacks the field. */
+  readonly default?: { readonly value: unknown };
+  /** Former names of the field, matched when the writer's schema has no field of this name. */
+  readonly aliases?: readonly string[];
+}
+
+/** A copy of `node` with evolution metadata added (engines ignore it; `describe()` shows it). */
+export function withMeta(node: SchemaNode, meta: FieldMeta): SchemaNode {
+  return { ...node, ...meta } as unknown as SchemaNode;
+}
+
+/** The evolution metadata of a node (empty for most). */
+export function metaOf(node: SchemaNode): FieldMeta {
+  return node as FieldMeta;
 }
 
 /** Any schema node. */
@@ -100,7 +163,10 @@ export type SchemaNode =
   | OptionalNode
   | StructNode
   | EnumNode
-  | UnionNode;
+  | UnionNode
+  | ConstNode
+  | ConvertNode
+  | SkipNode;
 
 /** Canonical, JSON-able description of a schema (what schema fingerprints are computed from). */
 export type SchemaDescriptor =
@@ -112,12 +178,14 @@ export type SchemaDescriptor =
   | { readonly type: 'optional'; readonly item: SchemaDescriptor }
   | {
       readonly type: 'struct';
-      readonly fields: readonly { readonly name: string; readonly schema: SchemaDescriptor }[];
+      readonly fields: readonly FieldDescriptor[];
     }
   | {
       readonly type: 'enum';
       readonly repr: PrimitiveName;
       readonly values: readonly { readonly value: number | string; readonly wire: number }[];
+      /** The member unknown peer members decode as (`enumeration(..., { fallback })`). */
+      readonly fallback?: number | string;
     }
   | {
       readonly type: 'union';
@@ -128,7 +196,19 @@ export type SchemaDescriptor =
         readonly wire: number;
         readonly schema: SchemaDescriptor;
       }[];
+      /** The variant unknown peer variants decode as (`union(..., { fallback })`). */
+      readonly fallback?: number | string;
     };
+
+/** One field of a struct descriptor. */
+export interface FieldDescriptor {
+  readonly name: string;
+  readonly schema: SchemaDescriptor;
+  /** JSON form of the field's default (`withDefault`); see `defaultToJson` for bigints and bytes. */
+  readonly default?: unknown;
+  /** Former names of the field (`withAliases`). */
+  readonly aliases?: readonly string[];
+}
 
 const PREFIX_NAMES = { 1: 'u8', 2: 'u16', 4: 'u32' } as const;
 
@@ -149,24 +229,40 @@ export function describeNode(node: SchemaNode): SchemaDescriptor {
     case 'optional':
       return { type: 'optional', item: describeNode(node.item) };
     case 'struct':
-      return {
-        type: 'struct',
-        fields: node.fields.map((f) => ({ name: f.name, schema: describeNode(f.node) })),
-      };
-    case 'enum':
-      return {
-        type: 'enum',
+      return { type: 'struct', fields: node.fields.map(describeField) };
+    case 'enum': {
+      const d = {
+        type: 'enum' as const,
         repr: node.repr.name,
         values: node.values.map((value, i) => ({ value, wire: node.wire[i] })),
       };
-    case 'union':
-      return {
-        type: 'union',
+      return node.fallback === undefined ? d : { ...d, fallback: node.fallback };
+    }
+    case 'union': {
+      const d = {
+        type: 'union' as const,
         tagKey: node.tagKey,
         repr: node.repr.name,
         variants: node.variants.map((v) => ({ tag: v.tag, wire: v.wire, schema: describeNode(v.node) })),
       };
+      return node.fallback === undefined ? d : { ...d, fallback: node.fallback };
+    }
+    case 'const':
+    case 'convert':
+    case 'skip':
+      throw new TypeError('a resolved codec describes itself by its writer schema');
   }
+}
+
+function describeField(f: StructField): FieldDescriptor {
+  const meta = metaOf(f.node);
+  const d: { name: string; schema: SchemaDescriptor; default?: unknown; aliases?: readonly string[] } = {
+    name: f.name,
+    schema: describeNode(f.node),
+  };
+  if (meta.default !== undefined) d.default = defaultToJson(f.node, meta.default.value);
+  if (meta.aliases !== undefined) d.aliases = [...meta.aliases];
+  return d;
 }
 
 /** Byte size of each primitive. */
@@ -210,6 +306,12 @@ export function fixedSizeOf(node: SchemaNode): number | undefined {
     case 'optional':
     case 'union':
       return undefined;
+    case 'const':
+      return 0;
+    case 'convert':
+      return PRIM_SIZE[node.item.name];
+    case 'skip':
+      return fixedSizeOf(node.item);
     case 'struct': {
       let total = 0;
       for (const f of node.fields) {
@@ -236,6 +338,12 @@ export function minSizeOf(node: SchemaNode): number {
       return node.length === undefined ? 4 : node.length * minSizeOf(node.item);
     case 'optional':
       return 1;
+    case 'const':
+      return 0;
+    case 'convert':
+      return PRIM_SIZE[node.item.name];
+    case 'skip':
+      return minSizeOf(node.item);
     case 'struct': {
       let total = 0;
       for (const f of node.fields) total += minSizeOf(f.node);
@@ -252,6 +360,8 @@ export function depthOf(node: SchemaNode): number {
     case 'array':
     case 'optional':
       return 1 + depthOf(node.item);
+    case 'skip':
+      return depthOf(node.item);
     case 'struct': {
       let d = 0;
       for (const f of node.fields) d = Math.max(d, depthOf(f.node));
@@ -273,6 +383,7 @@ export function usesBudget(node: SchemaNode): boolean {
     case 'bytes':
       return node.length === undefined;
     case 'optional':
+    case 'skip':
       return usesBudget(node.item);
     case 'struct':
       return node.fields.some((f) => usesBudget(f.node));

@@ -1,11 +1,17 @@
 import { type Codec, type CodecOptions, type Infer, nodeOf, type Prettify, SchemaCodec } from './codec.js';
 import { PRIMITIVE_SPECS } from './primitive-specs.js';
-import type { PrimNode, UnionVariant } from './schema-node.js';
+import type { PrimNode, UnionNode, UnionVariant } from './schema-node.js';
 
 /** Options of {@link union}. */
 export interface UnionOptions extends CodecOptions {
   /** Integer codec the tag is written as; default the smallest of u8, u16, u32 that fits. */
   repr?: Codec<number>;
+  /**
+   * The variant (its key) a reader decodes a writer's variant it does not know as (schema
+   * evolution, see `resolve`); its fields the writer's variant lacks need defaults. Without it an
+   * unknown variant is a breaking change.
+   */
+  fallback?: string | number;
 }
 
 /** The struct codecs of a union's variants, by tag. */
@@ -74,5 +80,16 @@ export function union<const K extends string, const V extends Variants>(
     if (name === undefined) throw new RangeError(`${where}: tags must be non-negative integers below 2^32`);
     repr = { kind: 'prim', name };
   }
-  return new SchemaCodec({ kind: 'union', tagKey, repr, variants: list }, options.engine);
+  const fallback = list.find((v) => String(v.tag) === String(options.fallback))?.tag;
+  if (options.fallback !== undefined && fallback === undefined) {
+    throw new TypeError(`${where}: the fallback ${JSON.stringify(options.fallback)} is not a variant`);
+  }
+  const node: UnionNode = {
+    kind: 'union',
+    tagKey,
+    repr,
+    variants: list,
+    ...(fallback === undefined ? {} : { fallback }),
+  };
+  return new SchemaCodec(node, options.engine);
 }

@@ -43,6 +43,7 @@ export type { Authenticate, HelloCredentials, ServerAuthOptions, TokenPrincipal 
 export { isServerError, ServerError, type ServerErrorCode, type ServerErrorOptions } from './server-error.js';
 export { SocketTransport, type SocketTransportOptions, type TransportSink } from './socket-transport.js';
 export type { TcpDialOptions } from './tcp-dialer.js';
+export type { TlsKeyLog } from './tls-keylog.js';
 export {
   type ClientCertificatePolicy,
   type ClientTlsOptions,

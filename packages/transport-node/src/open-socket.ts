@@ -1,6 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { ClientError } from '@bp/session';
+import { attachKeyLog } from './tls-keylog.js';
 import { type ClientTlsOptions, clientTlsOptions } from './tls-options.js';
 import { TransportError } from './transport-error.js';
 
@@ -25,6 +26,7 @@ export function openSocket(target: SocketTarget, signal: AbortSignal): Promise<S
       target.tls === undefined
         ? netConnect({ host: target.host, port: target.port, noDelay: true })
         : tlsConnect(clientTlsOptions(target.tls, target.host, target.port));
+    attachKeyLog(socket, target.tls?.keyLog);
     let tcpConnected = false;
     const where = `${target.host}:${target.port}`;
     const cleanup = (): void => {

@@ -22,6 +22,7 @@ import { type ByteCounts, TrafficCounters } from './connection-traffic.js';
 import { ServerAuthenticator, type ServerAuthOptions } from './server-auth.js';
 import { listenFailed } from './server-error.js';
 import { SocketTransport } from './socket-transport.js';
+import { attachKeyLog } from './tls-keylog.js';
 import { type ServerTlsOptions, secureContextOptions, serverTlsOptions } from './tls-options.js';
 import {
   attachWebSocket,
@@ -210,6 +211,7 @@ export class Server<P extends SessionProtocol> {
       this.#tlsContext = options.tls;
       const handshakeTimeout = sessionLimits.handshakeTimeout ?? options.protocol.connectTimeout;
       const server = createTlsServer(serverTlsOptions(options.tls, handshakeTimeout));
+      attachKeyLog(server, options.tls.keyLog);
       // 'connection' fires for the raw TCP socket, before any TLS work: admission is decided
       // there, so a flood of refused connections costs no handshakes.
       server.on('connection', (socket: Socket) => this.#admitSocket(socket, true));

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { ConnectionOptions, SecureContextOptions, SecureVersion, TlsOptions } from 'node:tls';
 import { UsageError } from '@bp/session';
+import type { TlsKeyLog } from './tls-keylog.js';
 
 /** ALPN protocol id the server advertises and the client offers by default. */
 export const DEFAULT_ALPN_ID = 'bp/1';
@@ -32,6 +33,8 @@ export interface ServerTlsOptions extends SecureContextOptions {
   alpn?: readonly string[] | false;
   /** Extra `tls.createServer` options, applied last (escape hatch). */
   extra?: TlsOptions;
+  /** Write TLS session keys for Wireshark (`SSLKEYLOGFILE` format). Off by default; see {@link TlsKeyLog}. */
+  keyLog?: TlsKeyLog;
 }
 
 /** TLS settings of a client: `node:tls` connection options plus bp's defaults. */
@@ -58,6 +61,8 @@ export interface ClientTlsOptions
   alpn?: readonly string[] | false;
   /** Extra `tls.connect` options, applied last (escape hatch). */
   extra?: ConnectionOptions;
+  /** Write TLS session keys for Wireshark (`SSLKEYLOGFILE` format). Off by default; see {@link TlsKeyLog}. */
+  keyLog?: TlsKeyLog;
 }
 
 const DEFAULT_MIN_VERSION: SecureVersion = 'TLSv1.2';
@@ -106,7 +111,7 @@ export function checkPemOptions(
 /** Turns {@link ServerTlsOptions} into `tls.createServer` options. */
 export function serverTlsOptions(options: ServerTlsOptions, handshakeTimeout: number): TlsOptions {
   checkPemOptions(options, 'tls');
-  const { minVersion, maxVersion, clientCertificate = 'none', alpn, extra, ...context } = options;
+  const { minVersion, maxVersion, clientCertificate = 'none', alpn, extra, keyLog: _, ...context } = options;
   const result: TlsOptions = {
     ...context,
     minVersion: minVersion ?? DEFAULT_MIN_VERSION,
@@ -128,6 +133,7 @@ export function secureContextOptions(options: ServerTlsOptions): SecureContextOp
     clientCertificate: _policy,
     alpn: _alpn,
     extra: _extra,
+    keyLog: _keyLog,
     ...context
   } = options;
   const result: SecureContextOptions = { ...context, minVersion: minVersion ?? DEFAULT_MIN_VERSION };
@@ -138,7 +144,7 @@ export function secureContextOptions(options: ServerTlsOptions): SecureContextOp
 /** Turns {@link ClientTlsOptions} into `tls.connect` options for `host:port`. */
 export function clientTlsOptions(options: ClientTlsOptions, host: string, port: number): ConnectionOptions {
   checkPemOptions(options, 'tls');
-  const { minVersion, maxVersion, alpn, extra, ...rest } = options;
+  const { minVersion, maxVersion, alpn, extra, keyLog: _, ...rest } = options;
   const result: ConnectionOptions = {
     ...rest,
     host,

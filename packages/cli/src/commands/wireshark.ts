@@ -1,0 +1,65 @@
+/** `bp wireshark`: writes a Wireshark Lua dissector for a protocol module. */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CliError } from '../cli-error.js';
+import type { Command } from '../command.js';
+import { loadProtocol, planOf } from '../load-protocol.js';
+import { generateDissector } from '../lua-dissector.js';
+
+function ports(values: unknown, option: string): number[] {
+  return ((values as string[] | undefined) ?? []).map((text) => {
+    const port = Number(text);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new CliError('usage', `--${option} ${JSON.stringify(text)} is not a TCP port (1..65535)`);
+    }
+    return port;
+  });
+}
+
+export const wiresharkCommand: Command = {
+  name: 'wireshark',
+  summary: 'generate a Wireshark Lua dissector for a ProtocolConfig',
+  help: `Usage: bp wireshark <module> [--export NAME] [--out bp.lua] [--port N ...] [--tls-port N ...] [--ws-port N ...]
+
+Writes a Wireshark dissector (Lua) for the ProtocolConfig exported by <module>: every frame kind
+and control-frame field, the message type by name, and each payload field by name and type.
+Filter with bp.kind, bp.length, bp.request_id, bp.msg.type and bp.<TypeName>.<field path>, e.g.
+  tshark -X lua_script:bp.lua -r cap.pcapng -Y 'bp.msg.type == "SENSOR_DATA" && bp.SENSOR_DATA.sensor1 > 20'
+
+Options:
+  <module>           a JavaScript module (path or package name) exporting a ProtocolConfig
+  --export NAME      the export to use (default: the default export, or the only ProtocolConfig)
+  --out FILE         where to write the dissector (default: bp.lua; "-" for standard output)
+  --port N           a TCP port that carries bp (repeatable; any other port: Decode As... > bp)
+  --tls-port N       a TCP port that carries bp inside TLS (repeatable); Wireshark decrypts it
+                     given the key log: -o tls.keylog_file:keys.log
+  --ws-port N        an HTTP port whose WebSocket upgrades carry bp (bp.v1, bp-flow.v1; repeatable)
+  -h, --help         show this help
+
+Connections that start with a HELLO are found on any port without options.
+`,
+  options: {
+    export: { type: 'string' },
+    out: { type: 'string', default: 'bp.lua' },
+    port: { type: 'string', multiple: true },
+    'tls-port': { type: 'string', multiple: true },
+    'ws-port': { type: 'string', multiple: true },
+  },
+  async run({ values, positionals }, io) {
+    if (positionals.length !== 1) throw new CliError('usage', 'give exactly one protocol module');
+    const loaded = await loadProtocol(positionals[0], io.cwd, values.export as string | undefined);
+    const lua = generateDissector(planOf(loaded.protocol), {
+      ports: ports(values.port, 'port'),
+      tlsPorts: ports(values['tls-port'], 'tls-port'),
+      webSocketPorts: ports(values['ws-port'], 'ws-port'),
+      source: `${positionals[0]} (export ${loaded.exportName})`,
+    });
+    const out = values.out as string;
+    if (out === '-') io.stdout(lua);
+    else {
+      writeFileSync(resolve(io.cwd, out), lua);
+      io.stderr(`wrote ${out}\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,155 @@
+/**
+ * Every frame kind, split over many segments and packed many to a segment, plus garbage: tshark
+ * with the generated dissector and `bp decode`'s core report exactly what was sent.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  encodeErrorFrame,
+  encodeGoodbye,
+  encodeHello,
+  encodeMessageFrame,
+  encodeReject,
+  encodeRequestFrame,
+  encodeResponseFrame,
+  encodeU32Frame,
+  encodeWelcome,
+  schemaFingerprint,
+} from '@bp/session';
+import { expect as assert, describe, test } from 'vitest';
+import { FrameStream } from '../src/frame-stream.js';
+import { planOf } from '../src/load-protocol.js';
+import { generateDissector } from '../src/lua-dissector.js';
+import { protocol } from './fixtures/sensor-protocol.mjs';
+import { expect } from './helpers/expected-frames.js';
+import { viewOf } from './helpers/frame-views.js';
+import { type Segment, tcpPcap } from './helpers/pcap-writer.js';
+import { type FrameView, tsharkFrames } from './helpers/tshark.js';
+
+const plan = planOf(protocol);
+const dir = mkdtempSync(join(tmpdir(), 'bp-cli-frames-'));
+const lua = join(dir, 'bp.lua');
+const PORT = 7001;
+writeFileSync(lua, generateDissector(plan, { ports: [PORT] }));
+
+const fp = schemaFingerprint(protocol.describe());
+const sensor = { sensor1: 21.5, sensor2: -0.125, station: 'north-7', seq: 2n ** 63n + 5n };
+const reading = { values: [-1n, 0n, 2n ** 62n], unit: 'kelvin', note: 'calibrated' };
+const config = { target: { kind: 'station', name: 'öst', level: 3 } };
+const config2 = { target: { kind: 'all', ids: [7, 4294967295] } };
+
+/** The frames sent, each with what both decoders must report for it. */
+function exchange(): { bytes: Uint8Array; expected: FrameView }[] {
+  const out: { bytes: Uint8Array; expected: FrameView }[] = [];
+  const add = (bytes: Uint8Array, expected: FrameView) => out.push({ bytes, expected });
+  const msg = (bytes: Uint8Array, kind: 4 | 5 | 6, type: number, value: unknown, id?: number) =>
+    add(bytes, expect.message(plan, kind, type, value, bytes.length - 4, id));
+  const hello = {
+    minVersion: 1,
+    maxVersion: 1,
+    maxPayloadSize: 1048576,
+    fingerprint: fp.fingerprint,
+    token: 'secret-token',
+    digests: fp.digests,
+  };
+  add(encodeHello(hello), expect.hello(hello));
+  const welcome = { version: 1, maxPayloadSize: 65536, heartbeatInterval: 15000, maxInFlight: 1024 };
+  add(encodeWelcome(welcome), expect.welcome(welcome));
+  msg(encodeMessageFrame(protocol, 1, sensor), 4, 1, sensor);
+  msg(
+    encodeRequestFrame(protocol, 7, 2, { station: 'north', index: 513 }),
+    5,
+    2,
+    { station: 'north', index: 513 },
+    7,
+  );
+  msg(encodeResponseFrame(protocol, 7, 3, reading), 6, 3, reading, 7);
+  msg(encodeMessageFrame(protocol, 3, { values: [], unit: 'celsius', note: undefined }), 4, 3, {
+    values: [],
+    unit: 'celsius',
+    note: undefined,
+  });
+  msg(encodeMessageFrame(protocol, 4, config), 4, 4, config);
+  msg(encodeMessageFrame(protocol, 4, config2), 4, 4, config2);
+  const error = { requestId: 9, code: 18, message: 'handler failed' };
+  add(encodeErrorFrame(error), expect.error(error));
+  add(encodeU32Frame(8, 77), expect.nonce(8, 77));
+  add(encodeU32Frame(9, 77), expect.nonce(9, 77));
+  add(encodeU32Frame(11, 7), expect.cancel(7));
+  const goodbye = { code: 21, deadline: 5000, reason: 'shutting down' };
+  add(encodeGoodbye(goodbye), expect.goodbye(goodbye));
+  const reject = {
+    code: 14,
+    minVersion: 1,
+    maxVersion: 1,
+    reason: 'schema mismatch: 2 (GET_READING) differs',
+    details: [
+      { type: 2, status: 1 },
+      { type: 9, status: 3 },
+    ],
+  };
+  add(encodeReject(reject), expect.reject(reject));
+  return out;
+}
+
+function bothViews(segments: Segment[], name: string) {
+  const capture = join(dir, `${name}.pcap`);
+  writeFileSync(capture, tcpPcap(segments, PORT));
+  const shark = tsharkFrames(capture, lua).flatMap((p) => p.frames);
+  const streams = [new FrameStream({ plan }), new FrameStream({ plan })];
+  const decoded = segments.flatMap((s) => streams[s.direction].push(s.payload)).map(viewOf);
+  return { shark, decoded };
+}
+
+describe('the dissector and bp decode on every frame kind', () => {
+  const frames = exchange();
+
+  test('one frame per segment', () => {
+    const { shark, decoded } = bothViews(
+      frames.map((f, i) => ({ direction: (i % 2) as 0 | 1, payload: f.bytes })),
+      'one-per-segment',
+    );
+    const expected = frames.map((f) => f.expected);
+    assert(shark).toEqual(expected);
+    assert(decoded).toEqual(expected);
+  });
+
+  test('every frame split into 1..3-byte segments, and all frames in one segment', () => {
+    const all = Uint8Array.from(frames.flatMap((f) => [...f.bytes]));
+    const pieces: Segment[] = [];
+    for (let at = 0, n = 1; at < all.length; at += n, n = (n % 3) + 1)
+      pieces.push({ direction: 0, payload: all.subarray(at, at + n) });
+    const split = bothViews(pieces, 'split');
+    const expected = frames.map((f) => f.expected);
+    assert(split.shark).toEqual(expected);
+    assert(split.decoded).toEqual(expected);
+    const packed = bothViews([{ direction: 0, payload: all }], 'packed');
+    assert(packed.shark).toEqual(expected);
+    assert(packed.decoded).toEqual(expected);
+  });
+
+  test('garbage, malformed frames and bad payloads are flagged, not crashed on', () => {
+    const ok = encodeU32Frame(8, 1);
+    const cases: { bytes: number[]; experts: string[] }[] = [
+      { bytes: [0xc0, 0, 0, 1, 0xff], experts: ['bp.expert.not_bp'] },
+      { bytes: [0x4f, 0xff, 0xff, 0xff, 1, 2, 3], experts: ['bp.expert.not_bp'] },
+      { bytes: [0x80, 0, 0, 2, 0, 1], experts: ['bp.expert.malformed'] },
+      { bytes: [0x10, 0, 0, 3, 1, 2, 3], experts: ['bp.expert.malformed'] },
+      { bytes: [0x40, 0, 0, 3, 0, 0x63, 1], experts: ['bp.expert.unknown_type'] },
+      { bytes: [0x40, 0, 0, 4, 0, 1, 1, 2], experts: ['bp.expert.decode_error'] },
+      { bytes: [0x40, 0, 0, 5, 0, 3, 0, 0, 0], experts: ['bp.expert.decode_error'] },
+      { bytes: [0x40, 0, 0, 11, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 2], experts: ['bp.expert.decode_error'] },
+      { bytes: [0x40, 0, 0, 8, 0, 3, 0xff, 0xff, 0xff, 0xff, 0, 0], experts: ['bp.expert.decode_error'] },
+      { bytes: [0xf0, 0, 0, 4, 0, 0, 1, 0], experts: ['bp.expert.malformed'] },
+      { bytes: [0x20, 0, 0, 18, 1, 2, 3, 4, ...new Array(14).fill(0)], experts: ['bp.expert.bad_magic'] },
+    ];
+    const segments: Segment[] = cases.flatMap((c) => [
+      { direction: 0 as const, payload: Uint8Array.from(c.bytes) },
+      { direction: 0 as const, payload: ok },
+    ]);
+    const { shark, decoded } = bothViews(segments, 'garbage');
+    assert(decoded).toEqual(shark);
+    assert(shark.map((f) => f.experts)).toEqual(cases.flatMap((c) => [c.experts, []]));
+  });
+});
