@@ -136,7 +136,9 @@ describe('ProtocolConfig', () => {
 
   test('decodeMessage returns a union discriminated by type', () => {
     const m = config.decodeMessage(new Uint8Array(0));
-    if (m.type === MessageType.STATUS) {
+    if (config.isNotFound(m)) {
+      expectTypeOf(m.value).toEqualTypeOf<Record<string, never>>();
+    } else if (m.type === MessageType.STATUS) {
       expectTypeOf(m.value).toEqualTypeOf<{ statusCode: number; message: string }>();
     } else if (m.type === MessageType.SENSOR_DATA) {
       expectTypeOf(m.value).toEqualTypeOf<{ sensor1: number; sensor2: number }>();
