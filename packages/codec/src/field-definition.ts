@@ -132,7 +132,11 @@ export class FieldDefinition<
     this.fixedLength = options.fixedLength;
     this.node = fieldNode(name, type, options);
     const node = this.node;
-    if ((node.kind === 'string' || node.kind === 'bytes') && node.length !== undefined && (type === String || type === Uint8Array)) {
+    if (
+      (node.kind === 'string' || node.kind === 'bytes') &&
+      node.length !== undefined &&
+      (type === String || type === Uint8Array)
+    ) {
       this.variableNode = { ...node, length: undefined };
       this.nulTerminated = node.kind === 'string';
     } else {

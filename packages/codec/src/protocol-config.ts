@@ -209,7 +209,11 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
     };
 
     const notFound = options.notFoundType ?? (headerSpec.min === 0 ? (headerSpec.max as number) : -1);
-    if (!Number.isInteger(notFound) || notFound < (headerSpec.min as number) || notFound > (headerSpec.max as number)) {
+    if (
+      !Number.isInteger(notFound) ||
+      notFound < (headerSpec.min as number) ||
+      notFound > (headerSpec.max as number)
+    ) {
       throw new BpError(
         'invalid-format',
         `ProtocolConfig: notFoundType ${String(notFound)} does not fit the ${this.headerFormat} header`,

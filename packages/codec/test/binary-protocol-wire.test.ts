@@ -21,7 +21,8 @@ enum MessageType {
   STATUS_OK = 15,
 }
 
-const f = (name: string, format: string) => new FieldDefinition(name, Number, { formatString: format });
+const f = <const N extends string, const F extends string>(name: N, format: F) =>
+  new FieldDefinition(name, Number, { formatString: format });
 const structures = {
   [MessageType.SENSOR_DATA]: new MessageStructure([
     f('sensor1', '>f'),
@@ -29,7 +30,10 @@ const structures = {
     f('sensor3', '>f'),
     f('sensor4', '>f'),
   ]),
-  [MessageType.STATUS]: new MessageStructure([f('status_code', '>I'), new FieldDefinition('message', String)]),
+  [MessageType.STATUS]: new MessageStructure([
+    f('status_code', '>I'),
+    new FieldDefinition('message', String),
+  ]),
   [MessageType.BENCHMARK]: new MessageStructure([new FieldDefinition('data', Uint8Array)]),
   [MessageType.FIXED_BENCHMARK]: new MessageStructure([f('value', '>I')]),
   [MessageType.STATUS_OK]: new MessageStructure([]),
@@ -65,9 +69,19 @@ describe.each([true, false])('the package bytes (enablePerformanceImprovements: 
       { sensor1: 1.5, sensor2: 2, sensor3: 3, sensor4: 4 },
       '0001 3fc00000 40000000 40400000 40800000',
     ],
-    ['STATUS, variable', MessageType.STATUS, { status_code: 200, message: 'ok' }, '0002 0000000a 000000c8 00000002 6f6b'],
+    [
+      'STATUS, variable',
+      MessageType.STATUS,
+      { status_code: 200, message: 'ok' },
+      '0002 0000000a 000000c8 00000002 6f6b',
+    ],
     ['FIXED_BENCHMARK, fixed', MessageType.FIXED_BENCHMARK, { value: 42 }, '0004 0000002a'],
-    ['BENCHMARK, one bytes field', MessageType.BENCHMARK, { data: bytes('616263') }, '0003 00000007 00000003 616263'],
+    [
+      'BENCHMARK, one bytes field',
+      MessageType.BENCHMARK,
+      { data: bytes('616263') },
+      '0003 00000007 00000003 616263',
+    ],
     ['an empty structure is the header alone', MessageType.STATUS_OK, {}, '000f'],
   ];
   test.each(cases)('%s', (_, type, value, wire) => {
@@ -111,7 +125,9 @@ describe.each([true, false])('the package bytes (enablePerformanceImprovements: 
   });
 
   test('malformed UTF-8 is refused (the package raises and closes the connection)', () => {
-    expect(codeOf(() => config.decodeMessage(bytes('0002 00000009 000000c8 00000001 ff')))).toBe('invalid-value');
+    expect(codeOf(() => config.decodeMessage(bytes('0002 00000009 000000c8 00000001 ff')))).toBe(
+      'invalid-value',
+    );
   });
 });
 
@@ -143,9 +159,9 @@ describe('header formats', () => {
     expect(signed.notFoundType).toBe(-1);
     expect(hex(signed.encodeNotFound())).toBe('ffff');
     expect(() => new ProtocolConfig({ messageStructures: structures, notFoundType: 4 })).toThrow(/NOT_FOUND/);
-    expect(() => new ProtocolConfig({ messageStructures: {}, headerFormat: '>B', notFoundType: 256 })).toThrow(
-      BpError,
-    );
+    expect(
+      () => new ProtocolConfig({ messageStructures: {}, headerFormat: '>B', notFoundType: 256 }),
+    ).toThrow(BpError);
   });
 });
 
@@ -195,7 +211,9 @@ describe('checksums', () => {
       checksumEnabled: true,
       checksumFunc: () => bytes('ab'),
     });
-    expect(codeOf(() => wrong.encodeMessage(MessageType.FIXED_BENCHMARK, { value: 1 }))).toBe('invalid-length');
+    expect(codeOf(() => wrong.encodeMessage(MessageType.FIXED_BENCHMARK, { value: 1 }))).toBe(
+      'invalid-length',
+    );
   });
 
   test('checksumEnabled without checksumFunc is refused (the package would fall out of step)', () => {
@@ -269,7 +287,10 @@ function fieldSpec(name: string, variable: boolean): fc.Arbitrary<FieldSpec> {
     ...(variable
       ? [
           fc.constant({ field: new FieldDefinition(name, String), value: text }),
-          fc.constant({ field: new FieldDefinition(name, Uint8Array), value: fc.uint8Array({ maxLength: 20 }) }),
+          fc.constant({
+            field: new FieldDefinition(name, Uint8Array),
+            value: fc.uint8Array({ maxLength: 20 }),
+          }),
         ]
       : []),
   );
