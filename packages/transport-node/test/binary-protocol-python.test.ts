@@ -78,7 +78,10 @@ describe('a bp BinaryServer serves the Python peer client', () => {
       const port = server.address()?.port as number;
       const { messages, replies } = exchange(variant.headerFormat, variant.udp, variant.checksum);
       // A type neither side knows: the peer sends the header alone, bp answers NOT_FOUND.
-      if (!variant.udp) messages.push({ type: 9 }), replies.push([notFoundOf(variant.headerFormat), {}]);
+      if (!variant.udp) {
+        messages.push({ type: 9 });
+        replies.push([notFoundOf(variant.headerFormat), {}]);
+      }
       const result = await runPeerClient(port, variant, { messages });
       expect(result.replies).toEqual(replies);
     } finally {

@@ -117,7 +117,14 @@ export class BinaryClient {
    * `connection-closed`; over TCP each of these also disconnects, as in the package.
    */
   async receiveMessage(): Promise<ReceivedMessage> {
-    const link = this.#connectedLink('receiveMessage');
+    // Messages that arrived before the server closed are still read, then the close is reported.
+    const link = this.#link;
+    if (link === undefined) {
+      throw new BinaryProtocolError(
+        'not-connected',
+        'receiveMessage: not connected; call connect(host, port) first',
+      );
+    }
     const message = await link.receive(this.config.readTimeout);
     return [message.type, message.value];
   }
