@@ -8,7 +8,7 @@ export {
   SingleUseClient,
 } from './binary-protocol/binary-client.js';
 // The Python binary_protocol package's wire and API (docs/binary-protocol-compat.md).
-export type { BinaryHandler, BinaryReply } from './binary-protocol/binary-handler.js';
+export type { BinaryHandler, BinaryPeer, BinaryReply } from './binary-protocol/binary-handler.js';
 export {
   BinaryProtocolError,
   type BinaryProtocolErrorCode,

@@ -203,6 +203,7 @@ export class BinaryServer {
       readTimeout: limits.readTimeout ?? this.config.readTimeout,
       idleTimeout: limits.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
       maxSocketBufferedBytes: limits.maxSocketBufferedBytes ?? 16 * 1024 * 1024,
+      transport: this.#options.tls === undefined ? 'tcp' : 'tls',
       onHandlerError,
       onClose: (reason) => {
         this.#limiter.release(address);

@@ -95,18 +95,20 @@ export class DatagramEndpoint {
       return;
     }
     this.#inFlight++;
-    handlers.reply(message).then(
-      (reply) => {
-        this.#inFlight--;
-        const socket = this.#socket;
-        if (reply === undefined || socket === undefined) return;
-        this.#replied++;
-        socket.send(reply, remote.port, remote.address);
-      },
-      (error: unknown) => {
-        this.#inFlight--;
-        this.#options.onHandlerError(error, message.type);
-      },
-    );
+    handlers
+      .reply(message, { transport: 'udp', remoteAddress: remote.address, remotePort: remote.port })
+      .then(
+        (reply) => {
+          this.#inFlight--;
+          const socket = this.#socket;
+          if (reply === undefined || socket === undefined) return;
+          this.#replied++;
+          socket.send(reply, remote.port, remote.address);
+        },
+        (error: unknown) => {
+          this.#inFlight--;
+          this.#options.onHandlerError(error, message.type);
+        },
+      );
   }
 }

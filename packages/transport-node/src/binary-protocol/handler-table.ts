@@ -1,4 +1,4 @@
-import type { BinaryHandler, BinaryReply } from './binary-handler.js';
+import type { BinaryHandler, BinaryPeer, BinaryReply } from './binary-handler.js';
 import { BinaryProtocolError } from './binary-protocol-error.js';
 import type { DecodedMessageLike } from './inbound-message.js';
 import type { WireProtocol } from './wire-protocol.js';
@@ -53,11 +53,11 @@ export class HandlerTable {
    * the handler throws, or an `EncodeError`/{@link BinaryProtocolError} for a reply that does not
    * encode.
    */
-  async reply(message: DecodedMessageLike): Promise<Uint8Array | undefined> {
+  async reply(message: DecodedMessageLike, peer: BinaryPeer): Promise<Uint8Array | undefined> {
     const protocol = this.#protocol;
     if (message.type === protocol.notFoundType) return undefined;
     const handler = this.#handlers.get(message.type) ?? this.#fallback;
-    const result = await handler(message.type, message.value);
+    const result = await handler(message.type, message.value, peer);
     if (result === undefined || result === null) return undefined;
     if (!Array.isArray(result) || result.length !== 2) {
       throw new BinaryProtocolError(

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { BinaryPeer } from './binary-handler.js';
 import type { HandlerTable } from './handler-table.js';
 import { type DecodedMessageLike, decodeInbound } from './inbound-message.js';
 import { MessageReader } from './message-reader.js';
@@ -25,6 +26,7 @@ export interface StreamConnectionOptions {
   readonly maxSocketBufferedBytes: number;
   readonly onHandlerError: (error: unknown, type: number) => void;
   readonly onClose: (reason: CloseReason | undefined) => void;
+  readonly transport: 'tcp' | 'tls';
 }
 
 /**
@@ -43,6 +45,7 @@ export class StreamConnection {
   #pumping = false;
   #readTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  readonly #peer: BinaryPeer;
   /** Bad input was seen: read nothing more, answer what came before it, then close. */
   #poisoned = false;
 
@@ -50,6 +53,11 @@ export class StreamConnection {
     this.#socket = socket;
     this.#options = options;
     this.#reader = new MessageReader(options.protocol);
+    this.#peer = {
+      transport: options.transport,
+      remoteAddress: socket.remoteAddress ?? '',
+      remotePort: socket.remotePort ?? 0,
+    };
     socket.setNoDelay(true);
     if (options.idleTimeout > 0) {
       socket.setTimeout(options.idleTimeout, () => this.close('idle-timeout'));
@@ -113,7 +121,7 @@ export class StreamConnection {
         }
         let reply: Uint8Array | undefined;
         try {
-          reply = await this.#options.handlers.reply(message);
+          reply = await this.#options.handlers.reply(message, this.#peer);
         } catch (error) {
           this.#options.onHandlerError(error, message.type);
           this.close('handler-error');
