@@ -59,9 +59,12 @@ export interface ProtocolOptions<S extends Structures = Structures, R extends Re
 /** The transports of the package's wire: its `TransportType.TCP` and `TransportType.UDP`. */
 export type TransportType = 'tcp' | 'udp';
 
-declare const NOT_FOUND_BRAND: unique symbol;
-/** The NOT_FOUND type number of a protocol: a number no declared message type equals. */
-export type NotFoundType = number & { readonly [NOT_FOUND_BRAND]: true };
+/**
+ * The NOT_FOUND type number of a protocol: a number, typed as an enum of no members so that
+ * `message.type === MessageType.STATUS` narrows a decoded message past it (use
+ * {@link ProtocolConfig.isNotFound} to test for it; with plain number keys, test it first).
+ */
+export declare enum NotFoundType {}
 /** A decoded NOT_FOUND reply: the header alone, decoded to an empty value (as the package does). */
 export interface NotFoundMessage {
   readonly type: NotFoundType;

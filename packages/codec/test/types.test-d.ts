@@ -148,6 +148,14 @@ describe('ProtocolConfig', () => {
     }
   });
 
+  test('comparing type with an enum member narrows past NOT_FOUND', () => {
+    const m = config.decodeMessage(new Uint8Array(0));
+    if (m.type === MessageType.STATUS) {
+      expectTypeOf(m.value).toEqualTypeOf<{ statusCode: number; message: string }>();
+    }
+    expectTypeOf(config.notFoundType).toExtend<number>();
+  });
+
   test('encodeMessage checks the value against the type', () => {
     config.encodeMessage(MessageType.STATUS, { statusCode: 1, message: 'x' });
     // @ts-expect-error a sensor value is not a status value
