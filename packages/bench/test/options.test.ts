@@ -36,6 +36,7 @@ describe('parseCommand', () => {
       'bp-tcp',
       'bp-tls',
       'bp-ws',
+      'bp-binary-protocol',
       'raw-tcp',
       'raw-tls',
       'http-json',
@@ -44,7 +45,11 @@ describe('parseCommand', () => {
       'socket-io',
       'grpc',
     ]);
-    expect(run(['--transports', 'tcp', '--compare', 'none']).competitors).toEqual(['bp-tcp', 'raw-tcp']);
+    expect(run(['--transports', 'tcp', '--compare', 'none']).competitors).toEqual([
+      'bp-tcp',
+      'bp-binary-protocol',
+      'raw-tcp',
+    ]);
     expect(run(['--transports', 'ws', '--compare', 'grpc']).competitors).toEqual(['bp-ws', 'grpc']);
     expect(() => run(['--transports', 'udp'])).toThrow(/unknown "udp"/);
     expect(() => run(['--compare', 'rest'])).toThrow(/unknown "rest"/);

@@ -61,9 +61,10 @@ function fieldNode(name: string, type: FieldType, options: FieldOptions): Schema
       if (fromFormat !== undefined) {
         if (fromFormat.kind !== 'bytes')
           return bad(`a String field's format must be 'Ns', got ${formatString}`);
-        return { kind: 'string', length: fromFormat.length, prefix: 4 };
+        return { kind: 'string', length: fromFormat.length, prefix: 4, fatal: true };
       }
-      return { kind: 'string', length: fixedLength, prefix: 4 };
+      // fatal: the package raises on malformed UTF-8 (and closes the connection); so does bp.
+      return { kind: 'string', length: fixedLength, prefix: 4, fatal: true };
     case Boolean:
       if (fromFormat !== undefined && !(fromFormat.kind === 'prim' && fromFormat.name === 'bool')) {
         bad(`a Boolean field's format must be '?', got ${formatString}`);
@@ -90,6 +91,8 @@ function fieldNode(name: string, type: FieldType, options: FieldOptions): Schema
  * One field of a {@link MessageStructure}, in the spelling of the Python `binary_protocol`
  * package. Number fields take a Python `struct` format (`'>f'`, `'>I'`...; default `'>d'`, a
  * float64); String fields are length-prefixed (u32 big-endian) unless `fixedLength` is given.
+ * As in the package, `fixedLength` only holds in a fixed structure: in a structure that also has
+ * a length-prefixed String/Uint8Array field, every String/Uint8Array field is length-prefixed.
  *
  * @example
  * new FieldDefinition('status_code', Number, { formatString: '>I' })
@@ -110,8 +113,15 @@ export class FieldDefinition<
   readonly fixedLength: number | undefined;
   /** Phantom: the field's value type. */
   declare readonly '~value': FieldValue<K, F>;
-  /** @internal */
+  /** @internal The field's node in a fixed structure (`fixedLength` honoured). */
   readonly node: SchemaNode;
+  /**
+   * @internal The field's node in a variable structure: the package ignores `fixedLength` there
+   * and writes every String/Uint8Array field with a `>I` length prefix.
+   */
+  readonly variableNode: SchemaNode;
+  /** @internal A String field of fixed length: decodes up to its first NUL, as the package does. */
+  readonly nulTerminated: boolean;
 
   constructor(name: N, type: K, options: FieldOptions<F> = {}) {
     if (typeof name !== 'string' || name === '')
@@ -121,5 +131,17 @@ export class FieldDefinition<
     this.formatString = options.formatString as F;
     this.fixedLength = options.fixedLength;
     this.node = fieldNode(name, type, options);
+    const node = this.node;
+    if (
+      (node.kind === 'string' || node.kind === 'bytes') &&
+      node.length !== undefined &&
+      (type === String || type === Uint8Array)
+    ) {
+      this.variableNode = { ...node, length: undefined };
+      this.nulTerminated = node.kind === 'string';
+    } else {
+      this.variableNode = node;
+      this.nulTerminated = false;
+    }
   }
 }

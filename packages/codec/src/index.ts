@@ -61,11 +61,15 @@ export {
   u64le,
 } from './primitives.js';
 export {
+  DEFAULT_CHECKSUM_SIZE,
   DEFAULT_MAX_PAYLOAD,
   DEFAULT_TIMEOUT_MS,
   type DecodedMessage,
   type MessageTypes,
   type MessageValue,
+  type NotFoundMessage,
+  type NotFoundType,
+  PAYLOAD_LENGTH_SIZE,
   ProtocolConfig,
   type ProtocolDescriptor,
   type ProtocolOptions,
@@ -73,6 +77,7 @@ export {
   type ReplyValue,
   type Responses,
   type Structures,
+  type TransportType,
 } from './protocol-config.js';
 export type { FieldDescriptor, PrimitiveName, SchemaDescriptor } from './schema-node.js';
 export { type Shape, StructCodec, type StructValue, struct } from './struct.js';

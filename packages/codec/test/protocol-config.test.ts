@@ -60,7 +60,9 @@ describe.each([true, false])('ProtocolConfig (enablePerformanceImprovements: %s)
 
   test('encodes header then payload, decodes to a { type, value } union', () => {
     const bytes = config.encodeMessage(MessageType.STATUS, { status_code: 200, message: 'ok', tag: 'a' });
-    expect(hex(bytes)).toBe(`0002` + `000000c8` + `00000002` + `6f6b` + `6100000000000000`);
+    // The package's bytes: the outer >I payload length (15), and tag length-prefixed because the
+    // structure is variable (fixedLength holds only in fixed structures).
+    expect(hex(bytes)).toBe(`0002` + `0000000f` + `000000c8` + `00000002` + `6f6b` + `00000001` + `61`);
     expect(config.messageByteLength(MessageType.STATUS, { status_code: 200, message: 'ok', tag: 'a' })).toBe(
       bytes.length,
     );
@@ -79,8 +81,9 @@ describe.each([true, false])('ProtocolConfig (enablePerformanceImprovements: %s)
     expect(() =>
       config.encodeMessage(MessageType.STATUS, { status_code: 1, message: 'x'.repeat(60), tag: '' }),
     ).toThrow(expect.objectContaining({ code: 'payload-too-large' }));
-    const big = new Uint8Array(2 + 65);
+    const big = new Uint8Array(2 + 4 + 65);
     big[1] = 2;
+    big[5] = 65;
     expect(() => config.decodeMessage(big)).toThrow(expect.objectContaining({ code: 'payload-too-large' }));
     const ok = config.encodeMessage(MessageType.SENSOR_DATA, { sensor1: 1, sensor2: 2 });
     const longer = new Uint8Array(ok.length + 1);
@@ -94,8 +97,8 @@ describe.each([true, false])('ProtocolConfig (enablePerformanceImprovements: %s)
       expect((e as DecodeError).code).toBe('truncated');
     }
     const bad = config.encodeMessage(MessageType.STATUS, { status_code: 1, message: 'hey', tag: '' });
-    bad[9] = 99;
-    expect(() => config.decodeMessage(bad)).toThrow('STATUS.message: length 99 exceeds the 11 bytes left');
+    bad[13] = 99;
+    expect(() => config.decodeMessage(bad)).toThrow('STATUS.message: length 99 exceeds the 7 bytes left');
   });
 
   test('describe() is JSON-able and names the types', () => {
@@ -109,7 +112,7 @@ describe.each([true, false])('ProtocolConfig (enablePerformanceImprovements: %s)
         fields: [
           { name: 'status_code', schema: { type: 'u32' } },
           { name: 'message', schema: { type: 'string', lengthPrefix: 'u32' } },
-          { name: 'tag', schema: { type: 'string', length: 8 } },
+          { name: 'tag', schema: { type: 'string', lengthPrefix: 'u32' } },
         ],
       },
     });

@@ -136,7 +136,9 @@ describe('ProtocolConfig', () => {
 
   test('decodeMessage returns a union discriminated by type', () => {
     const m = config.decodeMessage(new Uint8Array(0));
-    if (m.type === MessageType.STATUS) {
+    if (config.isNotFound(m)) {
+      expectTypeOf(m.value).toEqualTypeOf<Record<string, never>>();
+    } else if (m.type === MessageType.STATUS) {
       expectTypeOf(m.value).toEqualTypeOf<{ statusCode: number; message: string }>();
     } else if (m.type === MessageType.SENSOR_DATA) {
       expectTypeOf(m.value).toEqualTypeOf<{ sensor1: number; sensor2: number }>();
@@ -144,6 +146,14 @@ describe('ProtocolConfig', () => {
       expectTypeOf(m.type).toEqualTypeOf<MessageType.BENCHMARK>();
       expectTypeOf(m.value).toEqualTypeOf<{ seq: number }>();
     }
+  });
+
+  test('comparing type with an enum member narrows past NOT_FOUND', () => {
+    const m = config.decodeMessage(new Uint8Array(0));
+    if (m.type === MessageType.STATUS) {
+      expectTypeOf(m.value).toEqualTypeOf<{ statusCode: number; message: string }>();
+    }
+    expectTypeOf(config.notFoundType).toExtend<number>();
   });
 
   test('encodeMessage checks the value against the type', () => {

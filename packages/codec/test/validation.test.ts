@@ -294,7 +294,8 @@ describe('fromFormat and FieldDefinition', () => {
       type: 'struct',
       fields: [
         { name: 'n', schema: { type: 'f64' } },
-        { name: 't', schema: { type: 'string', length: 4 } },
+        // raw makes the structure variable: as in the package, t's fixed length is then ignored.
+        { name: 't', schema: { type: 'string', lengthPrefix: 'u32' } },
         { name: 'b', schema: { type: 'i64' } },
         { name: 'q', schema: { type: 'u64le' } },
         { name: 'ok', schema: { type: 'bool' } },

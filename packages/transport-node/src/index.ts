@@ -25,6 +25,26 @@ export {
   createClient,
   type ReconnectOptions,
 } from './client.js';
+export {
+  BinaryClient,
+  type BinaryClientOptions,
+  type ReceivedMessage,
+  SingleUseClient,
+} from './binary-protocol/binary-client.js';
+// The Python binary_protocol package's wire and API (docs/binary-protocol-compat.md).
+export type { BinaryHandler, BinaryPeer, BinaryReply } from './binary-protocol/binary-handler.js';
+export {
+  BinaryProtocolError,
+  type BinaryProtocolErrorCode,
+} from './binary-protocol/binary-protocol-error.js';
+export {
+  BinaryServer,
+  type BinaryServerLimits,
+  type BinaryServerOptions,
+  type BinaryServerStats,
+} from './binary-protocol/binary-server.js';
+export { type DatagramStats, MAX_DATAGRAM_SIZE } from './binary-protocol/datagram-endpoint.js';
+export type { CloseReason as BinaryCloseReason } from './binary-protocol/stream-connection.js';
 export type { ConnectionInfo, TlsConnectionInfo } from './connection-info.js';
 export type { ConnectionTraffic } from './connection-traffic.js';
 export { type AttemptOutcome, FailureThrottle, type FailureThrottleOptions } from './failure-throttle.js';

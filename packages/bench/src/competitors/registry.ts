@@ -39,6 +39,13 @@ export const COMPETITORS: readonly CompetitorEntry[] = [
     load: async () => (await import('./bp.js')).bpCompetitor('ws'),
   },
   {
+    id: 'bp-binary-protocol',
+    label: 'bp, Python binary_protocol wire (TCP)',
+    family: 'bp',
+    transport: 'tcp',
+    load: async () => (await import('./binary-protocol.js')).binaryProtocolCompetitor(),
+  },
+  {
     id: 'raw-tcp',
     label: 'hand-written framing (TCP)',
     family: 'reference',

@@ -1,0 +1,27 @@
+import type { ProtocolConfig } from '@bp/codec';
+import { BinaryProtocolError } from './binary-protocol-error.js';
+
+/** What the binary-protocol wire needs from a `ProtocolConfig` of `@bp/codec`. */
+export type WireProtocol = ProtocolConfig<any, any>;
+
+/** The largest message the wire accepts: header, length, `maxPayloadSize` bytes and checksum. */
+export function maxMessageSize(protocol: WireProtocol): number {
+  return (
+    protocol.headerSize + 4 + protocol.maxPayloadSize + (protocol.checksumEnabled ? protocol.checksumSize : 0)
+  );
+}
+
+/**
+ * Refuses, when a server or client is built, a protocol with a type that cannot be framed on a
+ * stream: a bp DSL codec of variable size (the wire carries a length only for MessageStructures).
+ */
+export function checkFramable(protocol: WireProtocol): void {
+  for (const type of protocol.messageTypes() as number[]) {
+    if (protocol.codecFor(type).fixedSize === undefined && !protocol.isLengthPrefixed(type)) {
+      throw new BinaryProtocolError(
+        'invalid-argument',
+        `message type ${protocol.typeName(type) ?? type} has a variable-size bp codec, which the binary_protocol wire cannot frame on a stream: declare it as a MessageStructure`,
+      );
+    }
+  }
+}
