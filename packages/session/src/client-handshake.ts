@@ -89,3 +89,49 @@ export function rejectionError(
     serverVersions: { min: reject.minVersion, max: reject.maxVersion },
   });
 }
+
+/** Bytes of the server's first answer kept while handshaking, to tell what spoke when it was not bp. */
+const FIRST_BYTES_KEPT = 64;
+const HTTP_PREFIX = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
+
+/**
+ * The first bytes a client received, kept until the handshake ends. A server that is not bp
+ * answers HELLO with something the frame reader can only call an unexpected frame; these bytes
+ * let the error say what answered instead.
+ */
+export class FirstBytes {
+  readonly #bytes = new Uint8Array(FIRST_BYTES_KEPT);
+  #length = 0;
+
+  push(chunk: Uint8Array): void {
+    const room = FIRST_BYTES_KEPT - this.#length;
+    if (room <= 0) return;
+    const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
+    this.#bytes.set(part, this.#length);
+    this.#length += part.length;
+  }
+
+  /**
+   * What to say instead of the frame reader's error when the bytes show that an HTTP server
+   * answered (a bp client dialled an HTTP port); undefined when they do not.
+   */
+  explain(): string | undefined {
+    const length = this.#length;
+    // The reader fails on the first 4-byte header, so at least "HTTP" is here.
+    if (length < 4) return undefined;
+    for (let i = 0; i < Math.min(length, HTTP_PREFIX.length); i++) {
+      if (this.#bytes[i] !== HTTP_PREFIX[i]) return undefined;
+    }
+    let line = '';
+    for (let i = 0; i < length; i++) {
+      const byte = this.#bytes[i];
+      if (byte === 0x0d || byte === 0x0a) break;
+      // Printable ASCII only: these bytes came from a peer and end up in logs.
+      line += byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '?';
+    }
+    return (
+      `the server answered in HTTP ("${line}"), not bp: this port speaks HTTP. ` +
+      "Connect to the server's bp port (TCP or TLS), or to its WebSocket endpoint with a WebSocket client"
+    );
+  }
+}

@@ -91,11 +91,11 @@ export class RequestTable<P extends SessionProtocol> {
         if (this.#sweepTimer === undefined) this.#armSweep(this.#defaultTimeout);
       }
     } else if (timeout > 0) {
-      pending.timer = unref(setTimeout(() => this.#expire(pending, 'timeout'), timeout));
+      pending.timer = unref(setTimeout(() => this.#expire(pending, 'timeout', timeout), timeout));
     }
     const signal = options?.signal;
     if (signal !== undefined) {
-      const listener = (): void => this.#expire(pending, 'aborted');
+      const listener = (): void => this.#expire(pending, 'aborted', 0);
       pending.abort = { signal, listener };
       signal.addEventListener('abort', listener, { once: true });
     }
@@ -127,19 +127,19 @@ export class RequestTable<P extends SessionProtocol> {
         next = pending.deadline;
         break;
       }
-      this.#expire(pending, 'timeout');
+      this.#expire(pending, 'timeout', this.#defaultTimeout);
     }
     if (next !== 0 && !this.#host.closed()) this.#armSweep(next - now);
   }
 
-  #expire(pending: PendingRequest, code: 'timeout' | 'aborted'): void {
+  #expire(pending: PendingRequest, code: 'timeout' | 'aborted', timeout: number): void {
     if (this.pending.get(pending.id) !== pending) return;
     this.pending.delete(pending.id);
     pending.dispose();
     if (!this.#host.closed()) this.#host.cancel(pending.id);
     pending.reject(
       code === 'timeout'
-        ? new SessionError('timeout', `request ${pending.id} timed out`, { requestId: pending.id })
+        ? new SessionError('timeout', this.#timedOut(pending, timeout), { requestId: pending.id })
         : new SessionError('aborted', `request ${pending.id} was aborted`, {
             requestId: pending.id,
             cause: pending.abort?.signal.reason,
@@ -231,6 +231,15 @@ export class RequestTable<P extends SessionProtocol> {
     }
     reportHandlerError(this.#report, error, type, id, false);
     this.refuse(id, 'handler-error', 'handler failed');
+  }
+
+  #timedOut(pending: PendingRequest, timeout: number): string {
+    const name = this.#protocol.typeName(pending.type);
+    const type = name === undefined ? `type ${pending.type}` : `type ${pending.type} (${name})`;
+    return (
+      `request ${pending.id} of message ${type} timed out: no reply within ${timeout} ms. ` +
+      'If the peer needs longer, pass { timeout } to request() or raise limits.requestTimeout'
+    );
   }
 
   /** The session closed: every request fails with `failure`, both ways. */

@@ -1,4 +1,4 @@
-import { encodeClientHello, readWelcome, rejectionError } from './client-handshake.js';
+import { encodeClientHello, FirstBytes, readWelcome, rejectionError } from './client-handshake.js';
 import {
   decodeErrorFrame,
   decodeGoodbye,
@@ -93,6 +93,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   readonly #auth: SessionAuth | undefined;
   readonly #remoteAddress: string | undefined;
   #principal: unknown;
+  /** The server's first bytes (client side, while handshaking), to explain a server that is not bp. */
+  #firstBytes: FirstBytes | undefined;
 
   // Close.
   #goodbyeSent = false;
@@ -176,6 +178,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     setHandshakeLimits(this.#frameLimits, role, this.#limits.maxPayloadSize);
     this.#handshakeTimer = unref(setTimeout(() => this.#onHandshakeTimeout(), this.#limits.handshakeTimeout));
     if (role === 'client') {
+      this.#firstBytes = new FirstBytes();
       this.#writer.writeDirect(encodeClientHello(protocol, this.#limits.maxPayloadSize, options.token));
     }
   }
@@ -227,9 +230,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   request(type: number, value: unknown, options?: RequestOptions): Promise<any> {
     const replyType = this.#protocol.replyTypeOf(type) as number | undefined;
     if (replyType === undefined) {
-      return Promise.reject(
-        new SessionError('no-reply-type', `message type ${this.#typeLabel(type)} has no declared reply type`),
-      );
+      return Promise.reject(new SessionError('no-reply-type', this.#noReplyType(type)));
     }
     if (this.#goodbyeSent || this.#state === 'closed') return Promise.reject(this.#notOpen());
     const requests = this.#requests;
@@ -308,11 +309,18 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     if (this.#state === 'closed') return;
     const rate = this.#rate;
     if (rate !== undefined) rate.refill(Date.now());
+    const first = this.#firstBytes;
+    if (first !== undefined) first.push(chunk);
     try {
       this.#reader.push(chunk);
     } catch (error) {
-      if (error instanceof SessionError) this.#fatal(error.code as WireErrorName, error.message);
-      else this.#fatal('internal-error', 'internal error while reading a frame', error);
+      if (!(error instanceof SessionError)) {
+        this.#fatal('internal-error', 'internal error while reading a frame', error);
+        return;
+      }
+      const explained = first?.explain();
+      if (explained === undefined) this.#fatal(error.code as WireErrorName, error.message);
+      else this.#fatal(error.code as WireErrorName, explained, error);
     }
   }
 
@@ -569,6 +577,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
     this.#handshakeTimer = undefined;
     this.#state = 'open';
+    this.#firstBytes = undefined;
     setOpenLimits(this.#frameLimits, this.#protocol.headerSize, this.#limits.maxPayloadSize);
     const rate = this.#limits.rateLimit;
     if (rate !== undefined) this.#rate = new RateLimiter(rate, Date.now());
@@ -694,6 +703,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     const wasHandshaking = this.#state === 'handshaking';
     this.#state = 'closed';
     this.#closeError = error;
+    this.#firstBytes = undefined;
     this.#reader.stop();
     this.#writer.stop();
     for (const timer of [this.#handshakeTimer, this.#deadlineTimer]) {
@@ -732,9 +742,19 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     );
   }
 
-  #typeLabel(type: number): string {
+  #noReplyType(type: number): string {
+    if (!this.#protocol.hasType(type)) {
+      return (
+        `message type ${type} has no declared reply type: it is not part of the protocol. ` +
+        `Declare it in messageStructures and its reply in responses ({ ${type}: <reply type> })`
+      );
+    }
     const name = this.#protocol.typeName(type);
-    return name === undefined ? String(type) : `${type} (${name})`;
+    const label = name === undefined ? String(type) : `${type} (${name})`;
+    return (
+      `message type ${label} has no declared reply type, so request() cannot wait for an answer. ` +
+      `Declare its reply in the protocol's responses ({ ${type}: <reply type> }), or send() it one-way`
+    );
   }
 
   /** Aborted when the session closes (the signal of one-way message handlers). */
