@@ -230,14 +230,34 @@ export function decodeReject(source: Uint8Array, start: number, end: number): Re
   };
 }
 
+/** Size of a complete ERROR frame whose message is `messageLength` UTF-8 bytes. */
+export function errorFrameSize(messageLength: number): number {
+  return FRAME_HEADER_SIZE + ERROR_MIN_BODY + messageLength;
+}
+
+/**
+ * Writes a complete ERROR frame at `at` (room for {@link errorFrameSize} bytes must be there) and
+ * returns the offset after it. `message` is UTF-8, already cut to the text limit.
+ */
+export function writeErrorInto(
+  target: Uint8Array,
+  at: number,
+  requestId: number,
+  code: number,
+  message: Uint8Array,
+): number {
+  writeFrameHeader(target, at, FrameKind.ERROR, ERROR_MIN_BODY + message.length);
+  writeU32(target, at + 4, requestId);
+  writeU16(target, at + 8, code);
+  target.set(message, at + 10);
+  return at + FRAME_HEADER_SIZE + ERROR_MIN_BODY + message.length;
+}
+
 /** Encodes a complete ERROR frame. */
 export function encodeErrorFrame(error: ErrorFrame): Uint8Array {
   const message = encodeText(error.message);
-  const frame = new Uint8Array(FRAME_HEADER_SIZE + ERROR_MIN_BODY + message.length);
-  writeFrameHeader(frame, 0, FrameKind.ERROR, ERROR_MIN_BODY + message.length);
-  writeU32(frame, 4, error.requestId);
-  writeU16(frame, 8, error.code);
-  frame.set(message, 10);
+  const frame = new Uint8Array(errorFrameSize(message.length));
+  writeErrorInto(frame, 0, error.requestId, error.code, message);
   return frame;
 }
 
@@ -251,14 +271,34 @@ export function decodeErrorFrame(source: Uint8Array, start: number, end: number)
   };
 }
 
+/** Size of a complete GOODBYE frame whose reason is `reasonLength` UTF-8 bytes. */
+export function goodbyeFrameSize(reasonLength: number): number {
+  return FRAME_HEADER_SIZE + GOODBYE_MIN_BODY + reasonLength;
+}
+
+/**
+ * Writes a complete GOODBYE frame at `at` (room for {@link goodbyeFrameSize} bytes must be there)
+ * and returns the offset after it. `reason` is UTF-8, already cut to the text limit.
+ */
+export function writeGoodbyeInto(
+  target: Uint8Array,
+  at: number,
+  code: number,
+  deadline: number,
+  reason: Uint8Array,
+): number {
+  writeFrameHeader(target, at, FrameKind.GOODBYE, GOODBYE_MIN_BODY + reason.length);
+  writeU16(target, at + 4, code);
+  writeU32(target, at + 6, deadline);
+  target.set(reason, at + 10);
+  return at + FRAME_HEADER_SIZE + GOODBYE_MIN_BODY + reason.length;
+}
+
 /** Encodes a complete GOODBYE frame. */
 export function encodeGoodbye(goodbye: GoodbyeFrame): Uint8Array {
   const reason = encodeText(goodbye.reason);
-  const frame = new Uint8Array(FRAME_HEADER_SIZE + GOODBYE_MIN_BODY + reason.length);
-  writeFrameHeader(frame, 0, FrameKind.GOODBYE, GOODBYE_MIN_BODY + reason.length);
-  writeU16(frame, 4, goodbye.code);
-  writeU32(frame, 6, goodbye.deadline);
-  frame.set(reason, 10);
+  const frame = new Uint8Array(goodbyeFrameSize(reason.length));
+  writeGoodbyeInto(frame, 0, goodbye.code, goodbye.deadline, reason);
   return frame;
 }
 
@@ -272,10 +312,16 @@ export function decodeGoodbye(source: Uint8Array, start: number, end: number): G
   };
 }
 
+/** Writes a PING, PONG or CANCEL frame (8 bytes) at `at` and returns the offset after it. */
+export function writeU32FrameInto(target: Uint8Array, at: number, kind: number, value: number): number {
+  writeFrameHeader(target, at, kind, 4);
+  writeU32(target, at + 4, value);
+  return at + 8;
+}
+
 /** Encodes a PING, PONG or CANCEL frame: a 4-byte body holding one u32. */
 export function encodeU32Frame(kind: number, value: number): Uint8Array {
   const frame = new Uint8Array(8);
-  writeFrameHeader(frame, 0, kind, 4);
-  writeU32(frame, 4, value);
+  writeU32FrameInto(frame, 0, kind, value);
   return frame;
 }

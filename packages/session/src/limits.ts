@@ -30,6 +30,11 @@ export interface SessionLimits {
   /** Outgoing high watermark in bytes: `send()` returns false at or above it. Default 1 MiB. */
   maxQueuedBytes: number;
   /** `drained()` resolves once the outgoing queue is at or below this. Default `maxQueuedBytes / 4`. */
+  lowWaterMark: number;
+  /**
+   * @deprecated use `lowWaterMark` (same meaning; spelled like the transports' `highWaterMark`).
+   * Still read when `lowWaterMark` is not given; the resolved limits carry both, equal.
+   */
   lowWatermark: number;
   /** Absolute cap of the outgoing queue in `backpressure` mode. Default `8 * maxQueuedBytes`. */
   maxBufferedBytes: number;
@@ -56,6 +61,7 @@ export interface LimitDefaults {
 export function resolveLimits(protocol: LimitDefaults, given: Partial<SessionLimits> = {}): SessionLimits {
   const readTimeout = given.readTimeout ?? protocol.readTimeout;
   const maxQueuedBytes = given.maxQueuedBytes ?? 1024 * 1024;
+  const lowWaterMark = given.lowWaterMark ?? given.lowWatermark ?? Math.floor(maxQueuedBytes / 4);
   const limits: SessionLimits = {
     maxPayloadSize: given.maxPayloadSize ?? protocol.maxPayloadSize,
     maxInFlightRequests: given.maxInFlightRequests ?? 1024,
@@ -64,7 +70,8 @@ export function resolveLimits(protocol: LimitDefaults, given: Partial<SessionLim
     heartbeatInterval: given.heartbeatInterval ?? Math.floor(readTimeout / 2),
     readTimeout,
     maxQueuedBytes,
-    lowWatermark: given.lowWatermark ?? Math.floor(maxQueuedBytes / 4),
+    lowWaterMark,
+    lowWatermark: lowWaterMark,
     maxBufferedBytes: given.maxBufferedBytes ?? maxQueuedBytes * 8,
     slowConsumer: given.slowConsumer ?? 'backpressure',
     rateLimit: given.rateLimit,
@@ -82,7 +89,7 @@ export function resolveLimits(protocol: LimitDefaults, given: Partial<SessionLim
   for (const name of ['heartbeatInterval', 'maxInFlightRequests', 'closeDeadline'] as const) {
     if (limits[name] > 0xffffffff) throw new RangeError(`session limit ${name} must fit in 32 bits`);
   }
-  if (limits.lowWatermark > limits.maxQueuedBytes)
-    throw new RangeError('lowWatermark must not exceed maxQueuedBytes');
+  if (limits.lowWaterMark > limits.maxQueuedBytes)
+    throw new RangeError('lowWaterMark must not exceed maxQueuedBytes');
   return limits;
 }

@@ -1,0 +1,73 @@
+import type { WireErrorName } from './error-codes.js';
+import type { MessageTable } from './message-table.js';
+import type { SessionProtocol } from './protocol-types.js';
+
+/** How a decode failure closes the connection (the session's fatal error, section 10). */
+export type DecodeFailure = (code: WireErrorName, message: string, cause?: unknown) => void;
+
+/**
+ * Decodes the type header and payload of received MESSAGE, REQUEST and RESPONSE frames. The result
+ * is left in {@link PayloadDecoder.type} and {@link PayloadDecoder.value} (fields, not an object:
+ * nothing allocated per message beyond the decoded value).
+ */
+export class PayloadDecoder {
+  /** The type of the message decoded last. */
+  type = 0;
+  /** The value of the message decoded last. */
+  value: unknown;
+  readonly #protocol: SessionProtocol;
+  /** Direct codec access for the hot paths; undefined when the protocol only offers the generic API. */
+  readonly #table: MessageTable | undefined;
+  readonly #fail: DecodeFailure;
+
+  constructor(protocol: SessionProtocol, table: MessageTable | undefined, fail: DecodeFailure) {
+    this.#protocol = protocol;
+    this.#table = table;
+    this.#fail = fail;
+  }
+
+  /** Decodes `source[start, end)`; on failure it closes the connection and returns false. */
+  decode(source: Uint8Array, start: number, end: number): boolean {
+    const table = this.#table;
+    if (table === undefined) {
+      try {
+        const message = this.#protocol.decodeMessage(source, start, end);
+        this.type = message.type;
+        this.value = message.value;
+        return true;
+      } catch (error) {
+        this.#failed(error);
+        return false;
+      }
+    }
+    // The frame minimums guarantee the type header is there.
+    const type = table.readType(source, start);
+    const codec = table.codec(type);
+    if (codec === undefined) {
+      this.#fail('unknown-type', `message type ${type} is not part of the protocol`);
+      return false;
+    }
+    try {
+      const result = codec.decodeFrom(source, start + table.headerSize, end, table.decodeLimits);
+      if (result.offset !== end) {
+        this.#fail('decode-error', `${end - result.offset} bytes left after the payload of type ${type}`);
+        return false;
+      }
+      this.type = type;
+      this.value = result.value;
+      return true;
+    } catch (error) {
+      this.#failed(error);
+      return false;
+    }
+  }
+
+  #failed(error: unknown): void {
+    const code = (error as { code?: unknown } | null)?.code;
+    const message = error instanceof Error ? error.message : 'payload does not decode';
+    if (code === 'unknown-type') this.#fail('unknown-type', message);
+    else if (code === 'payload-too-large') this.#fail('payload-too-large', message);
+    else if (typeof code === 'string') this.#fail('decode-error', message);
+    else this.#fail('internal-error', 'internal error while decoding', error);
+  }
+}

@@ -1,0 +1,64 @@
+import {
+  ERROR_MIN_BODY,
+  GOODBYE_MIN_BODY,
+  HELLO_MIN_BODY,
+  REJECT_MIN_BODY,
+  WELCOME_MIN_BODY,
+} from './control-frames.js';
+import { CONTROL_FRAME_LIMIT, FrameKind, HANDSHAKE_FRAME_LIMIT, MAX_FRAME_BODY } from './frame-kind.js';
+import { type FrameLimits, NOT_NOW } from './frame-reader.js';
+
+/*
+ * Which frames the reader accepts in which phase, and how large (docs/PROTOCOL.md sections 5 and
+ * 11). The reader checks every header against these tables before it buffers a body byte, so a
+ * frame that is wrong for the phase or too large costs nothing.
+ */
+
+/** While handshaking: only HELLO (server) or WELCOME/REJECT (client). */
+export function setHandshakeLimits(
+  limits: FrameLimits,
+  role: 'client' | 'server',
+  maxPayloadSize: number,
+): void {
+  const { min, max } = limits;
+  for (let kind = FrameKind.HELLO; kind <= FrameKind.CANCEL; kind++) max[kind] = NOT_NOW;
+  const handshakeLimit = Math.max(HANDSHAKE_FRAME_LIMIT, maxPayloadSize);
+  if (role === 'server') {
+    min[FrameKind.HELLO] = HELLO_MIN_BODY;
+    max[FrameKind.HELLO] = handshakeLimit;
+  } else {
+    min[FrameKind.WELCOME] = WELCOME_MIN_BODY;
+    max[FrameKind.WELCOME] = HANDSHAKE_FRAME_LIMIT;
+    min[FrameKind.REJECT] = REJECT_MIN_BODY;
+    max[FrameKind.REJECT] = handshakeLimit;
+  }
+}
+
+/** After HELLO arrived: nothing else may arrive until WELCOME is out (section 5.3, rule 3). */
+export function closeHandshake(limits: FrameLimits): void {
+  limits.max[FrameKind.HELLO] = NOT_NOW;
+}
+
+/** Once open: every frame but the handshake's, typed frames bounded by `maxPayloadSize`. */
+export function setOpenLimits(limits: FrameLimits, headerSize: number, maxPayloadSize: number): void {
+  const { min, max } = limits;
+  const h = headerSize;
+  const payload = maxPayloadSize;
+  max[FrameKind.HELLO] = NOT_NOW;
+  max[FrameKind.WELCOME] = NOT_NOW;
+  max[FrameKind.REJECT] = NOT_NOW;
+  min[FrameKind.MESSAGE] = h;
+  max[FrameKind.MESSAGE] = Math.min(MAX_FRAME_BODY, h + payload);
+  min[FrameKind.REQUEST] = 4 + h;
+  max[FrameKind.REQUEST] = Math.min(MAX_FRAME_BODY, 4 + h + payload);
+  min[FrameKind.RESPONSE] = 4 + h;
+  max[FrameKind.RESPONSE] = Math.min(MAX_FRAME_BODY, 4 + h + payload);
+  min[FrameKind.ERROR] = ERROR_MIN_BODY;
+  max[FrameKind.ERROR] = CONTROL_FRAME_LIMIT;
+  min[FrameKind.GOODBYE] = GOODBYE_MIN_BODY;
+  max[FrameKind.GOODBYE] = CONTROL_FRAME_LIMIT;
+  for (const kind of [FrameKind.PING, FrameKind.PONG, FrameKind.CANCEL]) {
+    min[kind] = 4;
+    max[kind] = 4;
+  }
+}

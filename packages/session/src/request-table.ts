@@ -1,0 +1,257 @@
+import { ErrorCode, type WireErrorName } from './error-codes.js';
+import { FrameKind } from './frame-kind.js';
+import type { FrameWriter } from './frame-writer.js';
+import { type HandlerErrorReport, reportHandlerError } from './handler-errors.js';
+import { isThenable } from './is-thenable.js';
+import { nextRequestId, PendingRequest } from './pending-request.js';
+import type { SessionProtocol } from './protocol-types.js';
+import { RequestContext } from './request-context.js';
+import { isApplicationError, SessionError } from './session-error.js';
+import type { Listener } from './subscribers.js';
+import type { RequestOptions, Session } from './types.js';
+import { type Timer, unref } from './unref-timer.js';
+
+/** What the {@link RequestTable} asks of its session. */
+export interface RequestTableHost {
+  closed(): boolean;
+  /** Tell the peer we no longer want the answer to `id` (CANCEL); only called while not closed. */
+  cancel(id: number): void;
+  /** A request of ours expired; the session's close may be able to finish now. */
+  expired(): void;
+  /** A request of the peer's was answered late (asynchronously); the close may be able to finish. */
+  answered(): void;
+}
+
+/** What a {@link RequestTable} works with. */
+export interface RequestTableParts<P extends SessionProtocol> {
+  readonly protocol: P;
+  /** The session handlers see in their context. */
+  readonly session: Session<P>;
+  readonly writer: FrameWriter;
+  /** The handlers by type (the `handlers` option); a request type's handler answers it. */
+  readonly handlers: ReadonlyMap<number, Listener>;
+  /** The default timeout of `request()`, ms (0 = none): `limits.requestTimeout`. */
+  readonly defaultTimeout: number;
+  readonly onHandlerError: HandlerErrorReport;
+  readonly host: RequestTableHost;
+}
+
+/**
+ * The requests in flight on one session, both ways (docs/PROTOCOL.md section 9): ours waiting for
+ * an answer (with their timeouts and abort signals) and the peer's whose handlers have not
+ * answered yet (their contexts, aborted on CANCEL or close).
+ */
+export class RequestTable<P extends SessionProtocol> {
+  /** Ours, by id, in the order sent (the sweep relies on it). */
+  readonly pending = new Map<number, PendingRequest>();
+  /** The peer's, by id, whose handlers answer asynchronously. */
+  readonly incoming = new Map<number, RequestContext<P>>();
+  readonly #protocol: P;
+  readonly #session: Session<P>;
+  readonly #writer: FrameWriter;
+  readonly #handlers: ReadonlyMap<number, Listener>;
+  readonly #defaultTimeout: number;
+  readonly #report: HandlerErrorReport;
+  readonly #host: RequestTableHost;
+  #lastId = 0;
+  #sweepTimer: Timer | undefined;
+
+  constructor(parts: RequestTableParts<P>) {
+    this.#protocol = parts.protocol;
+    this.#session = parts.session;
+    this.#writer = parts.writer;
+    this.#handlers = parts.handlers;
+    this.#defaultTimeout = parts.defaultTimeout;
+    this.#report = parts.onHandlerError;
+    this.#host = parts.host;
+  }
+
+  /** No request is in flight either way (a graceful close may finish). */
+  get idle(): boolean {
+    return this.pending.size === 0 && this.incoming.size === 0;
+  }
+
+  /** The id for the next request of ours (its frame is written before {@link RequestTable.track}). */
+  nextId(): number {
+    return nextRequestId(this.#lastId, this.pending);
+  }
+
+  /** Starts waiting for the answer to request `id`, whose frame is written; returns its promise. */
+  track(id: number, type: number, replyType: number, options: RequestOptions | undefined): Promise<unknown> {
+    this.#lastId = id;
+    const pending = new PendingRequest(id, type, replyType);
+    const promise = new Promise<unknown>((resolve, reject) => {
+      pending.resolve = resolve;
+      pending.reject = reject;
+    });
+    const timeout = options?.timeout;
+    if (timeout === undefined) {
+      if (this.#defaultTimeout > 0) {
+        pending.deadline = Date.now() + this.#defaultTimeout;
+        if (this.#sweepTimer === undefined) this.#armSweep(this.#defaultTimeout);
+      }
+    } else if (timeout > 0) {
+      pending.timer = unref(setTimeout(() => this.#expire(pending, 'timeout', timeout), timeout));
+    }
+    const signal = options?.signal;
+    if (signal !== undefined) {
+      const listener = (): void => this.#expire(pending, 'aborted', 0);
+      pending.abort = { signal, listener };
+      signal.addEventListener('abort', listener, { once: true });
+    }
+    this.pending.set(id, pending);
+    return promise;
+  }
+
+  /** Stops waiting for `pending` (its answer arrived); the caller settles it. */
+  settle(pending: PendingRequest): void {
+    this.pending.delete(pending.id);
+    pending.dispose();
+  }
+
+  #armSweep(delay: number): void {
+    this.#sweepTimer = unref(setTimeout(() => this.#sweep(), Math.max(1, delay)));
+  }
+
+  /**
+   * Fails requests whose default deadline passed. They share one timer: requests with the default
+   * timeout are added in deadline order, so the sweep stops at the first one still in time.
+   */
+  #sweep(): void {
+    this.#sweepTimer = undefined;
+    const now = Date.now();
+    let next = 0;
+    for (const pending of this.pending.values()) {
+      if (pending.deadline === 0) continue;
+      if (pending.deadline > now) {
+        next = pending.deadline;
+        break;
+      }
+      this.#expire(pending, 'timeout', this.#defaultTimeout);
+    }
+    if (next !== 0 && !this.#host.closed()) this.#armSweep(next - now);
+  }
+
+  #expire(pending: PendingRequest, code: 'timeout' | 'aborted', timeout: number): void {
+    if (this.pending.get(pending.id) !== pending) return;
+    this.pending.delete(pending.id);
+    pending.dispose();
+    if (!this.#host.closed()) this.#host.cancel(pending.id);
+    pending.reject(
+      code === 'timeout'
+        ? new SessionError('timeout', this.#timedOut(pending, timeout), { requestId: pending.id })
+        : new SessionError('aborted', `request ${pending.id} was aborted`, {
+            requestId: pending.id,
+            cause: pending.abort?.signal.reason,
+          }),
+    );
+    this.#host.expired();
+  }
+
+  // The peer's requests.
+
+  /**
+   * Runs the handler of the peer's request `id` (decoded, admitted) and sends its answer: the
+   * RESPONSE, or an ERROR when there is no handler, it fails or its reply does not encode.
+   */
+  answer(id: number, type: number, value: unknown): void {
+    const replyType = this.#protocol.replyTypeOf(type) as number | undefined;
+    const handler = this.#handlers.get(type);
+    if (replyType === undefined || handler === undefined) {
+      this.refuse(id, 'no-handler', `no handler for request type ${type}`);
+      return;
+    }
+    const context = new RequestContext<P>(this.#session, id);
+    let result: unknown;
+    try {
+      result = handler(value, context);
+    } catch (error) {
+      this.#fail(id, type, error);
+      return;
+    }
+    if (isThenable(result)) {
+      this.incoming.set(id, context);
+      result.then(
+        (reply) => this.#complete(context, type, replyType, reply),
+        (error) => this.#complete(context, type, replyType, undefined, error, true),
+      );
+      return;
+    }
+    this.#respond(id, type, replyType, result);
+  }
+
+  /** Answers the peer's request `id` with an ERROR without running a handler. */
+  refuse(id: number, code: WireErrorName, message: string): void {
+    this.#writer.writeError(id, ErrorCode[code], message);
+    this.#writer.afterWrite();
+  }
+
+  /** The peer cancelled request `id`: its handler's signal fires. False when it was not in flight. */
+  cancelIncoming(id: number): boolean {
+    const context = this.incoming.get(id);
+    if (context === undefined) return false;
+    this.incoming.delete(id);
+    context.abort(new SessionError('cancelled', 'the peer cancelled the request', { requestId: id }));
+    return true;
+  }
+
+  #complete(
+    context: RequestContext<P>,
+    type: number,
+    replyType: number,
+    reply: unknown,
+    error?: unknown,
+    failed = false,
+  ): void {
+    // A cancelled request was already removed; its late answer is not wanted.
+    if (this.incoming.get(context.requestId) !== context) return;
+    this.incoming.delete(context.requestId);
+    if (this.#host.closed()) return;
+    if (failed) this.#fail(context.requestId, type, error);
+    else this.#respond(context.requestId, type, replyType, reply);
+    this.#host.answered();
+  }
+
+  #respond(id: number, type: number, replyType: number, reply: unknown): void {
+    try {
+      this.#writer.writeTyped(FrameKind.RESPONSE, id, replyType, reply);
+    } catch (error) {
+      reportHandlerError(this.#report, error, type, id, false);
+      this.refuse(id, 'handler-error', 'the reply could not be encoded');
+      return;
+    }
+    this.#writer.afterWrite();
+  }
+
+  #fail(id: number, type: number, error: unknown): void {
+    if (isApplicationError(error)) {
+      this.#writer.writeError(id, error.wireCode, error.message);
+      this.#writer.afterWrite();
+      return;
+    }
+    reportHandlerError(this.#report, error, type, id, false);
+    this.refuse(id, 'handler-error', 'handler failed');
+  }
+
+  #timedOut(pending: PendingRequest, timeout: number): string {
+    const name = this.#protocol.typeName(pending.type);
+    const type = name === undefined ? `type ${pending.type}` : `type ${pending.type} (${name})`;
+    return (
+      `request ${pending.id} of message ${type} timed out: no reply within ${timeout} ms. ` +
+      'If the peer needs longer, pass { timeout } to request() or raise limits.requestTimeout'
+    );
+  }
+
+  /** The session closed: every request fails with `failure`, both ways. */
+  failAll(failure: Error): void {
+    if (this.#sweepTimer !== undefined) clearTimeout(this.#sweepTimer);
+    this.#sweepTimer = undefined;
+    for (const pending of this.pending.values()) {
+      pending.dispose();
+      pending.reject(failure);
+    }
+    this.pending.clear();
+    for (const context of this.incoming.values()) context.abort(failure);
+    this.incoming.clear();
+  }
+}

@@ -1,0 +1,73 @@
+import { type HandlerErrorReport, reportHandlerError } from './handler-errors.js';
+import type { SessionProtocol } from './protocol-types.js';
+import type { HandlerContext } from './types.js';
+
+/** A handler or subscriber as stored: the value and its context. */
+export type Listener = (value: unknown, context: HandlerContext<any>) => unknown;
+
+/**
+ * Who gets which message type: the handlers given at creation (which also answer requests) and
+ * the subscribers added with `on()`. Subscriber arrays are replaced, never mutated, so a dispatch
+ * loop is not disturbed by an unsubscribe inside a handler.
+ */
+export class Subscribers {
+  /** The `handlers` option: one per type; for request types, the one that answers. */
+  readonly handlers = new Map<number, Listener>();
+  readonly #listeners = new Map<number, Listener[]>();
+  readonly #protocol: SessionProtocol;
+  readonly #report: HandlerErrorReport;
+  /** Makes the context one-way handlers get; called once, on the first message delivered. */
+  readonly #createContext: () => HandlerContext<any>;
+  #context: HandlerContext<any> | undefined;
+
+  constructor(
+    protocol: SessionProtocol,
+    handlers: object | undefined,
+    report: HandlerErrorReport,
+    createContext: () => HandlerContext<any>,
+  ) {
+    this.#protocol = protocol;
+    this.#report = report;
+    this.#createContext = createContext;
+    if (handlers === undefined) return;
+    for (const [key, handler] of Object.entries(handlers)) {
+      if (typeof handler !== 'function') continue;
+      const type = Number(key);
+      if (!protocol.hasType(type)) throw new TypeError(`handler for unknown message type ${key}`);
+      this.handlers.set(type, handler as Listener);
+    }
+  }
+
+  /** Adds a subscriber of `type`; returns its unsubscribe function. */
+  on(type: number, handler: (value: any) => void): () => void {
+    if (!this.#protocol.hasType(type)) throw new TypeError(`unknown message type ${type}`);
+    const listener = handler as Listener;
+    this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), listener]);
+    return () => {
+      const list = this.#listeners.get(type);
+      if (list === undefined) return;
+      const index = list.indexOf(listener);
+      if (index < 0) return;
+      const next = list.filter((_, i) => i !== index);
+      if (next.length === 0) this.#listeners.delete(type);
+      else this.#listeners.set(type, next);
+    };
+  }
+
+  /** Delivers one one-way message: the handler first, then the subscribers in order. */
+  deliver(type: number, value: unknown): void {
+    const handler = this.handlers.get(type);
+    if (handler !== undefined) this.#call(handler, type, value);
+    const list = this.#listeners.get(type);
+    if (list === undefined) return;
+    for (let i = 0; i < list.length; i++) this.#call(list[i], type, value);
+  }
+
+  #call(listener: Listener, type: number, value: unknown): void {
+    try {
+      listener(value, (this.#context ??= this.#createContext()));
+    } catch (error) {
+      reportHandlerError(this.#report, error, type, undefined, true);
+    }
+  }
+}
