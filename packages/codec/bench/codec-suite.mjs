@@ -10,6 +10,8 @@
 // It measures the @bp/codec build it resolves (dist/, through the `node` condition) and needs the
 // codec's devDependencies (msgpackr, protobufjs, avsc) installed. For stable numbers run it in a
 // process pinned to one CPU (the CLI re-runs itself under taskset), with --expose-gc if possible.
+
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { bpAdapters, bpInfo } from './bp-adapters.mjs';
@@ -24,7 +26,6 @@ import {
   startGcRecorder,
   timeOnce,
 } from './measure.mjs';
-import { readFileSync } from 'node:fs';
 import { scenarios } from './scenarios.mjs';
 import { evaluateTargets } from './targets.mjs';
 

@@ -271,7 +271,9 @@ let made = 0;
  * so that it shares no type feedback with the codecs of other scenarios.
  */
 export function handWrittenCodec(shape) {
-  const factory = new Function(`'use strict'; return (${makeHandWritten.toString()})();\n//# hand-written-${++made}`);
+  const factory = new Function(
+    `'use strict'; return (${makeHandWritten.toString()})();\n//# hand-written-${++made}`,
+  );
   return factory()[shape]();
 }
 

@@ -15,7 +15,7 @@ import {
   startBudget,
   truncatedError,
 } from './decode-limits.js';
-import { encodeFailure, fieldPath } from './encode-failure.js';
+import { encodeFailure, explainEncodeFailure, fieldPath } from './encode-failure.js';
 import type { CompiledCodec, DecodeResult } from './engine.js';
 import { DecodeError, relocateError } from './errors.js';
 import { F32_OVERFLOW, PRIMITIVE_SPECS } from './primitive-specs.js';
@@ -37,7 +37,7 @@ import {
   type UnionNode,
   usesBudget,
 } from './schema-node.js';
-import { unrolledReader, unrolledWriter } from './struct-unrolled.js';
+import { unrolledF32Writer, unrolledReader, unrolledWriter } from './struct-unrolled.js';
 import { NO_ROOM, readUtf8, readUtf8Lenient, utf8Length, writeUtf8 } from './utf8.js';
 
 type Sizer = (v: any) => number;
@@ -594,9 +594,26 @@ function compileStruct(node: StructNode, path: string): Part {
   const notObject = (v: unknown): never => {
     throw encodeFailure(node, v, path);
   };
-  const unrolledWrite = unrolledWriter(names, writers, checks, notObject, (i, t, p) => {
-    throw bufferTooSmall(runs[i], t, p, fieldPath(path, names[i]));
-  });
+  const allF32 = node.fields.every(
+    (f) => f.node.kind === 'prim' && (f.node.name === 'f32' || f.node.name === 'f32le'),
+  );
+  const unrolledWrite =
+    (allF32
+      ? unrolledF32Writer(
+          names,
+          node.fields.map((f) => (f.node as PrimNode).name === 'f32le'),
+          notObject,
+          (v) => {
+            for (const f of node.fields) {
+              const e = explainEncodeFailure(f.node, v[f.name], fieldPath(path, f.name));
+              if (e !== undefined) throw e;
+            }
+          },
+        )
+      : undefined) ??
+    unrolledWriter(names, writers, checks, notObject, (i, t, p) => {
+      throw bufferTooSmall(runs[i], t, p, fieldPath(path, names[i]));
+    });
   const unrolledRead = unrolledReader(names, readers, checks, (i, s) => {
     throw truncatedError(runs[i], s.end - s.p, fieldPath(path, names[i]), s.p);
   });

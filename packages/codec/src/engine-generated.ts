@@ -17,11 +17,11 @@ import {
   startBudget,
   truncatedError,
 } from './decode-limits.js';
-import { encodeFailure, fieldPath } from './encode-failure.js';
+import { encodeFailure, explainEncodeFailure, fieldPath } from './encode-failure.js';
 import type { CompiledCodec, DecodeResult } from './engine.js';
 import { compileClosures } from './engine-closures.js';
-import { DecodeError, relocateError } from './errors.js';
-import { invalidPrimitiveExpr, PRIMITIVE_SPECS } from './primitive-specs.js';
+import { DecodeError, type EncodeError, relocateError } from './errors.js';
+import { F32_OVERFLOW_SQUARED, invalidPrimitiveExpr, PRIMITIVE_SPECS } from './primitive-specs.js';
 import { bufferTooSmall, decodeRangeError, encodeOffsetError } from './range-errors.js';
 import {
   depthOf,
@@ -117,6 +117,18 @@ function runsOf(node: StructNode): number[] {
 
 // ---------------------------------------------------------------------------------------------
 // Encoding
+
+/** The first of `fields` (in order) whose value in `v` is invalid, as its error; else undefined. */
+function explainFields(
+  fields: readonly { name: string; node: SchemaNode; path: string }[],
+  v: Record<string, unknown>,
+): EncodeError | undefined {
+  for (const f of fields) {
+    const e = explainEncodeFailure(f.node, v[f.name], f.path);
+    if (e !== undefined) return e;
+  }
+  return undefined;
+}
 
 function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: boolean): void {
   const fixed = fixedSizeOf(node);
@@ -237,17 +249,45 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
     case 'struct': {
       g.emit(`if (typeof ${v} !== 'object' || ${v} === null) throw ${fail()}(${v});`);
       const runs = checked ? undefined : runsOf(node);
+      // Consecutive f32 fields: `typeof` per field, the range of all of them in one check after
+      // the group (see F32_OVERFLOW_SQUARED); a failure in the group is explained in field order,
+      // so the error is the one the per-field checks would have thrown.
+      let group: { name: string; node: SchemaNode; path: string }[] = [];
+      let squares: string[] = [];
+      const endGroup = () => {
+        if (squares.length === 0) return;
+        const fields = group;
+        const explain = g.c((x: Record<string, unknown>) => explainFields(fields, x));
+        const e = g.id('e');
+        g.emit(
+          `if (!(${squares.join(' + ')} < ${F32_OVERFLOW_SQUARED})) { const ${e} = ${explain}(${v}); if (${e} !== undefined) throw ${e}; }`,
+        );
+        group = [];
+        squares = [];
+      };
       node.fields.forEach((f, idx) => {
         const fpath = fieldPath(path, f.name);
         const fv = g.id('f');
         const run = runs?.[idx] ?? 0;
+        const f32 = f.node.kind === 'prim' && (f.node.name === 'f32' || f.node.name === 'f32le');
+        if (!f32) endGroup();
         if (run !== 0) {
           const small = g.c((t: Uint8Array, at: number) => bufferTooSmall(run, t, at, fpath));
           g.emit(`if (${g.pos(run)} > t.length) throw ${small}(t, ${g.pos()});`);
         }
         g.emit(`const ${fv} = ${v}[${q(f.name)}];`);
-        genWrite(g, f.node, fv, fpath, checked || fixedSizeOf(f.node) !== undefined);
+        if (f32) {
+          group.push({ name: f.name, node: f.node, path: fpath });
+          squares.push(`${fv} * ${fv}`);
+          const fields = group;
+          const explain = g.c((x: Record<string, unknown>) => explainFields(fields, x) as EncodeError);
+          g.emit(`if (typeof ${fv} !== 'number') throw ${explain}(${v});`);
+          const spec = PRIMITIVE_SPECS[(f.node as { name: 'f32' | 'f32le' }).name];
+          g.emit(`dv.setFloat32(${g.pos()}, ${fv}${spec.littleEndian ? ', true' : ''});`);
+          g.k += 4;
+        } else genWrite(g, f.node, fv, fpath, checked || fixedSizeOf(f.node) !== undefined);
       });
+      endGroup();
       return;
     }
     case 'union': {
