@@ -37,7 +37,7 @@ import {
   type UnionNode,
   usesBudget,
 } from './schema-node.js';
-import { unrolledF32Writer, unrolledReader, unrolledWriter } from './struct-unrolled.js';
+import { objectCheckCanWait, unrolledF32Writer, unrolledReader, unrolledWriter } from './struct-unrolled.js';
 import { NO_ROOM, readUtf8, readUtf8Lenient, utf8Length, writeUtf8 } from './utf8.js';
 
 type Sizer = (v: any) => number;
@@ -594,9 +594,9 @@ function compileStruct(node: StructNode, path: string): Part {
   const notObject = (v: unknown): never => {
     throw encodeFailure(node, v, path);
   };
-  const allF32 = node.fields.every(
-    (f) => f.node.kind === 'prim' && (f.node.name === 'f32' || f.node.name === 'f32le'),
-  );
+  const allF32 =
+    node.fields.every((f) => f.node.kind === 'prim' && (f.node.name === 'f32' || f.node.name === 'f32le')) &&
+    objectCheckCanWait(names);
   const unrolledWrite =
     (allF32
       ? unrolledF32Writer(
@@ -604,6 +604,7 @@ function compileStruct(node: StructNode, path: string): Part {
           node.fields.map((f) => (f.node as PrimNode).name === 'f32le'),
           notObject,
           (v) => {
+            if (typeof v !== 'object') notObject(v);
             for (const f of node.fields) {
               const e = explainEncodeFailure(f.node, v[f.name], fieldPath(path, f.name));
               if (e !== undefined) throw e;

@@ -28,10 +28,13 @@ import {
   fixedSizeOf,
   minSizeOf,
   type PrefixWidth,
+  type PrimitiveName,
+  type PrimNode,
   type SchemaNode,
   type StructNode,
   usesBudget,
 } from './schema-node.js';
+import { objectCheckCanWait } from './struct-unrolled.js';
 import { NO_ROOM, readUtf8, readUtf8Lenient, utf8Length, writeUtf8 } from './utf8.js';
 
 const PREFIX_MAX = { 1: 0xff, 2: 0xffff, 4: 0xffffffff } as const;
@@ -118,6 +121,21 @@ function runsOf(node: StructNode): number[] {
 // ---------------------------------------------------------------------------------------------
 // Encoding
 
+/** Checks and writes one primitive; `fail(v)` makes the error. */
+function genPrimWrite(g: Gen, name: PrimitiveName, v: string, fail: string): void {
+  g.emit(`if (${invalidPrimitiveExpr(PRIMITIVE_SPECS[name], v)}) throw ${fail}(${v});`);
+  genPrimStore(g, name, v);
+}
+
+/** Writes one primitive already checked (for f32: its range may still be pending). */
+function genPrimStore(g: Gen, name: PrimitiveName, v: string): void {
+  const spec = PRIMITIVE_SPECS[name];
+  if (spec.kind === 'bool') g.emit(`t[${g.pos()}] = ${v} ? 1 : 0;`);
+  else if (spec.size === 1) g.emit(`t[${g.pos()}] = ${v};`);
+  else g.emit(`dv.set${spec.view}(${g.pos()}, ${v}${spec.littleEndian ? ', true' : ''});`);
+  g.k += spec.size;
+}
+
 /** The first of `fields` (in order) whose value in `v` is invalid, as its error; else undefined. */
 function explainFields(
   fields: readonly { name: string; node: SchemaNode; path: string }[],
@@ -139,15 +157,9 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
     checked = true;
   }
   switch (node.kind) {
-    case 'prim': {
-      const spec = PRIMITIVE_SPECS[node.name];
-      g.emit(`if (${invalidPrimitiveExpr(spec, v)}) throw ${fail()}(${v});`);
-      if (spec.kind === 'bool') g.emit(`t[${g.pos()}] = ${v} ? 1 : 0;`);
-      else if (spec.size === 1) g.emit(`t[${g.pos()}] = ${v};`);
-      else g.emit(`dv.set${spec.view}(${g.pos()}, ${v}${spec.littleEndian ? ', true' : ''});`);
-      g.k += spec.size;
+    case 'prim':
+      genPrimWrite(g, node.name, v, fail());
       return;
-    }
     case 'enum': {
       const spec = PRIMITIVE_SPECS[node.repr.name];
       const map = g.c(new Map<unknown, number>(node.values.map((x, i) => [x, node.wire[i]])));
@@ -247,8 +259,55 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
       return;
     }
     case 'struct': {
-      g.emit(`if (typeof ${v} !== 'object' || ${v} === null) throw ${fail()}(${v});`);
       const runs = checked ? undefined : runsOf(node);
+      // A struct of primitives tells objects from other values only when a field check fails
+      // (objectCheckCanWait): every failure in it is explained by one function, in field order.
+      const lazy =
+        node.fields.length > 0 &&
+        node.fields.every((f) => f.node.kind === 'prim') &&
+        objectCheckCanWait(node.fields.map((f) => f.name));
+      if (lazy) {
+        g.emit(`if (${v} === null || ${v} === undefined) throw ${fail()}(${v});`);
+        const all = node.fields.map((f) => ({ name: f.name, node: f.node, path: fieldPath(path, f.name) }));
+        const explain = (x: Record<string, unknown>) =>
+          typeof x !== 'object' ? encodeFailure(node, x, path) : explainFields(all, x);
+        const explainAll = g.c(explain);
+        // For a check that did fail: an error even if a getter changed its mind since.
+        const failAll = g.c((x: Record<string, unknown>) => explain(x) ?? encodeFailure(node, x, path));
+        // Load every field, test them all in one condition, then write: measured on SENSOR
+        // encodeInto, 0.83x -> 0.88-0.89x of the hand-written codec against check-and-write per
+        // field (the typeof tests no longer sit between the DataView stores).
+        const run = runs?.[0] ?? 0;
+        if (run !== 0) {
+          const small = g.c((t: Uint8Array, at: number) =>
+            bufferTooSmall(run, t, at, fieldPath(path, node.fields[0].name)),
+          );
+          g.emit(`if (${g.pos(run)} > t.length) throw ${small}(t, ${g.pos()});`);
+        }
+        const vars = node.fields.map((f) => {
+          const fv = g.id('f');
+          g.emit(`const ${fv} = ${v}[${q(f.name)}];`);
+          return fv;
+        });
+        const names = node.fields.map((f) => (f.node as PrimNode).name);
+        const isF32 = (name: PrimitiveName) => name === 'f32' || name === 'f32le';
+        const invalid = names.map((name, i) =>
+          isF32(name)
+            ? `typeof ${vars[i]} !== 'number'`
+            : invalidPrimitiveExpr(PRIMITIVE_SPECS[name], vars[i]),
+        );
+        g.emit(`if (${invalid.join(' || ')}) throw ${failAll}(${v});`);
+        names.forEach((name, i) => genPrimStore(g, name, vars[i]));
+        const squares = vars.filter((_, i) => isF32(names[i])).map((fv) => `${fv} * ${fv}`);
+        if (squares.length > 0) {
+          const e = g.id('e');
+          g.emit(
+            `if (!(${squares.join(' + ')} < ${F32_OVERFLOW_SQUARED})) { const ${e} = ${explainAll}(${v}); if (${e} !== undefined) throw ${e}; }`,
+          );
+        }
+        return;
+      }
+      g.emit(`if (typeof ${v} !== 'object' || ${v} === null) throw ${fail()}(${v});`);
       // Consecutive f32 fields: `typeof` per field, the range of all of them in one check after
       // the group (see F32_OVERFLOW_SQUARED); a failure in the group is explained in field order,
       // so the error is the one the per-field checks would have thrown.

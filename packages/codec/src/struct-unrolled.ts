@@ -259,13 +259,37 @@ export function unrolledReader(
 
 const SQ = F32_OVERFLOW_SQUARED;
 
+const PRIMITIVE_PROTOTYPES: readonly object[] = [
+  Object.prototype,
+  Function.prototype,
+  String.prototype,
+  Number.prototype,
+  Boolean.prototype,
+  Symbol.prototype,
+  BigInt.prototype,
+];
+
+/**
+ * Whether a struct of primitive fields with these names may skip the up-front
+ * `typeof v === 'object'` test (a dozen instructions in V8, a tenth of SENSOR encodeInto): only
+ * null and undefined are refused first (reading a property of them throws), because any other
+ * non-object finds none of these names on its prototype, fails a field's check and is then
+ * explained as "expected an object", the error the up-front test gave. Not so for a name such as
+ * `length`, which a string or a function has.
+ */
+export function objectCheckCanWait(names: readonly string[]): boolean {
+  return names.every((name) => PRIMITIVE_PROTOTYPES.every((proto) => !(name in proto)));
+}
+
 /**
  * A writer for a struct of 2 to 6 fields that are all f32 (a vector, a quaternion, a sensor
  * sample), or undefined. One closure writes every field, so V8 inlines one function instead of a
  * struct writer and one writer per field (for SENSOR it ran out of inlining budget at the fourth
  * field), and the range check is one comparison for all fields (see F32_OVERFLOW_SQUARED).
- * `check(v)` runs when a value may be invalid: it throws the first field's error in field order,
- * or returns when all are valid after all (NaN, Infinity).
+ * `check(v)` runs when a value may be invalid: it throws the error for a non-object, else the
+ * first field's error in field order, or returns when all are valid after all (NaN, Infinity).
+ * Only for names that pass {@link objectCheckCanWait}: objects are told apart from other values
+ * by `check`, not up front.
  */
 export function unrolledF32Writer(
   names: readonly string[],
@@ -278,7 +302,7 @@ export function unrolledF32Writer(
       const [n0, n1] = names;
       const [l0, l1] = littleEndian;
       return (v, _t, dv, p) => {
-        if (typeof v !== 'object' || v === null) notObject(v);
+        if (v === null || v === undefined) notObject(v);
         const x0 = v[n0];
         const x1 = v[n1];
         if (typeof x0 !== 'number' || typeof x1 !== 'number' || !(x0 * x0 + x1 * x1 < SQ)) check(v);
@@ -291,7 +315,7 @@ export function unrolledF32Writer(
       const [n0, n1, n2] = names;
       const [l0, l1, l2] = littleEndian;
       return (v, _t, dv, p) => {
-        if (typeof v !== 'object' || v === null) notObject(v);
+        if (v === null || v === undefined) notObject(v);
         const x0 = v[n0];
         const x1 = v[n1];
         const x2 = v[n2];
@@ -312,7 +336,7 @@ export function unrolledF32Writer(
       const [n0, n1, n2, n3] = names;
       const [l0, l1, l2, l3] = littleEndian;
       return (v, _t, dv, p) => {
-        if (typeof v !== 'object' || v === null) notObject(v);
+        if (v === null || v === undefined) notObject(v);
         const x0 = v[n0];
         const x1 = v[n1];
         const x2 = v[n2];
@@ -336,7 +360,7 @@ export function unrolledF32Writer(
       const [n0, n1, n2, n3, n4] = names;
       const [l0, l1, l2, l3, l4] = littleEndian;
       return (v, _t, dv, p) => {
-        if (typeof v !== 'object' || v === null) notObject(v);
+        if (v === null || v === undefined) notObject(v);
         const x0 = v[n0];
         const x1 = v[n1];
         const x2 = v[n2];
@@ -363,7 +387,7 @@ export function unrolledF32Writer(
       const [n0, n1, n2, n3, n4, n5] = names;
       const [l0, l1, l2, l3, l4, l5] = littleEndian;
       return (v, _t, dv, p) => {
-        if (typeof v !== 'object' || v === null) notObject(v);
+        if (v === null || v === undefined) notObject(v);
         const x0 = v[n0];
         const x1 = v[n1];
         const x2 = v[n2];

@@ -141,6 +141,32 @@ describe.each(ENGINES)('%s', (engine) => {
     expect(thrown(() => c.encodeInto(value as never, new Uint8Array(12)))).toMatchObject({ code, path });
   });
 
+  // Structs of primitives test for an object only once a field check fails (objectCheckCanWait):
+  // a non-object must still be refused as one, also where a primitive has a property of that name.
+  test.each([
+    [struct({ x: f32, y: f32 }), 5],
+    [struct({ x: f32, y: f32 }), 'xy'],
+    [struct({ x: f32, y: f32 }), () => 1],
+    [struct({ x: f32, y: f32 }), null],
+    [struct({ x: u8, y: f32, z: i16 }), 7n],
+    [struct({ x: u8, y: f32, z: i16 }), true],
+    [struct({ length: u32 }), 'abc'],
+    [struct({ length: u32 }), (a: number) => a],
+    [struct({ x: f32, length: f32 }), 'abcd'],
+  ])('%#: a struct of primitives refuses a non-object as a type mismatch', (schema, value) => {
+    const c = E(schema as Codec<any>);
+    expect(thrown(() => c.encode(value))).toMatchObject({ code: 'type-mismatch', path: '' });
+    expect(thrown(() => c.encodeInto(value, new Uint8Array(64)))).toMatchObject({ code: 'type-mismatch' });
+  });
+
+  test('undefined for a struct of primitives is a missing value', () => {
+    const c = E(struct({ a: struct({ x: f32, y: u8 }) }));
+    expect(thrown(() => c.encode({ a: undefined } as never))).toMatchObject({
+      code: 'missing-field',
+      path: 'a',
+    });
+  });
+
   test('an f32 group is closed before the next non-f32 field: its error still comes first', () => {
     const c = E(struct({ x: f32, n: u8, y: f32, z: f32 }));
     expect(thrown(() => c.encode({ x: 1e39, n: 300, y: 0, z: 0 }))).toMatchObject({ path: 'x' });
