@@ -7,7 +7,8 @@
  * it runs only when the user opts in.
  */
 
-import { bufferViewOf, decodeView, encodeView, viewOf } from './data-view-cache.js';
+import { F32, F64, I64, readExpr, U32, U64 } from './byte-reads.js';
+import { encodeView, viewOf } from './data-view-cache.js';
 import {
   budget,
   byteBudgetError,
@@ -42,9 +43,13 @@ const PREFIX_MAX = { 1: 0xff, 2: 0xffff, 4: 0xffffffff } as const;
 /** Helpers the generated code closes over (passed in, never looked up globally). */
 const HELPERS = {
   EV: encodeView,
-  DV: decodeView,
   VIEW: viewOf,
-  BVIEW: bufferViewOf,
+  // Decoders read bytes, not a DataView (byte-reads.ts): the scratch words for floats and 64-bit.
+  U32,
+  F32,
+  F64,
+  U64,
+  I64,
   B: budget,
   SB: startBudget,
   W: writeUtf8,
@@ -97,7 +102,7 @@ function prefixWrite(width: PrefixWidth, at: string, n: string): string {
 }
 
 function prefixRead(width: PrefixWidth, at: string): string {
-  return width === 4 ? `dv.getUint32(BO + ${at})` : width === 2 ? `dv.getUint16(BO + ${at})` : `s[${at}]`;
+  return readExpr(width === 4 ? 'u32' : width === 2 ? 'u16' : 'u8', 's', at);
 }
 
 /** Size of the run of fixed-size fields starting at each field (0 inside a run and at variable fields). */
@@ -397,8 +402,7 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
         g.k += 1;
         return `(${x} === 1)`;
       }
-      if (node.name === 'u8') g.emit(`const ${x} = s[${g.pos()}];`);
-      else g.emit(`const ${x} = dv.get${spec.view}(BO + ${g.pos()}${spec.littleEndian ? ', true' : ''});`);
+      g.emit(`const ${x} = ${readExpr(node.name as Exclude<PrimitiveName, 'bool'>, 's', g.pos())};`);
       g.k += spec.size;
       return x;
     }
@@ -407,8 +411,7 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
       const map = g.c(new Map<number, number | string>(node.wire.map((w, i) => [w, node.values[i]])));
       const w = g.id('w');
       const x = g.id('x');
-      if (spec.size === 1 && node.repr.name === 'u8') g.emit(`const ${w} = s[${g.pos()}];`);
-      else g.emit(`const ${w} = dv.get${spec.view}(BO + ${g.pos()}${spec.littleEndian ? ', true' : ''});`);
+      g.emit(`const ${w} = ${readExpr(node.repr.name as Exclude<PrimitiveName, 'bool'>, 's', g.pos())};`);
       g.emit(`const ${x} = ${map}.get(${w});`);
       g.emit(`if (${x} === undefined) throw ${invalid('is not a value of the enum')}(${w}, ${g.pos()});`);
       g.k += spec.size;
@@ -477,7 +480,7 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
       if (count === undefined) {
         const len = g.c((c: number, left: number, at: number) => lengthError('count', c, left, path, at));
         g.emit(`if (p + 4 > end) throw ${trunc()}(4, end - p, p);`);
-        g.emit(`const ${n} = dv.getUint32(BO + p);`);
+        g.emit(`const ${n} = ${readExpr('u32', 's', 'p')};`);
         g.emit('p += 4;');
         if (min > 0) g.emit(`if (${n} * ${min} > end - p) throw ${len}(${n}, end - p, ${start});`);
       } else {
@@ -538,8 +541,7 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
       const w = g.id('w');
       const x = g.id('x');
       g.emit(`if (p + ${spec.size} > end) throw ${tagTrunc}(${spec.size}, end - p, p);`);
-      if (node.repr.name === 'u8') g.emit(`const ${w} = s[p];`);
-      else g.emit(`const ${w} = dv.get${spec.view}(BO + p${spec.littleEndian ? ', true' : ''});`);
+      g.emit(`const ${w} = ${readExpr(node.repr.name as Exclude<PrimitiveName, 'bool'>, 's', 'p')};`);
       g.emit(`let ${x};`);
       node.variants.forEach((variant, i) => {
         const vfixed = fixedSizeOf(variant.node);
@@ -639,9 +641,6 @@ export function compileGenerated(node: SchemaNode): CompiledCodec {
       ? 'if (limits === undefined) { B.elements = MAXE; B.bytes = MAXB; } else SB(limits, DEPTH);'
       : '',
     budgeted ? '' : 'if (limits !== undefined) SB(limits, DEPTH);',
-    // One view per ArrayBuffer: frames sliced from one receive buffer share it.
-    'const BO = s.byteOffset;',
-    'const dv = DV.u8 === s.buffer ? DV.view : BVIEW(DV, s);',
   ].join('\n');
   const decodeSource = [
     `const DEPTH = ${depth}, MAXE = ${DEFAULT_MAX_ELEMENTS}, MAXB = ${Number.MAX_SAFE_INTEGER};`,
@@ -677,8 +676,6 @@ export function compileGenerated(node: SchemaNode): CompiledCodec {
     gi.emit('if ((o >>> 0) !== o || o > s.length) throw RANGE(s, o, s.length);');
     gi.emit('const end = s.length;');
     if (budgeted) gi.emit(`B.elements = ${DEFAULT_MAX_ELEMENTS}; B.bytes = ${Number.MAX_SAFE_INTEGER};`);
-    gi.emit('const BO = s.byteOffset;');
-    gi.emit('const dv = DV.u8 === s.buffer ? DV.view : BVIEW(DV, s);');
     gi.emit('let p = o;');
     const t = gi.c((need: number, left: number, at: number) => truncatedError(need, left, '', at));
     gi.emit(`if (p + ${fixed} > end) throw ${t}(${fixed}, end - p, p);`);
