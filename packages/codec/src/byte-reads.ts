@@ -82,3 +82,69 @@ export function readExpr(name: Exclude<PrimitiveName, 'bool'>, s: string, at: st
     }
   }
 }
+
+// The same reads as functions, for the closures engine: one function per primitive, so each call
+// site that uses one sees a single target and inlines it.
+export const readI8 = (u: Uint8Array, p: number): number => (u[p] << 24) >> 24;
+export const readU16 = (u: Uint8Array, p: number): number => (u[p] << 8) | u[p + 1];
+export const readU16le = (u: Uint8Array, p: number): number => u[p] | (u[p + 1] << 8);
+export const readI16 = (u: Uint8Array, p: number): number => ((u[p] << 24) >> 16) | u[p + 1];
+export const readI16le = (u: Uint8Array, p: number): number => ((u[p + 1] << 24) >> 16) | u[p];
+export const readI32 = (u: Uint8Array, p: number): number =>
+  (u[p] << 24) | (u[p + 1] << 16) | (u[p + 2] << 8) | u[p + 3];
+export const readI32le = (u: Uint8Array, p: number): number =>
+  u[p] | (u[p + 1] << 8) | (u[p + 2] << 16) | (u[p + 3] << 24);
+export const readU32 = (u: Uint8Array, p: number): number =>
+  ((u[p] << 24) | (u[p + 1] << 16) | (u[p + 2] << 8) | u[p + 3]) >>> 0;
+export const readU32le = (u: Uint8Array, p: number): number =>
+  (u[p] | (u[p + 1] << 8) | (u[p + 2] << 16) | (u[p + 3] << 24)) >>> 0;
+export const readF32 = (u: Uint8Array, p: number): number => {
+  U32[0] = (u[p] << 24) | (u[p + 1] << 16) | (u[p + 2] << 8) | u[p + 3];
+  return F32[0];
+};
+export const readF32le = (u: Uint8Array, p: number): number => {
+  U32[0] = u[p] | (u[p + 1] << 8) | (u[p + 2] << 16) | (u[p + 3] << 24);
+  return F32[0];
+};
+/** Loads the 8 bytes at `p` into the scratch words (big-endian or little-endian on the wire). */
+function load64(u: Uint8Array, p: number, littleEndian: boolean): void {
+  const a = (u[p] << 24) | (u[p + 1] << 16) | (u[p + 2] << 8) | u[p + 3];
+  const b = (u[p + 4] << 24) | (u[p + 5] << 16) | (u[p + 6] << 8) | u[p + 7];
+  if (littleEndian) {
+    // Bytes reversed: the word at p + 4 is the high one.
+    U32[HI] = ((b & 0xff) << 24) | ((b & 0xff00) << 8) | ((b >>> 8) & 0xff00) | (b >>> 24);
+    U32[LO] = ((a & 0xff) << 24) | ((a & 0xff00) << 8) | ((a >>> 8) & 0xff00) | (a >>> 24);
+  } else {
+    U32[HI] = a;
+    U32[LO] = b;
+  }
+}
+export const readF64 = (u: Uint8Array, p: number): number => (load64(u, p, false), F64[0]);
+export const readF64le = (u: Uint8Array, p: number): number => (load64(u, p, true), F64[0]);
+export const readU64 = (u: Uint8Array, p: number): bigint => (load64(u, p, false), U64[0]);
+export const readU64le = (u: Uint8Array, p: number): bigint => (load64(u, p, true), U64[0]);
+export const readI64 = (u: Uint8Array, p: number): bigint => (load64(u, p, false), I64[0]);
+export const readI64le = (u: Uint8Array, p: number): bigint => (load64(u, p, true), I64[0]);
+
+/** Reads a primitive's wire value (enum and union tags, length prefixes). */
+export const READ: Record<PrimitiveName, (u: Uint8Array, p: number) => number | bigint> = {
+  u8: (u, p) => u[p],
+  i8: readI8,
+  bool: (u, p) => u[p],
+  u16: readU16,
+  u16le: readU16le,
+  i16: readI16,
+  i16le: readI16le,
+  u32: readU32,
+  u32le: readU32le,
+  i32: readI32,
+  i32le: readI32le,
+  f32: readF32,
+  f32le: readF32le,
+  f64: readF64,
+  f64le: readF64le,
+  u64: readU64,
+  u64le: readU64le,
+  i64: readI64,
+  i64le: readI64le,
+};
