@@ -57,10 +57,9 @@ function adapter(id, label, how) {
     kind: 'bp',
     label,
     how,
+    // Called directly from the timed loop (measure.mjs compileDirectLoop), as users call it.
+    direct: true,
     setup: (scenario) => ({ codec: make(schemas[scenario.shape]) }),
-    encodeInto: (ctx, v, target) => ctx.codec.encodeInto(v, target, 0),
-    encode: (ctx, v) => ctx.codec.encode(v),
-    decode: (ctx, bytes) => ctx.codec.decode(bytes),
   };
 }
 
@@ -69,7 +68,7 @@ export const bpAdapters = [
   adapter(
     'bp',
     'bp (default: generated)',
-    'codec.encodeInto(v, target, 0) / codec.encode(v) / codec.decode(bytes)',
+    'codec.encodeInto(v, target, 0) / codec.encode(v) / codec.decode(bytes, 0), called directly from the loop',
   ),
   adapter('bp-closures', 'bp closures (CSP-safe)', "withEngine(codec, 'closures'), same calls"),
   adapter(

@@ -10,12 +10,22 @@
 // It measures the @bp/codec build it resolves (dist/, through the `node` condition) and needs the
 // codec's devDependencies (msgpackr, protobufjs, avsc) installed. For stable numbers run it in a
 // process pinned to one CPU (the CLI re-runs itself under taskset), with --expose-gc if possible.
+
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { bpAdapters, bpInfo } from './bp-adapters.mjs';
 import { libraries, libraryVersions } from './competitors.mjs';
 import { handWritten } from './hand-written.mjs';
-import { calibrate, compileLoop, measureAllocation, median, startGcRecorder, timeOnce } from './measure.mjs';
+import {
+  calibrate,
+  compileDirectLoop,
+  compileLoop,
+  measureAllocation,
+  median,
+  startGcRecorder,
+  timeOnce,
+} from './measure.mjs';
 import { scenarios } from './scenarios.mjs';
 import { evaluateTargets } from './targets.mjs';
 
@@ -74,10 +84,33 @@ function wirePool(encoded, buffers) {
   return views;
 }
 
-/** An adapter's operation for a scenario's shape: one function for all, or one per shape. */
+/** The operations of a direct adapter: its codec's methods, called on the codec in `ctx`. */
+const directOps = {
+  encodeInto: (ctx, v, target) => ctx.codec.encodeInto(v, target, 0),
+  encode: (ctx, v) => ctx.codec.encode(v),
+  decode: (ctx, bytes) => ctx.codec.decode(bytes, 0),
+};
+
+/**
+ * An adapter's operation for a scenario's shape: one function for all, or one per shape. A direct
+ * adapter (the reference and bp) has a codec object instead; these functions only serve the
+ * round-trip check, the timed loop calls the codec itself.
+ */
 export function operationFor(adapter, op, shape) {
+  if (adapter.direct === true) return directOps[op];
   const fn = adapter[op];
   return typeof fn === 'function' || fn === undefined ? fn : fn[shape];
+}
+
+/** The machine's load average, /proc/loadavg where there is one (it also counts runnable tasks). */
+function loadNow() {
+  try {
+    const [one, five, fifteen, tasks] = readFileSync('/proc/loadavg', 'utf8').trim().split(/\s+/);
+    return { one: Number(one), five: Number(five), fifteen: Number(fifteen), runnable: tasks };
+  } catch {
+    const [one, five, fifteen] = os.loadavg();
+    return { one, five, fifteen, runnable: undefined };
+  }
 }
 
 /**
@@ -151,6 +184,7 @@ export async function runCodecBench(options = {}) {
   const gc = startGcRecorder();
   const startedAt = new Date();
   const loadBefore = os.loadavg();
+  const procLoadBefore = loadNow();
   const started = performance.now();
   let checksum = 0;
 
@@ -207,13 +241,17 @@ export async function runCodecBench(options = {}) {
         for (const adapter of selected[index]) {
           const p = prepared.get(adapter.id);
           if (p === undefined) continue;
-          const loop = compileLoop(op, {
-            op: operationFor(adapter, op, scenario.shape),
-            consume: op === 'decode' ? scenario.consume : undefined,
-            ctx: p.ctx,
-            inputs: op === 'decode' ? p.wire : p.values,
-            target: p.target,
-          });
+          const inputs = op === 'decode' ? p.wire : p.values;
+          const loop =
+            adapter.direct === true
+              ? compileDirectLoop(op, { codec: p.ctx.codec, inputs, target: p.target, field: scenario.field })
+              : compileLoop(op, {
+                  op: operationFor(adapter, op, scenario.shape),
+                  consume: op === 'decode' ? scenario.consume : undefined,
+                  ctx: p.ctx,
+                  inputs,
+                  target: p.target,
+                });
           group.push({
             adapter,
             p,
@@ -228,6 +266,7 @@ export async function runCodecBench(options = {}) {
         }
         if (group.length === 0) continue;
         log(`${scenario.id} ${op}: ${group.map((g) => g.adapter.id).join(', ')}`);
+        const groupLoad = loadNow();
 
         // One full collection per group (when exposed), so garbage from the previous group does not
         // land in this one. Not per sample: V8 flushes the bytecode (and optimized code) of
@@ -273,6 +312,8 @@ export async function runCodecBench(options = {}) {
             wallSamples: g.wallSamples,
             cpuShare: median(g.cpuShare),
             spread: (Math.max(...g.samples) - Math.min(...g.samples)) / opsPerSec,
+            loop: g.adapter.direct === true ? 'direct' : 'adapter',
+            load: { before: groupLoad, after: loadNow() },
             timedOps: g.ops,
             minorGcs,
             bytesPerOp: alloc.bytesPerOp,
@@ -295,6 +336,7 @@ export async function runCodecBench(options = {}) {
     machine: describeMachine(),
     runtime: { node: process.version, v8: process.versions.v8, execArgv: process.execArgv },
     loadAverage: { before: loadBefore, after: os.loadavg() },
+    procLoadavg: { before: procLoadBefore, after: loadNow() },
     timing,
     exposedGc: gcNow !== undefined,
     bp: bpInfo,
@@ -320,10 +362,15 @@ export async function runCodecBench(options = {}) {
  * ranged 0.43-0.73 over three runs as a ratio of medians and 0.58-0.72 paired.
  */
 export function pairedRatio(a, b) {
+  return median(pairedRatios(a, b));
+}
+
+/** The same-round ratios of two cases (their median is {@link pairedRatio}). */
+export function pairedRatios(a, b) {
   const n = Math.min(a.samples.length, b.samples.length);
   const ratios = [];
   for (let i = 0; i < n; i++) ratios.push(a.samples[i] / b.samples[i]);
-  return median(ratios);
+  return ratios;
 }
 
 /** Adds ratios against the hand-written codec and against the fastest third-party library. */
@@ -342,6 +389,10 @@ function addRatios(cases) {
     const h = hand.get(key(c));
     const b = bestLibrary.get(key(c));
     c.vsHandWritten = h === undefined ? undefined : pairedRatio(c, h);
+    if (h !== undefined) {
+      const r = pairedRatios(c, h);
+      c.vsHandWrittenRange = [Math.min(...r), Math.max(...r)];
+    }
     c.vsFastestLibrary = b === undefined ? undefined : pairedRatio(c, b);
     c.fastestLibrary = b?.adapter;
   }
@@ -366,6 +417,10 @@ function addRatios(cases) {
  * @property {{ mean: number, min: number, max: number }} wireBytes
  * @property {boolean | undefined} decodedBytesAreViews  BLOB: decoded bytes share the wire's memory
  * @property {number | undefined} vsHandWritten     median over rounds of this / hand-written, same round
+ * @property {[number, number] | undefined} vsHandWrittenRange  lowest and highest same-round ratio
+ * @property {'direct' | 'adapter'} loop  how the loop calls the codec: directly (reference, bp) or
+ *   through the adapter's `op(ctx, input)` (libraries)
+ * @property {{ before: object, after: object }} load  /proc/loadavg around this case's group
  * @property {number | undefined} vsFastestLibrary  the same against the library with the best median
  * @property {string | undefined} fastestLibrary
  *

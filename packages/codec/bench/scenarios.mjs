@@ -74,6 +74,7 @@ function blobValues(size) {
  * @property {string} description
  * @property {() => object[]} values  POOL_SIZE distinct values
  * @property {(value: any) => number} consume  reads a decoded value into a number (isolated: no closures)
+ * @property {string} field      the one (numeric) field the direct decode loop reads
  * @property {number} maxBytes   an upper bound on one encoded value in any library (sizes the targets)
  */
 
@@ -85,6 +86,7 @@ export const scenarios = [
     description: '4 x f32 { sensor1, sensor2, sensor3, sensor4 }',
     values: sensorValues,
     consume: (v) => v.sensor1 + v.sensor2 + v.sensor3 + v.sensor4,
+    field: 'sensor1',
     maxBytes: 256,
   },
   {
@@ -93,6 +95,7 @@ export const scenarios = [
     description: 'u32 + 24-char UTF-8 string { statusCode, message } (1 in 4 non-ASCII)',
     values: () => statusValues(24),
     consume: (v) => v.statusCode + v.message.length,
+    field: 'statusCode',
     maxBytes: 512,
   },
   {
@@ -101,6 +104,7 @@ export const scenarios = [
     description: 'u32 + 300-char UTF-8 string { statusCode, message } (1 in 4 non-ASCII)',
     values: () => statusValues(300),
     consume: (v) => v.statusCode + v.message.length,
+    field: 'statusCode',
     maxBytes: 2048,
   },
   {
@@ -109,6 +113,7 @@ export const scenarios = [
     description: 'u32 + 1 KiB bytes { blobId, data }',
     values: () => blobValues(1024),
     consume: (v) => v.blobId + v.data.length + v.data[7],
+    field: 'blobId',
     maxBytes: 4096,
   },
   {
@@ -117,6 +122,7 @@ export const scenarios = [
     description: 'u32 + 64 KiB bytes { blobId, data }',
     values: () => blobValues(65536),
     consume: (v) => v.blobId + v.data.length + v.data[7],
+    field: 'blobId',
     maxBytes: 65536 * 2 + 1024,
   },
 ];

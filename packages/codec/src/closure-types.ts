@@ -6,14 +6,11 @@ export type Writer = (v: any, t: Uint8Array, dv: DataView, p: number) => number;
 export type Reader = (s: ReadState) => unknown;
 
 /**
- * Where a decode is: the source, a view over its whole ArrayBuffer with the source's byteOffset
- * `b` (so that frames sliced from one receive buffer share one view), the position in the source
- * and the end of the readable range.
+ * Where a decode is: the source, the position in it and the end of the readable range. Numbers
+ * are read from the bytes (byte-reads.ts), so no DataView is needed.
  */
 export interface ReadState {
   u8: Uint8Array;
-  dv: DataView;
-  b: number;
   p: number;
   end: number;
 }

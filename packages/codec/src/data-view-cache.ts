@@ -1,8 +1,7 @@
 /**
- * One DataView per buffer, remembered for the last buffer seen. Encoding into (or decoding from)
- * the same buffer again and again, the common case, then allocates nothing. Encode targets and
- * decode sources get separate slots so that a loop alternating the two does not thrash. The slot
- * keeps the last buffer alive until another one is used.
+ * One DataView per buffer, remembered for the last buffer seen: encoding into the same buffer
+ * again and again, the common case, then allocates nothing. The slot keeps the last buffer alive
+ * until another one is used. (Decoders read the bytes directly, byte-reads.ts: no slot.)
  */
 export interface ViewSlot {
   /** The Uint8Array (encode) or ArrayBuffer (decode) the view belongs to. */
@@ -17,7 +16,6 @@ export interface ViewSlot {
 const EMPTY = /* @__PURE__ */ new DataView(new ArrayBuffer(0));
 
 export const encodeView: ViewSlot = { u8: undefined, view: EMPTY, u8b: undefined, viewb: EMPTY };
-export const decodeView: ViewSlot = { u8: undefined, view: EMPTY, u8b: undefined, viewb: EMPTY };
 
 /** The DataView for `u8`, created when it is not the slot's last buffer. */
 export function viewOf(slot: ViewSlot, u8: Uint8Array): DataView {
@@ -27,19 +25,5 @@ export function viewOf(slot: ViewSlot, u8: Uint8Array): DataView {
   slot.viewb = slot.view;
   slot.u8 = u8;
   slot.view = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
-  return slot.view;
-}
-
-/**
- * A DataView over the whole ArrayBuffer under `u8`, remembered for the last buffer seen: decoders
- * add `u8.byteOffset` to their positions, so that frames sliced out of one receive buffer (each a
- * different Uint8Array) share one view instead of allocating one per frame.
- */
-export function bufferViewOf(slot: ViewSlot, u8: Uint8Array): DataView {
-  const buffer = u8.buffer;
-  if (slot.u8 !== buffer) {
-    slot.u8 = buffer;
-    slot.view = new DataView(buffer);
-  }
   return slot.view;
 }

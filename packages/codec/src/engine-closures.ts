@@ -4,8 +4,28 @@
  * Fixed-size parts are bounds-checked once by their container, never per field.
  */
 
+import {
+  READ,
+  readF32,
+  readF32le,
+  readF64,
+  readF64le,
+  readI8,
+  readI16,
+  readI16le,
+  readI32,
+  readI32le,
+  readI64,
+  readI64le,
+  readU16,
+  readU16le,
+  readU32,
+  readU32le,
+  readU64,
+  readU64le,
+} from './byte-reads.js';
 import type { Reader, ReadState, Writer } from './closure-types.js';
-import { bufferViewOf, decodeView, encodeView, viewOf } from './data-view-cache.js';
+import { encodeView, viewOf } from './data-view-cache.js';
 import {
   budget,
   byteBudgetError,
@@ -15,7 +35,7 @@ import {
   startBudget,
   truncatedError,
 } from './decode-limits.js';
-import { encodeFailure, fieldPath } from './encode-failure.js';
+import { encodeFailure, explainEncodeFailure, fieldPath } from './encode-failure.js';
 import type { CompiledCodec, DecodeResult } from './engine.js';
 import { DecodeError, relocateError } from './errors.js';
 import { F32_OVERFLOW, PRIMITIVE_SPECS } from './primitive-specs.js';
@@ -38,7 +58,7 @@ import {
   type UnionNode,
   usesBudget,
 } from './schema-node.js';
-import { unrolledReader, unrolledWriter } from './struct-unrolled.js';
+import { objectCheckCanWait, unrolledF32Writer, unrolledReader, unrolledWriter } from './struct-unrolled.js';
 import { NO_ROOM, readUtf8, readUtf8Lenient, utf8Length, writeUtf8 } from './utf8.js';
 
 type Sizer = (v: any) => number;
@@ -56,7 +76,7 @@ interface Part {
 type Fail = (v: unknown) => never;
 type Bad = (byte: number, at: number) => never;
 type Set = (dv: DataView, p: number, v: any) => void;
-type Get = (dv: DataView, p: number) => any;
+type Get = (u8: Uint8Array, p: number) => any;
 
 // One function literal per primitive, so that each gets its own type feedback in V8 and its checks
 // and DataView calls are inlined; one generic literal would be megamorphic across types.
@@ -169,9 +189,11 @@ const WRITERS: Record<PrimitiveName, (fail: Fail) => Writer> = {
   },
 };
 
+// Readers assemble the bytes (byte-reads.ts) instead of going through a DataView: no
+// `source.buffer` per decode and no DataView per new buffer.
 const READERS: Record<PrimitiveName, (bad: Bad) => Reader> = {
   u8: () => (s) => s.u8[s.p++],
-  i8: () => (s) => s.dv.getInt8(s.b + s.p++),
+  i8: () => (s) => readI8(s.u8, s.p++),
   bool: (bad) => (s) => {
     const b = s.u8[s.p];
     if (b > 1) bad(b, s.p);
@@ -179,84 +201,84 @@ const READERS: Record<PrimitiveName, (bad: Bad) => Reader> = {
     return b === 1;
   },
   u16: () => (s) => {
-    const v = s.dv.getUint16(s.b + s.p);
-    s.p += 2;
-    return v;
+    const p = s.p;
+    s.p = p + 2;
+    return readU16(s.u8, p);
   },
   u16le: () => (s) => {
-    const v = s.dv.getUint16(s.b + s.p, true);
-    s.p += 2;
-    return v;
+    const p = s.p;
+    s.p = p + 2;
+    return readU16le(s.u8, p);
   },
   i16: () => (s) => {
-    const v = s.dv.getInt16(s.b + s.p);
-    s.p += 2;
-    return v;
+    const p = s.p;
+    s.p = p + 2;
+    return readI16(s.u8, p);
   },
   i16le: () => (s) => {
-    const v = s.dv.getInt16(s.b + s.p, true);
-    s.p += 2;
-    return v;
+    const p = s.p;
+    s.p = p + 2;
+    return readI16le(s.u8, p);
   },
   u32: () => (s) => {
-    const v = s.dv.getUint32(s.b + s.p);
-    s.p += 4;
-    return v;
+    const p = s.p;
+    s.p = p + 4;
+    return readU32(s.u8, p);
   },
   u32le: () => (s) => {
-    const v = s.dv.getUint32(s.b + s.p, true);
-    s.p += 4;
-    return v;
+    const p = s.p;
+    s.p = p + 4;
+    return readU32le(s.u8, p);
   },
   i32: () => (s) => {
-    const v = s.dv.getInt32(s.b + s.p);
-    s.p += 4;
-    return v;
+    const p = s.p;
+    s.p = p + 4;
+    return readI32(s.u8, p);
   },
   i32le: () => (s) => {
-    const v = s.dv.getInt32(s.b + s.p, true);
-    s.p += 4;
-    return v;
+    const p = s.p;
+    s.p = p + 4;
+    return readI32le(s.u8, p);
   },
   f32: () => (s) => {
-    const v = s.dv.getFloat32(s.b + s.p);
-    s.p += 4;
-    return v;
+    const p = s.p;
+    s.p = p + 4;
+    return readF32(s.u8, p);
   },
   f32le: () => (s) => {
-    const v = s.dv.getFloat32(s.b + s.p, true);
-    s.p += 4;
-    return v;
+    const p = s.p;
+    s.p = p + 4;
+    return readF32le(s.u8, p);
   },
   f64: () => (s) => {
-    const v = s.dv.getFloat64(s.b + s.p);
-    s.p += 8;
-    return v;
+    const p = s.p;
+    s.p = p + 8;
+    return readF64(s.u8, p);
   },
   f64le: () => (s) => {
-    const v = s.dv.getFloat64(s.b + s.p, true);
-    s.p += 8;
-    return v;
+    const p = s.p;
+    s.p = p + 8;
+    return readF64le(s.u8, p);
   },
   u64: () => (s) => {
-    const v = s.dv.getBigUint64(s.b + s.p);
-    s.p += 8;
-    return v;
+    const p = s.p;
+    s.p = p + 8;
+    return readU64(s.u8, p);
   },
   u64le: () => (s) => {
-    const v = s.dv.getBigUint64(s.b + s.p, true);
-    s.p += 8;
-    return v;
+    const p = s.p;
+    s.p = p + 8;
+    return readU64le(s.u8, p);
   },
   i64: () => (s) => {
-    const v = s.dv.getBigInt64(s.b + s.p);
-    s.p += 8;
-    return v;
+    const p = s.p;
+    s.p = p + 8;
+    return readI64(s.u8, p);
   },
   i64le: () => (s) => {
-    const v = s.dv.getBigInt64(s.b + s.p, true);
-    s.p += 8;
-    return v;
+    const p = s.p;
+    s.p = p + 8;
+    return readI64le(s.u8, p);
   },
 };
 
@@ -283,27 +305,7 @@ const SET: Record<PrimitiveName, Set> = {
   i64le: (dv, p, v) => dv.setBigInt64(p, v, true),
 };
 
-const GET: Record<PrimitiveName, Get> = {
-  u8: (dv, p) => dv.getUint8(p),
-  i8: (dv, p) => dv.getInt8(p),
-  bool: (dv, p) => dv.getUint8(p),
-  u16: (dv, p) => dv.getUint16(p),
-  u16le: (dv, p) => dv.getUint16(p, true),
-  i16: (dv, p) => dv.getInt16(p),
-  i16le: (dv, p) => dv.getInt16(p, true),
-  u32: (dv, p) => dv.getUint32(p),
-  u32le: (dv, p) => dv.getUint32(p, true),
-  i32: (dv, p) => dv.getInt32(p),
-  i32le: (dv, p) => dv.getInt32(p, true),
-  f32: (dv, p) => dv.getFloat32(p),
-  f32le: (dv, p) => dv.getFloat32(p, true),
-  f64: (dv, p) => dv.getFloat64(p),
-  f64le: (dv, p) => dv.getFloat64(p, true),
-  u64: (dv, p) => dv.getBigUint64(p),
-  u64le: (dv, p) => dv.getBigUint64(p, true),
-  i64: (dv, p) => dv.getBigInt64(p),
-  i64le: (dv, p) => dv.getBigInt64(p, true),
-};
+const GET: Record<PrimitiveName, Get> = READ as Record<PrimitiveName, Get>;
 
 const PREFIX_MAX = { 1: 0xff, 2: 0xffff, 4: 0xffffffff } as const;
 
@@ -313,8 +315,8 @@ function writePrefix(width: PrefixWidth, dv: DataView, p: number, n: number): vo
   else dv.setUint8(p, n);
 }
 
-function readPrefix(width: PrefixWidth, dv: DataView, p: number): number {
-  return width === 4 ? dv.getUint32(p) : width === 2 ? dv.getUint16(p) : dv.getUint8(p);
+function readPrefix(width: PrefixWidth, u8: Uint8Array, p: number): number {
+  return width === 4 ? readU32(u8, p) : width === 2 ? readU16(u8, p) : u8[p];
 }
 
 function compilePrim(node: PrimNode, path: string): Part {
@@ -341,7 +343,7 @@ function compileEnum(node: EnumNode, path: string): Part {
     return p + size;
   };
   const read: Reader = (s) => {
-    const w = get(s.dv, s.b + s.p);
+    const w = get(s.u8, s.p);
     const v = fromWire.get(w);
     if (v === undefined) throw new DecodeError('invalid-value', `${w} is not a value of the enum`, path, s.p);
     s.p += size;
@@ -387,7 +389,7 @@ function compileString(node: StringNode, path: string): Part {
   const read: Reader = (s) => {
     const p = s.p;
     if (p + width > s.end) throw truncatedError(width, s.end - p, path, p);
-    const n = readPrefix(width, s.dv, s.b + p);
+    const n = readPrefix(width, s.u8, p);
     const start = p + width;
     if (n > s.end - start) throw lengthError('length', n, s.end - start, path, p);
     if ((budget.bytes -= n) < 0) throw byteBudgetError(n, path, p);
@@ -433,7 +435,7 @@ function compileBytes(node: BytesNode, path: string): Part {
   const read: Reader = (s) => {
     const p = s.p;
     if (p + width > s.end) throw truncatedError(width, s.end - p, path, p);
-    const n = readPrefix(width, s.dv, s.b + p);
+    const n = readPrefix(width, s.u8, p);
     const start = p + width;
     if (n > s.end - start) throw lengthError('length', n, s.end - start, path, p);
     if ((budget.bytes -= n) < 0) throw byteBudgetError(n, path, p);
@@ -491,7 +493,7 @@ function compileArray(node: ArrayNode, path: string): Part {
     const p = s.p;
     if (count === undefined) {
       if (p + 4 > s.end) throw truncatedError(4, s.end - p, path, p);
-      n = s.dv.getUint32(s.b + p);
+      n = readU32(s.u8, p);
       s.p = p + 4;
       if (n * minItem > s.end - s.p) throw lengthError('count', n, s.end - s.p, path, p);
     } else {
@@ -602,9 +604,28 @@ function compileStruct(node: StructNode, path: string): Part {
   const notObject = (v: unknown): never => {
     throw encodeFailure(node, v, path);
   };
-  const unrolledWrite = unrolledWriter(names, writers, checks, notObject, (i, t, p) => {
-    throw bufferTooSmall(runs[i], t, p, fieldPath(path, names[i]));
-  });
+  const allF32 =
+    !wireOnly &&
+    node.fields.every((f) => f.node.kind === 'prim' && (f.node.name === 'f32' || f.node.name === 'f32le')) &&
+    objectCheckCanWait(names);
+  const unrolledWrite =
+    (allF32
+      ? unrolledF32Writer(
+          names,
+          node.fields.map((f) => (f.node as PrimNode).name === 'f32le'),
+          notObject,
+          (v) => {
+            if (typeof v !== 'object') notObject(v);
+            for (const f of node.fields) {
+              const e = explainEncodeFailure(f.node, v[f.name], fieldPath(path, f.name));
+              if (e !== undefined) throw e;
+            }
+          },
+        )
+      : undefined) ??
+    unrolledWriter(names, writers, checks, notObject, (i, t, p) => {
+      throw bufferTooSmall(runs[i], t, p, fieldPath(path, names[i]));
+    });
   const unrolledRead = wireOnly
     ? undefined
     : unrolledReader(names, readers, checks, (i, s) => {
@@ -703,7 +724,7 @@ function compileUnion(node: UnionNode, path: string): Part {
   const read: Reader = (s) => {
     const p = s.p;
     if (p + size > s.end) throw truncatedError(size, s.end - p, tagPath, p);
-    const w = get(s.dv, s.b + p);
+    const w = get(s.u8, p);
     const i = byWire.get(w);
     if (i === undefined) throw new DecodeError('invalid-value', `${w} is not a tag of the union`, tagPath, p);
     s.p = p + size;
@@ -748,8 +769,16 @@ function compileNode(node: SchemaNode, path: string): Part {
       return compileConvert(node, path);
     case 'skip': {
       const skip = node.skip;
+      // The read state carries no DataView (numbers are read from the bytes); a skipper wants one,
+      // so keep the last buffer's view rather than make one per value.
+      let viewed: Uint8Array | undefined;
+      let view = new DataView(new ArrayBuffer(0));
       const read: Reader = (s) => {
-        s.p = skip(s.u8, s.dv, s.b, s.p, s.end);
+        if (viewed !== s.u8) {
+          viewed = s.u8;
+          view = new DataView(s.u8.buffer, s.u8.byteOffset, s.u8.byteLength);
+        }
+        s.p = skip(s.u8, view, 0, s.p, s.end);
         return undefined;
       };
       return {
@@ -779,7 +808,7 @@ function compileConvert(node: ConvertNode, path: string): Part {
   return { ...item, write, read };
 }
 
-const state: ReadState = { u8: new Uint8Array(0), dv: new DataView(new ArrayBuffer(0)), b: 0, p: 0, end: 0 };
+const state: ReadState = { u8: new Uint8Array(0), p: 0, end: 0 };
 
 /** Compiles a schema node into closures. */
 export function compileClosures(node: SchemaNode): CompiledCodec {
@@ -808,8 +837,6 @@ export function compileClosures(node: SchemaNode): CompiledCodec {
     if (budgeted || limits !== undefined) startBudget(limits, depth);
     const s = state;
     s.u8 = source;
-    s.dv = bufferViewOf(decodeView, source);
-    s.b = source.byteOffset;
     s.p = offset;
     s.end = end;
     return read(s);
@@ -843,8 +870,6 @@ export function compileClosures(node: SchemaNode): CompiledCodec {
       if (budgeted) startBudget(undefined, depth);
       const s = state;
       s.u8 = source;
-      s.dv = bufferViewOf(decodeView, source);
-      s.b = source.byteOffset;
       s.p = offset;
       s.end = source.length;
       return into(s, target);

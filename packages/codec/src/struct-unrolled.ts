@@ -5,6 +5,7 @@
  * polymorphic sites it can inline. No eval: this is plain source.
  */
 import type { Reader, ReadState, Writer } from './closure-types.js';
+import { F32_OVERFLOW_SQUARED } from './primitive-specs.js';
 
 /** Throws the error for a value that is not an object. */
 export type NotObject = (v: unknown) => never;
@@ -249,6 +250,167 @@ export function unrolledReader(
         o[n4] = x4;
         o[n5] = x5;
         return o;
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+const SQ = F32_OVERFLOW_SQUARED;
+
+const PRIMITIVE_PROTOTYPES: readonly object[] = [
+  Object.prototype,
+  Function.prototype,
+  String.prototype,
+  Number.prototype,
+  Boolean.prototype,
+  Symbol.prototype,
+  BigInt.prototype,
+];
+
+/**
+ * Whether a struct of primitive fields with these names may skip the up-front
+ * `typeof v === 'object'` test (a dozen instructions in V8, a tenth of SENSOR encodeInto): only
+ * null and undefined are refused first (reading a property of them throws), because any other
+ * non-object finds none of these names on its prototype, fails a field's check and is then
+ * explained as "expected an object", the error the up-front test gave. Not so for a name such as
+ * `length`, which a string or a function has.
+ */
+export function objectCheckCanWait(names: readonly string[]): boolean {
+  return names.every((name) => PRIMITIVE_PROTOTYPES.every((proto) => !(name in proto)));
+}
+
+/**
+ * A writer for a struct of 2 to 6 fields that are all f32 (a vector, a quaternion, a sensor
+ * sample), or undefined. One closure writes every field, so V8 inlines one function instead of a
+ * struct writer and one writer per field (for SENSOR it ran out of inlining budget at the fourth
+ * field), and the range check is one comparison for all fields (see F32_OVERFLOW_SQUARED).
+ * `check(v)` runs when a value may be invalid: it throws the error for a non-object, else the
+ * first field's error in field order, or returns when all are valid after all (NaN, Infinity).
+ * Only for names that pass {@link objectCheckCanWait}: objects are told apart from other values
+ * by `check`, not up front.
+ */
+export function unrolledF32Writer(
+  names: readonly string[],
+  littleEndian: readonly boolean[],
+  notObject: NotObject,
+  check: (v: Record<string, unknown>) => void,
+): Writer | undefined {
+  switch (names.length) {
+    case 2: {
+      const [n0, n1] = names;
+      const [l0, l1] = littleEndian;
+      return (v, _t, dv, p) => {
+        if (v === null || v === undefined) notObject(v);
+        const x0 = v[n0];
+        const x1 = v[n1];
+        if (typeof x0 !== 'number' || typeof x1 !== 'number' || !(x0 * x0 + x1 * x1 < SQ)) check(v);
+        dv.setFloat32(p + 0, x0, l0);
+        dv.setFloat32(p + 4, x1, l1);
+        return p + 8;
+      };
+    }
+    case 3: {
+      const [n0, n1, n2] = names;
+      const [l0, l1, l2] = littleEndian;
+      return (v, _t, dv, p) => {
+        if (v === null || v === undefined) notObject(v);
+        const x0 = v[n0];
+        const x1 = v[n1];
+        const x2 = v[n2];
+        if (
+          typeof x0 !== 'number' ||
+          typeof x1 !== 'number' ||
+          typeof x2 !== 'number' ||
+          !(x0 * x0 + x1 * x1 + x2 * x2 < SQ)
+        )
+          check(v);
+        dv.setFloat32(p + 0, x0, l0);
+        dv.setFloat32(p + 4, x1, l1);
+        dv.setFloat32(p + 8, x2, l2);
+        return p + 12;
+      };
+    }
+    case 4: {
+      const [n0, n1, n2, n3] = names;
+      const [l0, l1, l2, l3] = littleEndian;
+      return (v, _t, dv, p) => {
+        if (v === null || v === undefined) notObject(v);
+        const x0 = v[n0];
+        const x1 = v[n1];
+        const x2 = v[n2];
+        const x3 = v[n3];
+        if (
+          typeof x0 !== 'number' ||
+          typeof x1 !== 'number' ||
+          typeof x2 !== 'number' ||
+          typeof x3 !== 'number' ||
+          !(x0 * x0 + x1 * x1 + x2 * x2 + x3 * x3 < SQ)
+        )
+          check(v);
+        dv.setFloat32(p + 0, x0, l0);
+        dv.setFloat32(p + 4, x1, l1);
+        dv.setFloat32(p + 8, x2, l2);
+        dv.setFloat32(p + 12, x3, l3);
+        return p + 16;
+      };
+    }
+    case 5: {
+      const [n0, n1, n2, n3, n4] = names;
+      const [l0, l1, l2, l3, l4] = littleEndian;
+      return (v, _t, dv, p) => {
+        if (v === null || v === undefined) notObject(v);
+        const x0 = v[n0];
+        const x1 = v[n1];
+        const x2 = v[n2];
+        const x3 = v[n3];
+        const x4 = v[n4];
+        if (
+          typeof x0 !== 'number' ||
+          typeof x1 !== 'number' ||
+          typeof x2 !== 'number' ||
+          typeof x3 !== 'number' ||
+          typeof x4 !== 'number' ||
+          !(x0 * x0 + x1 * x1 + x2 * x2 + x3 * x3 + x4 * x4 < SQ)
+        )
+          check(v);
+        dv.setFloat32(p + 0, x0, l0);
+        dv.setFloat32(p + 4, x1, l1);
+        dv.setFloat32(p + 8, x2, l2);
+        dv.setFloat32(p + 12, x3, l3);
+        dv.setFloat32(p + 16, x4, l4);
+        return p + 20;
+      };
+    }
+    case 6: {
+      const [n0, n1, n2, n3, n4, n5] = names;
+      const [l0, l1, l2, l3, l4, l5] = littleEndian;
+      return (v, _t, dv, p) => {
+        if (v === null || v === undefined) notObject(v);
+        const x0 = v[n0];
+        const x1 = v[n1];
+        const x2 = v[n2];
+        const x3 = v[n3];
+        const x4 = v[n4];
+        const x5 = v[n5];
+        if (
+          typeof x0 !== 'number' ||
+          typeof x1 !== 'number' ||
+          typeof x2 !== 'number' ||
+          typeof x3 !== 'number' ||
+          typeof x4 !== 'number' ||
+          typeof x5 !== 'number' ||
+          !(x0 * x0 + x1 * x1 + x2 * x2 + x3 * x3 + x4 * x4 + x5 * x5 < SQ)
+        )
+          check(v);
+        dv.setFloat32(p + 0, x0, l0);
+        dv.setFloat32(p + 4, x1, l1);
+        dv.setFloat32(p + 8, x2, l2);
+        dv.setFloat32(p + 12, x3, l3);
+        dv.setFloat32(p + 16, x4, l4);
+        dv.setFloat32(p + 20, x5, l5);
+        return p + 24;
       };
     }
     default:

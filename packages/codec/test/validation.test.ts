@@ -10,6 +10,7 @@ import {
   enumeration,
   FieldDefinition,
   f32,
+  f32le,
   f64,
   fromFormat,
   i8,
@@ -116,6 +117,70 @@ describe.each(ENGINES)('%s', (engine) => {
     expect(Object.is(c.decode(c.encode(-0)), -0)).toBe(true);
     expect(c.decode(c.encode(0.1))).toBe(Math.fround(0.1));
     expect(c.decode(c.encode(3.4028235e38))).toBe(Math.fround(3.4028235e38));
+  });
+
+  // The compiled engines check the range of consecutive f32 fields in one comparison after the
+  // group (F32_OVERFLOW_SQUARED): the error must still be the first bad field's, in field order,
+  // and NaN / Infinity next to an overflow must not hide it.
+  test.each([
+    [{ a: 1e39, b: 'x', c: 0 }, 'out-of-range', 'a'],
+    [{ a: 1, b: 'x', c: 1e39 }, 'type-mismatch', 'b'],
+    [{ a: Number.NaN, b: 1, c: -1e39 }, 'out-of-range', 'c'],
+    [{ a: Infinity, b: Number.NaN, c: 3.5e38 }, 'out-of-range', 'c'],
+    [{ a: 1, c: 2 }, 'missing-field', 'b'],
+    [{ a: Math.fround(2.4e38), b: Math.fround(-2.4e38), c: Math.fround(2.4e38) }, undefined, ''],
+  ])('a run of f32 fields reports the first bad one: %o', (value, code, path) => {
+    const c = E(struct({ a: f32, b: f32, c: f32le }));
+    const reference = withEngine(c, 'interpreted');
+    if (code === undefined) {
+      expect(c.encode(value as never)).toEqual(reference.encode(value as never));
+      expect(c.decode(c.encode(value as never))).toEqual(value);
+      return;
+    }
+    expect(thrown(() => c.encode(value as never))).toMatchObject({ code, path });
+    expect(thrown(() => c.encodeInto(value as never, new Uint8Array(12)))).toMatchObject({ code, path });
+  });
+
+  // Structs of primitives test for an object only once a field check fails (objectCheckCanWait):
+  // a non-object must still be refused as one, also where a primitive has a property of that name.
+  test.each([
+    [struct({ x: f32, y: f32 }), 5],
+    [struct({ x: f32, y: f32 }), 'xy'],
+    [struct({ x: f32, y: f32 }), () => 1],
+    [struct({ x: f32, y: f32 }), null],
+    [struct({ x: u8, y: f32, z: i16 }), 7n],
+    [struct({ x: u8, y: f32, z: i16 }), true],
+    [struct({ length: u32 }), 'abc'],
+    [struct({ length: u32 }), (a: number) => a],
+    [struct({ x: f32, length: f32 }), 'abcd'],
+  ])('%#: a struct of primitives refuses a non-object as a type mismatch', (schema, value) => {
+    const c = E(schema as Codec<any>);
+    expect(thrown(() => c.encode(value))).toMatchObject({ code: 'type-mismatch', path: '' });
+    expect(thrown(() => c.encodeInto(value, new Uint8Array(64)))).toMatchObject({ code: 'type-mismatch' });
+  });
+
+  test('undefined for a struct of primitives is a missing value', () => {
+    const c = E(struct({ a: struct({ x: f32, y: u8 }) }));
+    expect(thrown(() => c.encode({ a: undefined } as never))).toMatchObject({
+      code: 'missing-field',
+      path: 'a',
+    });
+  });
+
+  test('an f32 group is closed before the next non-f32 field: its error still comes first', () => {
+    const c = E(struct({ x: f32, n: u8, y: f32, z: f32 }));
+    expect(thrown(() => c.encode({ x: 1e39, n: 300, y: 0, z: 0 }))).toMatchObject({ path: 'x' });
+    expect(thrown(() => c.encode({ x: 0, n: 300, y: 1e39, z: 0 }))).toMatchObject({ path: 'n' });
+    expect(thrown(() => c.encode({ x: 0, n: 3, y: Infinity, z: -1e39 }))).toMatchObject({
+      code: 'out-of-range',
+      path: 'z',
+    });
+    expect(c.decode(c.encode({ x: Number.NaN, n: 3, y: Infinity, z: -0 }))).toEqual({
+      x: Number.NaN,
+      n: 3,
+      y: Infinity,
+      z: -0,
+    });
   });
 
   test.each([
