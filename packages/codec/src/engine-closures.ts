@@ -772,7 +772,7 @@ function compileNode(node: SchemaNode, path: string): Part {
       // The read state carries no DataView (numbers are read from the bytes); a skipper wants one,
       // so keep the last buffer's view rather than make one per value.
       let viewed: Uint8Array | undefined;
-      let view = new DataView(new ArrayBuffer(0));
+      let view: DataView = new DataView(new ArrayBuffer(0));
       const read: Reader = (s) => {
         if (viewed !== s.u8) {
           viewed = s.u8;
