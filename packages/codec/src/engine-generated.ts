@@ -302,7 +302,7 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
             : invalidPrimitiveExpr(PRIMITIVE_SPECS[name], vars[i]),
         );
         g.emit(`if (${invalid.join(' || ')}) throw ${failAll}(${v});`);
-        names.forEach((name, i) => genPrimStore(g, name, vars[i]));
+        for (const [i, name] of names.entries()) genPrimStore(g, name, vars[i]);
         const squares = vars.filter((_, i) => isF32(names[i])).map((fv) => `${fv} * ${fv}`);
         if (squares.length > 0) {
           const e = g.id('e');
@@ -334,7 +334,9 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
         const fv = g.id('f');
         const run = runs?.[idx] ?? 0;
         const f32 =
-          f.wireOnly === undefined && f.node.kind === 'prim' && (f.node.name === 'f32' || f.node.name === 'f32le');
+          f.wireOnly === undefined &&
+          f.node.kind === 'prim' &&
+          (f.node.name === 'f32' || f.node.name === 'f32le');
         if (!f32) endGroup();
         if (run !== 0) {
           const small = g.c((t: Uint8Array, at: number) => bufferTooSmall(run, t, at, fpath));

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { resolveLimits } from '../src/limits.js';
 import { createServerSession } from '../src/index.js';
+import { resolveLimits } from '../src/limits.js';
 import { RecordingTransport, testProtocol } from './fixtures.js';
 
 const defaults = { maxPayloadSize: 1 << 20, connectTimeout: 30_000, readTimeout: 30_000 };
@@ -24,7 +24,11 @@ describe('lowWaterMark (formerly lowWatermark)', () => {
   test('a session checks it against maxQueuedBytes, by the new name', () => {
     const create = (limits: object) =>
       createServerSession({ protocol: testProtocol, transport: new RecordingTransport(), limits });
-    expect(() => create({ maxQueuedBytes: 1024, lowWaterMark: 2048 })).toThrow(/lowWaterMark must not exceed/);
-    expect(() => create({ maxQueuedBytes: 1024, lowWatermark: 2048 })).toThrow(/lowWaterMark must not exceed/);
+    expect(() => create({ maxQueuedBytes: 1024, lowWaterMark: 2048 })).toThrow(
+      /lowWaterMark must not exceed/,
+    );
+    expect(() => create({ maxQueuedBytes: 1024, lowWatermark: 2048 })).toThrow(
+      /lowWaterMark must not exceed/,
+    );
   });
 });

@@ -5,7 +5,6 @@
  */
 
 // Wrong calls (attach twice) are @bp/session's UsageError.
-export { isUsageError, UsageError, type UsageErrorCode } from '@bp/session';
 export {
   type BackoffOptions,
   backoffDelay,
@@ -13,10 +12,13 @@ export {
   type ClientErrorCode,
   type ConnectionState,
   isClientError,
+  isUsageError,
   type ResolvedBackoff,
   resolveBackoff,
   type StateChange,
   type SubscribeOptions,
+  UsageError,
+  type UsageErrorCode,
 } from '@bp/session';
 export { type ClientOptions, type ConnectOptions, WebSocketClient } from './client.js';
 export { CloseCode, WebSocketCloseCode } from './close-codes.js';

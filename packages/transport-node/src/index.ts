@@ -2,9 +2,6 @@
 /// <reference types="node" preserve="true" />
 
 // Wrong calls (listen after close, attach twice, a file path as `ca`) are @bp/session's UsageError.
-export { isUsageError, UsageError, type UsageErrorCode } from '@bp/session';
-// The WebSocket binding's subprotocol names, re-exported from @bp/session/wire where they live.
-export { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from '@bp/session/wire';
 export {
   type BackoffOptions,
   backoffDelay,
@@ -12,19 +9,16 @@ export {
   type ClientErrorCode,
   type ConnectionState,
   isClientError,
+  isUsageError,
   type ResolvedBackoff,
   resolveBackoff,
   type StateChange,
   type SubscribeOptions,
+  UsageError,
+  type UsageErrorCode,
 } from '@bp/session';
-export {
-  Client,
-  type ClientState,
-  type ConnectOptions,
-  connect,
-  createClient,
-  type ReconnectOptions,
-} from './client.js';
+// The WebSocket binding's subprotocol names, re-exported from @bp/session/wire where they live.
+export { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from '@bp/session/wire';
 export {
   BinaryClient,
   type BinaryClientOptions,
@@ -45,6 +39,14 @@ export {
 } from './binary-protocol/binary-server.js';
 export { type DatagramStats, MAX_DATAGRAM_SIZE } from './binary-protocol/datagram-endpoint.js';
 export type { CloseReason as BinaryCloseReason } from './binary-protocol/stream-connection.js';
+export {
+  Client,
+  type ClientState,
+  type ConnectOptions,
+  connect,
+  createClient,
+  type ReconnectOptions,
+} from './client.js';
 export type { ConnectionInfo, TlsConnectionInfo } from './connection-info.js';
 export type { ConnectionTraffic } from './connection-traffic.js';
 export { type AttemptOutcome, FailureThrottle, type FailureThrottleOptions } from './failure-throttle.js';

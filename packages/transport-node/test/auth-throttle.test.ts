@@ -1,7 +1,7 @@
 import { FrameKind } from '@bp/session';
+import { generateTestPki, type TestPki } from '@bp/test-kit/pki';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { connect, FailureThrottle, type Server, type ServerOptions } from '../src/index.js';
-import { generateTestPki, type TestPki } from './fixtures/certificates.js';
 import { protocol, type TestProtocol, TOKEN } from './fixtures/protocol.js';
 import { codeOf, RawClient } from './fixtures/raw-client.js';
 import { startServer } from './fixtures/server.js';

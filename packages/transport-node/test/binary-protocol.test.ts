@@ -1,6 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { connect as netConnect, type Socket } from 'node:net';
 import { isDecodeError } from '@bp/codec';
+import { generateTestPki, type TestPki } from '@bp/test-kit/pki';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { MessageReader } from '../src/binary-protocol/message-reader.js';
@@ -17,7 +18,6 @@ import {
   registerPeerHandlers,
   type WireVariant,
 } from './fixtures/binary-protocol.js';
-import { generateTestPki, type TestPki } from './fixtures/certificates.js';
 
 const tcp: WireVariant = { headerFormat: '>H', checksum: false, udp: false };
 const started: BinaryServer[] = [];

@@ -43,7 +43,7 @@ async function startSocketIoServer(): Promise<BenchServer> {
     transport.socket?._socket?.setNoDelay(true);
     const checker = new StreamChecker();
     const stops: (() => void)[] = [];
-    socket.on('q', (name: MessageName, value: unknown, ack: (value: unknown) => void) => ack(value));
+    socket.on('q', (_name: MessageName, value: unknown, ack: (value: unknown) => void) => ack(value));
     socket.on('s', (name: MessageName, value: Messages[MessageName]) =>
       checker.accept(name, value, payloadSize(name, value)),
     );

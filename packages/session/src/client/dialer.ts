@@ -1,5 +1,4 @@
-import type { TransportSink } from '../memory-transport.js';
-import type { SessionTransport } from '../types.js';
+import type { SessionTransport, TransportSink } from '../types.js';
 
 /** A transport that a client can attach its session to (`SocketTransport`, `WebSocketTransport`). */
 export interface DialedTransport extends SessionTransport {
