@@ -32,6 +32,7 @@ import {
   type PrimitiveName,
   type PrimNode,
   type SchemaNode,
+  type Skipper,
   type StructNode,
   usesBudget,
 } from './schema-node.js';
@@ -599,7 +600,9 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
         return 'undefined';
       }
       g.flush();
-      g.emit(`p = ${g.c(node.skip)}(s, dv, BO, p, end);`);
+      // The decoder reads numbers from the bytes and holds no DataView; a skipper wants one, so
+      // keep the last buffer's view rather than make one per value.
+      g.emit(`p = ${g.c(skipWithView(node.skip))}(s, p, end);`);
       return 'undefined';
     case 'convert': {
       const x = genRead(g, node.item, path, checked);
@@ -744,5 +747,18 @@ export function compileGenerated(node: SchemaNode): CompiledCodec {
     decode,
     decodeFrom: decodeFrom as CompiledCodec['decodeFrom'],
     decodeInto,
+  };
+}
+
+/** A skipper over a byte array, with the DataView it needs kept for the last array it saw. */
+function skipWithView(skip: Skipper): (u8: Uint8Array, p: number, end: number) => number {
+  let viewed: Uint8Array | undefined;
+  let view: DataView = new DataView(new ArrayBuffer(0));
+  return (u8, p, end) => {
+    if (viewed !== u8) {
+      viewed = u8;
+      view = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
+    }
+    return skip(u8, view, 0, p, end);
   };
 }

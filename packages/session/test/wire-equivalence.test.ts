@@ -16,6 +16,9 @@ const shape = struct({
 function protocolWith(headerFormat: string, types: number[]) {
   return new ProtocolConfig({
     headerFormat,
+    // The all-ones header is the binary_protocol wire's NOT_FOUND type by default; move it aside
+    // so the edge types (255, 65535, -1) are exercised on bp's own frames.
+    notFoundType: 100,
     messageStructures: Object.fromEntries(types.map((t) => [t, shape])),
   });
 }

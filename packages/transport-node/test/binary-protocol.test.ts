@@ -1,17 +1,12 @@
 import { createSocket } from 'node:dgram';
 import { connect as netConnect, type Socket } from 'node:net';
 import { isDecodeError } from '@bp/codec';
+import { ClientError } from '@bp/session';
 import { generateTestPki, type TestPki } from '@bp/test-kit/pki';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { MessageReader } from '../src/binary-protocol/message-reader.js';
-import {
-  BinaryClient,
-  BinaryProtocolError,
-  BinaryServer,
-  MAX_DATAGRAM_SIZE,
-  TransportError,
-} from '../src/index.js';
+import { BinaryClient, BinaryProtocolError, BinaryServer, MAX_DATAGRAM_SIZE } from '../src/index.js';
 import {
   configFor,
   MessageType,
@@ -196,14 +191,14 @@ describe('BinaryServer and BinaryClient (bp on both ends)', () => {
     }
   });
 
-  test('connect failures are TransportErrors; types a stream cannot frame are refused up front', async () => {
+  test('connect failures are ClientErrors (the one client error model); types a stream cannot frame are refused up front', async () => {
     const { server } = await serve();
     const port = server.address()?.port as number;
     await server.stop();
     started.length = 0;
     const error = await new BinaryClient(configFor(tcp)).connect('127.0.0.1', port).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TransportError);
-    expect((error as TransportError).code).toBe('connect-failed');
+    expect(error).toBeInstanceOf(ClientError);
+    expect((error as ClientError).code).toBe('connect-failed');
     const { ProtocolConfig, string, struct } = await import('@bp/codec');
     const dsl = new ProtocolConfig({ messageStructures: { 1: struct({ s: string() }) } });
     expect(() => new BinaryServer(dsl)).toThrow(/MessageStructure/);

@@ -55,7 +55,7 @@ export class BinaryClient {
   }
 
   /**
-   * Connects within `config.connectTimeout`. Rejects with `TransportError` (`connect-timeout`,
+   * Connects within `config.connectTimeout`. Rejects with `ClientError` (`connect-failed`, from the shared dialer) or `TransportError` (`connect-timeout`,
    * `connect-failed`, `tls-failed`).
    */
   async connect(host: string, port: number): Promise<void> {
