@@ -1,3 +1,5 @@
+// The declarations use Node types (parseArgs options); keep the reference in the emitted index.d.ts.
+/// <reference types="node" preserve="true" />
 export { processIo, runCli } from './cli.js';
 export { CliError, type CliErrorCode } from './cli-error.js';
 export type { Command, CommandIo, ParsedArgs } from './command.js';
