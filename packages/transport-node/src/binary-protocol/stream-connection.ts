@@ -111,11 +111,15 @@ export class StreamConnection {
     try {
       while (this.#queue.length > 0 && !this.#closed) {
         const bytes = this.#queue.shift();
-        let message: DecodedMessageLike;
-        try {
-          if (bytes === undefined) throw new Error('unframeable');
-          message = decodeInbound(this.#options.protocol, bytes);
-        } catch {
+        let message: DecodedMessageLike | undefined;
+        // undefined in the queue marks bytes the framer could not frame, kept in order so that
+        // every message before it is still answered.
+        if (bytes !== undefined) {
+          try {
+            message = decodeInbound(this.#options.protocol, bytes);
+          } catch {}
+        }
+        if (message === undefined) {
           this.close('invalid-message');
           return;
         }
