@@ -2,7 +2,31 @@
  * The field plan: every Wireshark field of a protocol, named once. The Lua dissector is generated
  * from it and `bp decode` walks it, so the two cannot disagree about a field's name or type.
  */
-import type { PrimitiveName, ProtocolDescriptor, SchemaDescriptor } from '@bp/codec';
+import {
+  bool,
+  type Codec,
+  f32,
+  f32le,
+  f64,
+  f64le,
+  i8,
+  i16,
+  i16le,
+  i32,
+  i32le,
+  i64,
+  i64le,
+  type PrimitiveName,
+  type ProtocolDescriptor,
+  type SchemaDescriptor,
+  u8,
+  u16,
+  u16le,
+  u32,
+  u32le,
+  u64,
+  u64le,
+} from '@bp/codec';
 import { reservedNames } from './frame-fields.js';
 
 /** How a field is registered in Wireshark (the `ProtoField` constructor) and shown. */
@@ -112,28 +136,33 @@ const PRIM_FIELD: Record<PrimitiveName, FieldType> = {
   i64le: 'int64',
 };
 
-/** Byte size of each primitive. */
-export const PRIM_BYTES: Record<PrimitiveName, number> = {
-  u8: 1,
-  i8: 1,
-  bool: 1,
-  u16: 2,
-  i16: 2,
-  u16le: 2,
-  i16le: 2,
-  u32: 4,
-  i32: 4,
-  f32: 4,
-  u32le: 4,
-  i32le: 4,
-  f32le: 4,
-  f64: 8,
-  u64: 8,
-  i64: 8,
-  f64le: 8,
-  u64le: 8,
-  i64le: 8,
+/** The codec's primitives by name: their sizes come from the codec, not from a copy here. */
+const PRIMITIVES: Record<PrimitiveName, Codec<unknown>> = {
+  u8,
+  i8,
+  bool,
+  u16,
+  i16,
+  u16le,
+  i16le,
+  u32,
+  i32,
+  f32,
+  u32le,
+  i32le,
+  f32le,
+  f64,
+  u64,
+  i64,
+  f64le,
+  u64le,
+  i64le,
 };
+
+/** Byte size of each primitive. */
+export const PRIM_BYTES = Object.fromEntries(
+  Object.entries(PRIMITIVES).map(([name, codec]) => [name, codec.fixedSize as number]),
+) as Record<PrimitiveName, number>;
 
 /** The Wireshark field type of a primitive. */
 export function primFieldType(prim: PrimitiveName): FieldType {
