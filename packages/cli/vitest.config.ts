@@ -9,6 +9,7 @@ export default defineProject({
     alias: [
       { find: /^@bp\/codec$/, replacement: source('../codec/src/index.node.ts') },
       { find: /^@bp\/session$/, replacement: source('../session/src/index.ts') },
+      { find: /^@bp\/session\/wire$/, replacement: source('../session/src/wire/index.ts') },
       { find: /^@bp\/transport-node$/, replacement: source('../transport-node/src/index.ts') },
       { find: /^@bp\/transport-browser$/, replacement: source('../transport-browser/src/index.ts') },
       { find: /^@bp\/cli$/, replacement: source('./src/index.ts') },

@@ -7,7 +7,18 @@ import { type FieldSpec, PRIM_BYTES, type ProtocolPlan } from './field-plan.js';
 import { fieldText } from './field-text.js';
 import { EXPERTS, type ExpertKey, FRAME_FIELDS as F, KIND_NAMES } from './frame-fields.js';
 import { decodePayload, readPrimitive } from './payload-decoder.js';
-import { CONTROL_FRAME_LIMIT, CREDIT_KIND, FRAME_HEADER_SIZE, FrameKind, MAGIC } from './wire.js';
+import {
+  CONTROL_FRAME_LIMIT,
+  CREDIT_KIND,
+  ERROR_MIN_BODY,
+  FRAME_HEADER_SIZE,
+  FrameKind,
+  GOODBYE_MIN_BODY,
+  HELLO_MIN_BODY,
+  MAGIC,
+  REJECT_MIN_BODY,
+  WELCOME_MIN_BODY,
+} from './wire.js';
 
 /** The default payload limit of a ProtocolConfig, used without a protocol. */
 const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
@@ -175,7 +186,7 @@ export function decodeFrame(bytes: Uint8Array, ctx: FrameContext = {}): DecodedF
     }
     switch (kind) {
       case FrameKind.HELLO: {
-        checkLength(walk, 'HELLO', length, 46, handshakeLimit);
+        checkLength(walk, 'HELLO', length, HELLO_MIN_BODY, handshakeLimit);
         walk.magic(F.helloMagic);
         walk.uint(F.helloMinVersion, 2);
         walk.uint(F.helloMaxVersion, 2);
@@ -195,7 +206,7 @@ export function decodeFrame(bytes: Uint8Array, ctx: FrameContext = {}): DecodedF
         break;
       }
       case FrameKind.WELCOME:
-        checkLength(walk, 'WELCOME', length, 18, CONTROL_FRAME_LIMIT);
+        checkLength(walk, 'WELCOME', length, WELCOME_MIN_BODY, CONTROL_FRAME_LIMIT);
         walk.magic(F.welcomeMagic);
         walk.uint(F.welcomeVersion, 2);
         walk.uint(F.welcomeMaxPayload, 4);
@@ -204,7 +215,7 @@ export function decodeFrame(bytes: Uint8Array, ctx: FrameContext = {}): DecodedF
         walk.extension();
         break;
       case FrameKind.REJECT: {
-        checkLength(walk, 'REJECT', length, 16, handshakeLimit);
+        checkLength(walk, 'REJECT', length, REJECT_MIN_BODY, handshakeLimit);
         walk.magic(F.rejectMagic);
         walk.uint(F.rejectCode, 2);
         walk.uint(F.rejectMinVersion, 2);
@@ -230,7 +241,7 @@ export function decodeFrame(bytes: Uint8Array, ctx: FrameContext = {}): DecodedF
         decoded = message(walk, ctx, true, 'RESPONSE', length);
         break;
       case FrameKind.ERROR:
-        checkLength(walk, 'ERROR', length, 6, CONTROL_FRAME_LIMIT);
+        checkLength(walk, 'ERROR', length, ERROR_MIN_BODY, CONTROL_FRAME_LIMIT);
         walk.uint(F.requestId, 4);
         walk.uint(F.errorCode, 2);
         walk.text(F.errorMessage, walk.end - walk.at);
@@ -241,7 +252,7 @@ export function decodeFrame(bytes: Uint8Array, ctx: FrameContext = {}): DecodedF
         walk.uint(F.nonce, 4);
         break;
       case FrameKind.GOODBYE:
-        checkLength(walk, 'GOODBYE', length, 6, CONTROL_FRAME_LIMIT);
+        checkLength(walk, 'GOODBYE', length, GOODBYE_MIN_BODY, CONTROL_FRAME_LIMIT);
         walk.uint(F.goodbyeCode, 2);
         walk.uint(F.goodbyeDeadline, 4);
         walk.text(F.goodbyeReason, walk.end - walk.at);

@@ -1,14 +1,22 @@
-/**
- * The one place the CLI reads @bp/session's wire constants from (they are moving to a
- * `@bp/session/wire` subpath: only this file changes then).
- */
-export { ErrorCode, FRAME_HEADER_SIZE, FrameKind, MAGIC, MismatchStatus } from '@bp/session';
+/** The one place the CLI reads @bp/session's wire constants from. */
+import { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from '@bp/session/wire';
+
+export { ErrorCode } from '@bp/session';
+export {
+  CONTROL_FRAME_LIMIT,
+  ERROR_MIN_BODY,
+  FRAME_HEADER_SIZE,
+  FrameKind,
+  GOODBYE_MIN_BODY,
+  HELLO_MIN_BODY,
+  MAGIC,
+  MismatchStatus,
+  REJECT_MIN_BODY,
+  WELCOME_MIN_BODY,
+} from '@bp/session/wire';
 
 /** Kind 0xF: a receive-window grant, only inside the WebSocket binding `bp-flow.v1` (PROTOCOL.md 14.4). */
 export const CREDIT_KIND = 0xf;
 
-/** Handshake, ERROR and GOODBYE bodies may always be this large (PROTOCOL.md 3.2). */
-export const CONTROL_FRAME_LIMIT = 65536;
-
 /** The WebSocket subprotocols bp is carried in (PROTOCOL.md 14.1). */
-export const WEBSOCKET_SUBPROTOCOLS = ['bp.v1', 'bp-flow.v1'] as const;
+export const WEBSOCKET_SUBPROTOCOLS = [PLAIN_SUBPROTOCOL, FLOW_SUBPROTOCOL] as const;

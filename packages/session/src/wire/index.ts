@@ -12,6 +12,7 @@ export {
   decodeHello,
   decodeReject,
   decodeWelcome,
+  ERROR_MIN_BODY,
   type ErrorFrame,
   encodeErrorFrame,
   encodeFrame,
@@ -20,15 +21,27 @@ export {
   encodeReject,
   encodeU32Frame,
   encodeWelcome,
+  GOODBYE_MIN_BODY,
   type GoodbyeFrame,
+  HELLO_MIN_BODY,
   type HelloFrame,
   MismatchStatus,
+  REJECT_MIN_BODY,
   type RejectFrame,
   type TypeDigest,
+  WELCOME_MIN_BODY,
   type WelcomeFrame,
 } from '../control-frames.js';
 export { forEachBatch, MAX_BATCH_BYTES } from '../frame-batches.js';
-export { FRAME_HEADER_SIZE, FrameKind, MAGIC, MAX_FRAME_BODY, PROTOCOL_VERSION } from '../frame-kind.js';
+export {
+  CONTROL_FRAME_LIMIT,
+  FRAME_HEADER_SIZE,
+  FrameKind,
+  HANDSHAKE_FRAME_LIMIT,
+  MAGIC,
+  MAX_FRAME_BODY,
+  PROTOCOL_VERSION,
+} from '../frame-kind.js';
 export {
   createFrameLimits,
   type FrameLimits,
