@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { array, enumeration, f32, ProtocolConfig, string, struct, u8 } from '@bp/codec';
 import { ApplicationError, type Session, schemaFingerprint } from '@bp/session';
+import { generateTestPki } from '@bp/test-kit/pki';
 import { connect as connectWebSocket } from '@bp/transport-browser';
 import { connect, createServer } from '@bp/transport-node';
 import { afterEach, expect as assert, describe, test } from 'vitest';
@@ -22,7 +23,6 @@ import { protocol, MessageType as T } from './fixtures/sensor-protocol.mjs';
 import { expect } from './helpers/expected-frames.js';
 import { viewOf } from './helpers/frame-views.js';
 import { startCapture } from './helpers/live-capture.js';
-import { selfSignedCertificate } from './helpers/pki.js';
 import { type FrameView, tsharkFrames } from './helpers/tshark.js';
 
 const plan = planOf(protocol);
@@ -261,8 +261,9 @@ describe('captured sessions', () => {
   test('TLS with a key log: tshark decrypts and dissects the conversation; bp decode says it cannot', async () => {
     const keyLog = join(dir, 'server-keys.log');
     const clientKeyLog = join(dir, 'client-keys.log');
-    const pki = selfSignedCertificate();
-    const { server, session } = startServer({ ...pki, keyLog });
+    const pki = generateTestPki();
+    cleanups.push(() => pki.dispose());
+    const { server, session } = startServer({ ...pki.server, keyLog });
     const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
     const capture = await startCapture(join(dir, 'tls.pcapng'), [port]);
     cleanups.push(() => capture.stop());
@@ -271,7 +272,7 @@ describe('captured sessions', () => {
       port,
       protocol,
       token: TOKEN,
-      tls: { ca: pki.cert, keyLog: clientKeyLog },
+      tls: { ca: pki.ca, keyLog: clientKeyLog },
       handlers: { [T.GET_READING]: () => clientReading } as never,
     });
     const clientPort = client.socket!.localPort!;
@@ -304,17 +305,21 @@ describe('captured sessions', () => {
       if (saved === undefined) delete process.env.SSLKEYLOGFILE;
       else process.env.SSLKEYLOGFILE = saved;
     });
-    const pki = selfSignedCertificate();
+    const pki = generateTestPki();
+    cleanups.push(() => pki.dispose());
     const lines: string[] = [];
-    const server = createServer({ protocol, tls: { ...pki, keyLog: (line) => lines.push(line.toString()) } });
+    const server = createServer({
+      protocol,
+      tls: { ...pki.server, keyLog: (line) => lines.push(line.toString()) },
+    });
     cleanups.push(() => server.close({ deadline: 100 }));
     const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
-    const client = await connect({ host: '127.0.0.1', port, protocol, tls: { ca: pki.cert } });
+    const client = await connect({ host: '127.0.0.1', port, protocol, tls: { ca: pki.ca } });
     await client.close({ deadline: 100 });
     assert(existsSync(file)).toBe(false);
     assert(lines.length).toBeGreaterThan(0);
     // `keyLog: true` takes the file from SSLKEYLOGFILE.
-    const again = await connect({ host: '127.0.0.1', port, protocol, tls: { ca: pki.cert, keyLog: true } });
+    const again = await connect({ host: '127.0.0.1', port, protocol, tls: { ca: pki.ca, keyLog: true } });
     await again.close({ deadline: 100 });
     assert(readFileSync(file, 'utf8')).toMatch(/^CLIENT_HANDSHAKE_TRAFFIC_SECRET /m);
   });

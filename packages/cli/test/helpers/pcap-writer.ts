@@ -1,3 +1,4 @@
+import { concat } from '@bp/test-kit/bytes';
 /**
  * Writes a classic pcap file of TCP segments (Ethernet, IPv4, TCP), for feeding exact byte
  * streams, split exactly where a test wants, to tshark and to `bp decode`.
@@ -44,11 +45,5 @@ export function tcpPcap(segments: readonly Segment[], serverPort: number, client
     record.setUint32(12, packet.length, true);
     parts.push(new Uint8Array(record.buffer), packet);
   });
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(parts);
 }
