@@ -138,13 +138,9 @@ export class BinaryClient {
     data: unknown,
     options?: BinaryClientOptions,
   ): Promise<void> {
-    const client = new BinaryClient(config, options);
-    await client.connect(host, port);
-    try {
-      await client.sendMessage(type, data);
-    } finally {
-      await client.disconnect();
-    }
+    await BinaryClient.#overOneConnection(config, host, port, options, (client) =>
+      client.sendMessage(type, data),
+    );
   }
 
   /** One connection, one message, its reply: the package's `send_and_receive_single`. */
@@ -156,11 +152,24 @@ export class BinaryClient {
     data: unknown,
     options?: BinaryClientOptions,
   ): Promise<ReceivedMessage> {
+    return BinaryClient.#overOneConnection(config, host, port, options, async (client) => {
+      await client.sendMessage(type, data);
+      return client.receiveMessage();
+    });
+  }
+
+  /** Connects, runs `use`, and disconnects whatever `use` did. */
+  static async #overOneConnection<R>(
+    config: WireProtocol,
+    host: string,
+    port: number,
+    options: BinaryClientOptions | undefined,
+    use: (client: BinaryClient) => Promise<R>,
+  ): Promise<R> {
     const client = new BinaryClient(config, options);
     await client.connect(host, port);
     try {
-      await client.sendMessage(type, data);
-      return await client.receiveMessage();
+      return await use(client);
     } finally {
       await client.disconnect();
     }
