@@ -223,7 +223,7 @@ function send(response: ServerResponse, status: number, contentType: string, bod
 }
 
 const TOKEN_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>bp demo: token required</title></head>
+<html lang="en"><head><meta charset="utf-8"><title>bp demo: token required</title><link rel="icon" href="/favicon.svg"></head>
 <body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto">
 <h1>Token required</h1>
 <p>Open the address the demo server printed at start, which ends in <code>?token=…</code>.
