@@ -1,3 +1,4 @@
+import { UsageError } from './usage-error.js';
 /** What a {@link MessageIterator} tells its session. */
 export interface IteratorOwner {
   /** The iterator's backlog crossed its high-water mark (true) or fell back to half (false). */
@@ -79,8 +80,14 @@ export class MessageIterator<T> implements AsyncIterableIterator<T> {
       }
       return Promise.resolve({ value: undefined, done: true });
     }
-    if (this.#waiter !== undefined)
-      return Promise.reject(new Error('next() called again before the previous call settled'));
+    if (this.#waiter !== undefined) {
+      return Promise.reject(
+        new UsageError(
+          'concurrent-next',
+          'next() called again before the previous call settled: await each next() (for await ... of does)',
+        ),
+      );
+    }
     return new Promise((resolve, reject) => {
       this.#waiter = { resolve, reject };
     });

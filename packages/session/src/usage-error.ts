@@ -11,7 +11,9 @@ export type UsageErrorCode =
   /** `setSecureContext` was called on a server created without `tls`. */
   | 'not-tls'
   /** An option has a value that cannot work (the message names the option and the fix). */
-  | 'invalid-option';
+  | 'invalid-option'
+  /** A message iterator's `next()` was called again before the previous call settled. */
+  | 'concurrent-next';
 
 /**
  * A bp API was called in a way that cannot work: the wrong moment (listen after close), the wrong

@@ -1,4 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
+import { isUsageError } from '../src/index.js';
 import { connect, T, testProtocol } from './fixtures.js';
 
 describe('one-way messages', () => {
@@ -82,6 +83,19 @@ describe('one-way messages', () => {
     await client.close();
     await done;
     expect(got).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  test('a second next() before the first settled is a UsageError; the first still gets its message', async () => {
+    const { client, server } = connect({ protocol: testProtocol });
+    const iterator = server.messages(T.TICK);
+    await client.ready;
+    const first = iterator.next();
+    const second = iterator.next();
+    await expect(second).rejects.toMatchObject({ name: 'UsageError', code: 'concurrent-next' });
+    expect(isUsageError(await second.catch((e: unknown) => e))).toBe(true);
+    client.send(T.TICK, { n: 7 });
+    await expect(first).resolves.toEqual({ value: { n: 7 }, done: false });
+    await client.close();
   });
 
   test('messages() stops on abort and rejects with the abort reason', async () => {
