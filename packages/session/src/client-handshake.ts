@@ -28,6 +28,8 @@ export function encodeClientHello(
   });
 }
 
+const NO_TYPES: readonly number[] = Object.freeze([]);
+
 /** The server's WELCOME as the client reads it: the peer, or why it cannot be used. */
 export type WelcomeOutcome =
   | { readonly code: undefined; readonly peer: PeerInfo }
@@ -50,6 +52,8 @@ export function readWelcome(source: Uint8Array, start: number, end: number): Wel
       maxPayloadSize: welcome.maxPayloadSize,
       maxInFlight: welcome.maxInFlight === 0 ? Number.POSITIVE_INFINITY : welcome.maxInFlight,
       heartbeatInterval: welcome.heartbeatInterval,
+      resolvedTypes: NO_TYPES,
+      absentTypes: NO_TYPES,
     },
   };
 }

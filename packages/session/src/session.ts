@@ -548,6 +548,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       maxPayloadSize: hello.maxPayloadSize,
       maxInFlight: Number.POSITIVE_INFINITY,
       heartbeatInterval,
+      resolvedTypes: [],
+      absentTypes: [],
     };
     this.#writer.writeDirect(
       (this.#server as ServerHandshake).encodeWelcome({

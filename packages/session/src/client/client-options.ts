@@ -1,4 +1,5 @@
 import type { SessionLimits } from '../limits.js';
+import type { SchemaPolicy } from '../types.js';
 import type { SessionProtocol } from '../protocol-types.js';
 import type { Handlers } from '../types.js';
 import type { BackoffOptions } from './backoff.js';
@@ -74,4 +75,12 @@ export interface ReconnectingClientOptions<P extends SessionProtocol> {
   signal?: AbortSignal;
   /** Called when a handler throws (see `onHandlerError` of the session options). */
   onHandlerError?: (error: unknown, context: { readonly type: number; readonly requestId?: number }) => void;
+  /**
+   * How schema differences with the server are handled: `'compatible'` (default) connects when
+   * the server can resolve them (protocol version 2), `'exact'` refuses any difference. See
+   * `SchemaPolicy`.
+   */
+  schemaPolicy?: SchemaPolicy;
+  /** The highest protocol version offered: 2 (default) or 1 (exactly protocol version 1). */
+  maxVersion?: number;
 }
