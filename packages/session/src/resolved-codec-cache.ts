@@ -1,13 +1,17 @@
 import type { SessionCodec } from './protocol-types.js';
 import { UsageError } from './usage-error.js';
 
-/** A resolution's outcome: the codec for the client's layout, or why there is none. */
+/**
+ * A resolution's outcome: the codec for the peer's layout (`resolved`), the breaking differences
+ * (`incompatible`), or a descriptor that could not be used (`refused`, with the wire code).
+ */
 export type Resolution =
-  | { readonly codec: SessionCodec; readonly issues?: undefined }
+  | { readonly kind: 'resolved'; readonly codec: SessionCodec }
   | {
-      readonly codec?: undefined;
+      readonly kind: 'incompatible';
       readonly issues: readonly { readonly path: string; readonly rule: string; readonly message: string }[];
-    };
+    }
+  | { readonly kind: 'refused'; readonly code: 'malformed-frame' | 'payload-too-large'; readonly reason: string };
 
 /** Options of {@link ResolvedCodecCache}. */
 export interface ResolvedCodecCacheOptions {

@@ -12,6 +12,9 @@ import { decodeText, encodeText } from './text.js';
 /** HELLO extension tag: the client accepts compatible schema differences (section 4.1). */
 export const SCHEMA_RESOLUTION_TAG = 0x0001;
 
+/** The smallest SCHEMA body: the phase and a count. */
+export const SCHEMA_MIN_BODY = 5;
+
 /** The two bodies of a SCHEMA frame (section 4.11). */
 export const SchemaPhase = { request: 1, descriptors: 2 } as const;
 
