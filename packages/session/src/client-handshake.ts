@@ -91,7 +91,12 @@ export type WelcomeOutcome =
  * Checks a WELCOME body (magic, the chosen version within 1..`maxVersion`) and reads the server's
  * limits from it, and in version 2 the client's types the server lacks.
  */
-export function readWelcome(source: Uint8Array, start: number, end: number, maxVersion: number): WelcomeOutcome {
+export function readWelcome(
+  source: Uint8Array,
+  start: number,
+  end: number,
+  maxVersion: number,
+): WelcomeOutcome {
   const welcome = decodeWelcome(source, start, end);
   if (welcome.magic !== MAGIC) return { code: 'bad-magic', reason: 'WELCOME does not start with BPWP' };
   if (welcome.version < MIN_PROTOCOL_VERSION || welcome.version > maxVersion) {

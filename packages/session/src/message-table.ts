@@ -48,7 +48,9 @@ export class MessageTable {
       for (const [type, codec] of codecs) array[type] = codec;
       this.#array = array;
     } else {
-      this.#map = new Map([...codecs].filter((entry): entry is [number, SessionCodec] => entry[1] !== undefined));
+      this.#map = new Map(
+        [...codecs].filter((entry): entry is [number, SessionCodec] => entry[1] !== undefined),
+      );
     }
   }
 

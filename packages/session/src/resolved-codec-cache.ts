@@ -11,7 +11,11 @@ export type Resolution =
       readonly kind: 'incompatible';
       readonly issues: readonly { readonly path: string; readonly rule: string; readonly message: string }[];
     }
-  | { readonly kind: 'refused'; readonly code: 'malformed-frame' | 'payload-too-large'; readonly reason: string };
+  | {
+      readonly kind: 'refused';
+      readonly code: 'malformed-frame' | 'payload-too-large';
+      readonly reason: string;
+    };
 
 /** Options of {@link ResolvedCodecCache}. */
 export interface ResolvedCodecCacheOptions {

@@ -91,7 +91,11 @@ function helloExtensionStart(source: Uint8Array, start: number): number {
  * The extensions of a version-2 HELLO body (section 4.1), by tag; the last of a repeated tag
  * wins. Throws `malformed-frame` when one overruns the body.
  */
-export function decodeHelloExtensions(source: Uint8Array, start: number, end: number): Map<number, Uint8Array> {
+export function decodeHelloExtensions(
+  source: Uint8Array,
+  start: number,
+  end: number,
+): Map<number, Uint8Array> {
   const out = new Map<number, Uint8Array>();
   let at = helloExtensionStart(source, start);
   while (at < end) {
@@ -148,7 +152,8 @@ export function decodeSchemaFrame(source: Uint8Array, start: number, end: number
   const count = readU32(source, start + 1);
   let at = start + 5;
   if (phase === SchemaPhase.request) {
-    if (count === 0 || count !== (end - at) / 4) malformed('SCHEMA request type list does not fill the frame');
+    if (count === 0 || count !== (end - at) / 4)
+      malformed('SCHEMA request type list does not fill the frame');
     const types: number[] = new Array(count);
     for (let i = 0; i < count; i++) types[i] = readU32(source, at + 4 * i);
     return { phase, types };

@@ -33,7 +33,11 @@ export type ResolutionPlan =
   /** Only presence differs: accept at once. */
   | { readonly kind: 'accept'; readonly schemas: ConnectionSchemas }
   /** Ask the client for the descriptors of `types`. */
-  | { readonly kind: 'ask'; readonly types: readonly number[]; readonly differences: readonly DigestDifference[] };
+  | {
+      readonly kind: 'ask';
+      readonly types: readonly number[];
+      readonly differences: readonly DigestDifference[];
+    };
 
 function presence(differences: readonly DigestDifference[]) {
   const absentLocal: number[] = [];
@@ -54,7 +58,12 @@ export function planResolution(hello: HelloFrame, own: SchemaFingerprint): Resol
   const { absentLocal, absentForClient } = presence(differences);
   return {
     kind: 'accept',
-    schemas: { overrides: overridesFor(absentLocal, new Map()), resolvedTypes: [], absentLocal, absentForClient },
+    schemas: {
+      overrides: overridesFor(absentLocal, new Map()),
+      resolvedTypes: [],
+      absentLocal,
+      absentForClient,
+    },
   };
 }
 
@@ -134,11 +143,12 @@ export function resolveDescriptors(
   }
   if (issues.length > 0) return { code: 'schema-mismatch', reason: mismatchReason(protocol, issues), issues };
   const { absentLocal, absentForClient } = presence(plan.differences);
+  const resolvedTypes = [...resolved.keys()].map((t) => t >>> 0).sort((a, b) => a - b);
   return {
     code: undefined,
     schemas: {
       overrides: overridesFor(absentLocal, resolved),
-      resolvedTypes: [...resolved.keys()].map((t) => t >>> 0).sort((a, b) => a - b),
+      resolvedTypes,
       absentLocal,
       absentForClient,
     },
@@ -149,7 +159,12 @@ export function resolveDescriptors(
  * Resolves one client descriptor against the local codec. A bad descriptor is a failed
  * resolution too (kept in the cache with its code, so the same bad text is not parsed again).
  */
-function compile(protocol: SessionProtocol, type: number, text: Uint8Array, limits: DescriptorLimits): Resolution {
+function compile(
+  protocol: SessionProtocol,
+  type: number,
+  text: Uint8Array,
+  limits: DescriptorLimits,
+): Resolution {
   const refuse = (code: 'malformed-frame' | 'payload-too-large', reason: string): Resolution => ({
     kind: 'refused',
     code,
@@ -177,7 +192,10 @@ function compile(protocol: SessionProtocol, type: number, text: Uint8Array, limi
   }
   const codec = (protocol.codecFor as (t: number) => SessionCodec)(type);
   try {
-    return { kind: 'resolved', codec: resolve(wrapper.schema as never, codec as never, { limits }) as SessionCodec };
+    return {
+      kind: 'resolved',
+      codec: resolve(wrapper.schema as never, codec as never, { limits }) as SessionCodec,
+    };
   } catch (error) {
     if (error instanceof SchemaError) {
       if (error.code === 'incompatible-schema') {

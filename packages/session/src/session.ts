@@ -23,7 +23,7 @@ import { MessageTable } from './message-table.js';
 import { PayloadDecoder } from './payload-decoder.js';
 import { peerLacksType } from './peer-types.js';
 import { closeHandshake, expectSchema, setHandshakeLimits, setOpenLimits } from './phase-limits.js';
-import type { SessionProtocol } from './protocol-types.js';
+import type { SessionCodec, SessionProtocol } from './protocol-types.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RequestTable, type RequestTableHost } from './request-table.js';
 import { defaultCacheOf, type ResolvedCodecCache } from './resolved-codec-cache.js';
@@ -31,7 +31,6 @@ import type { ConnectionSchemas } from './schema-resolution.js';
 import type { HelloHost, PendingDescriptors, ServerHandshake } from './server-handshake.js';
 import { SessionError } from './session-error.js';
 import { Subscribers } from './subscribers.js';
-import { UsageError } from './usage-error.js';
 import type {
   CloseOptions,
   PeerInfo,
@@ -45,6 +44,7 @@ import type {
   SessionTransport,
 } from './types.js';
 import { type Timer, unref } from './unref-timer.js';
+import { UsageError } from './usage-error.js';
 
 /** Pause reasons, as bits: the transport is paused while any is set. */
 const PAUSED_FOR_OUTPUT = 1;
@@ -266,7 +266,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     if (replyType === undefined) {
       return Promise.reject(new SessionError('no-reply-type', this.#noReplyType(type)));
     }
-    if (this.#absent?.has(replyType)) return Promise.reject(peerLacksType(this.#protocol, replyType, 'reply'));
+    if (this.#absent?.has(replyType))
+      return Promise.reject(peerLacksType(this.#protocol, replyType, 'reply'));
     if (this.#goodbyeSent || this.#state === 'closed') return Promise.reject(this.#notOpen());
     const requests = this.#requests;
     if (requests.pending.size >= this.#peerMaxInFlight) {
@@ -564,28 +565,28 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   /** What the server handshake (server-handshake.ts) needs of this session. */
   #helloHost(): HelloHost {
     return {
-        auth: this.#auth,
-        remoteAddress: this.#remoteAddress,
-        protocol: this.#protocol,
-        maxVersion: this.#maxVersion,
-        schemaPolicy: this.#schemaPolicy,
-        schemaCache: this.#schemaCache,
-        descriptorLimits: { maxBytes: Math.max(HANDSHAKE_DESCRIPTOR_BYTES, this.#limits.maxPayloadSize) },
-        handshaking: () => this.#state === 'handshaking',
-        fail: (code, reason) => this.#fatal(code, reason),
-        refuse: (reject, error) => {
-          this.#writer.writeDirect(reject);
-          this.#writer.out.discard();
-          this.#endTransport(false);
-          this.#shutdown(error);
-        },
-        askDescriptors: (request, pending) => {
-          this.#pendingDescriptors = pending;
-          expectSchema(this.#frameLimits, this.#limits.maxPayloadSize);
-          this.#writer.writeDirect(request);
-        },
-        accept: (hello, version, principal, schemas) => this.#accept(hello, version, principal, schemas),
-      };
+      auth: this.#auth,
+      remoteAddress: this.#remoteAddress,
+      protocol: this.#protocol,
+      maxVersion: this.#maxVersion,
+      schemaPolicy: this.#schemaPolicy,
+      schemaCache: this.#schemaCache,
+      descriptorLimits: { maxBytes: Math.max(HANDSHAKE_DESCRIPTOR_BYTES, this.#limits.maxPayloadSize) },
+      handshaking: () => this.#state === 'handshaking',
+      fail: (code, reason) => this.#fatal(code, reason),
+      refuse: (reject, error) => {
+        this.#writer.writeDirect(reject);
+        this.#writer.out.discard();
+        this.#endTransport(false);
+        this.#shutdown(error);
+      },
+      askDescriptors: (request, pending) => {
+        this.#pendingDescriptors = pending;
+        expectSchema(this.#frameLimits, this.#limits.maxPayloadSize);
+        this.#writer.writeDirect(request);
+      },
+      accept: (hello, version, principal, schemas) => this.#accept(hello, version, principal, schemas),
+    };
   }
 
   /** The client's SCHEMA frame (server) or the server's descriptor request (client), section 4.11. */
@@ -637,9 +638,12 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
    * types the peer lacks removed). Done once at the handshake: the hot paths then run exactly as
    * with equal schemas, on another table.
    */
-  #useSchemas(overrides: ReadonlyMap<number, unknown>, absent: readonly number[]): void {
-    const table = (this.#table as MessageTable).derive(overrides as never);
-    const absentSet = new Set(absent);
+  #useSchemas(overrides: ReadonlyMap<number, SessionCodec | undefined>, absent: readonly number[]): void {
+    // Types arrive as u32; a signed header format's negative types are keyed by their own number.
+    const local = new Map<number, SessionCodec | undefined>();
+    for (const [type, codec] of overrides) local.set(this.#localType(type), codec);
+    const table = (this.#table as MessageTable).derive(local);
+    const absentSet = new Set(absent.map((type) => this.#localType(type)));
     this.#decoder.useTable(table);
     this.#writer.useTable(table, absentSet);
     if (absentSet.size > 0) this.#absent = absentSet;
@@ -655,10 +659,13 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     const absent = peer.absentTypes;
     if (absent.length > 0) {
       if (this.#table === undefined) {
-        this.#fatal('unexpected-frame', 'WELCOME lists absent types, but this client announced no schemas to resolve');
+        this.#fatal(
+          'unexpected-frame',
+          'WELCOME lists absent types, but this client announced no schemas to resolve',
+        );
         return;
       }
-      this.#useSchemas(new Map(absent.map((type) => [this.#localType(type), undefined])), absent.map((t) => this.#localType(t)));
+      this.#useSchemas(new Map(absent.map((type) => [type, undefined])), absent);
     }
     this.#writer.peerMaxPayload = peer.maxPayloadSize;
     this.#peerMaxInFlight = peer.maxInFlight;
@@ -894,7 +901,10 @@ function versionOption(value: number | undefined): number {
 function policyOption(value: SchemaPolicy | undefined): SchemaPolicy {
   if (value === undefined) return 'compatible';
   if (value !== 'compatible' && value !== 'exact') {
-    throw new UsageError('invalid-option', `schemaPolicy must be 'compatible' or 'exact', got ${String(value)}`);
+    throw new UsageError(
+      'invalid-option',
+      `schemaPolicy must be 'compatible' or 'exact', got ${String(value)}`,
+    );
   }
   return value;
 }

@@ -41,7 +41,12 @@ describe('handshake', () => {
       maxInFlight: 7,
       heartbeatInterval: 15000,
     });
-    expect(server.peer).toMatchObject({ version: 2, maxPayloadSize: 4096, resolvedTypes: [], absentTypes: [] });
+    expect(server.peer).toMatchObject({
+      version: 2,
+      maxPayloadSize: 4096,
+      resolvedTypes: [],
+      absentTypes: [],
+    });
   });
 
   test('a fixed token: right token in, wrong token out with unauthorized', async () => {

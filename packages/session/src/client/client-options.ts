@@ -1,7 +1,6 @@
 import type { SessionLimits } from '../limits.js';
-import type { SchemaPolicy } from '../types.js';
 import type { SessionProtocol } from '../protocol-types.js';
-import type { Handlers } from '../types.js';
+import type { Handlers, SchemaPolicy } from '../types.js';
 import type { BackoffOptions } from './backoff.js';
 
 /**
