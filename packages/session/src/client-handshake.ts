@@ -7,8 +7,8 @@ import type { SessionProtocol } from './protocol-types.js';
 import {
   appendToFrame,
   decodeAbsentTypes,
-  decodeSchemaFrame,
   decodeSchemaIssues,
+  decodeSchemaRequest,
   encodeHelloExtensions,
   encodeSchemaDescriptors,
   SCHEMA_RESOLUTION_TAG,
@@ -58,13 +58,12 @@ export function answerSchemaRequest(
   start: number,
   end: number,
 ): Uint8Array | string {
-  let frame: ReturnType<typeof decodeSchemaFrame>;
+  let frame: ReturnType<typeof decodeSchemaRequest>;
   try {
-    frame = decodeSchemaFrame(source, start, end);
+    frame = decodeSchemaRequest(source, start, end);
   } catch (error) {
     return (error as Error).message;
   }
-  if (frame.phase !== 1) return 'a SCHEMA descriptors answer from the server';
   const byType = new Map<number, unknown>();
   for (const entry of protocol.describe().types) byType.set(entry.type >>> 0, entry);
   const entries: { type: number; text: Uint8Array }[] = [];
@@ -154,14 +153,8 @@ export function rejectionError(
     path: i.path,
     rule: i.rule,
   }));
-  if (schemaIssues.length > 0) {
-    message = `schema mismatch: ${schemaIssues
-      .map(
-        (i) =>
-          `${i.type}${i.name === undefined ? '' : ` (${i.name})`} ${i.path === '' ? '(the whole value)' : i.path}: ${i.rule}`,
-      )
-      .join(', ')}`;
-  } else if (code === 'schema-mismatch' && mismatches.length > 0) {
+  // With schema issues the server's reason already names each type, path and rule.
+  if (schemaIssues.length === 0 && code === 'schema-mismatch' && mismatches.length > 0) {
     message = `schema mismatch: ${mismatches
       .map(
         (m) =>

@@ -8,10 +8,9 @@ import { SessionError } from './session-error.js';
  */
 export function peerLacksType(protocol: SessionProtocol, type: number, role: 'send' | 'reply'): SessionError {
   const name = protocol.typeName(type);
-  const label = name === undefined ? String(type) : `${type} (${name})`;
-  const message =
-    role === 'send'
-      ? `message type ${label} is not part of the peer's protocol, so it cannot be sent on this connection (nothing was sent)`
-      : `the reply type ${label} is not part of the peer's protocol, so it cannot answer this request (nothing was sent)`;
-  return new SessionError('peer-lacks-type', message, { messageType: type });
+  return new SessionError(
+    'peer-lacks-type',
+    `${role === 'send' ? 'message' : 'the reply'} type ${type}${name === undefined ? '' : ` (${name})`} is not part of the peer's protocol (nothing was sent)`,
+    { messageType: type },
+  );
 }

@@ -147,18 +147,13 @@ export function encodeSchemaDescriptors(entries: readonly SchemaDescriptorEntry[
 
 /** Decodes a SCHEMA body; throws `malformed-frame` for an unknown phase or fields that overrun it. */
 export function decodeSchemaFrame(source: Uint8Array, start: number, end: number): SchemaFrame {
-  if (end - start < 5) malformed('SCHEMA body is too short');
+  if (end - start >= 1 && source[start] === SchemaPhase.request)
+    return decodeSchemaRequest(source, start, end);
+  if (end - start < SCHEMA_MIN_BODY) malformed('SCHEMA body is too short');
   const phase = source[start];
+  if (phase !== SchemaPhase.descriptors) malformed(`SCHEMA phase ${phase} is unknown`);
   const count = readU32(source, start + 1);
   let at = start + 5;
-  if (phase === SchemaPhase.request) {
-    if (count === 0 || count !== (end - at) / 4)
-      malformed('SCHEMA request type list does not fill the frame');
-    const types: number[] = new Array(count);
-    for (let i = 0; i < count; i++) types[i] = readU32(source, at + 4 * i);
-    return { phase, types };
-  }
-  if (phase !== SchemaPhase.descriptors) malformed(`SCHEMA phase ${phase} is unknown`);
   // Every entry takes at least 8 bytes: a hostile count allocates nothing beyond the frame.
   if (count > (end - at) / 8) malformed('SCHEMA descriptors overrun the frame');
   const entries: SchemaDescriptorEntry[] = new Array(count);
@@ -172,6 +167,25 @@ export function decodeSchemaFrame(source: Uint8Array, start: number, end: number
   }
   if (at !== end) malformed(`${end - at} bytes left after the SCHEMA descriptors`);
   return { phase, entries };
+}
+
+/**
+ * Decodes a SCHEMA descriptor request (what a client accepts); throws `malformed-frame` for the
+ * other phase or a type list that does not fill the body.
+ */
+export function decodeSchemaRequest(
+  source: Uint8Array,
+  start: number,
+  end: number,
+): Extract<SchemaFrame, { phase: 1 }> {
+  if (end - start < SCHEMA_MIN_BODY || source[start] !== SchemaPhase.request)
+    malformed('not a SCHEMA request');
+  const count = readU32(source, start + 1);
+  if (count === 0 || count !== (end - start - 5) / 4)
+    malformed('SCHEMA request type list does not fill the frame');
+  const types: number[] = new Array(count);
+  for (let i = 0; i < count; i++) types[i] = readU32(source, start + 5 + 4 * i);
+  return { phase: 1, types };
 }
 
 /** A version-2 WELCOME: `welcome` with the absent-types list appended when there are any (section 4.2). */

@@ -6,7 +6,7 @@ import { MIN_PROTOCOL_VERSION } from './frame-kind.js';
 import { acceptHello, describeRejection, encodeRefusal } from './handshake.js';
 import { isThenable } from './is-thenable.js';
 import type { SessionProtocol } from './protocol-types.js';
-import type { ResolvedCodecCache } from './resolved-codec-cache.js';
+import { defaultCacheOf, type ResolvedCodecCache } from './resolved-codec-cache.js';
 import {
   appendAbsentTypes,
   appendSchemaIssues,
@@ -34,8 +34,10 @@ export interface HelloHost {
   /** The highest protocol version this server speaks. */
   readonly maxVersion: number;
   readonly schemaPolicy: SchemaPolicy;
-  /** Where resolved codecs are kept; undefined when the protocol cannot resolve (no `codecFor`). */
+  /** Where resolved codecs are kept (the `schemaCache` option); undefined: the protocol's default cache. */
   readonly schemaCache: ResolvedCodecCache | undefined;
+  /** False when the protocol has no direct codec access (`codecFor`), which resolution needs. */
+  readonly resolvable: boolean;
   /** Bounds on the client's descriptors. */
   readonly descriptorLimits: DescriptorLimits;
   /** False once the session closed (an async `authenticate` may settle after that). */
@@ -69,7 +71,7 @@ function answerHello(host: HelloHost, source: Uint8Array, start: number, end: nu
   }
   const version = verdict.version;
   let resolving = false;
-  if (version >= 2 && host.schemaPolicy === 'compatible' && host.schemaCache !== undefined) {
+  if (version >= 2 && host.schemaPolicy === 'compatible' && host.resolvable) {
     try {
       resolving = decodeHelloExtensions(source, start, end).has(SCHEMA_RESOLUTION_TAG);
     } catch {
@@ -93,7 +95,7 @@ function answerHello(host: HelloHost, source: Uint8Array, start: number, end: nu
         hello,
         own,
         plan,
-        cache: host.schemaCache as ResolvedCodecCache,
+        cache: host.schemaCache ?? defaultCacheOf(host.protocol, host.protocol.messageTypes?.().length ?? 0),
         limits: host.descriptorLimits,
         principal,
         version,

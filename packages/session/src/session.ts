@@ -26,7 +26,7 @@ import { closeHandshake, expectSchema, setHandshakeLimits, setOpenLimits } from 
 import type { SessionCodec, SessionProtocol } from './protocol-types.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RequestTable, type RequestTableHost } from './request-table.js';
-import { defaultCacheOf, type ResolvedCodecCache } from './resolved-codec-cache.js';
+import type { ResolvedCodecCache } from './resolved-codec-cache.js';
 import type { ConnectionSchemas } from './schema-resolution.js';
 import type { HelloHost, PendingDescriptors, ServerHandshake } from './server-handshake.js';
 import { SessionError } from './session-error.js';
@@ -184,10 +184,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     };
     const table = MessageTable.of(protocol);
     this.#table = table;
-    this.#schemaCache =
-      role === 'server' && table !== undefined
-        ? (options.schemaCache ?? defaultCacheOf(protocol, protocol.messageTypes?.().length ?? 0))
-        : undefined;
+    this.#schemaCache = options.schemaCache;
     this.#decoder = new PayloadDecoder(protocol, table, (code, message, cause) =>
       this.#fatal(code, message, cause),
     );
@@ -570,7 +567,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       protocol: this.#protocol,
       maxVersion: this.#maxVersion,
       schemaPolicy: this.#schemaPolicy,
-      schemaCache: this.#schemaCache,
+      schemaCache: this.#table === undefined ? undefined : this.#schemaCache,
+      resolvable: this.#table !== undefined,
       descriptorLimits: { maxBytes: Math.max(HANDSHAKE_DESCRIPTOR_BYTES, this.#limits.maxPayloadSize) },
       handshaking: () => this.#state === 'handshaking',
       fail: (code, reason) => this.#fatal(code, reason),

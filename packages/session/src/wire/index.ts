@@ -61,6 +61,7 @@ export {
   decodeHelloExtensions,
   decodeSchemaFrame,
   decodeSchemaIssues,
+  decodeSchemaRequest,
   encodeHelloExtensions,
   encodeSchemaDescriptors,
   encodeSchemaRequest,
