@@ -64,7 +64,7 @@ export interface ServerLimits extends Partial<SessionLimits> {
 
 /** Options of {@link createServer}. */
 export interface ServerOptions<P extends SessionProtocol> {
-  /** The message types and schemas (must match the clients'). */
+  /** The message types and schemas; clients' may differ compatibly (see `schemaPolicy`). */
   protocol: P;
   /** Handlers for requests and one-way messages from clients. */
   handlers?: Handlers<P>;

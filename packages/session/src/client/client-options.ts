@@ -35,7 +35,10 @@ export interface SubscribeOptions {
  * `tls`; `@bp/transport-browser` adds `url`, `WebSocket` and its buffer sizes).
  */
 export interface ReconnectingClientOptions<P extends SessionProtocol> {
-  /** The message types and schemas (a `ProtocolConfig` of `@bp/codec`); must match the server's. */
+  /**
+   * The message types and schemas (a `ProtocolConfig` of `@bp/codec`); the server's may differ
+   * compatibly (see `schemaPolicy`).
+   */
   protocol: P;
   /** Credentials sent in the `HELLO`. */
   token?: string;
