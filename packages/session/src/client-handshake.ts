@@ -1,7 +1,7 @@
 import { decodeReject, decodeWelcome, encodeHello } from './control-frames.js';
 import { errorCodeName, type WireErrorName } from './error-codes.js';
 import { fingerprintOf } from './fingerprint.js';
-import { MAGIC, PROTOCOL_VERSION } from './frame-kind.js';
+import { MAGIC, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from './frame-kind.js';
 import type { SessionProtocol } from './protocol-types.js';
 import { type SchemaMismatch, SessionError } from './session-error.js';
 import type { PeerInfo } from './types.js';
@@ -19,7 +19,7 @@ export function encodeClientHello(
 ): Uint8Array {
   const { fingerprint, digests } = fingerprintOf(protocol);
   return encodeHello({
-    minVersion: PROTOCOL_VERSION,
+    minVersion: MIN_PROTOCOL_VERSION,
     maxVersion: PROTOCOL_VERSION,
     maxPayloadSize,
     fingerprint,
@@ -37,10 +37,10 @@ export type WelcomeOutcome =
 export function readWelcome(source: Uint8Array, start: number, end: number): WelcomeOutcome {
   const welcome = decodeWelcome(source, start, end);
   if (welcome.magic !== MAGIC) return { code: 'bad-magic', reason: 'WELCOME does not start with BPWP' };
-  if (welcome.version !== PROTOCOL_VERSION) {
+  if (welcome.version < MIN_PROTOCOL_VERSION || welcome.version > PROTOCOL_VERSION) {
     return {
       code: 'unsupported-version',
-      reason: `the server chose version ${welcome.version}, this client speaks 1`,
+      reason: `the server chose version ${welcome.version}, this client speaks ${MIN_PROTOCOL_VERSION}..${PROTOCOL_VERSION}`,
     };
   }
   return {

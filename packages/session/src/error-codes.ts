@@ -37,7 +37,9 @@ export type LocalErrorName =
   | 'connection-closed'
   | 'not-open'
   | 'no-reply-type'
-  | 'application-error';
+  | 'application-error'
+  | 'metadata-unsupported'
+  | 'metadata-too-large';
 
 /** Every `code` a {@link SessionError} can carry. */
 export type SessionErrorCode = WireErrorName | LocalErrorName;

@@ -14,9 +14,11 @@ export const FrameKind = {
   PONG: 0x9,
   GOODBYE: 0xa,
   CANCEL: 0xb,
+  /** From protocol version 3: per-call metadata before the frame it annotates (section 20). */
+  METADATA: 0xc,
 } as const;
 
-/** A frame kind number (0x1..0xB in protocol version 1). */
+/** A frame kind number (0x1..0xB in protocol version 1, 0xC from version 3). */
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 
 /** Names of the frame kinds, indexed by kind number (for error messages and logs). */
@@ -33,6 +35,7 @@ export const frameKindNames: readonly (string | undefined)[] = [
   'PONG',
   'GOODBYE',
   'CANCEL',
+  'METADATA',
 ];
 
 /** Size of the frame header in bytes. */
@@ -41,8 +44,14 @@ export const FRAME_HEADER_SIZE = 4;
 /** The largest body length the 28-bit length field can express. */
 export const MAX_FRAME_BODY = 0x0fffffff;
 
-/** The protocol version this implementation speaks. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The highest protocol version this implementation speaks (3: version 2 plus `METADATA`, section
+ * 20). It speaks every version from {@link MIN_PROTOCOL_VERSION} up to this one.
+ */
+export const PROTOCOL_VERSION = 3;
+
+/** The lowest protocol version this implementation speaks. */
+export const MIN_PROTOCOL_VERSION = 1;
 
 /** `BPWP`, the first four bytes of every HELLO, WELCOME and REJECT body. */
 export const MAGIC = 0x42505750;

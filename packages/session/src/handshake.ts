@@ -1,7 +1,7 @@
 import { encodeReject, type HelloFrame } from './control-frames.js';
 import { ErrorCode, type WireErrorName } from './error-codes.js';
 import { compareDigests, equalBytes, type SchemaFingerprint } from './fingerprint.js';
-import { MAGIC, PROTOCOL_VERSION } from './frame-kind.js';
+import { MAGIC, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from './frame-kind.js';
 import type { SchemaMismatch } from './session-error.js';
 
 /** The server's verdict on a HELLO before credentials and schemas: a version, or a refusal. */
@@ -86,7 +86,7 @@ export function encodeRefusal(
 ): Uint8Array {
   return encodeReject({
     code: ErrorCode[code],
-    minVersion: PROTOCOL_VERSION,
+    minVersion: MIN_PROTOCOL_VERSION,
     maxVersion: PROTOCOL_VERSION,
     reason,
     details,

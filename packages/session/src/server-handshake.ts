@@ -1,7 +1,7 @@
 import { decodeHello, encodeWelcome, type HelloFrame } from './control-frames.js';
 import type { WireErrorName } from './error-codes.js';
 import { fingerprintOf } from './fingerprint.js';
-import { PROTOCOL_VERSION } from './frame-kind.js';
+import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from './frame-kind.js';
 import { acceptHello, describeRejection, encodeRefusal } from './handshake.js';
 import { isThenable } from './is-thenable.js';
 import type { SessionProtocol } from './protocol-types.js';
@@ -36,7 +36,7 @@ function answerHello(host: HelloHost, source: Uint8Array, start: number, end: nu
     host.fail('malformed-frame', 'malformed HELLO');
     return;
   }
-  const verdict = acceptHello(hello, PROTOCOL_VERSION, PROTOCOL_VERSION);
+  const verdict = acceptHello(hello, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION);
   if (verdict.code !== undefined) {
     host.fail(verdict.code, verdict.reason);
     return;

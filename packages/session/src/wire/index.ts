@@ -40,6 +40,7 @@ export {
   HANDSHAKE_FRAME_LIMIT,
   MAGIC,
   MAX_FRAME_BODY,
+  MIN_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
 } from '../frame-kind.js';
 export {
@@ -52,6 +53,13 @@ export {
 } from '../frame-reader.js';
 export { encodeRefusal } from '../handshake.js';
 export { encodeMessageFrame, encodeRequestFrame, encodeResponseFrame } from '../message-frames.js';
+export {
+  decodeMetadataFrame,
+  encodeMetadataFrame,
+  METADATA_MIN_BODY,
+  type MetadataFrame,
+  type MetadataLimits,
+} from '../metadata.js';
 export {
   CREDIT_FRAME_SIZE,
   clientCloseCode,
