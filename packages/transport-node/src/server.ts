@@ -9,6 +9,7 @@ import {
 import {
   createServerSession,
   type Handlers,
+  type Interceptor,
   type Session,
   type SessionLimits,
   type SessionProtocol,
@@ -74,6 +75,11 @@ export interface ServerOptions<P extends SessionProtocol> {
   limits?: ServerLimits;
   /** Reports errors thrown by handlers (see `@bp/session`). */
   onHandlerError?: (error: unknown, context: { readonly type: number; readonly requestId?: number }) => void;
+  /**
+   * Interceptors of every connection's calls, both directions (requests and messages from clients,
+   * pushes and requests to them), over TCP, TLS and WebSocket alike; see `Interceptor` of `@bp/session`.
+   */
+  interceptors?: readonly Interceptor<P>[];
 }
 
 /** The address a server listens on. */
@@ -571,6 +577,7 @@ export class Server<P extends SessionProtocol> {
       protocol: this.#options.protocol,
       transport,
       handlers: this.#options.handlers,
+      interceptors: this.#options.interceptors,
       limits: this.#sessionLimits,
       remoteAddress: info.remoteAddress,
       onHandlerError: this.#options.onHandlerError,

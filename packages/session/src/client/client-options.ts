@@ -1,3 +1,4 @@
+import type { Interceptor } from '../interceptor.js';
 import type { SessionLimits } from '../limits.js';
 import type { SessionProtocol } from '../protocol-types.js';
 import type { Handlers } from '../types.js';
@@ -74,4 +75,9 @@ export interface ReconnectingClientOptions<P extends SessionProtocol> {
   signal?: AbortSignal;
   /** Called when a handler throws (see `onHandlerError` of the session options). */
   onHandlerError?: (error: unknown, context: { readonly type: number; readonly requestId?: number }) => void;
+  /**
+   * Interceptors of every call on every connection the client makes, both directions (see
+   * `Interceptor`). Calls queued while disconnected pass them when they are sent.
+   */
+  interceptors?: readonly Interceptor<P>[];
 }
