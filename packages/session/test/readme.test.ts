@@ -8,3 +8,17 @@ test('the README example is examples/memory-pair.ts and it runs', async () => {
   expect(readme).toContain(example.trim());
   expect(await main()).toEqual(['answer = 42', 'server says answer changed', 'client closed, server closed']);
 });
+
+test('the README interceptor example is examples/interceptors.ts and it runs', async () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const example = readFileSync(new URL('../examples/interceptors.ts', import.meta.url), 'utf8');
+  expect(readme).toContain(example.trim());
+  const { main: interceptors } = await import('../examples/interceptors.js');
+  expect(await interceptors()).toEqual([
+    'server: incoming GET (timed)',
+    'client: served for acme',
+    'client: answer = 6',
+    'server: incoming GET (timed)',
+    'client: refused with 1401: GET needs a tenant',
+  ]);
+});
