@@ -409,21 +409,21 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       peer: this.#peer,
       signal,
       requestId: undefined as number | undefined,
+      options: undefined as RequestOptions | undefined,
+      outcome: undefined as SendOutcome | undefined,
     };
   }
 
   #requestIntercepted(type: number, value: unknown, options: RequestOptions | undefined): Promise<any> {
-    const call = {
-      ...this.#callOf(
-        'request',
-        'outgoing',
-        type,
-        value,
-        options?.metadata ?? EMPTY_METADATA,
-        options?.signal ?? this.sessionSignal,
-      ),
-      options,
-    };
+    const call = this.#callOf(
+      'request',
+      'outgoing',
+      type,
+      value,
+      options?.metadata ?? EMPTY_METADATA,
+      options?.signal ?? this.sessionSignal,
+    );
+    (call as { options?: RequestOptions }).options = options;
     let outcome: Promise<CallResult<any>>;
     try {
       outcome = (this.#intercept as CallHandler<any>)(call as never);
@@ -439,10 +439,15 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 
   #sendIntercepted(type: number, value: unknown, metadata: Metadata | undefined): boolean {
     const sent: SendOutcome = { written: undefined, error: undefined };
-    const call = {
-      ...this.#callOf('message', 'outgoing', type, value, metadata ?? EMPTY_METADATA, this.sessionSignal),
-      outcome: sent,
-    };
+    const call = this.#callOf(
+      'message',
+      'outgoing',
+      type,
+      value,
+      metadata ?? EMPTY_METADATA,
+      this.sessionSignal,
+    );
+    (call as { outcome?: SendOutcome }).outcome = sent;
     // A chain that calls next() at once writes now, and send() answers as without interceptors
     // (its errors thrown, its backpressure returned); a short-circuit has no caller to fail.
     const outcome = (this.#intercept as CallHandler<any>)(call as never);
