@@ -58,6 +58,14 @@ if ('sha256' in m) throw new Error('sha256 must not be public');`,
     browser: true,
     js: `if (typeof m.connect !== 'function') throw new Error('no connect');`,
   },
+  '@bp/opentelemetry': {
+    browser: true,
+    js: `if (typeof m.tracingInterceptor !== 'function' || typeof m.parseTraceparent !== 'function') throw new Error('no tracingInterceptor');`,
+  },
+  '@bp/prometheus': {
+    browser: false,
+    js: `if (typeof m.metricsInterceptor !== 'function') throw new Error('no metricsInterceptor');`,
+  },
 };
 
 function run(cmd, args, cwd) {

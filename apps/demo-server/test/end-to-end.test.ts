@@ -157,7 +157,8 @@ describe('the demo server over TCP, TLS and WebSocket', () => {
       'bp_demo_connections_total{transport="ws"}',
       'bp_demo_frames_total{transport="tcp",direction="in"}',
       'bp_demo_bytes_total{transport="ws",direction="out"}',
-      'bp_demo_request_duration_seconds_bucket',
+      'bp_demo_call_duration_seconds_bucket{',
+      'bp_demo_calls_total{direction="incoming",kind="request",type="KV_SET"}',
       'bp_demo_errors_total{code="invalid-key"}',
       'process_cpu_seconds_total',
     ]) {

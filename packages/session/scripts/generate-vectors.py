@@ -11,7 +11,7 @@ import struct
 from pathlib import Path
 
 KINDS = {'HELLO': 1, 'WELCOME': 2, 'REJECT': 3, 'MESSAGE': 4, 'REQUEST': 5, 'RESPONSE': 6,
-         'ERROR': 7, 'PING': 8, 'PONG': 9, 'GOODBYE': 10, 'CANCEL': 11, 'SCHEMA': 13}
+         'ERROR': 7, 'PING': 8, 'PONG': 9, 'GOODBYE': 10, 'CANCEL': 11, 'METADATA': 12, 'SCHEMA': 13}
 MAGIC = b'BPWP'
 
 
@@ -114,6 +114,22 @@ def reject(code, vmin, vmax, reason, details, extensions=b''):
     return frame('REJECT', body + extensions)
 
 
+def metadata_body(request_id, entries, count=None):
+    # docs/PROTOCOL.md section 20.2: u32 requestId, u8 count, then u8 keyLength, key, u16 valueLength, value.
+    body = struct.pack('>IB', request_id, len(entries) if count is None else count)
+    for key, value in entries:
+        k, v = key.encode('utf-8'), value.encode('utf-8')
+        body += struct.pack('>B', len(k)) + k + struct.pack('>H', len(v)) + v
+    return body
+
+
+def metadata_frame(request_id, entries):
+    return {'kind': 'METADATA', 'requestId': request_id, 'entries': [list(e) for e in entries]}
+
+
+TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+
+
 def text_frame(kind, head, text):
     return frame(kind, head + text.encode('utf-8'))
 
@@ -184,8 +200,21 @@ frames = [
 ]
 
 # Inputs a receiver must refuse. `state` is where the receiving session is: 'open' (after the
-# handshake, default limits: maxPayloadSize 1048576, '>H' headers), or 'server-handshake' (a server
-# waiting for HELLO). `headerOnly`: the error is decided from the first 4 bytes alone.
+# handshake of hello-no-token-no-digests, version 1, default limits: maxPayloadSize 1048576, '>H'
+# headers), 'open-v3' (the same after hello-versions-1-3: version 3, METADATA allowed, default
+# maxMetadataSize 4096 and maxMetadataEntries 32), or 'server-handshake' (a server waiting for HELLO). `headerOnly`: the error is decided from the first 4 bytes alone.
+frames += [
+    {'name': 'hello-versions-1-3', 'hex': hello('', digests=False, versions=(1, 3)).hex(),
+     'frame': {'kind': 'HELLO', 'magic': 'BPWP', 'minVersion': 1, 'maxVersion': 3, 'maxPayloadSize': 1048576,
+               'fingerprint': fingerprint.hex(), 'token': None, 'digests': []}},
+    {'name': 'metadata-request', 'hex': frame('METADATA', metadata_body(1, [('tenant', 'acme')])).hex(),
+     'frame': metadata_frame(1, [('tenant', 'acme')])},
+    {'name': 'metadata-message', 'hex': frame('METADATA', metadata_body(0, [('traceparent', TRACEPARENT)])).hex(),
+     'frame': metadata_frame(0, [('traceparent', TRACEPARENT)])},
+    {'name': 'metadata-response', 'hex': frame('METADATA', metadata_body(1, [('server-timing', 'db;dur=53'), ('x-note', 'héllo'), ('e', '')])).hex(),
+     'frame': metadata_frame(1, [('server-timing', 'db;dur=53'), ('x-note', 'héllo'), ('e', '')])},
+]
+
 invalid = [
     {'name': 'reserved-kind-0', 'hex': '00000000', 'state': 'open', 'error': 'malformed-frame', 'headerOnly': True},
     {'name': 'reserved-kind-12', 'hex': 'c0000000', 'state': 'open', 'error': 'malformed-frame', 'headerOnly': True},
@@ -200,7 +229,7 @@ invalid = [
     {'name': 'hello-after-handshake', 'hex': hello('secret').hex(), 'state': 'open', 'error': 'unexpected-frame', 'headerOnly': True},
     {'name': 'message-before-hello', 'hex': frame('MESSAGE', typed(1, payload_position(1.5, -2))).hex(), 'state': 'server-handshake', 'error': 'unexpected-frame', 'headerOnly': True},
     {'name': 'hello-bad-magic', 'hex': hello('secret', magic=b'HTTP').hex(), 'state': 'server-handshake', 'error': 'bad-magic', 'headerOnly': False},
-    {'name': 'hello-no-common-version', 'hex': hello('secret', versions=(3, 5)).hex(), 'state': 'server-handshake', 'error': 'unsupported-version', 'headerOnly': False},
+    {'name': 'hello-no-common-version', 'hex': hello('secret', versions=(9, 12)).hex(), 'state': 'server-handshake', 'error': 'unsupported-version', 'headerOnly': False},
     {'name': 'hello-token-overruns', 'hex': (lambda h: h[:4 + 44] + b'\xff\xff' + h[4 + 46:])(hello('secret')).hex(), 'state': 'server-handshake', 'error': 'malformed-frame', 'headerOnly': False},
     {'name': 'hello-too-short', 'hex': frame('HELLO', MAGIC + b'\x00' * 10).hex(), 'state': 'server-handshake', 'error': 'malformed-frame', 'headerOnly': True},
     # A fixed-size kind far above any maximum is still malformed-frame, not payload-too-large (3.1).
@@ -212,6 +241,22 @@ invalid = [
     {'name': 'schema-unrequested', 'hex': schema_descriptors([(2, get_text)]).hex(), 'state': 'server-handshake', 'error': 'unexpected-frame', 'headerOnly': True},
     # A version-2 HELLO whose extension claims 16 value bytes with none there.
     {'name': 'hello-extension-overruns', 'hex': hello('', versions=(1, 2), extensions=struct.pack('>HH', 1, 16)).hex(), 'state': 'server-handshake', 'error': 'malformed-frame', 'headerOnly': False},
+    # Version 3 (section 20): state open-v3 is a connection opened with hello-versions-1-3.
+    {'name': 'metadata-over-default-limit', 'hex': 'c0001001', 'state': 'open-v3', 'error': 'payload-too-large', 'headerOnly': True},
+    {'name': 'metadata-shorter-than-one-entry', 'hex': frame('METADATA', metadata_body(1, [])).hex(), 'state': 'open-v3', 'error': 'malformed-frame', 'headerOnly': True},
+    {'name': 'metadata-count-over-default-limit', 'hex': frame('METADATA', metadata_body(1, [('a', '')], count=33)).hex(), 'state': 'open-v3', 'error': 'payload-too-large', 'headerOnly': False},
+    {'name': 'metadata-count-zero', 'hex': frame('METADATA', struct.pack('>IB', 1, 0) + b'\x01a\x00\x00').hex(), 'state': 'open-v3', 'error': 'malformed-frame', 'headerOnly': False},
+    {'name': 'metadata-key-overruns', 'hex': frame('METADATA', struct.pack('>IBB', 1, 1, 200) + b'abc').hex(), 'state': 'open-v3', 'error': 'malformed-frame', 'headerOnly': False},
+    {'name': 'metadata-value-overruns', 'hex': frame('METADATA', struct.pack('>IBB', 1, 1, 1) + b'a' + struct.pack('>H', 9) + b'xy').hex(), 'state': 'open-v3', 'error': 'malformed-frame', 'headerOnly': False},
+    {'name': 'metadata-trailing-bytes', 'hex': frame('METADATA', metadata_body(1, [('a', 'b')]) + b'\x00').hex(), 'state': 'open-v3', 'error': 'malformed-frame', 'headerOnly': False},
+    {'name': 'metadata-duplicate-key', 'hex': frame('METADATA', metadata_body(1, [('a', '1'), ('a', '2')])).hex(), 'state': 'open-v3', 'error': 'malformed-frame', 'headerOnly': False},
+    {'name': 'metadata-upper-case-key', 'hex': frame('METADATA', metadata_body(1, [('Tenant', 'acme')])).hex(), 'state': 'open-v3', 'error': 'malformed-frame', 'headerOnly': False},
+    {'name': 'metadata-then-ping', 'hex': (frame('METADATA', metadata_body(1, [('a', 'b')])) + frame('PING', struct.pack('>I', 7))).hex(), 'state': 'open-v3', 'error': 'unexpected-frame', 'headerOnly': False},
+    {'name': 'metadata-then-other-request-id', 'hex': (frame('METADATA', metadata_body(2, [('a', 'b')])) + frame('REQUEST', struct.pack('>I', 1) + typed(2, payload_get(42)))).hex(), 'state': 'open-v3', 'error': 'unexpected-frame', 'headerOnly': False},
+    {'name': 'metadata-id-0-then-request', 'hex': (frame('METADATA', metadata_body(0, [('a', 'b')])) + frame('REQUEST', struct.pack('>I', 1) + typed(2, payload_get(42)))).hex(), 'state': 'open-v3', 'error': 'unexpected-frame', 'headerOnly': False},
+    {'name': 'metadata-twice', 'hex': (frame('METADATA', metadata_body(1, [('a', 'b')])) * 2).hex(), 'state': 'open-v3', 'error': 'unexpected-frame', 'headerOnly': False},
+    # On a version-1 connection kind 0xC is reserved, even with a valid METADATA body.
+    {'name': 'metadata-on-version-1', 'hex': frame('METADATA', metadata_body(1, [('a', 'b')])).hex(), 'state': 'open', 'error': 'malformed-frame', 'headerOnly': True},
 ]
 
 payloads = [

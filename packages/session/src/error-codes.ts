@@ -39,7 +39,9 @@ export type LocalErrorName =
   | 'no-reply-type'
   | 'application-error'
   /** Version 2: the type (or the reply type of a request) is not in the peer's protocol; nothing was sent. */
-  | 'peer-lacks-type';
+  | 'peer-lacks-type'
+  | 'metadata-unsupported'
+  | 'metadata-too-large';
 
 /** Every `code` a {@link SessionError} can carry. */
 export type SessionErrorCode = WireErrorName | LocalErrorName;

@@ -14,11 +14,13 @@ export const FrameKind = {
   PONG: 0x9,
   GOODBYE: 0xa,
   CANCEL: 0xb,
+  /** From protocol version 3: per-call metadata before the frame it annotates (section 20). */
+  METADATA: 0xc,
   /** Version 2, during the handshake only: the schema descriptor exchange (section 4.11). */
   SCHEMA: 0xd,
 } as const;
 
-/** A frame kind number (0x1..0xB, and 0xD in version 2). */
+/** A frame kind number (0x1..0xB in version 1, 0xD from version 2, 0xC from version 3). */
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 
 /** Names of the frame kinds, indexed by kind number (for error messages and logs). */
@@ -35,7 +37,7 @@ export const frameKindNames: readonly (string | undefined)[] = [
   'PONG',
   'GOODBYE',
   'CANCEL',
-  undefined,
+  'METADATA',
   'SCHEMA',
 ];
 
@@ -45,8 +47,11 @@ export const FRAME_HEADER_SIZE = 4;
 /** The largest body length the 28-bit length field can express. */
 export const MAX_FRAME_BODY = 0x0fffffff;
 
-/** The highest protocol version this implementation speaks (it speaks 1 through this). */
-export const PROTOCOL_VERSION = 2;
+/**
+ * The highest protocol version this implementation speaks (3: version 2's schema resolution plus
+ * `METADATA`, section 20). It speaks every version from {@link MIN_PROTOCOL_VERSION} up to this one.
+ */
+export const PROTOCOL_VERSION = 3;
 
 /** The lowest protocol version this implementation speaks. */
 export const MIN_PROTOCOL_VERSION = 1;

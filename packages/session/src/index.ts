@@ -30,12 +30,21 @@ export {
   type WireErrorName,
 } from './error-codes.js';
 export { type ProtocolDescription, type SchemaFingerprint, schemaFingerprint } from './fingerprint.js';
+export {
+  type Call,
+  type CallHandler,
+  type CallOf,
+  type CallResult,
+  composeInterceptors,
+  type Interceptor,
+} from './interceptor.js';
 export type { RateLimit, SessionLimits } from './limits.js';
 export {
   createMemoryTransportPair,
   MemoryTransport,
   type MemoryTransportOptions,
 } from './memory-transport.js';
+export { METADATA_VERSION, type Metadata } from './metadata.js';
 export type {
   MessageTypes,
   MessageValue,
@@ -67,6 +76,7 @@ export type {
   PeerInfo,
   RequestOptions,
   SchemaPolicy,
+  SendOptions,
   ServerSessionOptions,
   Session,
   SessionAuth,

@@ -48,6 +48,14 @@ export interface SessionLimits {
   requestTimeout: number;
   /** Values buffered in one `messages()` iterator before reading from the peer pauses. Default 1024. */
   iteratorHighWaterMark: number;
+  /**
+   * Largest `METADATA` body accepted, and sent, in bytes (docs/PROTOCOL.md section 20.4). Default
+   * 4096. Received: checked from the frame header (fatal `payload-too-large`); sent: the call fails
+   * locally with `metadata-too-large`.
+   */
+  maxMetadataSize: number;
+  /** Most metadata entries of one call, received and sent (at most 255). Default 32. */
+  maxMetadataEntries: number;
 }
 
 /** The protocol settings the defaults derive from. */
@@ -78,6 +86,8 @@ export function resolveLimits(protocol: LimitDefaults, given: Partial<SessionLim
     closeDeadline: given.closeDeadline ?? 5000,
     requestTimeout: given.requestTimeout ?? readTimeout,
     iteratorHighWaterMark: given.iteratorHighWaterMark ?? 1024,
+    maxMetadataSize: given.maxMetadataSize ?? 4096,
+    maxMetadataEntries: given.maxMetadataEntries ?? 32,
   };
   for (const [name, value] of Object.entries(limits)) {
     if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) {
@@ -89,6 +99,10 @@ export function resolveLimits(protocol: LimitDefaults, given: Partial<SessionLim
   for (const name of ['heartbeatInterval', 'maxInFlightRequests', 'closeDeadline'] as const) {
     if (limits[name] > 0xffffffff) throw new RangeError(`session limit ${name} must fit in 32 bits`);
   }
+  if (limits.maxMetadataEntries > 255)
+    throw new RangeError('session limit maxMetadataEntries must be at most 255');
+  if (limits.maxMetadataSize > 0x0fffffff)
+    throw new RangeError('session limit maxMetadataSize must be below 256 MiB');
   if (limits.lowWaterMark > limits.maxQueuedBytes)
     throw new RangeError('lowWaterMark must not exceed maxQueuedBytes');
   return limits;

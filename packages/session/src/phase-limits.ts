@@ -7,6 +7,7 @@ import {
 } from './control-frames.js';
 import { CONTROL_FRAME_LIMIT, FrameKind, HANDSHAKE_FRAME_LIMIT, MAX_FRAME_BODY } from './frame-kind.js';
 import { type FrameLimits, NOT_NOW } from './frame-reader.js';
+import { METADATA_MIN_BODY, METADATA_VERSION } from './metadata.js';
 import { SCHEMA_MIN_BODY } from './schema-frames.js';
 
 /*
@@ -22,7 +23,7 @@ export function setHandshakeLimits(
   maxPayloadSize: number,
 ): void {
   const { min, max } = limits;
-  for (let kind = FrameKind.HELLO; kind <= FrameKind.CANCEL; kind++) max[kind] = NOT_NOW;
+  for (let kind = FrameKind.HELLO; kind <= FrameKind.METADATA; kind++) max[kind] = NOT_NOW;
   max[FrameKind.SCHEMA] = NOT_NOW;
   const handshakeLimit = Math.max(HANDSHAKE_FRAME_LIMIT, maxPayloadSize);
   if (role === 'server') {
@@ -55,8 +56,17 @@ export function expectSchema(limits: FrameLimits, maxPayloadSize: number): void 
   limits.max[FrameKind.SCHEMA] = Math.max(HANDSHAKE_FRAME_LIMIT, maxPayloadSize);
 }
 
-/** Once open: every frame but the handshake's, typed frames bounded by `maxPayloadSize`. */
-export function setOpenLimits(limits: FrameLimits, headerSize: number, maxPayloadSize: number): void {
+/**
+ * Once open: every frame but the handshake's, typed frames bounded by `maxPayloadSize`; `METADATA`
+ * from version 3 on, bounded by `maxMetadataSize` (below version 3 kind 0xC stays reserved).
+ */
+export function setOpenLimits(
+  limits: FrameLimits,
+  headerSize: number,
+  maxPayloadSize: number,
+  version = 1,
+  maxMetadataSize = 0,
+): void {
   const { min, max } = limits;
   const h = headerSize;
   const payload = maxPayloadSize;
@@ -75,6 +85,13 @@ export function setOpenLimits(limits: FrameLimits, headerSize: number, maxPayloa
   max[FrameKind.ERROR] = CONTROL_FRAME_LIMIT;
   min[FrameKind.GOODBYE] = GOODBYE_MIN_BODY;
   max[FrameKind.GOODBYE] = CONTROL_FRAME_LIMIT;
+  if (version >= METADATA_VERSION) {
+    min[FrameKind.METADATA] = METADATA_MIN_BODY;
+    max[FrameKind.METADATA] = Math.min(MAX_FRAME_BODY, maxMetadataSize);
+  } else {
+    min[FrameKind.METADATA] = 0;
+    max[FrameKind.METADATA] = -1;
+  }
   for (const kind of [FrameKind.PING, FrameKind.PONG, FrameKind.CANCEL]) {
     min[kind] = 4;
     max[kind] = 4;

@@ -1,3 +1,4 @@
+import { EMPTY_METADATA, type Metadata } from './metadata.js';
 import type { SessionProtocol } from './protocol-types.js';
 import type { HandlerContext, Session } from './types.js';
 
@@ -8,13 +9,23 @@ import type { HandlerContext, Session } from './types.js';
 export class RequestContext<P extends SessionProtocol> implements HandlerContext<P> {
   readonly session: Session<P>;
   readonly requestId: number;
+  /** The request's metadata (what interceptors passed on, when there are any). */
+  metadata: Metadata;
+  /** Metadata for the answer, created when a handler first reads `replyMetadata`. */
+  reply: Record<string, string> | undefined;
   #controller: AbortController | undefined;
   #reason: unknown;
   #aborted = false;
 
-  constructor(session: Session<P>, requestId: number) {
+  constructor(session: Session<P>, requestId: number, metadata: Metadata = EMPTY_METADATA) {
     this.session = session;
     this.requestId = requestId;
+    this.metadata = metadata;
+  }
+
+  get replyMetadata(): Record<string, string> {
+    this.reply ??= Object.create(null) as Record<string, string>;
+    return this.reply;
   }
 
   get principal(): unknown {

@@ -2,7 +2,9 @@ import { ErrorCode, type WireErrorName } from './error-codes.js';
 import { FrameKind } from './frame-kind.js';
 import type { FrameWriter } from './frame-writer.js';
 import { type HandlerErrorReport, reportHandlerError } from './handler-errors.js';
+import type { CallHandler, CallResult } from './interceptor.js';
 import { isThenable } from './is-thenable.js';
+import { EMPTY_METADATA, isEmptyMetadata, type Metadata } from './metadata.js';
 import { nextRequestId, PendingRequest } from './pending-request.js';
 import type { SessionProtocol } from './protocol-types.js';
 import { RequestContext } from './request-context.js';
@@ -20,6 +22,20 @@ export interface RequestTableHost {
   expired(): void;
   /** A request of the peer's was answered late (asynchronously); the close may be able to finish. */
   answered(): void;
+  /**
+   * Writes a METADATA frame for `id` (just before its RESPONSE or ERROR); false when the
+   * connection's version has no metadata (the caller reports it and answers without).
+   */
+  writeMetadata(id: number, metadata: Metadata): boolean;
+}
+
+/** An incoming request as the last step of the interceptor chain receives it. */
+interface IncomingCall {
+  readonly type: number;
+  readonly value: unknown;
+  readonly metadata: Metadata;
+  readonly context: RequestContext<any>;
+  readonly handler: Listener;
 }
 
 /** What a {@link RequestTable} works with. */
@@ -55,6 +71,10 @@ export class RequestTable<P extends SessionProtocol> {
   readonly #host: RequestTableHost;
   #lastId = 0;
   #sweepTimer: Timer | undefined;
+  /** The session's interceptor chain; undefined without interceptors (the direct path). */
+  intercept: CallHandler<any> | undefined;
+  /** `onReplyMetadata` callbacks of our requests in flight that have one; created on first use. */
+  #replyMetadata: Map<number, (metadata: Metadata) => void> | undefined;
 
   constructor(parts: RequestTableParts<P>) {
     this.#protocol = parts.protocol;
@@ -100,6 +120,8 @@ export class RequestTable<P extends SessionProtocol> {
       signal.addEventListener('abort', listener, { once: true });
     }
     this.pending.set(id, pending);
+    const onReplyMetadata = options?.onReplyMetadata;
+    if (onReplyMetadata !== undefined) (this.#replyMetadata ??= new Map()).set(id, onReplyMetadata);
     return promise;
   }
 
@@ -107,6 +129,21 @@ export class RequestTable<P extends SessionProtocol> {
   settle(pending: PendingRequest): void {
     this.pending.delete(pending.id);
     pending.dispose();
+    this.#forgetReplyMetadata(pending.id);
+  }
+
+  /** The answer to our request `id` (in flight) came with `metadata`: tell its `onReplyMetadata`. */
+  replyMetadata(id: number, metadata: Metadata): void {
+    const listener = this.#replyMetadata?.get(id);
+    if (listener === undefined) return;
+    this.#replyMetadata!.delete(id);
+    listener(metadata);
+  }
+
+  /** Forgets the `onReplyMetadata` of request `id` (it was answered, failed or gave up). */
+  #forgetReplyMetadata(id: number): void {
+    const listeners = this.#replyMetadata;
+    if (listeners !== undefined && listeners.size !== 0) listeners.delete(id);
   }
 
   #armSweep(delay: number): void {
@@ -136,6 +173,7 @@ export class RequestTable<P extends SessionProtocol> {
     if (this.pending.get(pending.id) !== pending) return;
     this.pending.delete(pending.id);
     pending.dispose();
+    this.#forgetReplyMetadata(pending.id);
     if (!this.#host.closed()) this.#host.cancel(pending.id);
     pending.reject(
       code === 'timeout'
@@ -154,30 +192,89 @@ export class RequestTable<P extends SessionProtocol> {
    * Runs the handler of the peer's request `id` (decoded, admitted) and sends its answer: the
    * RESPONSE, or an ERROR when there is no handler, it fails or its reply does not encode.
    */
-  answer(id: number, type: number, value: unknown): void {
+  answer(id: number, type: number, value: unknown, metadata: Metadata | undefined): void {
     const replyType = this.#protocol.replyTypeOf(type) as number | undefined;
     const handler = this.#handlers.get(type);
     if (replyType === undefined || handler === undefined) {
       this.refuse(id, 'no-handler', `no handler for request type ${type}`);
       return;
     }
-    const context = new RequestContext<P>(this.#session, id);
+    const context = new RequestContext<P>(this.#session, id, metadata);
+    const intercept = this.intercept;
+    if (intercept !== undefined) {
+      this.#answerIntercepted(intercept, context, type, replyType, value, handler);
+      return;
+    }
     let result: unknown;
     try {
       result = handler(value, context);
     } catch (error) {
-      this.#fail(id, type, error);
+      this.#fail(id, type, error, context.reply);
       return;
     }
     if (isThenable(result)) {
       this.incoming.set(id, context);
       result.then(
-        (reply) => this.#complete(context, type, replyType, reply),
-        (error) => this.#complete(context, type, replyType, undefined, error, true),
+        (reply) => this.#complete(context, type, replyType, reply, context.reply),
+        (error) => this.#complete(context, type, replyType, undefined, context.reply, error, true),
       );
       return;
     }
-    this.#respond(id, type, replyType, result);
+    this.#respond(id, type, replyType, result, context.reply);
+  }
+
+  /** {@link RequestTable.answer} through the interceptors: the chain's last step runs the handler. */
+  #answerIntercepted(
+    intercept: CallHandler<any>,
+    context: RequestContext<P>,
+    type: number,
+    replyType: number,
+    value: unknown,
+    handler: Listener,
+  ): void {
+    const session = this.#session;
+    const call = {
+      kind: 'request' as const,
+      direction: 'incoming' as const,
+      type,
+      typeName: this.#protocol.typeName(type),
+      value,
+      metadata: context.metadata,
+      session,
+      principal: session.principal,
+      peer: session.peer,
+      signal: context.signal,
+      requestId: context.requestId,
+      context,
+      handler,
+    };
+    this.incoming.set(context.requestId, context);
+    let outcome: Promise<CallResult<any>>;
+    try {
+      outcome = intercept(call as never);
+    } catch (error) {
+      outcome = Promise.reject(error);
+    }
+    outcome.then(
+      (result) => this.#complete(context, type, replyType, result.value, result.metadata),
+      (error) => this.#complete(context, type, replyType, undefined, context.reply, error, true),
+    );
+  }
+
+  /** The last step of the chain for an incoming request: its handler, with the metadata the chain passed on. */
+  runHandler(call: IncomingCall): Promise<CallResult<any>> {
+    const context = call.context;
+    context.metadata = call.metadata;
+    let result: unknown;
+    try {
+      result = call.handler(call.value, context);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return Promise.resolve(result).then((reply) => ({
+      value: reply as never,
+      metadata: context.reply ?? EMPTY_METADATA,
+    }));
   }
 
   /** Answers the peer's request `id` with an ERROR without running a handler. */
@@ -200,6 +297,7 @@ export class RequestTable<P extends SessionProtocol> {
     type: number,
     replyType: number,
     reply: unknown,
+    replyMetadata: Metadata | undefined,
     error?: unknown,
     failed = false,
   ): void {
@@ -207,15 +305,28 @@ export class RequestTable<P extends SessionProtocol> {
     if (this.incoming.get(context.requestId) !== context) return;
     this.incoming.delete(context.requestId);
     if (this.#host.closed()) return;
-    if (failed) this.#fail(context.requestId, type, error);
-    else this.#respond(context.requestId, type, replyType, reply);
+    if (failed) this.#fail(context.requestId, type, error, replyMetadata);
+    else this.#respond(context.requestId, type, replyType, reply, replyMetadata);
     this.#host.answered();
   }
 
-  #respond(id: number, type: number, replyType: number, reply: unknown): void {
+  #respond(
+    id: number,
+    type: number,
+    replyType: number,
+    reply: unknown,
+    metadata: Metadata | undefined,
+  ): void {
+    const out = this.#writer.out;
+    const queued = out.queued;
+    const frames = out.frames;
     try {
+      if (metadata !== undefined) this.#writeReplyMetadata(id, type, metadata);
       this.#writer.writeTyped(FrameKind.RESPONSE, id, replyType, reply);
     } catch (error) {
+      // Nothing of this answer stays queued: a METADATA frame must not precede the ERROR alone.
+      out.position = out.start + queued;
+      out.frames = frames;
       reportHandlerError(this.#report, error, type, id, false);
       this.refuse(id, 'handler-error', 'the reply could not be encoded');
       return;
@@ -223,14 +334,36 @@ export class RequestTable<P extends SessionProtocol> {
     this.#writer.afterWrite();
   }
 
-  #fail(id: number, type: number, error: unknown): void {
+  #fail(id: number, type: number, error: unknown, metadata: Metadata | undefined): void {
     if (isApplicationError(error)) {
+      try {
+        if (metadata !== undefined) this.#writeReplyMetadata(id, type, metadata);
+      } catch (metadataError) {
+        reportHandlerError(this.#report, metadataError, type, id, false);
+      }
       this.#writer.writeError(id, error.wireCode, error.message);
       this.#writer.afterWrite();
       return;
     }
     reportHandlerError(this.#report, error, type, id, false);
     this.refuse(id, 'handler-error', 'handler failed');
+  }
+
+  /** Queues the answer's METADATA frame; below version 3 it is reported and left out (no caller to fail). */
+  #writeReplyMetadata(id: number, type: number, metadata: Metadata): void {
+    if (isEmptyMetadata(metadata)) return;
+    if (this.#host.writeMetadata(id, metadata)) return;
+    reportHandlerError(
+      this.#report,
+      new SessionError(
+        'metadata-unsupported',
+        `reply metadata of request ${id} was not sent: the peer speaks protocol version ${this.#session.peer?.version}, metadata needs 3`,
+        { requestId: id },
+      ),
+      type,
+      id,
+      false,
+    );
   }
 
   #timedOut(pending: PendingRequest, timeout: number): string {
@@ -251,6 +384,7 @@ export class RequestTable<P extends SessionProtocol> {
       pending.reject(failure);
     }
     this.pending.clear();
+    this.#replyMetadata?.clear();
     for (const context of this.incoming.values()) context.abort(failure);
     this.incoming.clear();
   }

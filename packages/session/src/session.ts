@@ -13,13 +13,24 @@ import {
   readU32,
 } from './control-frames.js';
 import { ErrorCode, errorCodeName, type SessionErrorCode, type WireErrorName } from './error-codes.js';
-import { FRAME_HEADER_SIZE, FrameKind, PROTOCOL_VERSION } from './frame-kind.js';
+import { FRAME_HEADER_SIZE, FrameKind, frameKindNames, PROTOCOL_VERSION } from './frame-kind.js';
 import { createFrameLimits, type FrameLimits, FrameReader, type FrameSink } from './frame-reader.js';
 import { FrameWriter, type FrameWriterHost } from './frame-writer.js';
+import { type HandlerErrorReport, reportHandlerError } from './handler-errors.js';
+import { type CallHandler, type CallResult, composeInterceptors } from './interceptor.js';
 import { resolveLimits, type SessionLimits } from './limits.js';
 import { Liveness, type LivenessHost } from './liveness.js';
 import { type IteratorOwner, MessageIterator } from './message-iterator.js';
 import { MessageTable } from './message-table.js';
+import {
+  decodeMetadataFrame,
+  EMPTY_METADATA,
+  encodeMetadataFrame,
+  isEmptyMetadata,
+  METADATA_VERSION,
+  type Metadata,
+  type MetadataFrame,
+} from './metadata.js';
 import { PayloadDecoder } from './payload-decoder.js';
 import { peerLacksType } from './peer-types.js';
 import { closeHandshake, expectSchema, setHandshakeLimits, setOpenLimits } from './phase-limits.js';
@@ -36,6 +47,7 @@ import type {
   PeerInfo,
   RequestOptions,
   SchemaPolicy,
+  SendOptions,
   ServerSessionOptions,
   Session,
   SessionAuth,
@@ -52,6 +64,26 @@ const PAUSED_FOR_ITERATOR = 2;
 
 const noop = (): void => {};
 
+/** What the chain's last step answers for a one-way message (written or delivered). */
+const DONE: Promise<CallResult<any>> = Promise.resolve({ value: undefined, metadata: EMPTY_METADATA });
+DONE.catch(noop);
+
+/** What an outgoing one-way message's last step reports back to `send()` (shared by the call's copies). */
+interface SendOutcome {
+  written: boolean | undefined;
+  error: unknown;
+}
+
+/** The fields of a call the last step reads beyond {@link Call}: the caller's options. */
+interface CallParts {
+  readonly kind: 'request' | 'message';
+  readonly direction: 'outgoing' | 'incoming';
+  readonly type: number;
+  readonly value: unknown;
+  readonly metadata: Metadata;
+  readonly options?: RequestOptions;
+  readonly outcome?: SendOutcome;
+}
 /**
  * The state machine of one connection, both sides. See docs/PROTOCOL.md for the wire rules it
  * implements; this class is exposed through `createServerSession` and `createClientSession`.
@@ -81,6 +113,13 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   readonly #live: Liveness;
   readonly #requests: RequestTable<P>;
   readonly #subscribers: Subscribers;
+  /** The interceptor chain (the `interceptors` option); undefined without: calls take their direct path. */
+  readonly #intercept: CallHandler<any> | undefined;
+  readonly #report: HandlerErrorReport;
+  /** A received METADATA frame, waiting for the frame it annotates (docs/PROTOCOL.md section 20.3). */
+  #inMetadata: MetadataFrame | undefined;
+  /** The metadata of the frame being dispatched, taken from the METADATA frame before it. */
+  #frameMetadata: Metadata | undefined;
 
   #state: SessionState = 'handshaking';
   #paused = 0;
@@ -142,6 +181,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#server = server;
     this.#limits = resolveLimits(protocol, options.limits);
     this.#auth = options.auth;
+    this.#report = options.onHandlerError;
     this.#remoteAddress = options.remoteAddress;
     this.#maxVersion = versionOption(options.maxVersion);
     this.#schemaPolicy = policyOption(options.schemaPolicy);
@@ -159,6 +199,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       principal: this.#principal,
       signal: this.sessionSignal,
       requestId: undefined,
+      metadata: EMPTY_METADATA,
+      replyMetadata: {},
     }));
     const host: FrameWriterHost & LivenessHost & RequestTableHost = {
       closed: () => this.#state === 'closed',
@@ -181,6 +223,11 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
         if (this.#goodbyeSent) this.#maybeFinishClose();
       },
       answered: () => this.#maybeFinishClose(),
+      writeMetadata: (id, metadata) => {
+        if ((this.#peer?.version ?? 0) < METADATA_VERSION) return false;
+        this.#writer.out.append(encodeMetadataFrame(id, metadata, this.#limits));
+        return true;
+      },
     };
     const table = MessageTable.of(protocol);
     this.#table = table;
@@ -198,6 +245,10 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       onHandlerError: options.onHandlerError,
       host,
     });
+    this.#intercept = composeInterceptors<any>(options.interceptors as never, (call) =>
+      this.#lastStep(call as unknown as CallParts),
+    );
+    this.#requests.intercept = this.#intercept;
     this.#frameLimits = createFrameLimits();
     this.#reader = new FrameReader(this, this.#frameLimits);
     this.#live = new Liveness(this.#reader, this.#writer, host);
@@ -251,14 +302,63 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     return this.#limits;
   }
 
-  send(type: number, value: unknown): boolean {
+  send(type: number, value: unknown, options?: SendOptions): boolean {
+    if (this.#intercept !== undefined) return this.#sendIntercepted(type, value, options?.metadata);
+    return this.#send(type, value, options?.metadata);
+  }
+
+  #send(type: number, value: unknown, metadata: Metadata | undefined): boolean {
     if (this.#goodbyeSent || this.#state === 'closed') throw this.#notOpen();
+    if (metadata !== undefined && !isEmptyMetadata(metadata))
+      return this.#sendWithMetadata(type, value, metadata);
     this.#writer.writeTyped(FrameKind.MESSAGE, 0, type, value);
     this.#live.activity = true;
     return this.#writer.afterWrite();
   }
 
+  /** {@link BpSession.send} with metadata: METADATA and MESSAGE back to back, or neither. */
+  #sendWithMetadata(type: number, value: unknown, metadata: Metadata): boolean {
+    if (this.#state === 'handshaking') {
+      // The version, and so whether metadata may be sent, is known once the handshake is done.
+      this.ready
+        .then(() => this.#send(type, value, metadata))
+        .catch((error: unknown) => reportHandlerError(this.#report, error, type, undefined, true));
+      return false;
+    }
+    this.#writeAnnotated(FrameKind.MESSAGE, 0, type, value, metadata);
+    this.#live.activity = true;
+    return this.#writer.afterWrite();
+  }
+
+  /** Queues `metadata`'s METADATA frame and the typed frame it annotates; on any error, neither. */
+  #writeAnnotated(kind: number, id: number, type: number, value: unknown, metadata: Metadata): void {
+    const version = this.#peer?.version ?? 0;
+    if (version < METADATA_VERSION) {
+      throw new SessionError(
+        'metadata-unsupported',
+        `metadata cannot be sent: the peer speaks protocol version ${version}, metadata needs ${METADATA_VERSION} (docs/PROTOCOL.md section 20.1)`,
+      );
+    }
+    const frame = encodeMetadataFrame(id, metadata, this.#limits);
+    const out = this.#writer.out;
+    const queued = out.queued;
+    const frames = out.frames;
+    out.append(frame);
+    try {
+      this.#writer.writeTyped(kind, id, type, value);
+    } catch (error) {
+      out.position = out.start + queued;
+      out.frames = frames;
+      throw error;
+    }
+  }
+
   request(type: number, value: unknown, options?: RequestOptions): Promise<any> {
+    if (this.#intercept !== undefined) return this.#requestIntercepted(type, value, options);
+    return this.#request(type, value, options);
+  }
+
+  #request(type: number, value: unknown, options: RequestOptions | undefined): Promise<any> {
     const replyType = this.#protocol.replyTypeOf(type) as number | undefined;
     if (replyType === undefined) {
       return Promise.reject(new SessionError('no-reply-type', this.#noReplyType(type)));
@@ -279,6 +379,10 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     if (signal?.aborted) {
       return Promise.reject(new SessionError('aborted', 'the request was aborted', { cause: signal.reason }));
     }
+    const metadata = options?.metadata;
+    if (metadata !== undefined && !isEmptyMetadata(metadata)) {
+      return this.#requestWithMetadata(type, replyType, value, options as RequestOptions, metadata);
+    }
     const id = requests.nextId();
     try {
       this.#writer.writeTyped(FrameKind.REQUEST, id, type, value);
@@ -289,6 +393,154 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     const promise = requests.track(id, type, replyType, options);
     this.#writer.afterWrite();
     return promise;
+  }
+
+  /** {@link BpSession.request} with metadata (its checks done): METADATA and REQUEST back to back. */
+  #requestWithMetadata(
+    type: number,
+    replyType: number,
+    value: unknown,
+    options: RequestOptions,
+    metadata: Metadata,
+  ): Promise<any> {
+    // The version, and so whether metadata may be sent, is known once the handshake is done.
+    if (this.#state === 'handshaking') return this.ready.then(() => this.#request(type, value, options));
+    const requests = this.#requests;
+    const id = requests.nextId();
+    try {
+      this.#writeAnnotated(FrameKind.REQUEST, id, type, value, metadata);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#live.activity = true;
+    const promise = requests.track(id, type, replyType, options);
+    this.#writer.afterWrite();
+    return promise;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Interceptors (interceptor.ts). Each entry point builds the call and runs the chain; its last
+  // step (#lastStep) is the direct path the session takes without interceptors.
+
+  #callOf(
+    kind: 'request' | 'message',
+    direction: 'outgoing' | 'incoming',
+    type: number,
+    value: unknown,
+    metadata: Metadata,
+    signal: AbortSignal,
+  ) {
+    return {
+      kind,
+      direction,
+      type,
+      typeName: this.#protocol.typeName(type),
+      value,
+      metadata,
+      session: this,
+      principal: this.#principal,
+      peer: this.#peer,
+      signal,
+      requestId: undefined as number | undefined,
+      options: undefined as RequestOptions | undefined,
+      outcome: undefined as SendOutcome | undefined,
+    };
+  }
+
+  #requestIntercepted(type: number, value: unknown, options: RequestOptions | undefined): Promise<any> {
+    const call = this.#callOf(
+      'request',
+      'outgoing',
+      type,
+      value,
+      options?.metadata ?? EMPTY_METADATA,
+      options?.signal ?? this.sessionSignal,
+    );
+    (call as { options?: RequestOptions }).options = options;
+    let outcome: Promise<CallResult<any>>;
+    try {
+      outcome = (this.#intercept as CallHandler<any>)(call as never);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const onReply = options?.onReplyMetadata;
+    return outcome.then((result) => {
+      if (onReply !== undefined && !isEmptyMetadata(result.metadata)) onReply(result.metadata);
+      return result.value;
+    });
+  }
+
+  #sendIntercepted(type: number, value: unknown, metadata: Metadata | undefined): boolean {
+    const sent: SendOutcome = { written: undefined, error: undefined };
+    const call = this.#callOf(
+      'message',
+      'outgoing',
+      type,
+      value,
+      metadata ?? EMPTY_METADATA,
+      this.sessionSignal,
+    );
+    (call as { outcome?: SendOutcome }).outcome = sent;
+    // A chain that calls next() at once writes now, and send() answers as without interceptors
+    // (its errors thrown, its backpressure returned); a short-circuit has no caller to fail.
+    const outcome = (this.#intercept as CallHandler<any>)(call as never);
+    if (sent.error !== undefined) {
+      outcome.catch(noop);
+      throw sent.error;
+    }
+    outcome.catch((error: unknown) => {
+      if (error !== sent.error) reportHandlerError(this.#report, error, type, undefined, true);
+    });
+    return sent.written ?? this.#writer.out.queued < this.#limits.maxQueuedBytes;
+  }
+
+  #deliverIntercepted(type: number, value: unknown, metadata: Metadata): void {
+    const call = this.#callOf('message', 'incoming', type, value, metadata, this.sessionSignal);
+    let outcome: Promise<CallResult<any>>;
+    try {
+      outcome = (this.#intercept as CallHandler<any>)(call as never);
+    } catch (error) {
+      reportHandlerError(this.#report, error, type, undefined, true);
+      return;
+    }
+    outcome.catch((error: unknown) => reportHandlerError(this.#report, error, type, undefined, true));
+  }
+
+  /** The end of the chain: what the session does without interceptors. */
+  #lastStep(call: CallParts): Promise<CallResult<any>> {
+    if (call.direction === 'incoming') {
+      if (call.kind === 'request') return this.#requests.runHandler(call as never);
+      this.#subscribers.deliver(call.type, call.value, call.metadata);
+      return DONE;
+    }
+    if (call.kind === 'message') {
+      const sent = call.outcome;
+      try {
+        const written = this.#send(call.type, call.value, call.metadata);
+        if (sent !== undefined) sent.written = written;
+      } catch (error) {
+        if (sent !== undefined) sent.error = error;
+        return Promise.reject(error);
+      }
+      return DONE;
+    }
+    const options = call.options;
+    let replyMetadata = EMPTY_METADATA;
+    return this.#request(call.type, call.value, {
+      signal: options?.signal,
+      timeout: options?.timeout,
+      metadata: call.metadata,
+      onReplyMetadata: (metadata) => {
+        replyMetadata = metadata;
+      },
+    }).then(
+      (value) => ({ value, metadata: replyMetadata }),
+      (error: unknown) => {
+        // An ERROR answer's metadata reaches the caller even though no result carries it.
+        if (replyMetadata !== EMPTY_METADATA) options?.onReplyMetadata?.(replyMetadata);
+        throw error;
+      },
+    );
   }
 
   drained(): Promise<void> {
@@ -396,6 +648,12 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     const live = this.#live;
     live.framesReceived = (live.framesReceived + 1) | 0;
     this.#framesRead++;
+    if (
+      (this.#inMetadata !== undefined || this.#frameMetadata !== undefined) &&
+      !this.#annotate(kind, source, start)
+    ) {
+      return;
+    }
     switch (kind) {
       case FrameKind.MESSAGE:
         this.#onMessage(source, start, end);
@@ -419,6 +677,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       case FrameKind.CANCEL:
         this.#onCancel(readU32(source, start));
         return;
+      case FrameKind.METADATA:
+        this.#onMetadata(source, start, end);
+        return;
       case FrameKind.GOODBYE:
         this.#onGoodbye(source, start, end);
         return;
@@ -440,6 +701,44 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     }
   }
 
+  /** A METADATA frame (admitted by the frame limits only from version 3): held for the next frame. */
+  #onMetadata(source: Uint8Array, start: number, end: number): void {
+    try {
+      this.#inMetadata = decodeMetadataFrame(source, start, end, this.#limits.maxMetadataEntries);
+    } catch (error) {
+      const failure = error as SessionError;
+      this.#fatal(failure.code as WireErrorName, failure.message);
+    }
+  }
+
+  /**
+   * Ends the previous frame's metadata and attaches a held METADATA frame to this one, which must
+   * be the frame it annotates (section 20.3); false after the fatal error when it is not.
+   */
+  #annotate(kind: number, source: Uint8Array, start: number): boolean {
+    this.#frameMetadata = undefined;
+    const held = this.#inMetadata;
+    if (held === undefined) return true;
+    this.#inMetadata = undefined;
+    const id = held.requestId;
+    const fits =
+      kind === FrameKind.MESSAGE
+        ? id === 0
+        : (kind === FrameKind.REQUEST || kind === FrameKind.RESPONSE || kind === FrameKind.ERROR) &&
+          id !== 0 &&
+          readU32(source, start) === id;
+    if (!fits) {
+      const name = frameKindNames[kind] ?? `kind ${kind}`;
+      this.#fatal(
+        'unexpected-frame',
+        `METADATA for request id ${id} is followed by ${name}, not the frame it annotates`,
+      );
+      return false;
+    }
+    this.#frameMetadata = held.metadata;
+    return true;
+  }
+
   #onMessage(source: Uint8Array, start: number, end: number): void {
     if (this.#goodbyeReceived) {
       this.#fatal('unexpected-frame', 'MESSAGE after GOODBYE');
@@ -452,7 +751,11 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     const decoder = this.#decoder;
     if (!decoder.decode(source, start, end)) return;
     this.#live.activity = true;
-    this.#subscribers.deliver(decoder.type, decoder.value);
+    if (this.#intercept !== undefined) {
+      this.#deliverIntercepted(decoder.type, decoder.value, this.#frameMetadata ?? EMPTY_METADATA);
+      return;
+    }
+    this.#subscribers.deliver(decoder.type, decoder.value, this.#frameMetadata);
   }
 
   #onRequest(source: Uint8Array, start: number, end: number): void {
@@ -485,7 +788,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     const decoder = this.#decoder;
     if (!decoder.decode(source, start + 4, end)) return;
     this.#live.activity = true;
-    requests.answer(id, decoder.type, decoder.value);
+    requests.answer(id, decoder.type, decoder.value, this.#frameMetadata);
   }
 
   #onResponse(source: Uint8Array, start: number, end: number): void {
@@ -504,6 +807,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       );
       return;
     }
+    const metadata = this.#frameMetadata;
+    if (metadata !== undefined) this.#requests.replyMetadata(id, metadata);
     this.#requests.settle(pending);
     this.#live.activity = true;
     pending.resolve(value);
@@ -521,6 +826,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     }
     const pending = this.#requests.pending.get(frame.requestId);
     if (pending === undefined) return;
+    const metadata = this.#frameMetadata;
+    if (metadata !== undefined) this.#requests.replyMetadata(frame.requestId, metadata);
     this.#requests.settle(pending);
     pending.reject(
       new SessionError(code, frame.message || code, {
@@ -676,7 +983,13 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#handshakeTimer = undefined;
     this.#state = 'open';
     this.#firstBytes = undefined;
-    setOpenLimits(this.#frameLimits, this.#protocol.headerSize, this.#limits.maxPayloadSize);
+    setOpenLimits(
+      this.#frameLimits,
+      this.#protocol.headerSize,
+      this.#limits.maxPayloadSize,
+      this.#peer?.version,
+      this.#limits.maxMetadataSize,
+    );
     const rate = this.#limits.rateLimit;
     if (rate !== undefined) this.#rate = new RateLimiter(rate, Date.now());
     this.#live.start(heartbeatInterval, this.#limits.readTimeout, this.#limits.idleTimeout);

@@ -1,4 +1,5 @@
 import { type HandlerErrorReport, reportHandlerError } from './handler-errors.js';
+import { EMPTY_METADATA, type Metadata } from './metadata.js';
 import type { SessionProtocol } from './protocol-types.js';
 import type { HandlerContext } from './types.js';
 
@@ -54,8 +55,13 @@ export class Subscribers {
     };
   }
 
-  /** Delivers one one-way message: the handler first, then the subscribers in order. */
-  deliver(type: number, value: unknown): void {
+  /**
+   * Delivers one one-way message: the handler first, then the subscribers in order. `metadata` is
+   * what their context's `metadata` reads during the call.
+   */
+  deliver(type: number, value: unknown, metadata: Metadata = EMPTY_METADATA): void {
+    const context = (this.#context ??= this.#createContext()) as { metadata: Metadata };
+    if (context.metadata !== metadata) context.metadata = metadata;
     const handler = this.handlers.get(type);
     if (handler !== undefined) this.#call(handler, type, value);
     const list = this.#listeners.get(type);

@@ -1,4 +1,6 @@
+import type { Interceptor } from './interceptor.js';
 import type { SessionLimits } from './limits.js';
+import type { Metadata } from './metadata.js';
 import type {
   MessageTypes,
   MessageValue,
@@ -54,6 +56,23 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Timeout in ms (default: the session's `requestTimeout`); 0 = none. Fails with `timeout`. */
   timeout?: number;
+  /**
+   * Metadata sent with the request (docs/PROTOCOL.md section 20): lower-case keys, string values.
+   * Absent or empty: nothing extra on the wire. On a connection below protocol version 3 the
+   * request fails with `metadata-unsupported` and is not sent; during the handshake it waits for it.
+   */
+  metadata?: Metadata;
+  /** Called with the reply's metadata (of its RESPONSE or ERROR) when it has any, before the promise settles. */
+  onReplyMetadata?: (metadata: Metadata) => void;
+}
+
+/** Options of {@link Session.send}. */
+export interface SendOptions {
+  /**
+   * Metadata sent with the message (section 20). Below protocol version 3 `send` throws
+   * `metadata-unsupported`; during the handshake the message waits for it (and `send` returns false).
+   */
+  metadata?: Metadata;
 }
 
 /** Options of {@link Session.close}. */
@@ -110,6 +129,13 @@ export interface HandlerContext<P extends SessionProtocol = SessionProtocol> {
   readonly signal: AbortSignal;
   /** The request id, for requests; undefined for one-way messages. */
   readonly requestId: number | undefined;
+  /** The metadata the peer sent with this request or message; empty when none. */
+  readonly metadata: Metadata;
+  /**
+   * Requests: metadata to send with the answer (RESPONSE or ERROR); set keys on it before
+   * returning. Ignored for one-way messages.
+   */
+  readonly replyMetadata: Record<string, string>;
 }
 
 /**
@@ -169,7 +195,7 @@ export interface Session<P extends SessionProtocol = SessionProtocol> {
     options?: RequestOptions,
   ): Promise<ReplyValue<P, T>>;
   /** Sends a one-way message; false means the queue is above its high watermark: await `drained()`. */
-  send<T extends MessageTypes<P>>(type: T, value: MessageValue<P, T>): boolean;
+  send<T extends MessageTypes<P>>(type: T, value: MessageValue<P, T>, options?: SendOptions): boolean;
   /** Resolves when the outgoing queue is at or below the low watermark (or the session closed). */
   drained(): Promise<void>;
   /** Calls `handler` for every one-way message of `type`; returns the unsubscribe function. */
@@ -215,10 +241,17 @@ export interface SessionOptions<P extends SessionProtocol> {
   /** How schema differences with the peer are handled; see {@link SchemaPolicy}. Default `'compatible'`. */
   schemaPolicy?: SchemaPolicy;
   /**
-   * The highest protocol version this side speaks: 2 (default) or 1. With 1 the session speaks
-   * exactly protocol version 1 (no schema resolution), e.g. to test against version-1 peers.
+   * The highest protocol version this side speaks: 1 to 3 (default 3). With 1 the session speaks
+   * exactly protocol version 1 (no schema resolution, no metadata), e.g. to test against
+   * version-1 peers; 2 adds schema resolution, 3 per-call metadata.
    */
   maxVersion?: number;
+  /**
+   * Wrap every call of this session, both directions: requests and one-way messages this side
+   * sends, and those the peer sends (see {@link Interceptor}). The first is outermost. None (the
+   * default): calls take their direct path, nothing is allocated for interception.
+   */
+  interceptors?: readonly Interceptor<P>[];
 }
 
 /** Options of `createServerSession`. */

@@ -13,6 +13,7 @@ import {
   encodeReject,
   encodeWelcome,
   FrameKind,
+  MIN_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
 } from '../src/wire/index.js';
 import { connect, helloFor, RecordingTransport, T, testProtocol } from './fixtures.js';
@@ -36,13 +37,13 @@ describe('handshake', () => {
     expect(client.state).toBe('open');
     expect(server.principal).toEqual({ user: 'alice' });
     expect(client.peer).toMatchObject({
-      version: 2,
+      version: PROTOCOL_VERSION,
       maxPayloadSize: 1024 * 1024,
       maxInFlight: 7,
       heartbeatInterval: 15000,
     });
     expect(server.peer).toMatchObject({
-      version: 2,
+      version: PROTOCOL_VERSION,
       maxPayloadSize: 4096,
       resolvedTypes: [],
       absentTypes: [],
@@ -159,22 +160,24 @@ describe('handshake', () => {
   test('version negotiation: no common version is rejected with the server range', async () => {
     const transport = new RecordingTransport();
     const server = createServerSession({ protocol: testProtocol, transport });
-    server.receive(helloFor(testProtocol, { minVersion: 3, maxVersion: 4 }));
+    server.receive(
+      helloFor(testProtocol, { minVersion: PROTOCOL_VERSION + 1, maxVersion: PROTOCOL_VERSION + 3 }),
+    );
     await expect(server.ready).rejects.toMatchObject({ code: 'unsupported-version' });
     const [reject] = transport.take();
     expect(decodeReject(reject.body, 0, reject.body.length)).toMatchObject({
       code: ErrorCode['unsupported-version'],
-      minVersion: 1,
-      maxVersion: 2,
+      minVersion: MIN_PROTOCOL_VERSION,
+      maxVersion: PROTOCOL_VERSION,
     });
     expect(transport.ended).toBe(true);
 
-    // A range that reaches past 2 is accepted with version 2, and with 1 by a server limited to it.
+    // A range that reaches past ours is accepted with our highest version, and with 1 by a server limited to it.
     const ok = new RecordingTransport();
     const server2 = createServerSession({ protocol: testProtocol, transport: ok });
     server2.receive(helloFor(testProtocol, { minVersion: 1, maxVersion: 9 }));
     await server2.ready;
-    expect(server2.peer?.version).toBe(2);
+    expect(server2.peer?.version).toBe(PROTOCOL_VERSION);
     const v1 = new RecordingTransport();
     const server3 = createServerSession({ protocol: testProtocol, transport: v1, maxVersion: 1 });
     server3.receive(helloFor(testProtocol, { minVersion: 1, maxVersion: 9 }));
@@ -196,7 +199,14 @@ describe('handshake', () => {
 
     const t2 = new RecordingTransport();
     const c2 = createClientSession({ protocol: testProtocol, transport: t2 });
-    c2.receive(encodeWelcome({ version: 3, maxPayloadSize: 100, heartbeatInterval: 0, maxInFlight: 1 }));
+    c2.receive(
+      encodeWelcome({
+        version: PROTOCOL_VERSION + 1,
+        maxPayloadSize: 100,
+        heartbeatInterval: 0,
+        maxInFlight: 1,
+      }),
+    );
     await expect(c2.ready).rejects.toMatchObject({ code: 'unsupported-version', remote: false });
     expect(c2.state).toBe('closed');
   });
@@ -272,7 +282,7 @@ describe('handshake', () => {
     const reject = decodeReject(frame, 4, frame.length);
     expect(reject).toMatchObject({
       code: ErrorCode['server-busy'],
-      minVersion: 1,
+      minVersion: MIN_PROTOCOL_VERSION,
       maxVersion: PROTOCOL_VERSION,
       reason: 'server busy, try later',
       details: [],
@@ -281,7 +291,7 @@ describe('handshake', () => {
     expect(frame).toEqual(
       encodeReject({
         code: ErrorCode['server-busy'],
-        minVersion: 1,
+        minVersion: MIN_PROTOCOL_VERSION,
         maxVersion: PROTOCOL_VERSION,
         reason: 'server busy, try later',
         details: [],
@@ -294,7 +304,7 @@ describe('handshake', () => {
       code: 'server-busy',
       remote: true,
       message: 'server busy, try later',
-      serverVersions: { min: 1, max: PROTOCOL_VERSION },
+      serverVersions: { min: MIN_PROTOCOL_VERSION, max: PROTOCOL_VERSION },
     });
     const withDetails = encodeRefusal('schema-mismatch', 'x', [{ type: 3, status: 1 }]);
     expect(decodeReject(withDetails, 4, withDetails.length).details).toEqual([{ type: 3, status: 1 }]);

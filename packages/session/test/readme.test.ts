@@ -20,3 +20,17 @@ test('the README upgrade example is examples/schema-upgrade.ts and it runs', asy
     'device got {"sensor":7,"celsius":21}',
   ]);
 });
+
+test('the README interceptor example is examples/interceptors.ts and it runs', async () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const example = readFileSync(new URL('../examples/interceptors.ts', import.meta.url), 'utf8');
+  expect(readme).toContain(example.trim());
+  const { main: interceptors } = await import('../examples/interceptors.js');
+  expect(await interceptors()).toEqual([
+    'server: incoming GET (timed)',
+    'client: served for acme',
+    'client: answer = 6',
+    'server: incoming GET (timed)',
+    'client: refused with 1401: GET needs a tenant',
+  ]);
+});

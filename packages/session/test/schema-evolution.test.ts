@@ -17,6 +17,7 @@ import {
   encodeHelloExtensions,
   encodeSchemaDescriptors,
   FrameKind,
+  PROTOCOL_VERSION,
   SCHEMA_RESOLUTION_TAG,
 } from '../src/wire/index.js';
 import { connect, RecordingTransport, settle } from './fixtures.js';
@@ -70,8 +71,12 @@ describe('schema evolution over a session pair (protocol version 2)', () => {
       client: { protocol: sensorV1 as any },
     });
     await Promise.all([client.ready, server.ready]);
-    expect(server.peer).toMatchObject({ version: 2, resolvedTypes: [1, 2, 3], absentTypes: [5, 8] });
-    expect(client.peer).toMatchObject({ version: 2, absentTypes: [6] });
+    expect(server.peer).toMatchObject({
+      version: PROTOCOL_VERSION,
+      resolvedTypes: [1, 2, 3],
+      absentTypes: [5, 8],
+    });
+    expect(client.peer).toMatchObject({ version: PROTOCOL_VERSION, absentTypes: [6] });
     const v1 = client as any;
     v1.send(S.READING, { id: 3, temperature: 21 });
     await expect(v1.request(S.QUERY, { id: 9 })).resolves.toEqual({ id: 9, count: 7 });
@@ -418,7 +423,9 @@ describe('the client side of the exchange', () => {
 
   test('invalid options are usage errors', () => {
     const transport = new RecordingTransport();
-    expect(() => createClientSession({ protocol: sensorV1, transport, maxVersion: 3 })).toThrow(/maxVersion/);
+    expect(() =>
+      createClientSession({ protocol: sensorV1, transport, maxVersion: PROTOCOL_VERSION + 1 }),
+    ).toThrow(/maxVersion/);
     expect(() =>
       createClientSession({ protocol: sensorV1, transport, schemaPolicy: 'loose' as never }),
     ).toThrow(/schemaPolicy/);

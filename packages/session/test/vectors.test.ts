@@ -13,6 +13,7 @@ import {
   decodeGoodbye,
   decodeHello,
   decodeHelloExtensions,
+  decodeMetadataFrame,
   decodeReject,
   decodeSchemaFrame,
   decodeSchemaIssues,
@@ -22,6 +23,7 @@ import {
   encodeHello,
   encodeHelloExtensions,
   encodeMessageFrame,
+  encodeMetadataFrame,
   encodeReject,
   encodeRequestFrame,
   encodeResponseFrame,
@@ -125,6 +127,15 @@ describe('docs/protocol-vectors.json', () => {
         expect(new DataView(body.buffer, body.byteOffset).getUint32(0)).toBe(f.bytes);
         encoded = encodeU32Frame(0xf, f.bytes);
         break;
+      case 'METADATA': {
+        const entries = f.entries as [string, string][];
+        const decoded = decodeMetadataFrame(body, 0, body.length, 255);
+        expect(decoded.requestId).toBe(f.requestId);
+        expect(Object.entries(decoded.metadata)).toEqual(entries);
+        const limits = { maxMetadataEntries: 32, maxMetadataSize: 4096 };
+        encoded = encodeMetadataFrame(f.requestId, Object.fromEntries(entries), limits);
+        break;
+      }
       case 'CANCEL':
         expect(new DataView(body.buffer, body.byteOffset).getUint32(0)).toBe(f.requestId);
         encoded = encodeU32Frame(kind, f.requestId);
@@ -213,8 +224,10 @@ describe('docs/protocol-vectors.json', () => {
         transport,
         limits: { heartbeatInterval: 0 },
       });
-      if (v.state === 'open') {
-        const hello = vectors.frames.find((f: { name: string }) => f.name === 'hello-no-token-no-digests');
+      const open = v.state === 'open' || v.state === 'open-v3';
+      if (open) {
+        const name = v.state === 'open' ? 'hello-no-token-no-digests' : 'hello-versions-1-3';
+        const hello = vectors.frames.find((f: { name: string }) => f.name === name);
         session.receive(fromHex(hello.hex));
         await session.ready;
         written.length = 0;
@@ -228,7 +241,7 @@ describe('docs/protocol-vectors.json', () => {
       const replies = readFramesForTest(concat(written));
       expect(replies).toHaveLength(1);
       const [{ kind, body }] = replies;
-      if (v.state === 'open') {
+      if (open) {
         expect(kind).toBe(FrameKind.ERROR);
         const error = decodeErrorFrame(body, 0, body.length);
         expect(error.requestId).toBe(0);

@@ -9,6 +9,7 @@ import {
 import {
   createServerSession,
   type Handlers,
+  type Interceptor,
   type ResolvedCodecCache,
   type SchemaPolicy,
   type Session,
@@ -82,10 +83,15 @@ export interface ServerOptions<P extends SessionProtocol> {
    * `SchemaPolicy` of `@bp/session`.
    */
   schemaPolicy?: SchemaPolicy;
-  /** The highest protocol version the server speaks: 2 (default) or 1. */
+  /** The highest protocol version the server speaks: 1 to 3 (default 3, the highest). */
   maxVersion?: number;
   /** Where codecs resolved for clients' schemas are cached (default: one cache per protocol). */
   schemaCache?: ResolvedCodecCache;
+  /**
+   * Interceptors of every connection's calls, both directions (requests and messages from clients,
+   * pushes and requests to them), over TCP, TLS and WebSocket alike; see `Interceptor` of `@bp/session`.
+   */
+  interceptors?: readonly Interceptor<P>[];
 }
 
 /** The address a server listens on. */
@@ -583,6 +589,7 @@ export class Server<P extends SessionProtocol> {
       protocol: this.#options.protocol,
       transport,
       handlers: this.#options.handlers,
+      interceptors: this.#options.interceptors,
       limits: this.#sessionLimits,
       remoteAddress: info.remoteAddress,
       onHandlerError: this.#options.onHandlerError,

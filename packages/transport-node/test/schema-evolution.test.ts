@@ -3,6 +3,7 @@
 // messages, requests and replies and server pushes, each side seeing its own schema's shapes.
 import type { Handlers, SessionProtocol } from '@bp/session';
 import { createClientSession, ResolvedCodecCache, type SessionError } from '@bp/session';
+import { PROTOCOL_VERSION } from '@bp/session/wire';
 import { until } from '@bp/test-kit/async';
 import { SensorType as S, sensorBroken, sensorV1, sensorV2 } from '@bp/test-kit/evolution';
 import { generateTestPki, type TestPki } from '@bp/test-kit/pki';
@@ -100,7 +101,7 @@ for (const tls of [false, true]) {
       expect(() => client.send(S.LEGACY, { text: 'gone' })).toThrow(
         expect.objectContaining({ code: 'peer-lacks-type', messageType: S.LEGACY }),
       );
-      expect(client.session?.peer).toMatchObject({ version: 2, absentTypes: [S.LEGACY] });
+      expect(client.session?.peer).toMatchObject({ version: PROTOCOL_VERSION, absentTypes: [S.LEGACY] });
       // Another old client reuses the resolved codecs.
       const again = await dial(sensorV1, port, tls);
       expect(await again.request(S.QUERY, { id: 8 })).toEqual({ id: 8, count: 3 });

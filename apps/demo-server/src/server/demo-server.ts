@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { metricsInterceptor } from '@bp/prometheus';
 import type { Session } from '@bp/session';
 import {
   attachWebSocket,
@@ -24,6 +25,7 @@ import type { DemoConfig } from './config.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { descriptorBudget } from './descriptor-budget.js';
 import { loadOrCreateCertificate, type TlsMaterial } from './dev-certificate.js';
+import { errorCounter } from './error-counter.js';
 import { createHandlers } from './handlers.js';
 import { createHttpServer } from './http-server.js';
 import { KvService } from './kv-service.js';
@@ -133,13 +135,17 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     },
   });
   const connections = new ConnectionRegistry(metrics);
-  const handlers = createHandlers({
-    kv,
-    sensors,
-    metrics,
-    connections,
-    onError: (error, type) => logger.error({ err: error, type }, 'one-way handler failed'),
-  });
+  const handlers = createHandlers({ kv, sensors, connections });
+  // Calls, errors and durations per message type (bp_demo_call*), and failures by demo code.
+  const interceptors = [
+    // The clients' calls only: the sensor pushes are counted as frames (bp_demo_frames_total).
+    metricsInterceptor<DemoProtocol>({
+      registry: metrics.registry,
+      prefix: 'bp_demo_',
+      directions: ['incoming'],
+    }),
+    errorCounter(metrics),
+  ];
   if (fanOut instanceof RedisFanOut) await Promise.all([fanOut.ready('sensors'), fanOut.ready('status')]);
 
   let draining = false;
@@ -182,11 +188,11 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     maxConnections: budget.bpConnections,
     maxConnectionsPerAddress: budget.bpConnectionsPerAddress,
   };
-  // Request handlers that failed with something other than a DemoError (the handlers count them).
+  // Handlers that failed with something other than a DemoError (errorCounter counts them).
   const onHandlerError = (error: unknown, context: { type: number; requestId?: number }) => {
     logger.error({ err: error, type: context.type, requestId: context.requestId }, 'handler error');
   };
-  const common = { protocol: demoProtocol, handlers, auth, limits, onHandlerError };
+  const common = { protocol: demoProtocol, handlers, interceptors, auth, limits, onHandlerError };
   const tcp: Server<DemoProtocol> = createServer(common);
   const tls: Server<DemoProtocol> = createServer({
     ...common,

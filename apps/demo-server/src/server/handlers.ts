@@ -1,9 +1,7 @@
 import type { HandlerContext, Handlers } from '@bp/session';
 import { DemoMessage, type DemoProtocol, demoProtocol } from '../schema.js';
 import type { ConnectionRegistry } from './connection-registry.js';
-import { DemoError } from './demo-error.js';
 import type { KvService } from './kv-service.js';
-import type { DemoMetrics } from './metrics.js';
 import type { Peer } from './peer.js';
 import { RequestGate } from './request-gate.js';
 import type { SensorService } from './sensor-service.js';
@@ -12,10 +10,7 @@ import type { SensorService } from './sensor-service.js';
 export interface HandlerDependencies {
   kv: KvService;
   sensors: SensorService;
-  metrics: DemoMetrics;
   connections: ConnectionRegistry;
-  /** Unexpected failures (not DemoErrors) of one-way handlers, which the session never sees. */
-  onError: (error: unknown, type: DemoMessage) => void;
 }
 
 type Context = HandlerContext<DemoProtocol>;
@@ -30,9 +25,9 @@ function replyBudget(ctx: Context): number {
 }
 
 /**
- * The demo's handlers, one per message type a client may send. Each is wrapped to time the request
- * into the latency histogram and count failures by code (frames and bytes are counted by the
- * transport, see ConnectionRegistry).
+ * The demo's handlers, one per message type a client may send. They are timed and counted by the
+ * server's interceptors (@bp/prometheus and errorCounter, see demo-server.ts; frames and bytes are
+ * counted by the transport, see ConnectionRegistry).
  * A DemoError reaches the client with its own code and message; anything else as bp's generic
  * `handler-error`.
  */
@@ -61,54 +56,5 @@ export function createHandlers(deps: HandlerDependencies): Handlers<DemoProtocol
       sensors.publishFromClient(value, connections.get(ctx.session)?.name ?? 'client');
     },
   };
-  const instrumented: Record<number, unknown> = {};
-  for (const [key, handler] of Object.entries(handlers)) {
-    const type = Number(key) as DemoMessage;
-    instrumented[type] = instrument(type, handler as (value: unknown, ctx: Context) => unknown, deps);
-  }
-  return instrumented as Handlers<DemoProtocol>;
-}
-
-function instrument(
-  type: DemoMessage,
-  handler: (value: unknown, ctx: Context) => unknown,
-  deps: HandlerDependencies,
-): (value: unknown, ctx: Context) => unknown {
-  const label = { type: DemoMessage[type] ?? String(type) };
-  const replyType = demoProtocol.replyTypeOf(type) as DemoMessage | undefined;
-  const isRequest = replyType !== undefined;
-  const fail = (error: unknown) => {
-    deps.metrics.errors.inc({ code: error instanceof DemoError ? error.reason : 'handler-error' });
-    // Request failures reach the session, which reports them (onHandlerError); one-way ones do not.
-    if (!isRequest && !(error instanceof DemoError)) deps.onError(error, type);
-  };
-  return (value, ctx) => {
-    const stop = isRequest ? deps.metrics.requestDuration.startTimer(label) : undefined;
-    let result: unknown;
-    try {
-      result = handler(value, ctx);
-    } catch (error) {
-      stop?.();
-      fail(error);
-      // A one-way message has no one to answer, and @bp/session rethrows a one-way handler's error
-      // (which would crash the process): it is counted and logged here instead.
-      if (!isRequest) return undefined;
-      throw error;
-    }
-    if (result instanceof Promise) {
-      return result.then(
-        (reply) => {
-          stop?.();
-          return reply;
-        },
-        (error: unknown) => {
-          stop?.();
-          fail(error);
-          throw error;
-        },
-      );
-    }
-    stop?.();
-    return result;
-  };
+  return handlers;
 }

@@ -1,5 +1,5 @@
 import type { ConnectionTraffic } from '@bp/transport-node';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 /** Which listener a connection came through; the label of the per-transport metrics. */
 export type TransportName = 'tcp' | 'tls' | 'ws';
@@ -13,7 +13,9 @@ function readTraffic(): TrafficTotals {
 
 /**
  * The server's Prometheus metrics, in a registry of its own (not prom-client's global one) so
- * several servers in one process, as in the tests, do not share counters.
+ * several servers in one process, as in the tests, do not share counters. The per-call metrics
+ * (`bp_demo_calls_total`, `bp_demo_call_duration_seconds`, ...) are @bp/prometheus's, registered
+ * here by the server's interceptor.
  */
 export class DemoMetrics {
   readonly registry = new Registry();
@@ -67,13 +69,6 @@ export class DemoMetrics {
     name: 'bp_demo_errors_total',
     help: 'Errors by stable error code (protocol, authentication, handler and store errors).',
     labelNames: ['code'] as const,
-    registers: [this.registry],
-  });
-  readonly requestDuration = new Histogram({
-    name: 'bp_demo_request_duration_seconds',
-    help: 'Time from a request arriving to its reply being produced, by request type.',
-    labelNames: ['type'] as const,
-    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
 

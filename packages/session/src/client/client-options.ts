@@ -1,3 +1,4 @@
+import type { Interceptor } from '../interceptor.js';
 import type { SessionLimits } from '../limits.js';
 import type { SessionProtocol } from '../protocol-types.js';
 import type { Handlers, SchemaPolicy } from '../types.js';
@@ -83,6 +84,14 @@ export interface ReconnectingClientOptions<P extends SessionProtocol> {
    * `SchemaPolicy`.
    */
   schemaPolicy?: SchemaPolicy;
-  /** The highest protocol version offered: 2 (default) or 1 (exactly protocol version 1). */
+  /**
+   * The highest protocol version offered: 1 to 3 (default 3: schema resolution and per-call
+   * metadata); 1 speaks exactly protocol version 1.
+   */
   maxVersion?: number;
+  /**
+   * Interceptors of every call on every connection the client makes, both directions (see
+   * `Interceptor`). Calls queued while disconnected pass them when they are sent.
+   */
+  interceptors?: readonly Interceptor<P>[];
 }

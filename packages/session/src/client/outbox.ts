@@ -1,3 +1,4 @@
+import type { Metadata } from '../metadata.js';
 import { SessionError } from '../session-error.js';
 import { ClientError } from './client-error.js';
 
@@ -18,6 +19,9 @@ export interface Pending {
   /** For requests: absolute time (Date.now()) after which it fails with `timeout`; 0 = none. */
   readonly deadline: number;
   readonly signal: AbortSignal | undefined;
+  /** The call's metadata and, for requests, its `onReplyMetadata` (sent along when it goes out). */
+  readonly metadata?: Metadata | undefined;
+  readonly onReplyMetadata?: ((metadata: Metadata) => void) | undefined;
   /** Detaches the timeout and abort listener. */
   cleanup?(): void;
 }

@@ -7,7 +7,7 @@ import type {
   SessionProtocol,
 } from '../protocol-types.js';
 import { isSessionError } from '../session-error.js';
-import type { CloseOptions, RequestOptions, Session } from '../types.js';
+import type { CloseOptions, RequestOptions, SendOptions, Session } from '../types.js';
 import { backoffDelay, type ResolvedBackoff, resolveBackoff } from './backoff.js';
 import { ClientError } from './client-error.js';
 import type {
@@ -201,11 +201,11 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
    * is above its high watermark (await `drained()`), or there is no connection and it was queued.
    * Throws `ClientError` `closed` after close, `not-connected` or `queue-full` while disconnected.
    */
-  send<T extends MessageTypes<P>>(type: T, value: MessageValue<P, T>): boolean {
+  send<T extends MessageTypes<P>>(type: T, value: MessageValue<P, T>, options?: SendOptions): boolean {
     const session = this.#liveSession();
     if (session !== undefined) {
       try {
-        return session.send(type, value);
+        return session.send(type, value, options);
       } catch (error) {
         if (!(isSessionError(error) && error.code === 'not-open')) throw error;
       }
@@ -220,6 +220,7 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
       size: copy.size,
       deadline: 0,
       signal: undefined,
+      metadata: options?.metadata,
     });
     return false;
   }
@@ -415,6 +416,7 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
         transport: connection.transport,
         token: options.token,
         handlers: options.handlers,
+        interceptors: options.interceptors,
         limits: options.limits,
         onHandlerError: options.onHandlerError,
         schemaPolicy: options.schemaPolicy,
@@ -503,12 +505,17 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
       item.cleanup?.();
       try {
         if (item.kind === 'send') {
-          session.send(item.type, item.value);
+          session.send(item.type, item.value, { metadata: item.metadata });
           continue;
         }
         const remaining = item.deadline === 0 ? undefined : Math.max(1, item.deadline - Date.now());
         session
-          .request(item.type, item.value, { signal: item.signal, timeout: remaining })
+          .request(item.type, item.value, {
+            signal: item.signal,
+            timeout: remaining,
+            metadata: item.metadata,
+            onReplyMetadata: item.onReplyMetadata,
+          })
           .then(item.resolve, (error: unknown) => item.reject!(this.#lost(error)));
       } catch (error) {
         item.reject?.(error);
@@ -537,6 +544,8 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
         size: copy.size,
         deadline: timeout > 0 ? Date.now() + timeout : 0,
         signal,
+        metadata: options?.metadata,
+        onReplyMetadata: options?.onReplyMetadata,
         resolve,
         reject,
         cleanup() {

@@ -54,6 +54,13 @@ export {
 export { encodeRefusal } from '../handshake.js';
 export { encodeMessageFrame, encodeRequestFrame, encodeResponseFrame } from '../message-frames.js';
 export {
+  decodeMetadataFrame,
+  encodeMetadataFrame,
+  METADATA_MIN_BODY,
+  type MetadataFrame,
+  type MetadataLimits,
+} from '../metadata.js';
+export {
   appendAbsentTypes,
   appendSchemaIssues,
   appendToFrame,

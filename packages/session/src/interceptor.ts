@@ -1,0 +1,112 @@
+import type { Metadata } from './metadata.js';
+import type {
+  MessageTypes,
+  MessageValue,
+  ReplyValue,
+  RequestTypes,
+  SessionProtocol,
+} from './protocol-types.js';
+import type { PeerInfo, Session } from './types.js';
+
+/**
+ * One call as interceptors see it: a request or a one-way message, sent by this side (`outgoing`)
+ * or received from the peer (`incoming`). A union over the protocol's message types, so checking
+ * `call.type` narrows `call.value` (`Infer` of the type's schema flows through).
+ *
+ * An interceptor may pass a changed call on (`next({ ...call, metadata: { ...call.metadata, k: v } })`);
+ * only `value` and `metadata` are read from what it passes, and only on outgoing calls `metadata`
+ * reaches the wire (on incoming ones it is what the handler sees in `context.metadata`).
+ */
+export type Call<P extends SessionProtocol = SessionProtocol> = {
+  [T in MessageTypes<P>]: CallOf<P, T>;
+}[MessageTypes<P>];
+
+/** The {@link Call} of message type `T`. */
+export interface CallOf<P extends SessionProtocol, T> {
+  /** `request`: a REQUEST answered by a RESPONSE or ERROR; `message`: one-way (a push, from a server). */
+  readonly kind: T extends RequestTypes<P> ? 'request' | 'message' : 'message';
+  /** `outgoing`: this side sends it; `incoming`: the peer sent it and a handler will run. */
+  readonly direction: 'outgoing' | 'incoming';
+  /** The message type number. */
+  readonly type: T;
+  /** The message type's name from the protocol's enum, when it has one. */
+  readonly typeName: string | undefined;
+  /** The (decoded) value. */
+  readonly value: MessageValue<P, T>;
+  /** The call's metadata; empty when there is none (never undefined). */
+  readonly metadata: Metadata;
+  /** The session the call runs on. */
+  readonly session: Session<P>;
+  /** Server side: what authentication returned (also on outgoing pushes); undefined on clients. */
+  readonly principal: unknown;
+  /** What the peer announced in the handshake (`version` >= 3: metadata can be sent); undefined while handshaking. */
+  readonly peer: PeerInfo | undefined;
+  /**
+   * Incoming requests: fires when the peer cancels or the connection closes. Outgoing requests:
+   * the caller's signal, or the session's. One-way messages: the session's.
+   */
+  readonly signal: AbortSignal;
+  /** Incoming requests: the peer's request id; otherwise undefined. */
+  readonly requestId: number | undefined;
+}
+
+/**
+ * The outcome of a call. For a request: the reply's value and the reply's metadata. For a one-way
+ * message: `value` undefined once it was written (outgoing) or delivered (incoming).
+ */
+export interface CallResult<P extends SessionProtocol = SessionProtocol> {
+  readonly value: ReplyValue<P, RequestTypes<P>> | undefined;
+  /** Reply metadata: received (outgoing requests) or to send with the RESPONSE/ERROR (incoming). */
+  readonly metadata: Metadata;
+}
+
+/** The rest of the chain: the next interceptor, or the call itself (write, or run the handler). */
+export type CallHandler<P extends SessionProtocol = SessionProtocol> = (
+  call: Call<P>,
+) => Promise<CallResult<P>>;
+
+/**
+ * Wraps every call of a session, both directions, like connect-es interceptors:
+ *
+ * ```ts
+ * const timing: Interceptor<typeof protocol> = (next) => async (call) => {
+ *   const started = performance.now();
+ *   try {
+ *     return await next(call);
+ *   } finally {
+ *     console.log(call.direction, call.typeName, performance.now() - started);
+ *   }
+ * };
+ * ```
+ *
+ * Throwing (or rejecting) short-circuits the call: an incoming request is answered with that
+ * error (an `ApplicationError` keeps its code and message, anything else is `handler-error`), an
+ * outgoing request rejects with it, nothing is sent. For one-way messages there is no caller to
+ * fail: the error goes to `onHandlerError` and the message is dropped (incoming: its handlers do
+ * not run; outgoing: it is not sent).
+ */
+export type Interceptor<P extends SessionProtocol = SessionProtocol> = (
+  next: CallHandler<P>,
+) => CallHandler<P>;
+
+/**
+ * Composes `interceptors` around `last`, the first interceptor outermost (it sees the call first
+ * and the outcome last). Undefined when there are none, so callers keep their direct path.
+ */
+export function composeInterceptors<P extends SessionProtocol>(
+  interceptors: readonly Interceptor<P>[] | undefined,
+  last: CallHandler<P>,
+): CallHandler<P> | undefined {
+  if (interceptors === undefined || interceptors.length === 0) return undefined;
+  let next = last;
+  for (let i = interceptors.length - 1; i >= 0; i--) {
+    const interceptor = interceptors[i];
+    if (typeof interceptor !== 'function') {
+      throw new TypeError(
+        `interceptors[${i}] must be a function (next) => (call) => Promise, got ${typeof interceptor}`,
+      );
+    }
+    next = interceptor(next);
+  }
+  return next;
+}
