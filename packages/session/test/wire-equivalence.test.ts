@@ -16,9 +16,8 @@ const shape = struct({
 function protocolWith(headerFormat: string, types: number[]) {
   return new ProtocolConfig({
     headerFormat,
-    // The all-ones header is the binary_protocol wire's NOT_FOUND type by default; move it aside
-    // so the edge types (255, 65535, -1) are exercised on bp's own frames.
-    notFoundType: 100,
+    // The edge types (255, 65535, -1) are the binary_protocol wire's default NOT_FOUND number,
+    // which is reserved on that wire only: bp's own frames carry them as any other type.
     messageStructures: Object.fromEntries(types.map((t) => [t, shape])),
   });
 }
