@@ -214,7 +214,7 @@ describe('BinaryServer and BinaryClient (bp on both ends)', () => {
   });
 });
 
-describe('one client error model: connecting fails as bp\'s own connect does', () => {
+describe("one client error model: connecting fails as bp's own connect does", () => {
   test('a connect that takes longer than connectTimeout is ClientError connect-timeout, and the socket is dropped', async () => {
     // TLS to a server that accepts and never answers: TCP connects, the handshake never ends.
     const accepted: Socket[] = [];
@@ -243,7 +243,7 @@ describe('one client error model: connecting fails as bp\'s own connect does', (
     }
   });
 
-  test('connectTimeout 0 means no limit, as for bp\'s own client', async () => {
+  test("connectTimeout 0 means no limit, as for bp's own client", async () => {
     const { port } = await serve();
     const client = new BinaryClient(configFor(tcp, { connectTimeout: 0 }));
     await client.connect('127.0.0.1', port);
@@ -257,38 +257,44 @@ describe('NOT_FOUND is reserved on this wire only', () => {
   const clashing = (transportType: 'tcp' | 'udp') =>
     new ProtocolConfig({
       transportType,
-      messageStructures: { 1: new MessageStructure([value]), 0xffff: new MessageStructure([value]) },
+      messageStructures: { 1: new MessageStructure([value]), 65535: new MessageStructure([value]) },
     });
 
-  test.each(['tcp', 'udp'] as const)('BinaryServer and BinaryClient refuse a declared type equal to NOT_FOUND (%s)', (transport) => {
-    for (const build of [() => new BinaryServer(clashing(transport)), () => new BinaryClient(clashing(transport))]) {
-      const error = (() => {
-        try {
-          build();
-        } catch (e) {
-          return e;
-        }
-      })() as BinaryProtocolError;
-      expect(error).toBeInstanceOf(BinaryProtocolError);
-      expect(error.code).toBe('invalid-argument');
-      expect(error.message).toMatch(/NOT_FOUND.*notFoundType/);
-    }
-    const moved = new ProtocolConfig({
-      transportType: transport,
-      notFoundType: 0,
-      messageStructures: { 1: new MessageStructure([value]), 0xffff: new MessageStructure([value]) },
-    });
-    expect(() => new BinaryServer(moved)).not.toThrow();
-  });
+  test.each(['tcp', 'udp'] as const)(
+    'BinaryServer and BinaryClient refuse a declared type equal to NOT_FOUND (%s)',
+    (transport) => {
+      for (const build of [
+        () => new BinaryServer(clashing(transport)),
+        () => new BinaryClient(clashing(transport)),
+      ]) {
+        const error = (() => {
+          try {
+            build();
+          } catch (e) {
+            return e;
+          }
+        })() as BinaryProtocolError;
+        expect(error).toBeInstanceOf(BinaryProtocolError);
+        expect(error.code).toBe('invalid-argument');
+        expect(error.message).toMatch(/NOT_FOUND.*notFoundType/);
+      }
+      const moved = new ProtocolConfig({
+        transportType: transport,
+        notFoundType: 0,
+        messageStructures: { 1: new MessageStructure([value]), 65535: new MessageStructure([value]) },
+      });
+      expect(() => new BinaryServer(moved)).not.toThrow();
+    },
+  );
 
-  test('bp\'s own createServer/connect carry type 0xFFFF of the same protocol as any other type', async () => {
+  test("bp's own createServer/connect carry type 0xFFFF of the same protocol as any other type", async () => {
     const protocol = new ProtocolConfig({
-      messageStructures: { 1: new MessageStructure([value]), 0xffff: new MessageStructure([value]) },
-      responses: { 0xffff: 1 },
+      messageStructures: { 1: new MessageStructure([value]), 65535: new MessageStructure([value]) },
+      responses: { 65535: 1 },
     });
     const server = createServer({
       protocol,
-      handlers: { 0xffff: ({ value: n }) => ({ value: n + 1 }) },
+      handlers: { 65535: ({ value: n }) => ({ value: n + 1 }) },
       auth: { token: 'a-test-token' },
     });
     const { port } = await server.listen({ host: '127.0.0.1', port: 0 });

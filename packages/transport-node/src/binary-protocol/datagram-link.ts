@@ -43,7 +43,12 @@ export class DatagramLink implements ClientLink {
    * Opens a UDP socket connected to `host:port` (a name is looked up first). Rejects with
    * `ClientError` `connect-failed` when that fails, with `signal.reason` when `signal` aborts.
    */
-  static open(protocol: WireProtocol, host: string, port: number, signal: AbortSignal): Promise<DatagramLink> {
+  static open(
+    protocol: WireProtocol,
+    host: string,
+    port: number,
+    signal: AbortSignal,
+  ): Promise<DatagramLink> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason);
       const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
