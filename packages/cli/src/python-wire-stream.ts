@@ -110,7 +110,7 @@ export class PythonWireStream {
       }
       return {
         kind: undefined,
-        kindName: notFound ? 'NOT_FOUND' : 'binary_protocol',
+        kindName: 'binary_protocol',
         length: size,
         fields,
         problems,

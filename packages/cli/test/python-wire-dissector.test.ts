@@ -261,7 +261,7 @@ test('bp decode --binary-protocol on hex: text and JSON, and it needs --protocol
       '  bpy.length = 10',
       '  bpy.STATUS.status_code = 200',
       '  bpy.STATUS.message = ok',
-      'NOT_FOUND NOT_FOUND (2 bytes)',
+      'binary_protocol NOT_FOUND (2 bytes)',
       '  bpy.msg.type = 65535 (NOT_FOUND)',
       '',
     ].join('\n'),
