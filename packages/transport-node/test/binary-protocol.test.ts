@@ -267,16 +267,15 @@ describe('NOT_FOUND is reserved on this wire only', () => {
         () => new BinaryServer(clashing(transport)),
         () => new BinaryClient(clashing(transport)),
       ]) {
-        const error = (() => {
-          try {
-            build();
-          } catch (e) {
-            return e;
-          }
-        })() as BinaryProtocolError;
+        let error: BinaryProtocolError | undefined;
+        try {
+          build();
+        } catch (e) {
+          error = e as BinaryProtocolError;
+        }
         expect(error).toBeInstanceOf(BinaryProtocolError);
-        expect(error.code).toBe('invalid-argument');
-        expect(error.message).toMatch(/NOT_FOUND.*notFoundType/);
+        expect(error?.code).toBe('invalid-argument');
+        expect(error?.message).toMatch(/NOT_FOUND.*notFoundType/);
       }
       const moved = new ProtocolConfig({
         transportType: transport,
@@ -294,7 +293,7 @@ describe('NOT_FOUND is reserved on this wire only', () => {
     });
     const server = createServer({
       protocol,
-      handlers: { 65535: ({ value: n }) => ({ value: n + 1 }) },
+      handlers: { 65535: ({ value: n }: { value: number }) => ({ value: n + 1 }) },
       auth: { token: 'a-test-token' },
     });
     const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
