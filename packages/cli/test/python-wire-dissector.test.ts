@@ -55,7 +55,8 @@ function expected(protocol: Protocol, wire: PythonWirePlan, type: number, value:
   const fields: [string, string][] = [['bpy.msg.type', String(type)]];
   const t = wire.wireTypes.find((w) => w.type === type);
   if (t !== undefined) {
-    if (t.lengthPrefixed) fields.push(['bpy.length', String(protocol.codecFor(type).byteLength(value as never))]);
+    if (t.lengthPrefixed)
+      fields.push(['bpy.length', String(protocol.codecFor(type).byteLength(value as never))]);
     expectedFields(t.root, value, fields);
     if (wire.checksumSize > 0) {
       const bytes = protocol.encodeMessage(type as never, value as never);
