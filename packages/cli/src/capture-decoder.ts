@@ -8,6 +8,8 @@ import type { ProtocolPlan } from './field-plan.js';
 import { isFrameKind, maxFrameBody } from './frame-decoder.js';
 import { FrameStream } from './frame-stream.js';
 import { type TcpSegment, tcpSegmentOf } from './packet-layers.js';
+import type { PythonWirePlan } from './python-wire-plan.js';
+import { PythonWireStream } from './python-wire-stream.js';
 import { TcpReassembly } from './tcp-reassembly.js';
 import { WebSocketReader } from './websocket-reader.js';
 import { WEBSOCKET_SUBPROTOCOLS } from './wire.js';
@@ -34,6 +36,17 @@ export interface CaptureOptions {
   readonly plan?: ProtocolPlan | undefined;
   /** Only connections with one of these ports; without, every connection that looks like bp. */
   readonly ports?: readonly number[];
+  /**
+   * Decode TCP connections as the Python binary_protocol wire of this plan instead of bp frames
+   * (the wire has no handshake: every connection, or those on `ports`, is taken as it).
+   */
+  readonly binaryProtocol?: PythonWirePlan | undefined;
+}
+
+/** What cuts one direction into frames: bp's frames, or the binary_protocol wire's messages. */
+interface FrameSource {
+  push(chunk: Uint8Array): DecodedFrame[];
+  readonly pendingBytes: number;
 }
 
 type Mode = 'new' | 'bp' | 'http-request' | 'http-response' | 'ws-wait' | 'websocket' | 'skip';
@@ -43,7 +56,7 @@ interface Direction {
   readonly reverse: string;
   readonly reassembly: TcpReassembly;
   mode: Mode;
-  frames?: FrameStream;
+  frames?: FrameSource;
   websocket?: WebSocketReader;
   http: Uint8Array;
 }
@@ -60,7 +73,7 @@ function headerEnd(bytes: Uint8Array): number {
 
 /** Decodes every bp frame in a capture. */
 export function decodeCapture(capture: Capture, options: CaptureOptions = {}): CaptureDecode {
-  const { plan, ports } = options;
+  const { plan, ports, binaryProtocol } = options;
   const limit = maxFrameBody(plan) + 14;
   const directions = new Map<string, Direction>();
   const records: DecodeRecord[] = [];
@@ -115,6 +128,10 @@ export function decodeCapture(capture: Capture, options: CaptureOptions = {}): C
   };
 
   const feed = (d: Direction, data: Uint8Array, packet: number): void => {
+    if (d.mode === 'new' && binaryProtocol !== undefined) {
+      d.mode = 'bp';
+      d.frames = new PythonWireStream(binaryProtocol);
+    }
     if (d.mode === 'new') {
       const text = latin1.decode(data.subarray(0, 5));
       if (text.startsWith('GET ')) d.mode = 'http-request';
@@ -206,7 +223,9 @@ export function decodeCapture(capture: Capture, options: CaptureOptions = {}): C
   }
   for (const d of directions.values()) {
     if (d.frames !== undefined && d.frames.pendingBytes > 0) {
-      notes.push(`${d.name}: the capture ends inside a frame (${d.frames.pendingBytes} bytes of it)`);
+      notes.push(
+        `${d.name}: the capture ends inside a ${binaryProtocol ? 'message' : 'frame'} (${d.frames.pendingBytes} bytes of it)`,
+      );
     }
   }
   if (capture.truncated) notes.push('the capture file ends inside a packet record (cut off)');

@@ -48,7 +48,7 @@ export function decodeText(result: CaptureDecode): string {
       if (f.name === 'bp.kind' || f.name === 'bp.length') continue;
       const name = CODE_FIELDS.has(f.name)
         ? ERROR_NAMES.get(Number(f.show))
-        : f.name === 'bp.msg.type'
+        : f.name === 'bp.msg.type' || f.name === 'bpy.msg.type'
           ? frame.message?.typeName
           : undefined;
       lines.push(`  ${f.name} = ${f.show}${name ? ` (${name})` : ''}`);

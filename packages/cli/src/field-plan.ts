@@ -289,16 +289,23 @@ export interface PlanSource {
   readonly maxElements: number;
 }
 
-/** Names every field of a protocol. */
-export function buildPlan(source: PlanSource): ProtocolPlan {
-  const registry = new FieldRegistry(reservedNames);
+/**
+ * Names every field of a protocol, under `prefix` (`bp` for bp's frames; the Python
+ * binary_protocol wire's dissector names its own under `bpy`), avoiding the `reserved` names.
+ */
+export function buildPlan(
+  source: PlanSource,
+  prefix = 'bp',
+  reserved: readonly string[] = reservedNames,
+): ProtocolPlan {
+  const registry = new FieldRegistry(reserved);
   const usedNames = new Set<string>();
   const types = source.descriptor.types.map((t): MessagePlan => {
     let name = fieldComponent(t.name ?? `type_${t.type}`);
     // Two enum names can sanitize to one; the later type gets its number appended.
     if (usedNames.has(name)) name = `${name}_${t.type < 0 ? `m${-t.type}` : t.type}`;
     usedNames.add(name);
-    return { type: t.type, name, root: planNode(t.schema, `bp.${name}`, name, registry) };
+    return { type: t.type, name, root: planNode(t.schema, `${prefix}.${name}`, name, registry) };
   });
   const headerPrim = headerPrimitive(source.descriptor.headerFormat);
   return {

@@ -2,11 +2,13 @@
  * Generates the Wireshark Lua dissector of a protocol: the field registrations and message plans
  * of its field plan, followed by the fixed runtime (lua-runtime.ts).
  */
-import type { PrimitiveName } from '@bp/codec';
-import { type FieldSpec, type PlanNode, PRIM_BYTES, type ProtocolPlan, primFieldType } from './field-plan.js';
+import { type ProtocolPlan, primFieldType } from './field-plan.js';
 import { maxFrameBody } from './frame-decoder.js';
 import { ERROR_NAMES, EXPERTS, FRAME_FIELDS, KIND_NAMES } from './frame-fields.js';
+import { generatePythonWireLua } from './lua-python-wire.js';
 import { LUA_RUNTIME } from './lua-runtime.js';
+import { luaNames, luaNode, luaString, protoField, snake } from './lua-source.js';
+import type { PythonWirePlan } from './python-wire-plan.js';
 import { CONTROL_FRAME_LIMIT } from './wire.js';
 
 /** Where the dissector registers itself (besides Decode As and its heuristic). */
@@ -19,81 +21,11 @@ export interface DissectorOptions {
   readonly webSocketPorts?: readonly number[];
   /** Where the protocol came from, for the header comment. */
   readonly source?: string;
-}
-
-/** A Lua string literal of `text` (UTF-8 bytes outside printable ASCII as decimal escapes). */
-export function luaString(text: string): string {
-  let out = '"';
-  for (const byte of new TextEncoder().encode(text)) {
-    if (byte === 0x22 || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`;
-    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
-    else out += `\\${byte.toString().padStart(3, '0')}`;
-  }
-  return `${out}"`;
-}
-
-function luaNames(names: ReadonlyMap<number, string>): string {
-  return `{ ${[...names].map(([value, name]) => `[${value}] = ${luaString(name)}`).join(', ')} }`;
-}
-
-const CONSTRUCTOR: Record<FieldSpec['type'], string> = {
-  uint8: 'uint8',
-  uint16: 'uint16',
-  uint32: 'uint32',
-  uint64: 'uint64',
-  int8: 'int8',
-  int16: 'int16',
-  int32: 'int32',
-  int64: 'int64',
-  float: 'float',
-  double: 'double',
-  bool: 'bool',
-  string: 'string',
-  bytes: 'bytes',
-};
-
-function protoField(field: FieldSpec): string {
-  const ctor = `ProtoField.${CONSTRUCTOR[field.type]}(${luaString(field.abbrev)}, ${luaString(field.label)}`;
-  if (/int/.test(field.type)) {
-    return `${ctor}, base.DEC${field.valueNames ? `, ${luaNames(field.valueNames)}` : ''})`;
-  }
-  return `${ctor})`;
-}
-
-function snake(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
-
-function primShape(prim: PrimitiveName): string {
-  const le = prim.endsWith('le') && PRIM_BYTES[prim] > 1;
-  const signed = prim.startsWith('i');
-  return `size = ${PRIM_BYTES[prim]}, le = ${le}, signed = ${signed}`;
-}
-
-function luaNode(node: PlanNode, index: ReadonlyMap<string, number>, depth: number): string {
-  const f = (field: FieldSpec): string => `M[${index.get(field.abbrev)}]`;
-  const pad = '  '.repeat(depth);
-  switch (node.k) {
-    case 'prim':
-      return `{ k = "prim", f = ${f(node.field)}, name = ${luaString(node.field.abbrev)}, ${primShape(node.prim)}, bool = ${node.prim === 'bool'} }`;
-    case 'text':
-      return `{ k = "text", f = ${f(node.field)}, name = ${luaString(node.field.abbrev)}, bytes = ${node.bytes}, len = ${node.length ?? 'nil'}, prefix = ${node.prefix} }`;
-    case 'array':
-      return `{ k = "array", label = ${luaString(node.label)}, len = ${node.length ?? 'nil'}, count = ${node.countField ? f(node.countField) : 'nil'}, count_name = ${luaString(node.countField?.abbrev ?? '')},\n${pad}  item = ${luaNode(node.item, index, depth + 1)} }`;
-    case 'optional':
-      return `{ k = "opt", label = ${luaString(node.label)},\n${pad}  item = ${luaNode(node.item, index, depth + 1)} }`;
-    case 'struct':
-      return `{ k = "struct", label = ${luaString(node.label)}, fields = {${node.fields.map((c) => `\n${pad}  ${luaNode(c, index, depth + 1)},`).join('')}\n${pad}} }`;
-    case 'enum':
-      return `{ k = "enum", f = ${f(node.field)}, name = ${luaString(node.field.abbrev)}, ${primShape(node.repr)}, names = ${luaNames(node.names)} }`;
-    case 'union':
-      return `{ k = "union", f = ${f(node.tagField)}, name = ${luaString(node.tagField.abbrev)}, ${primShape(node.repr)}, names = {${node.variants
-        .map(
-          (v) =>
-            `\n${pad}  [${v.wire}] = { tag = ${luaString(v.tag)}, node = ${luaNode(v.node, index, depth + 2)} },`,
-        )
-        .join('')}\n${pad}} }`;
-  }
+  /**
+   * The Python `binary_protocol` wire of the same protocol (what `BinaryServer`/`BinaryClient`
+   * speak), dissected as its own protocol `bpy` on these TCP and UDP ports (and Decode As).
+   */
+  readonly binaryProtocol?: { readonly wire: PythonWirePlan; readonly ports: readonly number[] };
 }
 
 /** The Lua source of a Wireshark dissector for the protocol of `plan`. */
@@ -156,5 +88,8 @@ export function generateDissector(plan: ProtocolPlan, options: DissectorOptions 
     lines.push(`TYPES[${t.type}] = { name = ${luaString(t.name)}, root = ${luaNode(t.root, index, 1)} }`);
   }
   lines.push(LUA_RUNTIME);
+  if (options.binaryProtocol !== undefined) {
+    lines.push(generatePythonWireLua(options.binaryProtocol.wire, options.binaryProtocol.ports));
+  }
   return lines.join('\n');
 }

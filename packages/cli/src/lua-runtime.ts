@@ -16,11 +16,12 @@ local function read_int(r, le, signed)
   if le then return r:le_uint() else return r:uint() end
 end
 
--- The message layer: walks a plan node, adding its fields under tree.
+-- The message layer: walks a plan node, adding its fields under tree. st.decode_error is the
+-- expert info of a payload fault (bp's, or the binary_protocol wire's in its own protocol).
 local walk
 local function need(st, n, what)
   if n > st.e - st.at then
-    stop(E.decode_error, string.format("%s needs %d bytes at payload offset %d, only %d left", what, n, st.at - st.s, st.e - st.at))
+    stop(st.decode_error, string.format("%s needs %d bytes at payload offset %d, only %d left", what, n, st.at - st.s, st.e - st.at))
   end
 end
 
@@ -31,7 +32,7 @@ walk = function(st, node, tree)
     local r = st.tvb(st.at, node.size)
     if node.bool then
       local b = r:uint()
-      if b > 1 then stop(E.decode_error, string.format("%s: bool byte %d is not 0 or 1", node.name, b)) end
+      if b > 1 then stop(st.decode_error, string.format("%s: bool byte %d is not 0 or 1", node.name, b)) end
     end
     if node.le then tree:add_le(node.f, r) else tree:add(node.f, r) end
     st.at = st.at + node.size
@@ -61,7 +62,7 @@ walk = function(st, node, tree)
     for _ = 1, n do
       st.elements = st.elements + 1
       if st.elements > MAX_ELEMENTS then
-        stop(E.decode_error, string.format("more than %d elements in one payload (the protocol's maxElements)", MAX_ELEMENTS))
+        stop(st.decode_error, string.format("more than %d elements in one payload (the protocol's maxElements)", MAX_ELEMENTS))
       end
       walk(st, node.item, sub)
     end
@@ -74,7 +75,7 @@ walk = function(st, node, tree)
     if flag == 0 then
       tree:add(r, node.label .. ": absent")
     elseif flag ~= 1 then
-      stop(E.decode_error, string.format("%s: optional flag %d is not 0 or 1", node.label, flag))
+      stop(st.decode_error, string.format("%s: optional flag %d is not 0 or 1", node.label, flag))
     else
       walk(st, node.item, tree)
     end
@@ -89,7 +90,7 @@ walk = function(st, node, tree)
     local wire = read_int(r, node.le, node.signed)
     local entry = node.names[wire]
     if entry == nil then
-      stop(E.decode_error, string.format("%s: %d is no %s value", node.name, wire, k))
+      stop(st.decode_error, string.format("%s: %d is no %s value", node.name, wire, k))
     end
     st.at = st.at + node.size
     if k == "enum" then
@@ -159,7 +160,7 @@ local function message(fw, with_id, name, length)
     fw.tree:add(F.payload, fw.tvb(fw.at, fw.e - fw.at))
     return
   end
-  local st = { tvb = fw.tvb, at = fw.at, s = fw.at, e = fw.e, elements = 0 }
+  local st = { tvb = fw.tvb, at = fw.at, s = fw.at, e = fw.e, elements = 0, decode_error = E.decode_error }
   walk(st, plan.root, fw.tree)
   if st.at ~= fw.e then
     stop(E.decode_error, string.format("%d bytes left after the %s payload", fw.e - st.at, plan.name))

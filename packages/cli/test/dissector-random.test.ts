@@ -14,6 +14,7 @@ import { build, type Schema, structSchemaArb, valueArb } from '../../codec/test/
 import { FrameStream } from '../src/frame-stream.js';
 import { planOf } from '../src/load-protocol.js';
 import { generateDissector } from '../src/lua-dissector.js';
+import { pythonWirePlanOf } from '../src/python-wire-plan.js';
 import { expect } from './helpers/expected-frames.js';
 import { viewOf } from './helpers/frame-views.js';
 import { type Segment, tcpPcap } from './helpers/pcap-writer.js';
@@ -54,7 +55,15 @@ test('random schemas: tshark shows every field of every value, bp decode the sam
         });
         const plan = planOf(protocol);
         const lua = join(dir, `bp-${run}.lua`);
-        writeFileSync(lua, generateDissector(plan, { ports: [PORT] }));
+        // With the binary_protocol wire's part too: it must load for any schema (tshark reports a
+        // Lua error on stderr, which tsharkFrames turns into a failure).
+        writeFileSync(
+          lua,
+          generateDissector(plan, {
+            ports: [PORT],
+            binaryProtocol: { wire: pythonWirePlanOf(protocol), ports: [PORT + 1] },
+          }),
+        );
 
         const frames: Uint8Array[] = [];
         const expected = [];

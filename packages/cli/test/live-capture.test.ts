@@ -224,39 +224,45 @@ describe('captured sessions', () => {
     assert(decoded).toEqual(expected);
   });
 
-  test('WebSocket with bp-flow.v1: the same conversation, and the client CREDIT frame', async () => {
-    const { server, session } = startServer();
-    const listener = await server.listenWebSocket({
-      host: '127.0.0.1',
-      port: 0,
-      path: '/bp',
-      flowControl: true,
-    } as never);
-    const port = listener.port;
-    const capture = await startCapture(join(dir, 'ws.pcap'), [port], 'pcap');
-    cleanups.push(() => capture.stop());
-    const client = await connectWebSocket(listener.url, {
-      protocol,
-      token: TOKEN,
-      WebSocket: WebSocket as never,
-      reconnect: false,
-      handlers: { [T.GET_READING]: () => clientReading } as never,
-    });
-    await converse(client as unknown as Peer, session);
-    await capture.stop();
+  test.each([
+    ['bp-flow.v1', true],
+    ['bp.v1', false],
+  ] as const)(
+    'WebSocket with %s: the same conversation (and with flow control, the client CREDIT frame)',
+    async (_subprotocol, flowControl) => {
+      const { server, session } = startServer();
+      const listener = await server.listenWebSocket({
+        host: '127.0.0.1',
+        port: 0,
+        path: '/bp',
+        flowControl,
+      } as never);
+      const port = listener.port;
+      const capture = await startCapture(join(dir, `ws-${flowControl}.pcap`), [port], 'pcap');
+      cleanups.push(() => capture.stop());
+      const client = await connectWebSocket(listener.url, {
+        protocol,
+        token: TOKEN,
+        WebSocket: WebSocket as never,
+        reconnect: false,
+        handlers: { [T.GET_READING]: () => clientReading } as never,
+      });
+      await converse(client as unknown as Peer, session);
+      await capture.stop();
 
-    const lua = join(dir, 'ws.lua');
-    writeFileSync(lua, generateDissector(plan, { webSocketPorts: [port] }));
-    const { shark, decoded } = directions(capture.file, lua);
-    const credit = expect.credit(262144 - 65536);
-    for (const views of [shark, decoded]) {
-      const toServer = [...views].find(([k]) => k.endsWith(`>${port}`))![1];
-      const toClient = [...views].find(([k]) => k.startsWith(`${port}>`))![1];
-      assert(toServer.filter((f) => f.fields['bp.kind'][0] === '15')).toEqual([credit]);
-      assert(toServer.filter((f) => f.fields['bp.kind'][0] !== '15')).toEqual(expectedClientToServer());
-      assert(toClient).toEqual(expectedServerToClient());
-    }
-  });
+      const lua = join(dir, `ws-${flowControl}.lua`);
+      writeFileSync(lua, generateDissector(plan, { webSocketPorts: [port] }));
+      const { shark, decoded } = directions(capture.file, lua);
+      const credit = expect.credit(262144 - 65536);
+      for (const views of [shark, decoded]) {
+        const toServer = [...views].find(([k]) => k.endsWith(`>${port}`))![1];
+        const toClient = [...views].find(([k]) => k.startsWith(`${port}>`))![1];
+        assert(toServer.filter((f) => f.fields['bp.kind'][0] === '15')).toEqual(flowControl ? [credit] : []);
+        assert(toServer.filter((f) => f.fields['bp.kind'][0] !== '15')).toEqual(expectedClientToServer());
+        assert(toClient).toEqual(expectedServerToClient());
+      }
+    },
+  );
 
   test('TLS with a key log: tshark decrypts and dissects the conversation; bp decode says it cannot', async () => {
     const keyLog = join(dir, 'server-keys.log');

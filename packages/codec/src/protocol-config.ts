@@ -37,8 +37,12 @@ export interface ProtocolOptions<S extends Structures = Structures, R extends Re
   /** Decode budgets; by default maxElements and maxBytes follow maxPayloadSize. */
   decodeLimits?: DecodeLimits;
   /**
-   * The type number of the NOT_FOUND reply (a header-only message). Default: every bit of the
-   * header set (`0xFFFF` for `'>H'`, `-1` for a signed header). Must not be a declared type.
+   * The type number of the NOT_FOUND reply of the Python package's wire (a header-only message).
+   * Default: every bit of the header set (`0xFFFF` for `'>H'`, `-1` for a signed header). A
+   * `notFoundType` given here must not be a declared type. The default may be one: NOT_FOUND is
+   * reserved only on the package's wire, so a protocol used on bp's own frames (`createServer` /
+   * `connect`) may declare type `0xFFFF`; `BinaryServer`/`BinaryClient` refuse such a protocol
+   * until `notFoundType` moves NOT_FOUND aside.
    */
   notFoundType?: number;
   /** Append a checksum to every message (except NOT_FOUND). Default `false`; needs `checksumFunc`. */
@@ -211,6 +215,7 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
       maxDepth: options.decodeLimits?.maxDepth ?? DEFAULT_MAX_DEPTH,
     };
 
+    const explicitNotFound = options.notFoundType !== undefined;
     const notFound = options.notFoundType ?? (headerSpec.min === 0 ? (headerSpec.max as number) : -1);
     if (
       !Number.isInteger(notFound) ||
@@ -252,10 +257,10 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
           `ProtocolConfig: message type ${key} does not fit the ${this.headerFormat} header`,
         );
       }
-      if (type === notFound) {
+      if (type === notFound && explicitNotFound) {
         throw new BpError(
           'invalid-format',
-          `ProtocolConfig: message type ${key} is the NOT_FOUND type; choose another notFoundType`,
+          `ProtocolConfig: message type ${key} is the notFoundType given; choose another notFoundType`,
         );
       }
       let codec = (structures as Record<number, Codec<unknown>>)[type];
@@ -355,9 +360,21 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
     return encodeToSlab(encoder, value);
   }
 
-  /** True for a decoded NOT_FOUND reply; narrows the result of {@link ProtocolConfig.decodeMessage}. */
+  /**
+   * True for a decoded NOT_FOUND reply; narrows the result of {@link ProtocolConfig.decodeMessage}.
+   * False for every declared type (a bp-only protocol may declare the default NOT_FOUND number).
+   */
   isNotFound(message: { readonly type: number }): message is NotFoundMessage {
-    return message.type === this.notFoundType;
+    return message.type === this.notFoundType && !this.codecs.has(message.type);
+  }
+
+  /**
+   * True when NOT_FOUND can be told apart from every message type, as the Python package's wire
+   * needs: false only when a declared type is the default `notFoundType` (allowed for protocols
+   * used on bp's own frames, where NOT_FOUND does not exist).
+   */
+  hasDistinctNotFound(): boolean {
+    return !this.codecs.has(this.notFoundType);
   }
 
   /** The NOT_FOUND reply: the header alone, never a length, payload or checksum. */
@@ -457,7 +474,8 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
 
   /**
    * Decodes one message occupying exactly `bytes[offset..end)`: the package's bytes (header,
-   * length, payload, checksum), or NOT_FOUND (the header alone, decoded to `{}`). Throws only
+   * length, payload, checksum), or NOT_FOUND (the header alone, decoded to `{}`; a declared type
+   * of the same number is decoded as that type instead). Throws only
    * {@link DecodeError}: `truncated`, `unknown-type`, `payload-too-large`, `trailing-bytes`,
    * `invalid-value` (checksum mismatch, a length that disagrees with the message), or a payload
    * error with the path prefixed by the type name.
@@ -482,7 +500,7 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
       );
     }
     const type = this.header.decode(bytes, offset);
-    if (type === this.notFoundType) {
+    if (type === this.notFoundType && !this.codecs.has(type)) {
       if (end - offset > this.headerSize) {
         throw new DecodeError(
           'trailing-bytes',

@@ -158,11 +158,50 @@ describe('header formats', () => {
     const signed = new ProtocolConfig({ headerFormat: '>h', messageStructures: structures });
     expect(signed.notFoundType).toBe(-1);
     expect(hex(signed.encodeNotFound())).toBe('ffff');
-    expect(() => new ProtocolConfig({ messageStructures: structures, notFoundType: 4 })).toThrow(/NOT_FOUND/);
+    expect(() => new ProtocolConfig({ messageStructures: structures, notFoundType: 4 })).toThrow(
+      /notFoundType/,
+    );
     expect(
       () => new ProtocolConfig({ messageStructures: {}, headerFormat: '>B', notFoundType: 256 }),
     ).toThrow(BpError);
   });
+
+  test.each([
+    ['>B', 0xff, 'ff'],
+    ['>H', 0xffff, 'ffff'],
+    ['>h', -1, 'ffff'],
+  ])(
+    'a bp-only protocol may declare the all-ones type (%s): NOT_FOUND is reserved only on the package wire',
+    (headerFormat, type, header) => {
+      const value = f('value', '>I');
+      const config = new ProtocolConfig({
+        headerFormat,
+        messageStructures: { 1: new MessageStructure([value]), [type]: new MessageStructure([value]) },
+      });
+      expect(config.hasDistinctNotFound()).toBe(false);
+      const encoded = config.encodeMessage(type, { value: 7 });
+      expect(hex(encoded)).toBe(`${header}00000007`);
+      const decoded = config.decodeMessage(encoded);
+      expect(decoded).toEqual({ type, value: { value: 7 } });
+      expect(config.isNotFound(decoded)).toBe(false);
+      // The header alone is now a short message of that type, not a NOT_FOUND.
+      expect(codeOf(() => config.decodeMessage(bytes(header)))).toBe('truncated');
+      // Without the clash NOT_FOUND is distinct, and moving it aside keeps the type.
+      expect(
+        new ProtocolConfig({
+          headerFormat,
+          messageStructures: { 1: new MessageStructure([value]) },
+        }).hasDistinctNotFound(),
+      ).toBe(true);
+      const moved = new ProtocolConfig({
+        headerFormat,
+        notFoundType: 0,
+        messageStructures: { 1: new MessageStructure([value]), [type]: new MessageStructure([value]) },
+      });
+      expect(moved.hasDistinctNotFound()).toBe(true);
+      expect(moved.isNotFound(moved.decodeMessage(moved.encodeNotFound()))).toBe(true);
+    },
+  );
 });
 
 describe('checksums', () => {

@@ -1,8 +1,20 @@
-import { array, bool, f64, i16, optional, ProtocolConfig, string, struct, u8 } from '@bp/codec';
+import {
+  array,
+  bool,
+  FieldDefinition,
+  f64,
+  i16,
+  MessageStructure,
+  optional,
+  ProtocolConfig,
+  string,
+  struct,
+  u8,
+} from '@bp/codec';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { createServerSession, type SessionProtocol } from '../src/index.js';
-import { encodeMessageFrame } from '../src/wire/index.js';
+import { encodeMessageFrame, encodeRequestFrame } from '../src/wire/index.js';
 import { helloFor, RecordingTransport } from './fixtures.js';
 
 const shape = struct({
@@ -16,9 +28,8 @@ const shape = struct({
 function protocolWith(headerFormat: string, types: number[]) {
   return new ProtocolConfig({
     headerFormat,
-    // The all-ones header is the binary_protocol wire's NOT_FOUND type by default; move it aside
-    // so the edge types (255, 65535, -1) are exercised on bp's own frames.
-    notFoundType: 100,
+    // The edge types (255, 65535, -1) are the binary_protocol wire's default NOT_FOUND number,
+    // which is reserved on that wire only: bp's own frames carry them as any other type.
     messageStructures: Object.fromEntries(types.map((t) => [t, shape])),
   });
 }
@@ -91,6 +102,31 @@ describe('the fast path writes and reads exactly what the protocol defines', () 
       }),
       { numRuns: 60 },
     );
+  });
+
+  test("bp's frames never carry the binary_protocol wire's length or checksum: encodeMessageFrame writes what a session sends", async () => {
+    const protocol = new ProtocolConfig({
+      // A variable MessageStructure and a checksum: the Python wire adds a '>I' length and a
+      // trailer to such messages (encodeMessage); bp's frames carry the header and payload only.
+      checksumEnabled: true,
+      checksumFunc: () => new Uint8Array([0xde, 0xad, 0xbe, 0xef]),
+      messageStructures: {
+        2: new MessageStructure([
+          new FieldDefinition('status_code', Number, { formatString: '>I' }),
+          new FieldDefinition('message', String),
+        ]),
+      },
+    });
+    const { session, transport } = await openSession(protocol, protocol);
+    session.send(2 as never, { status_code: 200, message: 'ok' } as never);
+    session.flush();
+    const sent = transport.chunks.pop() as Uint8Array;
+    const frame = encodeMessageFrame(protocol, 2, { status_code: 200, message: 'ok' });
+    expect(Buffer.from(sent).toString('hex')).toBe('4000000c0002000000c8000000026f6b');
+    expect(frame).toEqual(sent);
+    expect(
+      Buffer.from(encodeRequestFrame(protocol, 7, 2, { status_code: 1, message: '' })).toString('hex'),
+    ).toBe('5000000e00000007000200000001' + '00000000');
   });
 
   test('a negative type of a signed header format is named correctly in a schema mismatch', async () => {

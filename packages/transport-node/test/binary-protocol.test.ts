@@ -1,12 +1,20 @@
 import { createSocket } from 'node:dgram';
-import { connect as netConnect, type Socket } from 'node:net';
-import { isDecodeError } from '@bp/codec';
+import { createServer as createNetServer, connect as netConnect, type Socket } from 'node:net';
+import { FieldDefinition, isDecodeError, MessageStructure, ProtocolConfig } from '@bp/codec';
 import { ClientError } from '@bp/session';
+import { until } from '@bp/test-kit/async';
 import { generateTestPki, type TestPki } from '@bp/test-kit/pki';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { MessageReader } from '../src/binary-protocol/message-reader.js';
-import { BinaryClient, BinaryProtocolError, BinaryServer, MAX_DATAGRAM_SIZE } from '../src/index.js';
+import {
+  BinaryClient,
+  BinaryProtocolError,
+  BinaryServer,
+  connect,
+  createServer,
+  MAX_DATAGRAM_SIZE,
+} from '../src/index.js';
 import {
   configFor,
   MessageType,
@@ -203,6 +211,102 @@ describe('BinaryServer and BinaryClient (bp on both ends)', () => {
     const dsl = new ProtocolConfig({ messageStructures: { 1: struct({ s: string() }) } });
     expect(() => new BinaryServer(dsl)).toThrow(/MessageStructure/);
     expect(() => new BinaryClient(dsl)).toThrow(BinaryProtocolError);
+  });
+});
+
+describe("one client error model: connecting fails as bp's own connect does", () => {
+  test('a connect that takes longer than connectTimeout is ClientError connect-timeout, and the socket is dropped', async () => {
+    // TLS to a server that accepts and never answers: TCP connects, the handshake never ends.
+    const accepted: Socket[] = [];
+    let closedByClient = 0;
+    const silent = createNetServer((socket) => {
+      accepted.push(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => closedByClient++);
+      socket.resume(); // reads the TLS hello and, later, the client's FIN
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (silent.address() as { port: number }).port;
+      const started = Date.now();
+      const client = new BinaryClient(configFor(tcp, { connectTimeout: 300 }), { tls: {} });
+      const error = await client.connect('127.0.0.1', port).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ClientError);
+      expect((error as ClientError).code).toBe('connect-timeout');
+      expect((error as Error).message).toMatch(/connectTimeout/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(295);
+      expect(client.connected).toBe(false);
+      await until(() => closedByClient === 1, 'the timed-out socket to close');
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      silent.close();
+    }
+  });
+
+  test("connectTimeout 0 means no limit, as for bp's own client", async () => {
+    const { port } = await serve();
+    const client = new BinaryClient(configFor(tcp, { connectTimeout: 0 }));
+    await client.connect('127.0.0.1', port);
+    expect(client.connected).toBe(true);
+    await client.disconnect();
+  });
+});
+
+describe('NOT_FOUND is reserved on this wire only', () => {
+  const value = new FieldDefinition('value', Number, { formatString: '>I' });
+  const clashing = (transportType: 'tcp' | 'udp') =>
+    new ProtocolConfig({
+      transportType,
+      messageStructures: { 1: new MessageStructure([value]), 65535: new MessageStructure([value]) },
+    });
+
+  test.each(['tcp', 'udp'] as const)(
+    'BinaryServer and BinaryClient refuse a declared type equal to NOT_FOUND (%s)',
+    (transport) => {
+      for (const build of [
+        () => new BinaryServer(clashing(transport)),
+        () => new BinaryClient(clashing(transport)),
+      ]) {
+        let error: BinaryProtocolError | undefined;
+        try {
+          build();
+        } catch (e) {
+          error = e as BinaryProtocolError;
+        }
+        expect(error).toBeInstanceOf(BinaryProtocolError);
+        expect(error?.code).toBe('invalid-argument');
+        expect(error?.message).toMatch(/NOT_FOUND.*notFoundType/);
+      }
+      const moved = new ProtocolConfig({
+        transportType: transport,
+        notFoundType: 0,
+        messageStructures: { 1: new MessageStructure([value]), 65535: new MessageStructure([value]) },
+      });
+      expect(() => new BinaryServer(moved)).not.toThrow();
+    },
+  );
+
+  test("bp's own createServer/connect carry type 0xFFFF of the same protocol as any other type", async () => {
+    const protocol = new ProtocolConfig({
+      messageStructures: { 1: new MessageStructure([value]), 65535: new MessageStructure([value]) },
+      responses: { 65535: 1 },
+    });
+    const server = createServer({
+      protocol,
+      handlers: { 65535: ({ value: n }: { value: number }) => ({ value: n + 1 }) },
+      auth: { token: 'a-test-token' },
+    });
+    const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const client = await connect({ host: '127.0.0.1', port, protocol, token: 'a-test-token' });
+      try {
+        expect(await client.request(0xffff, { value: 41 })).toEqual({ value: 42 });
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await server.close({ deadline: 500 });
+    }
   });
 });
 

@@ -10,22 +10,31 @@ import type { ProtocolPlan } from '../field-plan.js';
 import { FrameStream } from '../frame-stream.js';
 import { looksLikeHexText, parseHex } from '../hex-input.js';
 import { loadProtocol, planOf } from '../load-protocol.js';
+import { type PythonWirePlan, pythonWirePlanOf } from '../python-wire-plan.js';
+import { PythonWireStream } from '../python-wire-stream.js';
 
 /** Decodes raw frame bytes (one stream, as in a hex dump). */
-function decodeBytes(bytes: Uint8Array, plan: ProtocolPlan | undefined): CaptureDecode {
-  const stream = new FrameStream({ plan });
+function decodeBytes(
+  bytes: Uint8Array,
+  plan: ProtocolPlan | undefined,
+  wire: PythonWirePlan | undefined,
+): CaptureDecode {
+  const stream = wire === undefined ? new FrameStream({ plan }) : new PythonWireStream(wire);
   const records = stream
     .push(bytes)
     .map((frame) => ({ packet: undefined, stream: undefined, transport: 'bytes' as const, frame }));
   const notes =
-    stream.pendingBytes > 0 ? [`the input ends inside a frame (${stream.pendingBytes} bytes of it)`] : [];
+    stream.pendingBytes > 0
+      ? [`the input ends inside a ${wire ? 'message' : 'frame'} (${stream.pendingBytes} bytes of it)`]
+      : [];
   return { records, notes };
 }
 
 export const decodeCommand: Command = {
   name: 'decode',
   summary: 'decode bp frames from hex, standard input or a pcap/pcapng capture',
-  help: `Usage: bp decode [--protocol <module>] [--export NAME] [--hex STRING | --file capture.pcap | -] [--port N ...] [--json]
+  help: `Usage: bp decode [--protocol <module>] [--export NAME] [--hex STRING | --file capture.pcap | -] [--port N ...]
+                 [--binary-protocol] [--json]
 
 Decodes bp frames and messages like the Wireshark dissector of \`bp wireshark\`, with the same
 field names and values, without Wireshark.
@@ -40,6 +49,11 @@ Options:
   --protocol MODULE  a JavaScript module exporting the ProtocolConfig, to decode payloads by field
   --export NAME      the export of MODULE to use (default: the only ProtocolConfig)
   --port N           only connections on this TCP port (repeatable; default: all that look like bp)
+  --binary-protocol  the input is the Python binary_protocol package's wire (what BinaryServer/
+                     BinaryClient of @bp/transport-node speak), not bp frames; needs --protocol.
+                     Fields as in the dissector's bpy protocol: bpy.msg.type, bpy.length,
+                     bpy.checksum, bpy.<TypeName>.<field path>. In a capture: every TCP
+                     connection (or those on --port)
   --json             print JSON (one array of frames) instead of text
   -h, --help         show this help
 `,
@@ -49,6 +63,7 @@ Options:
     hex: { type: 'string' },
     file: { type: 'string' },
     port: { type: 'string', multiple: true },
+    'binary-protocol': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
   async run({ values, positionals }, io) {
@@ -57,13 +72,20 @@ Options:
       throw new CliError('usage', `unexpected argument ${JSON.stringify(positionals[0])}`);
     const inputs = [values.hex !== undefined, values.file !== undefined, stdin].filter(Boolean).length;
     if (inputs !== 1) throw new CliError('usage', 'give exactly one input: --hex STRING, --file FILE or -');
-    const plan =
+    if (values['binary-protocol'] === true && values.protocol === undefined) {
+      throw new CliError(
+        'usage',
+        '--binary-protocol needs --protocol MODULE: the wire carries no lengths for fixed structures, so only the protocol can cut it into messages',
+      );
+    }
+    const protocol =
       values.protocol === undefined
         ? undefined
-        : planOf(
-            (await loadProtocol(values.protocol as string, io.cwd, values.export as string | undefined))
-              .protocol,
-          );
+        : (await loadProtocol(values.protocol as string, io.cwd, values.export as string | undefined))
+            .protocol;
+    const plan = protocol === undefined ? undefined : planOf(protocol);
+    const wire =
+      protocol !== undefined && values['binary-protocol'] === true ? pythonWirePlanOf(protocol) : undefined;
     const ports = ((values.port as string[] | undefined) ?? []).map((p) => {
       const n = Number(p);
       if (!Number.isInteger(n) || n < 1 || n > 65535)
@@ -71,7 +93,7 @@ Options:
       return n;
     });
     let result: CaptureDecode;
-    if (values.hex !== undefined) result = decodeBytes(parseHex(values.hex as string), plan);
+    if (values.hex !== undefined) result = decodeBytes(parseHex(values.hex as string), plan, wire);
     else {
       let bytes: Uint8Array;
       if (stdin) bytes = await io.stdin();
@@ -84,12 +106,13 @@ Options:
           });
         }
       }
-      if (isCapture(bytes)) result = decodeCapture(readCapture(bytes), { plan, ports });
+      if (isCapture(bytes)) result = decodeCapture(readCapture(bytes), { plan, ports, binaryProtocol: wire });
       else if (!stdin) throw new CliError('bad-capture', `${values.file} is not a pcap or pcapng file`);
       else
         result = decodeBytes(
           looksLikeHexText(bytes) ? parseHex(new TextDecoder().decode(bytes)) : bytes,
           plan,
+          wire,
         );
     }
     if (values.json)

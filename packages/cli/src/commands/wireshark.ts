@@ -5,12 +5,13 @@ import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { loadProtocol, planOf } from '../load-protocol.js';
 import { generateDissector } from '../lua-dissector.js';
+import { pythonWirePlanOf } from '../python-wire-plan.js';
 
 function ports(values: unknown, option: string): number[] {
   return ((values as string[] | undefined) ?? []).map((text) => {
     const port = Number(text);
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new CliError('usage', `--${option} ${JSON.stringify(text)} is not a TCP port (1..65535)`);
+      throw new CliError('usage', `--${option} ${JSON.stringify(text)} is not a port (1..65535)`);
     }
     return port;
   });
@@ -34,9 +35,16 @@ Options:
   --tls-port N       a TCP port that carries bp inside TLS (repeatable); Wireshark decrypts it
                      given the key log: -o tls.keylog_file:keys.log
   --ws-port N        an HTTP port whose WebSocket upgrades carry bp (bp.v1, bp-flow.v1; repeatable)
+  --binary-protocol-port N
+                     a TCP or UDP port that carries the Python binary_protocol package's wire
+                     (BinaryServer/BinaryClient of @bp/transport-node; repeatable). The dissector
+                     shows it as its own protocol, bpy: bpy.msg.type, bpy.length, bpy.checksum,
+                     bpy.<TypeName>.<field path>. It has no handshake, so it is found only on these
+                     ports or with Decode As... > bpy
   -h, --help         show this help
 
-Connections that start with a HELLO are found on any port without options.
+Connections that start with a HELLO are found on any port without options; the binary_protocol
+wire only on --binary-protocol-port ports (or Decode As).
 `,
   options: {
     export: { type: 'string' },
@@ -44,6 +52,7 @@ Connections that start with a HELLO are found on any port without options.
     port: { type: 'string', multiple: true },
     'tls-port': { type: 'string', multiple: true },
     'ws-port': { type: 'string', multiple: true },
+    'binary-protocol-port': { type: 'string', multiple: true },
   },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new CliError('usage', 'give exactly one protocol module');
@@ -52,6 +61,10 @@ Connections that start with a HELLO are found on any port without options.
       ports: ports(values.port, 'port'),
       tlsPorts: ports(values['tls-port'], 'tls-port'),
       webSocketPorts: ports(values['ws-port'], 'ws-port'),
+      binaryProtocol: {
+        wire: pythonWirePlanOf(loaded.protocol),
+        ports: ports(values['binary-protocol-port'], 'binary-protocol-port'),
+      },
       source: `${positionals[0]} (export ${loaded.exportName})`,
     });
     const out = values.out as string;

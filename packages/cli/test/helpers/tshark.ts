@@ -9,24 +9,28 @@ export interface FrameView {
   readonly experts: string[];
 }
 
-function collect(node: unknown, view: { fields: Record<string, string[]>; experts: string[] }): void {
+function collect(
+  node: unknown,
+  view: { fields: Record<string, string[]>; experts: string[] },
+  prefix = 'bp',
+): void {
   if (Array.isArray(node)) {
-    for (const item of node) collect(item, view);
+    for (const item of node) collect(item, view, prefix);
     return;
   }
   if (typeof node !== 'object' || node === null) return;
   for (const [key, value] of Object.entries(node)) {
     if (key === '_ws.expert') {
       for (const e of Array.isArray(value) ? value : [value]) {
-        for (const k of Object.keys(e as object)) if (k.startsWith('bp.expert.')) view.experts.push(k);
+        for (const k of Object.keys(e as object)) if (k.startsWith(`${prefix}.expert.`)) view.experts.push(k);
       }
-    } else if (key.startsWith('bp.') && !key.endsWith('_tree')) {
+    } else if (key.startsWith(`${prefix}.`) && !key.endsWith('_tree')) {
       const values = Array.isArray(value) ? value : [value];
       for (const v of values) {
         if (typeof v === 'string') (view.fields[key] ??= []).push(v);
-        else collect(v, view);
+        else collect(v, view, prefix);
       }
-    } else collect(value, view);
+    } else collect(value, view, prefix);
   }
 }
 
@@ -45,8 +49,17 @@ export interface TsharkPacket {
   readonly frames: FrameView[];
 }
 
-/** Dissects `capture` with `lua` and returns, per packet with bp in it, the bp frames tshark shows. */
-export function tsharkFrames(capture: string, lua: string, extra: readonly string[] = []): TsharkPacket[] {
+/**
+ * Dissects `capture` with `lua` and returns, per packet with bp in it, the bp frames tshark shows
+ * (`layer` `bpy`: the messages of the Python binary_protocol wire, fields `bpy.*`).
+ */
+export function tsharkFrames(
+  capture: string,
+  lua: string,
+  extra: readonly string[] = [],
+  layer: 'bpwire' | 'bpy' = 'bpwire',
+): TsharkPacket[] {
+  const prefix = layer === 'bpy' ? 'bpy' : 'bp';
   const run = spawnSync(
     'tshark',
     ['-n', '-X', `lua_script:${lua}`, '-r', capture, '-T', 'json', '--no-duplicate-keys', ...extra],
@@ -60,11 +73,11 @@ export function tsharkFrames(capture: string, lua: string, extra: readonly strin
   const result: TsharkPacket[] = [];
   for (const packet of packets) {
     const layers = packet._source.layers;
-    const bp = layers.bpwire;
+    const bp = layers[layer];
     if (bp === undefined) continue;
     const frames = (Array.isArray(bp) ? bp : [bp]).map((item) => {
       const view = { fields: {} as Record<string, string[]>, experts: [] as string[] };
-      collect(item, view);
+      collect(item, view, prefix);
       return normalized(view);
     });
     const number = Number((layers.frame as Record<string, string>)['frame.number']);

@@ -1,11 +1,11 @@
+import { ClientError } from '@bp/session';
 import { openSocket } from '../open-socket.js';
 import type { ClientTlsOptions } from '../tls-options.js';
-import { TransportError } from '../transport-error.js';
 import { BinaryProtocolError } from './binary-protocol-error.js';
 import type { ClientLink } from './client-link.js';
 import { DatagramLink } from './datagram-link.js';
 import { StreamLink } from './stream-link.js';
-import { checkFramable, type WireProtocol } from './wire-protocol.js';
+import { checkWireProtocol, type WireProtocol } from './wire-protocol.js';
 
 /** Options of a {@link BinaryClient}. */
 export interface BinaryClientOptions {
@@ -36,7 +36,7 @@ export class BinaryClient {
   #link: ClientLink | undefined;
 
   constructor(config: WireProtocol, options: BinaryClientOptions = {}) {
-    if (config.transportType === 'tcp') checkFramable(config);
+    checkWireProtocol(config);
     if (config.transportType === 'udp' && options.tls !== undefined) {
       throw new BinaryProtocolError('invalid-argument', 'BinaryClient: tls works over TCP only, not UDP');
     }
@@ -55,28 +55,35 @@ export class BinaryClient {
   }
 
   /**
-   * Connects within `config.connectTimeout`. Rejects with `ClientError` (`connect-failed`, from the shared dialer) or `TransportError` (`connect-timeout`,
-   * `connect-failed`, `tls-failed`).
+   * Connects within `config.connectTimeout` (0: no limit), with the errors of bp's own `connect`
+   * (docs/errors.md): rejects with `ClientError` `connect-timeout` when the time passes,
+   * `ClientError` `connect-failed` when the socket cannot be opened (refused, DNS; `cause` holds
+   * the system error), `TransportError` `tls-failed` when the TLS handshake fails. Over UDP
+   * (no handshake) connecting binds a socket to the server's address.
    */
   async connect(host: string, port: number): Promise<void> {
     if (this.connected) await this.disconnect();
-    if (this.config.transportType === 'udp') {
-      this.#link = await DatagramLink.open(this.config, host, port);
-      return;
-    }
     const abort = new AbortController();
     const timeout = this.config.connectTimeout;
-    const timer = setTimeout(
-      () =>
-        abort.abort(
-          new TransportError(
-            'connect-timeout',
-            `no connection to ${host}:${port} within connectTimeout ${timeout} ms`,
-          ),
-        ),
-      timeout,
-    );
+    const timer =
+      timeout > 0
+        ? setTimeout(
+            () =>
+              abort.abort(
+                new ClientError(
+                  'connect-timeout',
+                  `connecting to ${host}:${port} took longer than ${timeout} ms (connectTimeout); ` +
+                    'check that the server runs there and answers, or raise connectTimeout',
+                ),
+              ),
+            timeout,
+          )
+        : undefined;
     try {
+      if (this.config.transportType === 'udp') {
+        this.#link = await DatagramLink.open(this.config, host, port, abort.signal);
+        return;
+      }
       const tls = this.#options.tls;
       const socket = await openSocket(
         { host, port, tls: tls === undefined ? undefined : { alpn: false, ...tls } },

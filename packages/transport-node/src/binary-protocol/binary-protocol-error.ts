@@ -19,8 +19,9 @@ export type BinaryProtocolErrorCode =
 
 /**
  * An error of the Python-compatible `BinaryServer`/`BinaryClient` (the package's
- * `ProtocolError`). Connecting fails with `TransportError` (`connect-failed`, `connect-timeout`,
- * `tls-failed`); encoding a message fails with the codec's `EncodeError`.
+ * `ProtocolError`). Connecting fails as bp's own `connect` does: `ClientError` `connect-failed` or
+ * `connect-timeout`, `TransportError` `tls-failed`; encoding a message fails with the codec's
+ * `EncodeError`.
  */
 export class BinaryProtocolError extends BpError {
   static override readonly brand: string = '@bp/transport-node:BinaryProtocolError';

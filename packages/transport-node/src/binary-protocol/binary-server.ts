@@ -7,7 +7,7 @@ import { BinaryProtocolError } from './binary-protocol-error.js';
 import { DatagramEndpoint, type DatagramStats } from './datagram-endpoint.js';
 import { HandlerTable } from './handler-table.js';
 import { type CloseReason, StreamConnection } from './stream-connection.js';
-import { checkFramable, type WireProtocol } from './wire-protocol.js';
+import { checkWireProtocol, type WireProtocol } from './wire-protocol.js';
 
 /** Limits of a {@link BinaryServer}; the package has none of them. */
 export interface BinaryServerLimits {
@@ -85,7 +85,7 @@ export class BinaryServer {
   #datagrams: DatagramEndpoint | undefined;
 
   constructor(config: WireProtocol, options: BinaryServerOptions = {}) {
-    if (config.transportType === 'tcp') checkFramable(config);
+    checkWireProtocol(config);
     if (config.transportType === 'udp' && options.tls !== undefined) {
       throw new BinaryProtocolError('invalid-argument', 'BinaryServer: tls works over TCP only, not UDP');
     }

@@ -1,5 +1,6 @@
 import { createSocket, type Socket as DatagramSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
+import { ClientError } from '@bp/session';
 import { BinaryProtocolError } from './binary-protocol-error.js';
 import type { ClientLink } from './client-link.js';
 import { MAX_DATAGRAM_SIZE } from './datagram-endpoint.js';
@@ -38,19 +39,40 @@ export class DatagramLink implements ClientLink {
     socket.on('error', () => {});
   }
 
-  /** Opens a UDP socket connected to `host:port`; rejects with `connect-failed` style errors. */
-  static open(protocol: WireProtocol, host: string, port: number): Promise<DatagramLink> {
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+  /**
+   * Opens a UDP socket connected to `host:port` (a name is looked up first). Rejects with
+   * `ClientError` `connect-failed` when that fails, with `signal.reason` when `signal` aborts.
+   */
+  static open(
+    protocol: WireProtocol,
+    host: string,
+    port: number,
+    signal: AbortSignal,
+  ): Promise<DatagramLink> {
     return new Promise((resolve, reject) => {
-      socket.once('error', (error) => {
+      if (signal.aborted) return reject(signal.reason);
+      const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+      const settle = (error: unknown): void => {
+        signal.removeEventListener('abort', onAbort);
+        socket.removeAllListeners('error');
+        socket.on('error', () => {});
         socket.close();
-        reject(
-          new BinaryProtocolError('connection-closed', `UDP socket failed: ${error.message}`, {
+        reject(error);
+      };
+      const onAbort = (): void => settle(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      socket.once('error', (error) =>
+        settle(
+          new ClientError('connect-failed', `cannot connect to ${host}:${port} over UDP: ${error.message}`, {
             cause: error,
           }),
-        );
+        ),
+      );
+      socket.connect(port, host, () => {
+        signal.removeEventListener('abort', onAbort);
+        socket.removeAllListeners('error');
+        resolve(new DatagramLink(socket, protocol));
       });
-      socket.connect(port, host, () => resolve(new DatagramLink(socket, protocol)));
     });
   }
 

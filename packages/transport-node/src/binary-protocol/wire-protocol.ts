@@ -12,10 +12,21 @@ export function maxMessageSize(protocol: WireProtocol): number {
 }
 
 /**
- * Refuses, when a server or client is built, a protocol with a type that cannot be framed on a
- * stream: a bp DSL codec of variable size (the wire carries a length only for MessageStructures).
+ * Refuses, when a server or client is built, a protocol the binary_protocol wire cannot carry:
+ * one whose declared type is the NOT_FOUND number (the default all-ones header: fine on bp's own
+ * frames, ambiguous on this wire, where NOT_FOUND is the header alone), and on a stream one with a
+ * type that cannot be framed (a bp DSL codec of variable size: the wire carries a length only for
+ * MessageStructures).
  */
-export function checkFramable(protocol: WireProtocol): void {
+export function checkWireProtocol(protocol: WireProtocol): void {
+  if (!protocol.hasDistinctNotFound()) {
+    const type = protocol.notFoundType as number;
+    throw new BinaryProtocolError(
+      'invalid-argument',
+      `message type ${protocol.typeName(type) ?? type} is the NOT_FOUND type of the binary_protocol wire (every bit of the ${protocol.headerFormat} header set): give the ProtocolConfig a notFoundType that is not a declared type`,
+    );
+  }
+  if (protocol.transportType !== 'tcp') return;
   for (const type of protocol.messageTypes() as number[]) {
     if (protocol.codecFor(type).fixedSize === undefined && !protocol.isLengthPrefixed(type)) {
       throw new BinaryProtocolError(

@@ -1,0 +1,63 @@
+/** `bp` itself: `--help` for every command, and clear errors for modules that are no protocol. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+import { COMMANDS } from '../src/commands.js';
+import { runCli } from '../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bp-cli-usage-'));
+writeFileSync(join(dir, 'not-a-protocol.mjs'), 'export const answer = 42;\n');
+
+async function bp(...argv: string[]): Promise<{ status: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const status = await runCli(argv, {
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+    stdin: async () => new Uint8Array(0),
+    cwd: dir,
+  });
+  return { status, out, err };
+}
+
+test.each(COMMANDS.map((c) => c.name))('bp %s --help prints its usage and exits 0', async (name) => {
+  const { status, out } = await bp(name, '--help');
+  expect(status).toBe(0);
+  expect(out).toMatch(new RegExp(`^Usage: bp ${name}`));
+});
+
+test('bp --help lists every command; an unknown command is a usage error', async () => {
+  const { status, out } = await bp('--help');
+  expect(status).toBe(0);
+  for (const c of COMMANDS) expect(out).toContain(c.name);
+  const unknown = await bp('sniff');
+  expect(unknown.status).toBe(2);
+  expect(unknown.err).toMatch(/unknown command "sniff"/);
+});
+
+test('a module without a ProtocolConfig, or a missing one, is named with what to do', async () => {
+  for (const argv of [
+    ['wireshark', './not-a-protocol.mjs', '--out', '-'],
+    ['decode', '--protocol', './not-a-protocol.mjs', '--hex', '00'],
+  ]) {
+    const { status, err } = await bp(...argv);
+    expect(status).toBe(1);
+    expect(err).toMatch(/exports no ProtocolConfig \(exports: answer\)/);
+  }
+  const missing = await bp('wireshark', './nope.mjs');
+  expect(missing.status).toBe(1);
+  expect(missing.err).toMatch(/nope\.mjs/);
+});
+
+test('a port out of range is a usage error that names the option', async () => {
+  const sensor = fileURLToPath(new URL('../examples/sensor-protocol.mjs', import.meta.url));
+  const badPort = await bp('wireshark', sensor, '--out', '-', '--binary-protocol-port', '70000');
+  expect(badPort.status).toBe(2);
+  expect(badPort.err).toMatch(/--binary-protocol-port "70000" is not a port/);
+});
