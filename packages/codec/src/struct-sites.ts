@@ -8,33 +8,38 @@
  * and the optimizing compiler then emits generic loads and stores where it could have inlined
  * them (measured in bench/FINDINGS.md, "closures: one copy of the unrolled literals per struct
  * type"). There are {@link STRUCT_SITE_COPIES} verbatim copies of the literals; the first
- * `STRUCT_SITE_COPIES - 1` distinct field-name lists get one each, every later one shares the
- * last. Types with the same field names share a copy whichever engine compiled them (their keys
- * are the same, so their sites stay monomorphic or polymorphic at worst).
+ * distinct field-name list of each arity gets the first, every later one shares the second, so
+ * the first struct type of each size is not slowed by the others, and two types of one size
+ * (STATUS and BLOB) each have their own sites. More copies would give more types their own
+ * sites, at ~100 bytes gzipped each in a browser bundle (the codec-alone bundle budget of
+ * transport-browser/scripts/bundle-size.mjs had no room for more). Types with the same field
+ * names share a copy whichever engine compiled them (their keys are the same, so their sites stay
+ * monomorphic or polymorphic at worst).
  */
 import type { Reader, Writer } from './closure-types.js';
-import * as a from './struct-unrolled.js';
-import * as b from './struct-unrolled-b.js';
-import * as c from './struct-unrolled-c.js';
-import * as d from './struct-unrolled-d.js';
+import { type NotObject, type Short, type Small, unrolledReader, unrolledWriter } from './struct-unrolled.js';
+import { unrolledReader as unrolledReaderB, unrolledWriter as unrolledWriterB } from './struct-unrolled-b.js';
 
 interface Unrolled {
   unrolledWriter: (
     names: readonly string[],
     writers: readonly Writer[],
     runs: readonly number[],
-    notObject: a.NotObject,
-    small: a.Small,
+    notObject: NotObject,
+    small: Small,
   ) => Writer | undefined;
   unrolledReader: (
     names: readonly string[],
     readers: readonly Reader[],
     runs: readonly number[],
-    short: a.Short,
+    short: Short,
   ) => Reader | undefined;
 }
 
-const COPIES: readonly Unrolled[] = [a, b, c, d];
+const COPIES: readonly Unrolled[] = [
+  { unrolledWriter, unrolledReader },
+  { unrolledWriter: unrolledWriterB, unrolledReader: unrolledReaderB },
+];
 
 /** How many copies of the unrolled struct literals there are. */
 export const STRUCT_SITE_COPIES = COPIES.length;

@@ -7,15 +7,13 @@ import { bytes, string, struct, u32, withEngine } from '../src/index.node.js';
 import { STRUCT_SITE_COPIES, unrolledFor } from '../src/struct-sites.js';
 import * as a from '../src/struct-unrolled.js';
 import * as b from '../src/struct-unrolled-b.js';
-import * as c from '../src/struct-unrolled-c.js';
-import * as d from '../src/struct-unrolled-d.js';
 
 test('every copy has the same source text as struct-unrolled.ts', () => {
-  for (const copy of [b, c, d]) {
+  for (const copy of [b]) {
     expect(copy.unrolledWriter.toString()).toBe(a.unrolledWriter.toString());
     expect(copy.unrolledReader.toString()).toBe(a.unrolledReader.toString());
   }
-  expect(STRUCT_SITE_COPIES).toBe(4);
+  expect(STRUCT_SITE_COPIES).toBe(2);
 });
 
 test('the first field-name lists of an arity get copies of their own, later ones share the last', () => {
@@ -23,12 +21,13 @@ test('the first field-name lists of an arity get copies of their own, later ones
   const copies = lists.map((names) => unrolledFor(names));
   // This file is its own module instance: no other arity-3 list was assigned before these.
   expect(new Set(copies.slice(0, STRUCT_SITE_COPIES)).size).toBe(STRUCT_SITE_COPIES);
-  expect(copies[STRUCT_SITE_COPIES]).toBe(d);
-  expect(copies[STRUCT_SITE_COPIES + 1]).toBe(d);
+  expect(copies[STRUCT_SITE_COPIES].unrolledWriter).toBe(b.unrolledWriter);
+  expect(copies[STRUCT_SITE_COPIES + 1].unrolledWriter).toBe(b.unrolledWriter);
   // The same names get the same copy again (the closures fallback of a generated codec and the
   // closures codec of the same schema share sites whose keys are the same anyway).
-  expect(unrolledFor([...lists[1]])).toBe(copies[1]);
-  expect(unrolledFor(['a', 'b', 'c', 'd', 'e', 'f', 'g'])).toBe(d);
+  expect(unrolledFor([...lists[0]])).toBe(copies[0]);
+  expect(unrolledFor(['a', 'b', 'c', 'd', 'e', 'f', 'g']).unrolledWriter).toBe(b.unrolledWriter);
+  expect(copies[0].unrolledWriter).toBe(a.unrolledWriter);
 });
 
 test('struct types on different copies encode and decode alike', () => {
