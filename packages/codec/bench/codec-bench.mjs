@@ -131,6 +131,8 @@ let markdownOut;
 if (values.from !== undefined) {
   // Rendering a saved run: no pinning, no build, no measurement.
   results = JSON.parse(readFileSync(resolve(values.from), 'utf8'));
+  // The targets as they are defined now (a saved run may predate a bar).
+  results.targets = (await import('./targets.mjs')).evaluateTargets(results.cases);
 } else {
   const placement = placeOrReexec();
   warnIfStale();
@@ -147,6 +149,8 @@ if (values.from !== undefined) {
   }
   results = await suite.runCodecBench({ quick: values.quick, filter: values.filter, log });
   results.placement = placement;
+  // The command that produced these numbers, for the README (run from packages/codec).
+  results.command = ['node bench/codec-bench.mjs', ...args].join(' ');
   // A partial run (--quick, --filter) does not overwrite the last full one.
   const partial = values.quick || values.filter !== undefined;
   out = resolve(

@@ -178,7 +178,7 @@ export function formatMarkdown(results) {
     const fastest = fastestLibraryLine(results, scenario.id);
     if (fastest !== '') lines.push(`${fastest[0].toUpperCase()}${fastest.slice(1)}.`, '');
   }
-  lines.push('| target (bp, default options) | measured | met? |');
+  lines.push('| target (bp, default options per engine) | measured | met? |');
   lines.push('| --- | --- | :---: |');
   const met = (t) => (t.pass === undefined ? '?' : t.pass ? 'yes' : '**no**');
   for (const t of results.targets.filter((x) => x.target)) {
@@ -217,17 +217,25 @@ export function formatReadmeSection(results) {
       ` @bp/codec ${results.bp?.version}${results.bp?.source ? ` (sources at ${results.bp.source.commit}${results.bp.source.srcModified ? ' with local changes' : ''})` : ''},` +
       ` msgpackr ${versions.msgpackr}, protobufjs ${versions.protobufjs}, avsc ${versions.avsc}.`,
     '',
-    'Reproduce with `pnpm exec turbo run bench --filter=@bp/codec` (builds first), or',
-    '`pnpm --filter @bp/codec build && pnpm --filter @bp/codec bench`; add `-- --quick` for a rough',
-    '15-second run, `-- --update-readme` to rewrite this section. The numbers go to',
-    '`packages/codec/bench-results/codec.json`; `bench/FINDINGS.md` explains the gaps.',
+    `These numbers: \`${results.command ?? 'node bench/codec-bench.mjs'}\` in \`packages/codec\`, after`,
+    '`pnpm --filter @bp/codec build` (or `pnpm exec turbo run bench --filter=@bp/codec`, which builds',
+    'first); add `--update-readme` to rewrite this section from the run, or',
+    '`node bench/codec-bench.mjs --from <results.json> --update-readme` to rewrite it from a saved',
+    'one; `--quick` is a rough 15-second run. The numbers go to `bench-results/codec.json`;',
+    '`bench/FINDINGS.md` explains the gaps.',
     '',
-    'Rows: the hand-written reference (`bench/hand-written.mjs`: one DataView function per layout,',
-    'what bp is measured against), then bp in Node with default options (`generated` engine), the',
-    'CSP-safe `closures` engine (the default outside Node), the `interpreted` engine',
-    '(`enablePerformanceImprovements: false`), and the libraries. On this shared machine a single',
-    'figure can move by up to 2x between runs (another process on the sibling hyperthread halves a',
-    'tight loop, which CPU time does not show); the ratios in brackets move far less.',
+    'Rows: the hand-written reference (`bench/hand-written.mjs`: one object per layout with',
+    '`encodeInto` / `encode` / `decode`, DataView stores at constant offsets, numbers read by',
+    'assembling bytes: what bp is measured against), then bp in Node with default options',
+    '(`generated` engine), the CSP-safe `closures` engine (the default outside Node), the',
+    '`interpreted` engine (`enablePerformanceImprovements: false`), and the libraries. The reference',
+    'and bp are called directly from the timed loop, as a user calls them',
+    '(`codec.decode(bytes, 0)`, results kept in a 16-slot ring, one field read); the libraries',
+    'through one adapter function each (`op(ctx, input)`), which is what lets one loop drive',
+    'different APIs (measured: it did not slow the reference by more than a few percent). On this',
+    'shared machine a single figure can move by up to 2x between runs (another process on the',
+    'sibling hyperthread halves a tight loop, which CPU time does not show); the ratios in brackets',
+    'move far less.',
     '',
     `Operations per second of process CPU time (median of ${results.timing.rounds} alternating rounds of ~${results.timing.sampleMs} ms, all codecs in one process),` +
       ' in brackets the median over the rounds of the ratio to the hand-written codec measured in the same round; bytes on the wire; bytes allocated per call.' +

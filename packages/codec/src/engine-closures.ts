@@ -58,7 +58,8 @@ import {
   type UnionNode,
   usesBudget,
 } from './schema-node.js';
-import { objectCheckCanWait, unrolledF32Writer, unrolledReader, unrolledWriter } from './struct-unrolled.js';
+import { unrolledFor } from './struct-sites.js';
+import { objectCheckCanWait, unrolledF32Writer } from './struct-unrolled.js';
 import { NO_ROOM, readUtf8, readUtf8Lenient, utf8Length, writeUtf8 } from './utf8.js';
 
 type Sizer = (v: any) => number;
@@ -604,6 +605,7 @@ function compileStruct(node: StructNode, path: string): Part {
   const notObject = (v: unknown): never => {
     throw encodeFailure(node, v, path);
   };
+  const { unrolledWriter, unrolledReader } = unrolledFor(names);
   const allF32 =
     !wireOnly &&
     node.fields.every((f) => f.node.kind === 'prim' && (f.node.name === 'f32' || f.node.name === 'f32le')) &&

@@ -282,7 +282,7 @@ export function objectCheckCanWait(names: readonly string[]): boolean {
 }
 
 /**
- * A writer for a struct of 2 to 6 fields that are all f32 (a vector, a quaternion, a sensor
+ * A writer for a struct of 2 to 4 fields that are all f32 (a vector, a quaternion, a sensor
  * sample), or undefined. One closure writes every field, so V8 inlines one function instead of a
  * struct writer and one writer per field (for SENSOR it ran out of inlining budget at the fourth
  * field), and the range check is one comparison for all fields (see F32_OVERFLOW_SQUARED).
@@ -354,63 +354,6 @@ export function unrolledF32Writer(
         dv.setFloat32(p + 8, x2, l2);
         dv.setFloat32(p + 12, x3, l3);
         return p + 16;
-      };
-    }
-    case 5: {
-      const [n0, n1, n2, n3, n4] = names;
-      const [l0, l1, l2, l3, l4] = littleEndian;
-      return (v, _t, dv, p) => {
-        if (v === null || v === undefined) notObject(v);
-        const x0 = v[n0];
-        const x1 = v[n1];
-        const x2 = v[n2];
-        const x3 = v[n3];
-        const x4 = v[n4];
-        if (
-          typeof x0 !== 'number' ||
-          typeof x1 !== 'number' ||
-          typeof x2 !== 'number' ||
-          typeof x3 !== 'number' ||
-          typeof x4 !== 'number' ||
-          !(x0 * x0 + x1 * x1 + x2 * x2 + x3 * x3 + x4 * x4 < SQ)
-        )
-          check(v);
-        dv.setFloat32(p + 0, x0, l0);
-        dv.setFloat32(p + 4, x1, l1);
-        dv.setFloat32(p + 8, x2, l2);
-        dv.setFloat32(p + 12, x3, l3);
-        dv.setFloat32(p + 16, x4, l4);
-        return p + 20;
-      };
-    }
-    case 6: {
-      const [n0, n1, n2, n3, n4, n5] = names;
-      const [l0, l1, l2, l3, l4, l5] = littleEndian;
-      return (v, _t, dv, p) => {
-        if (v === null || v === undefined) notObject(v);
-        const x0 = v[n0];
-        const x1 = v[n1];
-        const x2 = v[n2];
-        const x3 = v[n3];
-        const x4 = v[n4];
-        const x5 = v[n5];
-        if (
-          typeof x0 !== 'number' ||
-          typeof x1 !== 'number' ||
-          typeof x2 !== 'number' ||
-          typeof x3 !== 'number' ||
-          typeof x4 !== 'number' ||
-          typeof x5 !== 'number' ||
-          !(x0 * x0 + x1 * x1 + x2 * x2 + x3 * x3 + x4 * x4 + x5 * x5 < SQ)
-        )
-          check(v);
-        dv.setFloat32(p + 0, x0, l0);
-        dv.setFloat32(p + 4, x1, l1);
-        dv.setFloat32(p + 8, x2, l2);
-        dv.setFloat32(p + 12, x3, l3);
-        dv.setFloat32(p + 16, x4, l4);
-        dv.setFloat32(p + 20, x5, l5);
-        return p + 24;
       };
     }
     default:
