@@ -5,9 +5,14 @@
 import type { FieldSpec, FieldType } from './field-plan.js';
 import { CREDIT_KIND, ErrorCode, FrameKind, MismatchStatus } from './wire.js';
 
-/** Frame kind names by number, CREDIT included. */
+/**
+ * Frame kind names by number, CREDIT included. The dissector does not decode version 3's
+ * `METADATA` (0xC, PROTOCOL.md section 20) yet, so it keeps treating that kind as reserved.
+ */
 export const KIND_NAMES: ReadonlyMap<number, string> = new Map<number, string>([
-  ...Object.entries(FrameKind).map(([name, kind]) => [kind, name] as [number, string]),
+  ...Object.entries(FrameKind)
+    .filter(([name]) => name !== 'METADATA')
+    .map(([name, kind]) => [kind, name] as [number, string]),
   [CREDIT_KIND, 'CREDIT'],
 ]);
 

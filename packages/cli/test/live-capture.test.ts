@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { array, enumeration, f32, ProtocolConfig, string, struct, u8 } from '@bp/codec';
 import { ApplicationError, type Session, schemaFingerprint } from '@bp/session';
+import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from '@bp/session/wire';
 import { generateTestPki } from '@bp/test-kit/pki';
 import { connect as connectWebSocket } from '@bp/transport-browser';
 import { connect, createServer } from '@bp/transport-node';
@@ -102,8 +103,8 @@ const fp = schemaFingerprint(protocol.describe());
 function expectedClientToServer(): FrameView[] {
   return [
     expect.hello({
-      minVersion: 1,
-      maxVersion: 1,
+      minVersion: MIN_PROTOCOL_VERSION,
+      maxVersion: PROTOCOL_VERSION,
       maxPayloadSize: protocol.maxPayloadSize,
       fingerprint: fp.fingerprint,
       token: TOKEN,
@@ -120,7 +121,7 @@ function expectedClientToServer(): FrameView[] {
 function expectedServerToClient(): FrameView[] {
   return [
     expect.welcome({
-      version: 1,
+      version: PROTOCOL_VERSION,
       maxPayloadSize: protocol.maxPayloadSize,
       heartbeatInterval: 0,
       maxInFlight: MAX_IN_FLIGHT,
@@ -200,8 +201,8 @@ describe('captured sessions', () => {
         `${otherPort}>${port}`,
         [
           expect.hello({
-            minVersion: 1,
-            maxVersion: 1,
+            minVersion: MIN_PROTOCOL_VERSION,
+            maxVersion: PROTOCOL_VERSION,
             maxPayloadSize: other.maxPayloadSize,
             fingerprint: otherFp.fingerprint,
             token: TOKEN,
@@ -214,8 +215,8 @@ describe('captured sessions', () => {
         [
           expect.reject({
             code: 14,
-            minVersion: 1,
-            maxVersion: 1,
+            minVersion: MIN_PROTOCOL_VERSION,
+            maxVersion: PROTOCOL_VERSION,
             reason: 'schema mismatch: 4 (CONFIG) differs, 9 only on the client',
             details: [
               { type: 4, status: 1 },

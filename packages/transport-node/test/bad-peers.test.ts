@@ -1,5 +1,5 @@
 import { ErrorCode, isSessionError, type SessionError } from '@bp/session';
-import { encodeRequestFrame, FrameKind } from '@bp/session/wire';
+import { encodeRequestFrame, FrameKind, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from '@bp/session/wire';
 import { until } from '@bp/test-kit/async';
 import {
   expectedValue,
@@ -169,10 +169,13 @@ describe('handshake errors', () => {
   test('a hello with an unsupported version range gets REJECT(unsupported-version) with the server range', async () => {
     const { port } = await serve();
     const client = await raw(port);
-    client.hello({ token: TOKEN, minVersion: 3, maxVersion: 4 });
+    client.hello({ token: TOKEN, minVersion: PROTOCOL_VERSION + 1, maxVersion: PROTOCOL_VERSION + 2 });
     const frame = await client.nextFrame();
     expect(rejectCode(frame)).toBe(ErrorCode['unsupported-version']);
-    expect(RawClient.reject(frame!)).toMatchObject({ minVersion: 1, maxVersion: 2 });
+    expect(RawClient.reject(frame!)).toMatchObject({
+      minVersion: MIN_PROTOCOL_VERSION,
+      maxVersion: PROTOCOL_VERSION,
+    });
     await client.closed;
     await expectStillServes(port);
   });
