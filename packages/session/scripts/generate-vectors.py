@@ -11,7 +11,7 @@ import struct
 from pathlib import Path
 
 KINDS = {'HELLO': 1, 'WELCOME': 2, 'REJECT': 3, 'MESSAGE': 4, 'REQUEST': 5, 'RESPONSE': 6,
-         'ERROR': 7, 'PING': 8, 'PONG': 9, 'GOODBYE': 10, 'CANCEL': 11}
+         'ERROR': 7, 'PING': 8, 'PONG': 9, 'GOODBYE': 10, 'CANCEL': 11, 'SCHEMA': 13}
 MAGIC = b'BPWP'
 
 
@@ -68,7 +68,7 @@ def typed(msg_type, payload):
     return struct.pack('>H', msg_type) + payload
 
 
-def hello(token, digests=True, magic=MAGIC, versions=(1, 1), max_payload=1048576):
+def hello(token, digests=True, magic=MAGIC, versions=(1, 1), max_payload=1048576, extensions=b''):
     tok = token.encode('utf-8')
     body = magic + struct.pack('>HHI', versions[0], versions[1], max_payload) + fingerprint
     body += struct.pack('>H', len(tok)) + tok
@@ -76,15 +76,42 @@ def hello(token, digests=True, magic=MAGIC, versions=(1, 1), max_payload=1048576
     body += struct.pack('>I', len(entries))
     for e in entries:
         body += struct.pack('>I', e['type']) + bytes.fromhex(e['digest'])
-    return frame('HELLO', body)
+    return frame('HELLO', body + extensions)
 
 
-def reject(code, vmin, vmax, reason, details):
+# Version 2 (docs/PROTOCOL.md sections 4.1-4.3, 4.11, 7.6).
+SCHEMA_RESOLUTION = struct.pack('>HH', 1, 0)
+
+
+def schema_request(types):
+    return frame('SCHEMA', struct.pack('>BI', 1, len(types)) + b''.join(struct.pack('>I', t) for t in types))
+
+
+def schema_descriptors(entries):
+    body = struct.pack('>BI', 2, len(entries))
+    for t, text in entries:
+        raw = text.encode('utf-8')
+        body += struct.pack('>II', t, len(raw)) + raw
+    return frame('SCHEMA', body)
+
+
+def schema_issues(issues):
+    out = struct.pack('>H', len(issues))
+    for t, rule, path in issues:
+        r, pth = rule.encode('ascii'), path.encode('utf-8')
+        out += struct.pack('>IB', t, len(r)) + r + struct.pack('>H', len(pth)) + pth
+    return out
+
+
+get_text = next(e['canonical'] for e in type_entries if e['type'] == 2)
+
+
+def reject(code, vmin, vmax, reason, details, extensions=b''):
     r = reason.encode('utf-8')
     body = MAGIC + struct.pack('>HHHH', code, vmin, vmax, len(r)) + r + struct.pack('>I', len(details))
     for t, status in details:
         body += struct.pack('>IB', t, status)
-    return frame('REJECT', body)
+    return frame('REJECT', body + extensions)
 
 
 def text_frame(kind, head, text):
@@ -133,6 +160,27 @@ frames = [
     {'name': 'hello-no-token-no-digests', 'hex': hello('', digests=False).hex(),
      'frame': {'kind': 'HELLO', 'magic': 'BPWP', 'minVersion': 1, 'maxVersion': 1, 'maxPayloadSize': 1048576,
                'fingerprint': fingerprint.hex(), 'token': None, 'digests': []}},
+    # Version 2.
+    {'name': 'hello-v2-resolution', 'hex': hello('secret', versions=(1, 2), extensions=SCHEMA_RESOLUTION).hex(),
+     'frame': {'kind': 'HELLO', 'magic': 'BPWP', 'minVersion': 1, 'maxVersion': 2, 'maxPayloadSize': 1048576,
+               'fingerprint': fingerprint.hex(), 'token': 'secret',
+               'digests': [{'type': e['type'], 'digest': e['digest']} for e in type_entries],
+               'extensions': [{'tag': 1, 'name': 'schema-resolution', 'value': ''}]}},
+    {'name': 'schema-request', 'hex': schema_request([2]).hex(),
+     'frame': {'kind': 'SCHEMA', 'phase': 1, 'types': [2]}},
+    {'name': 'schema-descriptors', 'hex': schema_descriptors([(2, get_text)]).hex(),
+     'frame': {'kind': 'SCHEMA', 'phase': 2, 'entries': [{'type': 2, 'text': get_text,
+                                                          'digest': next(e['digest'] for e in type_entries if e['type'] == 2)}]}},
+    {'name': 'welcome-v2-absent-types',
+     'hex': frame('WELCOME', MAGIC + struct.pack('>HIII', 2, 1048576, 15000, 1024) + struct.pack('>II', 1, 9)).hex(),
+     'frame': {'kind': 'WELCOME', 'version': 2, 'maxPayloadSize': 1048576, 'heartbeatInterval': 15000, 'maxInFlight': 1024,
+               'absentTypes': [9]}},
+    {'name': 'reject-schema-issues',
+     'hex': reject(14, 1, 2, 'schema mismatch: 2 (GET) key: type-changed', [(2, 1)],
+                   schema_issues([(2, 'type-changed', 'key')])).hex(),
+     'frame': {'kind': 'REJECT', 'code': 14, 'codeName': 'schema-mismatch', 'minVersion': 1, 'maxVersion': 2,
+               'reason': 'schema mismatch: 2 (GET) key: type-changed', 'details': [{'type': 2, 'status': 1}],
+               'issues': [{'type': 2, 'rule': 'type-changed', 'path': 'key'}]}},
 ]
 
 # Inputs a receiver must refuse. `state` is where the receiving session is: 'open' (after the
@@ -152,13 +200,18 @@ invalid = [
     {'name': 'hello-after-handshake', 'hex': hello('secret').hex(), 'state': 'open', 'error': 'unexpected-frame', 'headerOnly': True},
     {'name': 'message-before-hello', 'hex': frame('MESSAGE', typed(1, payload_position(1.5, -2))).hex(), 'state': 'server-handshake', 'error': 'unexpected-frame', 'headerOnly': True},
     {'name': 'hello-bad-magic', 'hex': hello('secret', magic=b'HTTP').hex(), 'state': 'server-handshake', 'error': 'bad-magic', 'headerOnly': False},
-    {'name': 'hello-no-common-version', 'hex': hello('secret', versions=(2, 5)).hex(), 'state': 'server-handshake', 'error': 'unsupported-version', 'headerOnly': False},
+    {'name': 'hello-no-common-version', 'hex': hello('secret', versions=(3, 5)).hex(), 'state': 'server-handshake', 'error': 'unsupported-version', 'headerOnly': False},
     {'name': 'hello-token-overruns', 'hex': (lambda h: h[:4 + 44] + b'\xff\xff' + h[4 + 46:])(hello('secret')).hex(), 'state': 'server-handshake', 'error': 'malformed-frame', 'headerOnly': False},
     {'name': 'hello-too-short', 'hex': frame('HELLO', MAGIC + b'\x00' * 10).hex(), 'state': 'server-handshake', 'error': 'malformed-frame', 'headerOnly': True},
     # A fixed-size kind far above any maximum is still malformed-frame, not payload-too-large (3.1).
     {'name': 'cancel-far-too-long', 'hex': 'b0100003', 'state': 'open', 'error': 'malformed-frame', 'headerOnly': True},
     # 46 bytes of fixed fields and an empty token, then 3 of the 4 typeCount bytes: below the minimum of 50.
     {'name': 'hello-without-type-count', 'hex': frame('HELLO', hello('', digests=False)[4:4 + 49]).hex(), 'state': 'server-handshake', 'error': 'malformed-frame', 'headerOnly': False},
+    # Version 2: kind 0xD belongs to the handshake; a server that asked for nothing does not expect it.
+    {'name': 'schema-after-handshake', 'hex': schema_request([2]).hex(), 'state': 'open', 'error': 'malformed-frame', 'headerOnly': True},
+    {'name': 'schema-unrequested', 'hex': schema_descriptors([(2, get_text)]).hex(), 'state': 'server-handshake', 'error': 'unexpected-frame', 'headerOnly': True},
+    # A version-2 HELLO whose extension claims 16 value bytes with none there.
+    {'name': 'hello-extension-overruns', 'hex': hello('', versions=(1, 2), extensions=struct.pack('>HH', 1, 16)).hex(), 'state': 'server-handshake', 'error': 'malformed-frame', 'headerOnly': False},
 ]
 
 payloads = [
@@ -173,7 +226,7 @@ sha_checks = [{'utf8': s, 'sha256': hashlib.sha256(s.encode('utf-8')).hexdigest(
 out = {
     'description': 'Test vectors of the bp wire protocol (docs/PROTOCOL.md). Generated by '
                    'packages/session/scripts/generate-vectors.py (Python struct/json/hashlib, independent of @bp/session).',
-    'protocolVersion': 1,
+    'protocolVersion': 2,
     'exampleProtocol': {**EXAMPLE, 'responses': {'2': 3}, 'maxPayloadSize': 1048576},
     'frames': frames,
     'invalid': invalid,

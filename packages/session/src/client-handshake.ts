@@ -1,9 +1,19 @@
+import { canonicalJson } from './canonical-json.js';
 import { decodeReject, decodeWelcome, encodeHello } from './control-frames.js';
 import { errorCodeName, type WireErrorName } from './error-codes.js';
 import { fingerprintOf } from './fingerprint.js';
-import { MAGIC, PROTOCOL_VERSION } from './frame-kind.js';
+import { MAGIC, MIN_PROTOCOL_VERSION } from './frame-kind.js';
 import type { SessionProtocol } from './protocol-types.js';
-import { type SchemaMismatch, SessionError } from './session-error.js';
+import {
+  appendToFrame,
+  decodeAbsentTypes,
+  decodeSchemaIssues,
+  decodeSchemaRequest,
+  encodeHelloExtensions,
+  encodeSchemaDescriptors,
+  SCHEMA_RESOLUTION_TAG,
+} from './schema-frames.js';
+import { type SchemaIssue, type SchemaMismatch, SessionError } from './session-error.js';
 import type { PeerInfo } from './types.js';
 
 /*
@@ -11,37 +21,97 @@ import type { PeerInfo } from './types.js';
  * server-handshake.ts: the HELLO it sends, and what it makes of the server's WELCOME or REJECT.
  */
 
-/** The client's HELLO: the versions it speaks, its payload limit, schemas and credentials. */
+/**
+ * The client's HELLO: the versions it speaks (1..`maxVersion`), its payload limit, schemas and
+ * credentials, and with `offerResolution` (version 2) the `schema-resolution` extension.
+ */
 export function encodeClientHello(
   protocol: SessionProtocol,
   maxPayloadSize: number,
   token: string | undefined,
+  maxVersion: number,
+  offerResolution: boolean,
 ): Uint8Array {
   const { fingerprint, digests } = fingerprintOf(protocol);
-  return encodeHello({
-    minVersion: PROTOCOL_VERSION,
-    maxVersion: PROTOCOL_VERSION,
+  const hello = encodeHello({
+    minVersion: MIN_PROTOCOL_VERSION,
+    maxVersion,
     maxPayloadSize,
     fingerprint,
     token,
     digests,
   });
+  if (!offerResolution || maxVersion < 2) return hello;
+  return appendToFrame(hello, encodeHelloExtensions([{ tag: SCHEMA_RESOLUTION_TAG }]));
 }
+
+const encoder = new TextEncoder();
+
+/**
+ * The client's answer to a SCHEMA descriptor request (docs/PROTOCOL.md section 4.11): for each
+ * requested type the canonical text its digest hashes; a string saying what is wrong when the
+ * request is not a valid one (a type the client did not announce, not ascending).
+ */
+export function answerSchemaRequest(
+  protocol: SessionProtocol,
+  source: Uint8Array,
+  start: number,
+  end: number,
+): Uint8Array | string {
+  let frame: ReturnType<typeof decodeSchemaRequest>;
+  try {
+    frame = decodeSchemaRequest(source, start, end);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  const byType = new Map<number, unknown>();
+  for (const entry of protocol.describe().types) byType.set(entry.type >>> 0, entry);
+  const entries: { type: number; text: Uint8Array }[] = [];
+  let last = -1;
+  for (const type of frame.types) {
+    const entry = byType.get(type) as { type: number; schema: unknown } | undefined;
+    if (entry === undefined || type <= last) {
+      return `SCHEMA request for type ${type}, which this client did not announce (or out of order)`;
+    }
+    last = type;
+    entries.push({ type, text: encoder.encode(canonicalJson({ schema: entry.schema, type: entry.type })) });
+  }
+  return encodeSchemaDescriptors(entries);
+}
+
+const NO_TYPES: readonly number[] = Object.freeze([]);
 
 /** The server's WELCOME as the client reads it: the peer, or why it cannot be used. */
 export type WelcomeOutcome =
   | { readonly code: undefined; readonly peer: PeerInfo }
   | { readonly code: WireErrorName; readonly reason: string };
 
-/** Checks a WELCOME body (magic, the chosen version) and reads the server's limits from it. */
-export function readWelcome(source: Uint8Array, start: number, end: number): WelcomeOutcome {
+/**
+ * Checks a WELCOME body (magic, the chosen version within 1..`maxVersion`) and reads the server's
+ * limits from it, and in version 2 the client's types the server lacks.
+ */
+export function readWelcome(
+  source: Uint8Array,
+  start: number,
+  end: number,
+  maxVersion: number,
+): WelcomeOutcome {
   const welcome = decodeWelcome(source, start, end);
   if (welcome.magic !== MAGIC) return { code: 'bad-magic', reason: 'WELCOME does not start with BPWP' };
-  if (welcome.version !== PROTOCOL_VERSION) {
+  if (welcome.version < MIN_PROTOCOL_VERSION || welcome.version > maxVersion) {
     return {
       code: 'unsupported-version',
-      reason: `the server chose version ${welcome.version}, this client speaks 1`,
+      reason: `the server chose version ${welcome.version}, this client speaks ${MIN_PROTOCOL_VERSION}..${maxVersion}`,
     };
+  }
+  let absentTypes = NO_TYPES;
+  if (welcome.version >= 2) {
+    try {
+      const absent = decodeAbsentTypes(source, start, end);
+      if (absent.length > 0) absentTypes = absent;
+    } catch (error) {
+      return { code: 'malformed-frame', reason: (error as Error).message };
+    }
   }
   return {
     code: undefined,
@@ -50,6 +120,8 @@ export function readWelcome(source: Uint8Array, start: number, end: number): Wel
       maxPayloadSize: welcome.maxPayloadSize,
       maxInFlight: welcome.maxInFlight === 0 ? Number.POSITIVE_INFINITY : welcome.maxInFlight,
       heartbeatInterval: welcome.heartbeatInterval,
+      resolvedTypes: NO_TYPES,
+      absentTypes,
     },
   };
 }
@@ -74,7 +146,15 @@ export function rejectionError(
           : ('server-only' as const),
   }));
   let message = reject.reason || code;
-  if (code === 'schema-mismatch' && mismatches.length > 0) {
+  const issues = code === 'schema-mismatch' ? decodeSchemaIssues(source, start, end) : [];
+  const schemaIssues: SchemaIssue[] = issues.map((i) => ({
+    type: i.type,
+    name: protocol.typeName(i.type) ?? protocol.typeName(i.type | 0),
+    path: i.path,
+    rule: i.rule,
+  }));
+  // With schema issues the server's reason already names each type, path and rule.
+  if (schemaIssues.length === 0 && code === 'schema-mismatch' && mismatches.length > 0) {
     message = `schema mismatch: ${mismatches
       .map(
         (m) =>
@@ -86,6 +166,7 @@ export function rejectionError(
     remote: true,
     wireCode: reject.code,
     mismatches: code === 'schema-mismatch' ? mismatches : undefined,
+    schemaIssues: schemaIssues.length > 0 ? schemaIssues : undefined,
     serverVersions: { min: reject.minVersion, max: reject.maxVersion },
   });
 }

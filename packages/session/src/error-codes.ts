@@ -37,7 +37,9 @@ export type LocalErrorName =
   | 'connection-closed'
   | 'not-open'
   | 'no-reply-type'
-  | 'application-error';
+  | 'application-error'
+  /** Version 2: the type (or the reply type of a request) is not in the peer's protocol; nothing was sent. */
+  | 'peer-lacks-type';
 
 /** Every `code` a {@link SessionError} can carry. */
 export type SessionErrorCode = WireErrorName | LocalErrorName;

@@ -1,5 +1,5 @@
 /**
- * Frame kinds and wire constants of protocol version 1 (docs/PROTOCOL.md section 3). A frame is a
+ * Frame kinds and wire constants of protocol versions 1 and 2 (docs/PROTOCOL.md section 3). A frame is a
  * 4-byte big-endian header, `kind << 28 | bodyLength`, followed by the body.
  */
 export const FrameKind = {
@@ -14,9 +14,11 @@ export const FrameKind = {
   PONG: 0x9,
   GOODBYE: 0xa,
   CANCEL: 0xb,
+  /** Version 2, during the handshake only: the schema descriptor exchange (section 4.11). */
+  SCHEMA: 0xd,
 } as const;
 
-/** A frame kind number (0x1..0xB in protocol version 1). */
+/** A frame kind number (0x1..0xB, and 0xD in version 2). */
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 
 /** Names of the frame kinds, indexed by kind number (for error messages and logs). */
@@ -33,6 +35,8 @@ export const frameKindNames: readonly (string | undefined)[] = [
   'PONG',
   'GOODBYE',
   'CANCEL',
+  undefined,
+  'SCHEMA',
 ];
 
 /** Size of the frame header in bytes. */
@@ -41,8 +45,11 @@ export const FRAME_HEADER_SIZE = 4;
 /** The largest body length the 28-bit length field can express. */
 export const MAX_FRAME_BODY = 0x0fffffff;
 
-/** The protocol version this implementation speaks. */
-export const PROTOCOL_VERSION = 1;
+/** The highest protocol version this implementation speaks (it speaks 1 through this). */
+export const PROTOCOL_VERSION = 2;
+
+/** The lowest protocol version this implementation speaks. */
+export const MIN_PROTOCOL_VERSION = 1;
 
 /** `BPWP`, the first four bytes of every HELLO, WELCOME and REJECT body. */
 export const MAGIC = 0x42505750;

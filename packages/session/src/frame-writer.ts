@@ -11,6 +11,7 @@ import { FRAME_HEADER_SIZE, FrameKind } from './frame-kind.js';
 import type { SessionLimits } from './limits.js';
 import type { MessageTable } from './message-table.js';
 import { OutgoingBuffer } from './outgoing-buffer.js';
+import { peerLacksType } from './peer-types.js';
 import type { SessionProtocol } from './protocol-types.js';
 import { SessionError } from './session-error.js';
 import { encodeText } from './text.js';
@@ -46,7 +47,9 @@ export class FrameWriter {
   readonly #protocol: SessionProtocol;
   readonly #headerSize: number;
   /** Direct codec access for the hot paths; undefined when the protocol only offers the generic API. */
-  readonly #table: MessageTable | undefined;
+  #table: MessageTable | undefined;
+  /** Version 2: this side's types the peer lacks (their codecs are gone from the table). */
+  #absent: ReadonlySet<number> | undefined;
   readonly #host: FrameWriterHost;
   readonly #flushTask = (): void => this.flush();
   #flushScheduled = false;
@@ -72,6 +75,15 @@ export class FrameWriter {
     this.peerMaxPayload = limits.maxPayloadSize;
   }
 
+  /**
+   * Encodes with `table` from now on (one resolved for this connection's peer, protocol version
+   * 2); `absent` are the types it lacks because the peer does.
+   */
+  useTable(table: MessageTable, absent: ReadonlySet<number>): void {
+    this.#table = table;
+    this.#absent = absent;
+  }
+
   /** Frames handed to the transport, queued ones once flushed. */
   get framesWritten(): number {
     return this.out.framesTaken + this.#framesDirect;
@@ -85,7 +97,10 @@ export class FrameWriter {
       return;
     }
     const codec = table.codec(type);
-    if (codec === undefined) throw this.#encodeFailure(type, value, undefined);
+    if (codec === undefined) {
+      if (this.#absent?.has(type)) throw peerLacksType(this.#protocol, type, 'send');
+      throw this.#encodeFailure(type, value, undefined);
+    }
     let payload = codec.fixedSize;
     if (payload === undefined) {
       try {

@@ -1,7 +1,7 @@
 import { encodeReject, type HelloFrame } from './control-frames.js';
 import { ErrorCode, type WireErrorName } from './error-codes.js';
 import { compareDigests, equalBytes, type SchemaFingerprint } from './fingerprint.js';
-import { MAGIC, PROTOCOL_VERSION } from './frame-kind.js';
+import { MAGIC, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from './frame-kind.js';
 import type { SchemaMismatch } from './session-error.js';
 
 /** The server's verdict on a HELLO before credentials and schemas: a version, or a refusal. */
@@ -77,17 +77,19 @@ export function describeRejection(
  * ```
  *
  * `reason` is cut to the protocol's text limit at a character boundary; `details` lists schema
- * mismatches (only meaningful with `schema-mismatch`).
+ * mismatches (only meaningful with `schema-mismatch`); `maxVersion` is the highest version announced
+ * (default: the highest this implementation speaks).
  */
 export function encodeRefusal(
   code: WireErrorName,
   reason: string,
   details: readonly { readonly type: number; readonly status: number }[] = [],
+  maxVersion: number = PROTOCOL_VERSION,
 ): Uint8Array {
   return encodeReject({
     code: ErrorCode[code],
-    minVersion: PROTOCOL_VERSION,
-    maxVersion: PROTOCOL_VERSION,
+    minVersion: MIN_PROTOCOL_VERSION,
+    maxVersion,
     reason,
     details,
   });

@@ -44,9 +44,16 @@ export type {
   SessionProtocol,
 } from './protocol-types.js';
 export {
+  DEFAULT_RESOLVED_CODEC_CACHE_SIZE,
+  RESOLVED_VERSIONS_PER_TYPE,
+  ResolvedCodecCache,
+  type ResolvedCodecCacheOptions,
+} from './resolved-codec-cache.js';
+export {
   ApplicationError,
   isApplicationError,
   isSessionError,
+  type SchemaIssue,
   type SchemaMismatch,
   SessionError,
   type SessionErrorOptions,
@@ -59,6 +66,7 @@ export type {
   Handlers,
   PeerInfo,
   RequestOptions,
+  SchemaPolicy,
   ServerSessionOptions,
   Session,
   SessionAuth,

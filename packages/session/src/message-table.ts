@@ -35,20 +35,47 @@ export class MessageTable {
 
   private constructor(
     shape: HeaderShape,
-    types: readonly number[],
-    protocol: Required<Pick<SessionProtocol, 'codecFor'>> & SessionProtocol,
+    codecs: ReadonlyMap<number, SessionCodec | undefined>,
+    decodeLimits: object | undefined,
   ) {
     this.#shape = shape;
     this.headerSize = shape.size;
-    this.decodeLimits = protocol.decodeLimits;
+    this.decodeLimits = decodeLimits;
+    const types = [...codecs.keys()];
     const small = types.every((type) => Number.isInteger(type) && type >= 0 && type <= 0xffff);
     if (small) {
       const array: (SessionCodec | undefined)[] = new Array(Math.max(0, ...types) + 1).fill(undefined);
-      for (const type of types) array[type] = protocol.codecFor(type);
+      for (const [type, codec] of codecs) array[type] = codec;
       this.#array = array;
     } else {
-      this.#map = new Map(types.map((type) => [type, protocol.codecFor(type)]));
+      this.#map = new Map(
+        [...codecs].filter((entry): entry is [number, SessionCodec] => entry[1] !== undefined),
+      );
     }
+  }
+
+  /** Every type and its codec. */
+  #entries(): Map<number, SessionCodec | undefined> {
+    const out = new Map<number, SessionCodec | undefined>();
+    if (this.#array !== undefined) {
+      this.#array.forEach((codec, type) => {
+        if (codec !== undefined) out.set(type, codec);
+      });
+    } else {
+      for (const [type, codec] of this.#map as Map<number, SessionCodec>) out.set(type, codec);
+    }
+    return out;
+  }
+
+  /**
+   * A table for one connection whose peer's schemas differ (protocol version 2): `overrides`
+   * replaces the codecs of some types (resolved ones), or removes them (undefined: types the peer
+   * lacks, which then neither encode nor decode). The hot paths use it exactly like this one.
+   */
+  derive(overrides: ReadonlyMap<number, SessionCodec | undefined>): MessageTable {
+    const codecs = this.#entries();
+    for (const [type, codec] of overrides) codecs.set(type, codec);
+    return new MessageTable(this.#shape, codecs, this.decodeLimits);
   }
 
   /** The table of `protocol` (one per protocol object), or undefined when it lacks what the fast path needs. */
@@ -64,12 +91,9 @@ export class MessageTable {
     if (shape === undefined || shape.size !== protocol.headerSize) return undefined;
     if (typeof protocol.codecFor !== 'function' || typeof protocol.messageTypes !== 'function')
       return undefined;
-    const types = protocol.messageTypes();
-    return new MessageTable(
-      shape,
-      types,
-      protocol as Required<Pick<SessionProtocol, 'codecFor'>> & SessionProtocol,
-    );
+    const codecFor = protocol.codecFor.bind(protocol);
+    const codecs = new Map(protocol.messageTypes().map((type) => [type, codecFor(type)]));
+    return new MessageTable(shape, codecs, protocol.decodeLimits);
   }
 
   /** The codec of `type`, or undefined when the protocol has no such type. */

@@ -17,13 +17,18 @@ export class PayloadDecoder {
   value: unknown;
   readonly #protocol: SessionProtocol;
   /** Direct codec access for the hot paths; undefined when the protocol only offers the generic API. */
-  readonly #table: MessageTable | undefined;
+  #table: MessageTable | undefined;
   readonly #fail: DecodeFailure;
 
   constructor(protocol: SessionProtocol, table: MessageTable | undefined, fail: DecodeFailure) {
     this.#protocol = protocol;
     this.#table = table;
     this.#fail = fail;
+  }
+
+  /** Decodes with `table` from now on (one resolved for this connection's peer, protocol version 2). */
+  useTable(table: MessageTable): void {
+    this.#table = table;
   }
 
   /** Decodes `source[start, end)`; on failure it closes the connection and returns false. */

@@ -7,6 +7,7 @@ import {
 } from './control-frames.js';
 import { CONTROL_FRAME_LIMIT, FrameKind, HANDSHAKE_FRAME_LIMIT, MAX_FRAME_BODY } from './frame-kind.js';
 import { type FrameLimits, NOT_NOW } from './frame-reader.js';
+import { SCHEMA_MIN_BODY } from './schema-frames.js';
 
 /*
  * Which frames the reader accepts in which phase, and how large (docs/PROTOCOL.md sections 5 and
@@ -22,6 +23,7 @@ export function setHandshakeLimits(
 ): void {
   const { min, max } = limits;
   for (let kind = FrameKind.HELLO; kind <= FrameKind.CANCEL; kind++) max[kind] = NOT_NOW;
+  max[FrameKind.SCHEMA] = NOT_NOW;
   const handshakeLimit = Math.max(HANDSHAKE_FRAME_LIMIT, maxPayloadSize);
   if (role === 'server') {
     min[FrameKind.HELLO] = HELLO_MIN_BODY;
@@ -34,9 +36,23 @@ export function setHandshakeLimits(
   }
 }
 
-/** After HELLO arrived: nothing else may arrive until WELCOME is out (section 5.3, rule 3). */
+/**
+ * After HELLO (or a SCHEMA) arrived: nothing else may arrive until WELCOME is out (section 5.3,
+ * rule 3), and no second SCHEMA.
+ */
 export function closeHandshake(limits: FrameLimits): void {
   limits.max[FrameKind.HELLO] = NOT_NOW;
+  limits.max[FrameKind.SCHEMA] = NOT_NOW;
+}
+
+/**
+ * Version 2 (section 4.11): one SCHEMA frame may arrive, as large as a HELLO: the server's
+ * descriptor request at a client that offered resolution, the client's descriptors at a server
+ * that asked for them.
+ */
+export function expectSchema(limits: FrameLimits, maxPayloadSize: number): void {
+  limits.min[FrameKind.SCHEMA] = SCHEMA_MIN_BODY;
+  limits.max[FrameKind.SCHEMA] = Math.max(HANDSHAKE_FRAME_LIMIT, maxPayloadSize);
 }
 
 /** Once open: every frame but the handshake's, typed frames bounded by `maxPayloadSize`. */
@@ -47,6 +63,8 @@ export function setOpenLimits(limits: FrameLimits, headerSize: number, maxPayloa
   max[FrameKind.HELLO] = NOT_NOW;
   max[FrameKind.WELCOME] = NOT_NOW;
   max[FrameKind.REJECT] = NOT_NOW;
+  // Kind 0xD is the handshake's alone: afterwards it is as invalid as a reserved kind.
+  max[FrameKind.SCHEMA] = -1;
   min[FrameKind.MESSAGE] = h;
   max[FrameKind.MESSAGE] = Math.min(MAX_FRAME_BODY, h + payload);
   min[FrameKind.REQUEST] = 4 + h;

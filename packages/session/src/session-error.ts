@@ -11,6 +11,21 @@ export interface SchemaMismatch {
   readonly status: 'differs' | 'client-only' | 'server-only';
 }
 
+/**
+ * One breaking schema difference a server found when it tried to resolve a client's schema
+ * (protocol version 2, docs/PROTOCOL.md section 7.6), from a `REJECT`'s schema issues.
+ */
+export interface SchemaIssue {
+  /** The message type number. */
+  readonly type: number;
+  /** The type's name in the local protocol, when the local protocol has the type. */
+  readonly name?: string | undefined;
+  /** The field path in the server's schema (`status.message`, `items[]`); '' for the whole value. */
+  readonly path: string;
+  /** The rule that breaks: a `CompatibilityRule` of `@bp/codec` (`missing-default`, `type-changed`, ...). */
+  readonly rule: string;
+}
+
 /** Options of {@link SessionError}. */
 export interface SessionErrorOptions extends BpErrorOptions {
   /** True when the error came from the peer (an `ERROR` or `REJECT` frame). */
@@ -21,6 +36,10 @@ export interface SessionErrorOptions extends BpErrorOptions {
   requestId?: number;
   /** For `schema-mismatch`: the message types that differ. */
   mismatches?: readonly SchemaMismatch[];
+  /** For `schema-mismatch` after a descriptor exchange (version 2): each breaking difference. */
+  schemaIssues?: readonly SchemaIssue[];
+  /** For `peer-lacks-type`: the message type the peer lacks. */
+  messageType?: number;
   /** For handshake rejections: the protocol versions the server speaks. */
   serverVersions?: { readonly min: number; readonly max: number };
   /** For errors in incoming bytes: the offset in the byte stream where the bad frame starts. */
@@ -43,6 +62,13 @@ export class SessionError extends BpError {
   readonly requestId: number | undefined;
   /** For `schema-mismatch`: which message types differ. */
   readonly mismatches: readonly SchemaMismatch[] | undefined;
+  /**
+   * For `schema-mismatch` after a descriptor exchange (version 2): each breaking difference, with
+   * type, field path and rule. Undefined for version-1 rejections (see {@link SessionError.mismatches}).
+   */
+  readonly schemaIssues: readonly SchemaIssue[] | undefined;
+  /** For `peer-lacks-type`: the message type the peer's protocol does not have. */
+  readonly messageType: number | undefined;
   /** For handshake rejections: the versions the server speaks. */
   readonly serverVersions: { readonly min: number; readonly max: number } | undefined;
   /** For errors in incoming bytes: the stream offset of the bad frame's first byte. */
@@ -54,6 +80,8 @@ export class SessionError extends BpError {
     this.wireCode = options.wireCode ?? (ErrorCode as Record<string, number>)[code];
     this.requestId = options.requestId;
     this.mismatches = options.mismatches;
+    this.schemaIssues = options.schemaIssues;
+    this.messageType = options.messageType;
     this.serverVersions = options.serverVersions;
     this.offset = options.offset;
   }

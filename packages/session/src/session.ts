@@ -1,4 +1,10 @@
-import { encodeClientHello, FirstBytes, readWelcome, rejectionError } from './client-handshake.js';
+import {
+  answerSchemaRequest,
+  encodeClientHello,
+  FirstBytes,
+  readWelcome,
+  rejectionError,
+} from './client-handshake.js';
 import {
   decodeErrorFrame,
   decodeGoodbye,
@@ -7,7 +13,7 @@ import {
   readU32,
 } from './control-frames.js';
 import { ErrorCode, errorCodeName, type SessionErrorCode, type WireErrorName } from './error-codes.js';
-import { FRAME_HEADER_SIZE, FrameKind } from './frame-kind.js';
+import { FRAME_HEADER_SIZE, FrameKind, PROTOCOL_VERSION } from './frame-kind.js';
 import { createFrameLimits, type FrameLimits, FrameReader, type FrameSink } from './frame-reader.js';
 import { FrameWriter, type FrameWriterHost } from './frame-writer.js';
 import { resolveLimits, type SessionLimits } from './limits.js';
@@ -15,17 +21,21 @@ import { Liveness, type LivenessHost } from './liveness.js';
 import { type IteratorOwner, MessageIterator } from './message-iterator.js';
 import { MessageTable } from './message-table.js';
 import { PayloadDecoder } from './payload-decoder.js';
-import { closeHandshake, setHandshakeLimits, setOpenLimits } from './phase-limits.js';
-import type { SessionProtocol } from './protocol-types.js';
+import { peerLacksType } from './peer-types.js';
+import { closeHandshake, expectSchema, setHandshakeLimits, setOpenLimits } from './phase-limits.js';
+import type { SessionCodec, SessionProtocol } from './protocol-types.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RequestTable, type RequestTableHost } from './request-table.js';
-import type { ServerHandshake } from './server-handshake.js';
+import type { ResolvedCodecCache } from './resolved-codec-cache.js';
+import type { ConnectionSchemas } from './schema-resolution.js';
+import type { HelloHost, PendingDescriptors, ServerHandshake } from './server-handshake.js';
 import { SessionError } from './session-error.js';
 import { Subscribers } from './subscribers.js';
 import type {
   CloseOptions,
   PeerInfo,
   RequestOptions,
+  SchemaPolicy,
   ServerSessionOptions,
   Session,
   SessionAuth,
@@ -34,6 +44,7 @@ import type {
   SessionTransport,
 } from './types.js';
 import { type Timer, unref } from './unref-timer.js';
+import { UsageError } from './usage-error.js';
 
 /** Pause reasons, as bits: the transport is paused while any is set. */
 const PAUSED_FOR_OUTPUT = 1;
@@ -81,6 +92,17 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   #peer: PeerInfo | undefined;
   #peerMaxInFlight = Number.POSITIVE_INFINITY;
 
+  // Schema resolution (protocol version 2, docs/PROTOCOL.md section 7.6).
+  readonly #maxVersion: number;
+  readonly #schemaPolicy: SchemaPolicy;
+  /** The direct codec table, when the protocol offers one (resolution needs it). */
+  readonly #table: MessageTable | undefined;
+  readonly #schemaCache: ResolvedCodecCache | undefined;
+  /** Our types the peer lacks; undefined while the schemas are equal (nothing to check). */
+  #absent: ReadonlySet<number> | undefined;
+  /** Server: waiting for the client's descriptors. */
+  #pendingDescriptors: PendingDescriptors | undefined;
+
   readonly #iterators = new Set<MessageIterator<unknown>>();
   #fullIterators = 0;
   #sessionAbort: AbortController | undefined;
@@ -121,6 +143,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#limits = resolveLimits(protocol, options.limits);
     this.#auth = options.auth;
     this.#remoteAddress = options.remoteAddress;
+    this.#maxVersion = versionOption(options.maxVersion);
+    this.#schemaPolicy = policyOption(options.schemaPolicy);
     this.ready = new Promise<void>((resolve, reject) => {
       this.#readyResolve = resolve;
       this.#readyReject = reject;
@@ -159,6 +183,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       answered: () => this.#maybeFinishClose(),
     };
     const table = MessageTable.of(protocol);
+    this.#table = table;
+    this.#schemaCache = options.schemaCache;
     this.#decoder = new PayloadDecoder(protocol, table, (code, message, cause) =>
       this.#fatal(code, message, cause),
     );
@@ -179,7 +205,12 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#handshakeTimer = unref(setTimeout(() => this.#onHandshakeTimeout(), this.#limits.handshakeTimeout));
     if (role === 'client') {
       this.#firstBytes = new FirstBytes();
-      this.#writer.writeDirect(encodeClientHello(protocol, this.#limits.maxPayloadSize, options.token));
+      // Resolution happens on the server; the client only needs to describe its own types.
+      const offer = this.#schemaPolicy === 'compatible' && this.#maxVersion >= 2 && table !== undefined;
+      if (offer) expectSchema(this.#frameLimits, this.#limits.maxPayloadSize);
+      this.#writer.writeDirect(
+        encodeClientHello(protocol, this.#limits.maxPayloadSize, options.token, this.#maxVersion, offer),
+      );
     }
   }
 
@@ -232,6 +263,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     if (replyType === undefined) {
       return Promise.reject(new SessionError('no-reply-type', this.#noReplyType(type)));
     }
+    if (this.#absent?.has(replyType))
+      return Promise.reject(peerLacksType(this.#protocol, replyType, 'reply'));
     if (this.#goodbyeSent || this.#state === 'closed') return Promise.reject(this.#notOpen());
     const requests = this.#requests;
     if (requests.pending.size >= this.#peerMaxInFlight) {
@@ -399,6 +432,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
         this.#endTransport(false);
         this.#shutdown(rejectionError(this.#protocol, source, start, end));
         return;
+      case FrameKind.SCHEMA:
+        this.#onSchema(source, start, end);
+        return;
       default:
         this.#fatal('malformed-frame', `unknown frame kind ${kind}`);
     }
@@ -520,53 +556,115 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 
   #onHello(source: Uint8Array, start: number, end: number): void {
     closeHandshake(this.#frameLimits);
-    (this.#server as ServerHandshake).answerHello(
-      {
-        auth: this.#auth,
-        remoteAddress: this.#remoteAddress,
-        protocol: this.#protocol,
-        handshaking: () => this.#state === 'handshaking',
-        fail: (code, reason) => this.#fatal(code, reason),
-        refuse: (reason, details, error) => {
-          this.#reject('schema-mismatch', reason, details);
-          this.#shutdown(error);
-        },
-        accept: (hello, version, principal) => this.#accept(hello, version, principal),
-      },
-      source,
-      start,
-      end,
-    );
+    (this.#server as ServerHandshake).answerHello(this.#helloHost(), source, start, end);
   }
 
-  #accept(hello: HelloFrame, version: number, principal: unknown): void {
+  /** What the server handshake (server-handshake.ts) needs of this session. */
+  #helloHost(): HelloHost {
+    return {
+      auth: this.#auth,
+      remoteAddress: this.#remoteAddress,
+      protocol: this.#protocol,
+      maxVersion: this.#maxVersion,
+      schemaPolicy: this.#schemaPolicy,
+      schemaCache: this.#table === undefined ? undefined : this.#schemaCache,
+      resolvable: this.#table !== undefined,
+      descriptorLimits: { maxBytes: Math.max(HANDSHAKE_DESCRIPTOR_BYTES, this.#limits.maxPayloadSize) },
+      handshaking: () => this.#state === 'handshaking',
+      fail: (code, reason) => this.#fatal(code, reason),
+      refuse: (reject, error) => {
+        this.#writer.writeDirect(reject);
+        this.#writer.out.discard();
+        this.#endTransport(false);
+        this.#shutdown(error);
+      },
+      askDescriptors: (request, pending) => {
+        this.#pendingDescriptors = pending;
+        expectSchema(this.#frameLimits, this.#limits.maxPayloadSize);
+        this.#writer.writeDirect(request);
+      },
+      accept: (hello, version, principal, schemas) => this.#accept(hello, version, principal, schemas),
+    };
+  }
+
+  /** The client's SCHEMA frame (server) or the server's descriptor request (client), section 4.11. */
+  #onSchema(source: Uint8Array, start: number, end: number): void {
+    closeHandshake(this.#frameLimits);
+    if (this.#role === 'client') {
+      const answer = answerSchemaRequest(this.#protocol, source, start, end);
+      if (typeof answer === 'string') this.#fatal('malformed-frame', answer);
+      else this.#writer.writeDirect(answer);
+      return;
+    }
+    const pending = this.#pendingDescriptors as PendingDescriptors;
+    this.#pendingDescriptors = undefined;
+    const server = this.#server as ServerHandshake;
+    try {
+      server.answerDescriptors(this.#helloHost(), pending, source, start, end);
+    } catch (error) {
+      this.#fatal('internal-error', 'internal error while resolving schemas', error);
+    }
+  }
+
+  #accept(hello: HelloFrame, version: number, principal: unknown, schemas?: ConnectionSchemas): void {
     this.#principal = principal;
     this.#writer.peerMaxPayload = hello.maxPayloadSize;
     const heartbeatInterval = this.#limits.heartbeatInterval;
+    const server = this.#server as ServerHandshake;
+    if (schemas !== undefined) this.#useSchemas(schemas.overrides, schemas.absentLocal);
     this.#peer = {
       version,
       maxPayloadSize: hello.maxPayloadSize,
       maxInFlight: Number.POSITIVE_INFINITY,
       heartbeatInterval,
+      resolvedTypes: schemas?.resolvedTypes ?? NO_TYPES,
+      absentTypes: schemas?.absentLocal ?? NO_TYPES,
     };
-    this.#writer.writeDirect(
-      (this.#server as ServerHandshake).encodeWelcome({
-        version,
-        maxPayloadSize: this.#limits.maxPayloadSize,
-        heartbeatInterval,
-        maxInFlight: this.#limits.maxInFlightRequests,
-      }),
-    );
+    let welcome = server.encodeWelcome({
+      version,
+      maxPayloadSize: this.#limits.maxPayloadSize,
+      heartbeatInterval,
+      maxInFlight: this.#limits.maxInFlightRequests,
+    });
+    if (schemas !== undefined) welcome = server.appendAbsentTypes(welcome, schemas.absentForClient);
+    this.#writer.writeDirect(welcome);
     this.#open(heartbeatInterval);
   }
 
+  /**
+   * Switches this connection's encoder and decoder to a table with `overrides` (resolved codecs,
+   * types the peer lacks removed). Done once at the handshake: the hot paths then run exactly as
+   * with equal schemas, on another table.
+   */
+  #useSchemas(overrides: ReadonlyMap<number, SessionCodec | undefined>, absent: readonly number[]): void {
+    // Types arrive as u32; a signed header format's negative types are keyed by their own number.
+    const local = new Map<number, SessionCodec | undefined>();
+    for (const [type, codec] of overrides) local.set(this.#localType(type), codec);
+    const table = (this.#table as MessageTable).derive(local);
+    const absentSet = new Set(absent.map((type) => this.#localType(type)));
+    this.#decoder.useTable(table);
+    this.#writer.useTable(table, absentSet);
+    if (absentSet.size > 0) this.#absent = absentSet;
+  }
+
   #onWelcome(source: Uint8Array, start: number, end: number): void {
-    const welcome = readWelcome(source, start, end);
+    const welcome = readWelcome(source, start, end, this.#maxVersion);
     if (welcome.code !== undefined) {
       this.#fatal(welcome.code, welcome.reason);
       return;
     }
     const peer = welcome.peer;
+    const absent = peer.absentTypes;
+    if (absent.length > 0) {
+      if (this.#table === undefined) {
+        this.#fatal(
+          'unexpected-frame',
+          'WELCOME lists absent types, but this client announced no schemas to resolve',
+        );
+        return;
+      }
+      this.#useSchemas(new Map(absent.map((type) => [type, undefined])), absent);
+    }
     this.#writer.peerMaxPayload = peer.maxPayloadSize;
     this.#peerMaxInFlight = peer.maxInFlight;
     this.#peer = peer;
@@ -599,7 +697,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     reason: string,
     details: readonly { type: number; status: number }[] = [],
   ): void {
-    this.#writer.writeDirect((this.#server as ServerHandshake).encodeRefusal(code, reason, details));
+    this.#writer.writeDirect(
+      (this.#server as ServerHandshake).encodeRefusal(code, reason, details, this.#maxVersion),
+    );
     this.#writer.out.discard();
     this.#endTransport(false);
   }
@@ -734,6 +834,11 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   // ---------------------------------------------------------------------------------------------
   // Helpers.
 
+  /** A type number as it travelled (u32) in this protocol's terms (negative with a signed header). */
+  #localType(wire: number): number {
+    return this.#protocol.hasType(wire) ? wire : wire | 0;
+  }
+
   #notOpen(): SessionError {
     return new SessionError(
       'not-open',
@@ -771,3 +876,33 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 
 /** @internal */
 export type { SessionErrorCode };
+
+const NO_TYPES: readonly number[] = Object.freeze([]);
+
+/**
+ * Descriptor texts a server accepts from a client are bounded like the handshake frames that
+ * carry them: at least this, or the session's `maxPayloadSize` when larger.
+ */
+const HANDSHAKE_DESCRIPTOR_BYTES = 65536;
+
+function versionOption(value: number | undefined): number {
+  if (value === undefined) return PROTOCOL_VERSION;
+  if (!Number.isInteger(value) || value < 1 || value > PROTOCOL_VERSION) {
+    throw new UsageError(
+      'invalid-option',
+      `maxVersion must be an integer from 1 to ${PROTOCOL_VERSION}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+function policyOption(value: SchemaPolicy | undefined): SchemaPolicy {
+  if (value === undefined) return 'compatible';
+  if (value !== 'compatible' && value !== 'exact') {
+    throw new UsageError(
+      'invalid-option',
+      `schemaPolicy must be 'compatible' or 'exact', got ${String(value)}`,
+    );
+  }
+  return value;
+}

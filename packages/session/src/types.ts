@@ -6,6 +6,7 @@ import type {
   RequestTypes,
   SessionProtocol,
 } from './protocol-types.js';
+import type { ResolvedCodecCache } from './resolved-codec-cache.js';
 import type { ApplicationError, SessionError } from './session-error.js';
 
 /**
@@ -75,7 +76,29 @@ export interface PeerInfo {
   readonly maxInFlight: number;
   /** The heartbeat interval both sides use, ms (0 = none). */
   readonly heartbeatInterval: number;
+  /**
+   * Version 2, server side: the message types whose schemas differ from the client's and are
+   * resolved on this connection (they travel in the client's layout, see `schemaPolicy`),
+   * ascending. Empty when the schemas are equal, and always on the client side.
+   */
+  readonly resolvedTypes: readonly number[];
+  /**
+   * Version 2: this side's message types the peer's protocol lacks, ascending. Sending one (or
+   * requesting with one as the reply type) fails with `peer-lacks-type`. Empty when the schemas
+   * are equal.
+   */
+  readonly absentTypes: readonly number[];
 }
+
+/**
+ * What a session does when the peer's schemas differ from its own (docs/PROTOCOL.md section 7.6):
+ * - `'compatible'` (default): connect when the differences are compatible (fields added with a
+ *   default, fields dropped, numbers widened, renames with aliases, enum members with a
+ *   fallback...) and types only one side has; refuse with `schema-mismatch` naming each type,
+ *   field path and rule otherwise. Needs protocol version 2 on both sides.
+ * - `'exact'`: any difference is refused with `schema-mismatch`, as in protocol version 1.
+ */
+export type SchemaPolicy = 'compatible' | 'exact';
 
 /** What a handler gets besides the value. */
 export interface HandlerContext<P extends SessionProtocol = SessionProtocol> {
@@ -189,6 +212,13 @@ export interface SessionOptions<P extends SessionProtocol> {
    * be able to crash a server), errors of request handlers are only reported to the peer.
    */
   onHandlerError?: (error: unknown, context: { readonly type: number; readonly requestId?: number }) => void;
+  /** How schema differences with the peer are handled; see {@link SchemaPolicy}. Default `'compatible'`. */
+  schemaPolicy?: SchemaPolicy;
+  /**
+   * The highest protocol version this side speaks: 2 (default) or 1. With 1 the session speaks
+   * exactly protocol version 1 (no schema resolution), e.g. to test against version-1 peers.
+   */
+  maxVersion?: number;
 }
 
 /** Options of `createServerSession`. */
@@ -197,6 +227,11 @@ export interface ServerSessionOptions<P extends SessionProtocol> extends Session
   auth?: SessionAuth;
   /** The peer's address, passed to `authenticate`. */
   remoteAddress?: string;
+  /**
+   * Where codecs resolved for clients' schemas are kept (shared by all sessions given the same
+   * cache). Default: one cache per protocol object, see {@link ResolvedCodecCache}.
+   */
+  schemaCache?: ResolvedCodecCache;
 }
 
 /** Options of `createClientSession`. */

@@ -36,12 +36,17 @@ describe('handshake', () => {
     expect(client.state).toBe('open');
     expect(server.principal).toEqual({ user: 'alice' });
     expect(client.peer).toMatchObject({
-      version: 1,
+      version: 2,
       maxPayloadSize: 1024 * 1024,
       maxInFlight: 7,
       heartbeatInterval: 15000,
     });
-    expect(server.peer).toMatchObject({ version: 1, maxPayloadSize: 4096 });
+    expect(server.peer).toMatchObject({
+      version: 2,
+      maxPayloadSize: 4096,
+      resolvedTypes: [],
+      absentTypes: [],
+    });
   });
 
   test('a fixed token: right token in, wrong token out with unauthorized', async () => {
@@ -86,7 +91,7 @@ describe('handshake', () => {
     }
   });
 
-  test('schema mismatch: rejected with the differing types named', async () => {
+  test("schema mismatch, policy 'exact': rejected with the differing types named", async () => {
     // The client changed ADD's fields, dropped ASK/ANSWER and added a type 20.
     const { [T.ASK]: _ask, [T.ANSWER]: _answer, ...kept } = testProtocol.messageStructures;
     const clientProtocol = new ProtocolConfig({
@@ -97,7 +102,11 @@ describe('handshake', () => {
     const serverEnd = new RecordingTransport();
     const server = createServerSession({ protocol: testProtocol, transport: serverEnd });
     const clientTransport = new RecordingTransport();
-    const client = createClientSession({ protocol: clientProtocol, transport: clientTransport });
+    const client = createClientSession({
+      protocol: clientProtocol,
+      transport: clientTransport,
+      schemaPolicy: 'exact',
+    });
     // Hand the client's real HELLO to the server.
     server.receive(clientTransport.chunks[0]);
     await expect(server.ready).rejects.toMatchObject({ code: 'schema-mismatch' });
@@ -126,7 +135,7 @@ describe('handshake', () => {
     expect(error.message).toContain('4 (ADD) differs');
   });
 
-  test('schema mismatch end to end over a connected pair', async () => {
+  test("schema mismatch end to end over a connected pair (server policy 'exact')", async () => {
     const other = new ProtocolConfig({
       messageTypeEnum: T,
       messageStructures: {
@@ -136,7 +145,11 @@ describe('handshake', () => {
       responses: testProtocol.responses,
     });
     const [a, b] = [testProtocol, other];
-    const { client } = connect({ protocol: a, client: { protocol: b as any } });
+    const { client } = connect({
+      protocol: a,
+      server: { schemaPolicy: 'exact' },
+      client: { protocol: b as any },
+    });
     await expect(client.ready).rejects.toMatchObject({
       code: 'schema-mismatch',
       mismatches: [{ type: T.NOTE, name: 'NOTE', status: 'differs' }],
@@ -146,22 +159,27 @@ describe('handshake', () => {
   test('version negotiation: no common version is rejected with the server range', async () => {
     const transport = new RecordingTransport();
     const server = createServerSession({ protocol: testProtocol, transport });
-    server.receive(helloFor(testProtocol, { minVersion: 2, maxVersion: 4 }));
+    server.receive(helloFor(testProtocol, { minVersion: 3, maxVersion: 4 }));
     await expect(server.ready).rejects.toMatchObject({ code: 'unsupported-version' });
     const [reject] = transport.take();
     expect(decodeReject(reject.body, 0, reject.body.length)).toMatchObject({
       code: ErrorCode['unsupported-version'],
       minVersion: 1,
-      maxVersion: 1,
+      maxVersion: 2,
     });
     expect(transport.ended).toBe(true);
 
-    // A range that includes 1 is accepted with version 1.
+    // A range that reaches past 2 is accepted with version 2, and with 1 by a server limited to it.
     const ok = new RecordingTransport();
     const server2 = createServerSession({ protocol: testProtocol, transport: ok });
     server2.receive(helloFor(testProtocol, { minVersion: 1, maxVersion: 9 }));
     await server2.ready;
-    expect(server2.peer?.version).toBe(1);
+    expect(server2.peer?.version).toBe(2);
+    const v1 = new RecordingTransport();
+    const server3 = createServerSession({ protocol: testProtocol, transport: v1, maxVersion: 1 });
+    server3.receive(helloFor(testProtocol, { minVersion: 1, maxVersion: 9 }));
+    await server3.ready;
+    expect(server3.peer?.version).toBe(1);
   });
 
   test('client side: REJECT carries the server versions; a WELCOME with a version it does not speak closes', async () => {
@@ -178,7 +196,7 @@ describe('handshake', () => {
 
     const t2 = new RecordingTransport();
     const c2 = createClientSession({ protocol: testProtocol, transport: t2 });
-    c2.receive(encodeWelcome({ version: 2, maxPayloadSize: 100, heartbeatInterval: 0, maxInFlight: 1 }));
+    c2.receive(encodeWelcome({ version: 3, maxPayloadSize: 100, heartbeatInterval: 0, maxInFlight: 1 }));
     await expect(c2.ready).rejects.toMatchObject({ code: 'unsupported-version', remote: false });
     expect(c2.state).toBe('closed');
   });
@@ -254,7 +272,7 @@ describe('handshake', () => {
     const reject = decodeReject(frame, 4, frame.length);
     expect(reject).toMatchObject({
       code: ErrorCode['server-busy'],
-      minVersion: PROTOCOL_VERSION,
+      minVersion: 1,
       maxVersion: PROTOCOL_VERSION,
       reason: 'server busy, try later',
       details: [],
@@ -263,7 +281,7 @@ describe('handshake', () => {
     expect(frame).toEqual(
       encodeReject({
         code: ErrorCode['server-busy'],
-        minVersion: PROTOCOL_VERSION,
+        minVersion: 1,
         maxVersion: PROTOCOL_VERSION,
         reason: 'server busy, try later',
         details: [],
@@ -276,7 +294,7 @@ describe('handshake', () => {
       code: 'server-busy',
       remote: true,
       message: 'server busy, try later',
-      serverVersions: { min: PROTOCOL_VERSION, max: PROTOCOL_VERSION },
+      serverVersions: { min: 1, max: PROTOCOL_VERSION },
     });
     const withDetails = encodeRefusal('schema-mismatch', 'x', [{ type: 3, status: 1 }]);
     expect(decodeReject(withDetails, 4, withDetails.length).details).toEqual([{ type: 3, status: 1 }]);

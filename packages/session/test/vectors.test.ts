@@ -4,19 +4,29 @@ import { describe, expect, test } from 'vitest';
 import { createServerSession, errorCodeName, schemaFingerprint } from '../src/index.js';
 import { sha256 } from '../src/sha256.js';
 import {
+  appendAbsentTypes,
+  appendSchemaIssues,
+  appendToFrame,
   canonicalJson,
+  decodeAbsentTypes,
   decodeErrorFrame,
   decodeGoodbye,
   decodeHello,
+  decodeHelloExtensions,
   decodeReject,
+  decodeSchemaFrame,
+  decodeSchemaIssues,
   decodeWelcome,
   encodeErrorFrame,
   encodeGoodbye,
   encodeHello,
+  encodeHelloExtensions,
   encodeMessageFrame,
   encodeReject,
   encodeRequestFrame,
   encodeResponseFrame,
+  encodeSchemaDescriptors,
+  encodeSchemaRequest,
   encodeU32Frame,
   encodeWelcome,
   FrameKind,
@@ -120,16 +130,37 @@ describe('docs/protocol-vectors.json', () => {
         encoded = encodeU32Frame(kind, f.requestId);
         break;
       case 'WELCOME': {
-        const { kind: _k, ...fields } = f;
+        const { kind: _k, absentTypes, ...fields } = f;
         expect(decodeWelcome(...b)).toEqual({ magic: 0x42505750, ...fields });
-        encoded = encodeWelcome(fields);
+        expect(decodeAbsentTypes(...b)).toEqual(absentTypes ?? []);
+        encoded = appendAbsentTypes(encodeWelcome(fields), absentTypes ?? []);
         break;
       }
       case 'REJECT': {
-        const { kind: _k, codeName, ...fields } = f;
+        const { kind: _k, codeName, issues, ...fields } = f;
         expect(decodeReject(...b)).toEqual({ magic: 0x42505750, ...fields });
         expect(errorCodeName(f.code)).toBe(codeName);
+        expect(decodeSchemaIssues(...b)).toEqual(issues ?? []);
         encoded = encodeReject(fields);
+        if (issues !== undefined) encoded = appendSchemaIssues(encoded, issues);
+        break;
+      }
+      case 'SCHEMA': {
+        const decoded = decodeSchemaFrame(...b);
+        if (f.phase === 1) {
+          expect(decoded).toEqual({ phase: 1, types: f.types });
+          encoded = encodeSchemaRequest(f.types);
+        } else {
+          const entries = f.entries.map((e: { type: number; text: string }) => ({
+            type: e.type,
+            text: new TextEncoder().encode(e.text),
+          }));
+          expect(decoded).toEqual({ phase: 2, entries });
+          // Each text is exactly what its digest hashes (section 4.11).
+          for (const e of f.entries)
+            expect(toHex(sha256(new TextEncoder().encode(e.text)).subarray(0, 8))).toBe(e.digest);
+          encoded = encodeSchemaDescriptors(entries);
+        }
         break;
       }
       case 'HELLO': {
@@ -146,7 +177,15 @@ describe('docs/protocol-vectors.json', () => {
           })),
         };
         expect(hello).toEqual({ magic: 0x42505750, ...fields });
-        encoded = encodeHello(fields);
+        const extensions = (f.extensions ?? []).map((e: { tag: number; value: string }) => ({
+          tag: e.tag,
+          value: fromHex(e.value),
+        }));
+        const found = decodeHelloExtensions(...b);
+        expect([...found].map(([tag, value]) => ({ tag, value: toHex(value) }))).toEqual(
+          (f.extensions ?? []).map((e: { tag: number; value: string }) => ({ tag: e.tag, value: e.value })),
+        );
+        encoded = appendToFrame(encodeHello(fields), encodeHelloExtensions(extensions));
         break;
       }
       default:

@@ -9,6 +9,8 @@ import {
 import {
   createServerSession,
   type Handlers,
+  type ResolvedCodecCache,
+  type SchemaPolicy,
   type Session,
   type SessionLimits,
   type SessionProtocol,
@@ -62,7 +64,7 @@ export interface ServerLimits extends Partial<SessionLimits> {
 
 /** Options of {@link createServer}. */
 export interface ServerOptions<P extends SessionProtocol> {
-  /** The message types and schemas (must match the clients'). */
+  /** The message types and schemas; clients' may differ compatibly (see `schemaPolicy`). */
   protocol: P;
   /** Handlers for requests and one-way messages from clients. */
   handlers?: Handlers<P>;
@@ -74,6 +76,16 @@ export interface ServerOptions<P extends SessionProtocol> {
   limits?: ServerLimits;
   /** Reports errors thrown by handlers (see `@bp/session`). */
   onHandlerError?: (error: unknown, context: { readonly type: number; readonly requestId?: number }) => void;
+  /**
+   * How clients whose schemas differ are handled (TCP, TLS and WebSocket alike): `'compatible'`
+   * (default) resolves compatible differences (protocol version 2), `'exact'` refuses any. See
+   * `SchemaPolicy` of `@bp/session`.
+   */
+  schemaPolicy?: SchemaPolicy;
+  /** The highest protocol version the server speaks: 2 (default) or 1. */
+  maxVersion?: number;
+  /** Where codecs resolved for clients' schemas are cached (default: one cache per protocol). */
+  schemaCache?: ResolvedCodecCache;
 }
 
 /** The address a server listens on. */
@@ -574,6 +586,9 @@ export class Server<P extends SessionProtocol> {
       limits: this.#sessionLimits,
       remoteAddress: info.remoteAddress,
       onHandlerError: this.#options.onHandlerError,
+      schemaPolicy: this.#options.schemaPolicy,
+      maxVersion: this.#options.maxVersion,
+      schemaCache: this.#options.schemaCache,
       auth:
         auth === undefined
           ? undefined

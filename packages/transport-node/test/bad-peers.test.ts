@@ -169,10 +169,10 @@ describe('handshake errors', () => {
   test('a hello with an unsupported version range gets REJECT(unsupported-version) with the server range', async () => {
     const { port } = await serve();
     const client = await raw(port);
-    client.hello({ token: TOKEN, minVersion: 2, maxVersion: 3 });
+    client.hello({ token: TOKEN, minVersion: 3, maxVersion: 4 });
     const frame = await client.nextFrame();
     expect(rejectCode(frame)).toBe(ErrorCode['unsupported-version']);
-    expect(RawClient.reject(frame!)).toMatchObject({ minVersion: 1, maxVersion: 1 });
+    expect(RawClient.reject(frame!)).toMatchObject({ minVersion: 1, maxVersion: 2 });
     await client.closed;
     await expectStillServes(port);
   });

@@ -17,8 +17,12 @@ import { startServer } from './fixtures/server.js';
 // every frame is a 4-byte header plus its body (section 3.1).
 const HEADER = 4;
 const TYPE_HEADER = 2; // the default headerFormat '>H' (section 3.3)
-/** HELLO body: 46 fixed bytes + token + 4 (typeCount) + 12 per message type (section 4.1). */
-const HELLO = HEADER + 46 + new TextEncoder().encode(TOKEN).length + 4 + 12 * protocol.messageTypes().length;
+/**
+ * HELLO body: 46 fixed bytes + token + 4 (typeCount) + 12 per message type, + 4 for version 2's
+ * `schema-resolution` extension (section 4.1).
+ */
+const HELLO =
+  HEADER + 46 + new TextEncoder().encode(TOKEN).length + 4 + 12 * protocol.messageTypes().length + 4;
 /** WELCOME body: 18 bytes (section 4.2). */
 const WELCOME = HEADER + 18;
 /** `string()` is a u32 byte count then UTF-8 (codec README); GET is { key: string }. */

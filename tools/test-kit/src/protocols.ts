@@ -104,12 +104,15 @@ export const transportProtocol = new ProtocolConfig({
   responses: transportResponses,
 });
 
-/** {@link transportProtocol} with VALUE.value as a u16: a server must refuse it as schema-mismatch. */
+/**
+ * {@link transportProtocol} with VALUE.value as a string: a server must refuse it as
+ * schema-mismatch, with schema resolution too (rule `type-changed`, path `value`).
+ */
 export const mismatchedTransportProtocol = new ProtocolConfig({
   messageTypeEnum: TransportType,
   messageStructures: {
     ...transportStructures,
-    [TransportType.VALUE]: struct({ key: string(), value: u16 }),
+    [TransportType.VALUE]: struct({ key: string(), value: string() }),
   },
   responses: transportResponses,
 });
@@ -162,10 +165,10 @@ export const streamProtocol = new ProtocolConfig({
   responses: streamResponses,
 });
 
-/** {@link streamProtocol} with VALUE.value as a u16: the server must reject it. */
+/** {@link streamProtocol} with VALUE.value as a string: the server must reject it (`type-changed`). */
 export const mismatchedStreamProtocol = new ProtocolConfig({
   messageTypeEnum: StreamType,
-  messageStructures: { ...streamStructures, [StreamType.VALUE]: struct({ key: string(), value: u16 }) },
+  messageStructures: { ...streamStructures, [StreamType.VALUE]: struct({ key: string(), value: string() }) },
   responses: streamResponses,
 });
 

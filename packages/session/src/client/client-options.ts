@@ -1,6 +1,6 @@
 import type { SessionLimits } from '../limits.js';
 import type { SessionProtocol } from '../protocol-types.js';
-import type { Handlers } from '../types.js';
+import type { Handlers, SchemaPolicy } from '../types.js';
 import type { BackoffOptions } from './backoff.js';
 
 /**
@@ -35,7 +35,10 @@ export interface SubscribeOptions {
  * `tls`; `@bp/transport-browser` adds `url`, `WebSocket` and its buffer sizes).
  */
 export interface ReconnectingClientOptions<P extends SessionProtocol> {
-  /** The message types and schemas (a `ProtocolConfig` of `@bp/codec`); must match the server's. */
+  /**
+   * The message types and schemas (a `ProtocolConfig` of `@bp/codec`); the server's may differ
+   * compatibly (see `schemaPolicy`).
+   */
   protocol: P;
   /** Credentials sent in the `HELLO`. */
   token?: string;
@@ -74,4 +77,12 @@ export interface ReconnectingClientOptions<P extends SessionProtocol> {
   signal?: AbortSignal;
   /** Called when a handler throws (see `onHandlerError` of the session options). */
   onHandlerError?: (error: unknown, context: { readonly type: number; readonly requestId?: number }) => void;
+  /**
+   * How schema differences with the server are handled: `'compatible'` (default) connects when
+   * the server can resolve them (protocol version 2), `'exact'` refuses any difference. See
+   * `SchemaPolicy`.
+   */
+  schemaPolicy?: SchemaPolicy;
+  /** The highest protocol version offered: 2 (default) or 1 (exactly protocol version 1). */
+  maxVersion?: number;
 }

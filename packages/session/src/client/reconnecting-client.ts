@@ -417,6 +417,8 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
         handlers: options.handlers,
         limits: options.limits,
         onHandlerError: options.onHandlerError,
+        schemaPolicy: options.schemaPolicy,
+        maxVersion: options.maxVersion,
       });
       this.#session = session;
       this.#connection = connection;

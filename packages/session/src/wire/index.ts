@@ -40,6 +40,7 @@ export {
   HANDSHAKE_FRAME_LIMIT,
   MAGIC,
   MAX_FRAME_BODY,
+  MIN_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
 } from '../frame-kind.js';
 export {
@@ -52,6 +53,27 @@ export {
 } from '../frame-reader.js';
 export { encodeRefusal } from '../handshake.js';
 export { encodeMessageFrame, encodeRequestFrame, encodeResponseFrame } from '../message-frames.js';
+export {
+  appendAbsentTypes,
+  appendSchemaIssues,
+  appendToFrame,
+  decodeAbsentTypes,
+  decodeHelloExtensions,
+  decodeSchemaFrame,
+  decodeSchemaIssues,
+  decodeSchemaRequest,
+  encodeHelloExtensions,
+  encodeSchemaDescriptors,
+  encodeSchemaRequest,
+  MAX_ISSUE_PATH_BYTES,
+  MAX_SCHEMA_ISSUES,
+  SCHEMA_MIN_BODY,
+  SCHEMA_RESOLUTION_TAG,
+  type SchemaDescriptorEntry,
+  type SchemaFrame,
+  SchemaPhase,
+  type WireSchemaIssue,
+} from '../schema-frames.js';
 export {
   CREDIT_FRAME_SIZE,
   clientCloseCode,
