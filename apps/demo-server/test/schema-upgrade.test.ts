@@ -4,10 +4,10 @@
  * fixture is still version 1 as released.
  */
 import { readFileSync } from 'node:fs';
-import { checkCompatibility, type ProtocolDescriptor, resolve } from '@bp/codec';
+import { checkCompatibility, ProtocolConfig, type ProtocolDescriptor, resolve, struct, u8 } from '@bp/codec';
 import { describe, expect, test } from 'vitest';
 import { DemoMessage, demoProtocol, SensorData } from '../src/schema.js';
-import { demoProtocolV1, SensorDataV1 } from './fixtures/demo-protocol-v1.js';
+import { demoProtocolV1, SensorDataV1, sensorFieldsV1 } from './fixtures/demo-protocol-v1.js';
 
 const v1 = JSON.parse(
   readFileSync(new URL('./fixtures/demo-schema-v1.json', import.meta.url), 'utf8'),
@@ -26,6 +26,21 @@ describe('the demo schema, version 1 to version 2', () => {
       .types.filter((t, i) => JSON.stringify(t) !== JSON.stringify(v1.types[i]))
       .map((t) => t.type);
     expect(changed).toEqual([DemoMessage.SENSOR_DATA]);
+  });
+
+  test('the same field without a default would be reported (as the README says)', () => {
+    const noDefault = new ProtocolConfig({
+      messageTypeEnum: DemoMessage,
+      messageStructures: {
+        ...demoProtocol.messageStructures,
+        [DemoMessage.SENSOR_DATA]: struct({ ...sensorFieldsV1, battery: u8 }),
+      },
+      responses: demoProtocol.responses,
+    });
+    const report = checkCompatibility(v1, noDefault);
+    expect(report.issues.map((i) => [i.typeName, i.path, i.rule])).toEqual([
+      ['SENSOR_DATA', 'battery', 'missing-default'],
+    ]);
   });
 
   test("a version 1 reading reads as battery 100; a version 2 reading loses battery in version 1's shape", () => {
