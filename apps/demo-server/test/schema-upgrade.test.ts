@@ -4,10 +4,20 @@
  * fixture is still version 1 as released.
  */
 import { readFileSync } from 'node:fs';
-import { checkCompatibility, ProtocolConfig, type ProtocolDescriptor, resolve, struct, u8 } from '@bp/codec';
+import {
+  checkCompatibility,
+  f32,
+  f64,
+  ProtocolConfig,
+  type ProtocolDescriptor,
+  resolve,
+  string,
+  struct,
+  u8,
+} from '@bp/codec';
 import { describe, expect, test } from 'vitest';
 import { DemoMessage, demoProtocol, SensorData } from '../src/schema.js';
-import { demoProtocolV1, SensorDataV1, sensorFieldsV1 } from './fixtures/demo-protocol-v1.js';
+import { demoProtocolV1, SensorDataV1 } from './fixtures/demo-protocol-v1.js';
 
 const v1 = JSON.parse(
   readFileSync(new URL('./fixtures/demo-schema-v1.json', import.meta.url), 'utf8'),
@@ -33,7 +43,15 @@ describe('the demo schema, version 1 to version 2', () => {
       messageTypeEnum: DemoMessage,
       messageStructures: {
         ...demoProtocol.messageStructures,
-        [DemoMessage.SENSOR_DATA]: struct({ ...sensorFieldsV1, battery: u8 }),
+        [DemoMessage.SENSOR_DATA]: struct({
+          sensor1: f32,
+          sensor2: f32,
+          sensor3: f32,
+          sensor4: f32,
+          source: string(),
+          timestamp: f64,
+          battery: u8,
+        }),
       },
       responses: demoProtocol.responses,
     });
