@@ -25,8 +25,9 @@ afterAll(async () => {
 const HEADER = 4;
 const TYPE_HEADER = 2; // the demo protocol keeps the default headerFormat '>H'
 function helloSize(token: string): number {
-  // 46 fixed bytes + token + typeCount (4) + 12 per message type (section 4.1).
-  return HEADER + 46 + Buffer.byteLength(token) + 4 + 12 * demoProtocol.messageTypes().length;
+  // 46 fixed bytes + token + typeCount (4) + 12 per message type, + 4 for version 2's
+  // schema-resolution extension (section 4.1).
+  return HEADER + 46 + Buffer.byteLength(token) + 4 + 12 * demoProtocol.messageTypes().length + 4;
 }
 const WELCOME = HEADER + 18; // section 4.2
 /** REQUEST/RESPONSE of ECHO { message: 'hi' }: request id, type, u32 length + 2 UTF-8 bytes. */

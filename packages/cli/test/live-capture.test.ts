@@ -52,6 +52,8 @@ function startServer(tls?: { key: string; cert: string; keyLog: string }) {
     protocol,
     auth: { token: TOKEN },
     tls,
+    // The captures pin protocol version 1: the dissector does not know version 2's frames yet.
+    maxVersion: 1,
     limits: {
       heartbeatInterval: 0,
       maxInFlightRequests: MAX_IN_FLIGHT,
@@ -161,6 +163,7 @@ describe('captured sessions', () => {
       port,
       protocol,
       token: TOKEN,
+      maxVersion: 1,
       handlers: { [T.GET_READING]: () => clientReading } as never,
     });
     const clientPort = client.socket!.localPort!;
@@ -176,7 +179,9 @@ describe('captured sessions', () => {
       },
       responses: protocol.responses,
     });
-    await assert(connect({ host: '127.0.0.1', port, protocol: other, token: TOKEN })).rejects.toMatchObject({
+    await assert(
+      connect({ host: '127.0.0.1', port, protocol: other, token: TOKEN, maxVersion: 1 }),
+    ).rejects.toMatchObject({
       code: 'schema-mismatch',
     });
     await capture.stop();
@@ -240,6 +245,7 @@ describe('captured sessions', () => {
       token: TOKEN,
       WebSocket: WebSocket as never,
       reconnect: false,
+      maxVersion: 1,
       handlers: { [T.GET_READING]: () => clientReading } as never,
     });
     await converse(client as unknown as Peer, session);
@@ -273,6 +279,7 @@ describe('captured sessions', () => {
       protocol,
       token: TOKEN,
       tls: { ca: pki.ca, keyLog: clientKeyLog },
+      maxVersion: 1,
       handlers: { [T.GET_READING]: () => clientReading } as never,
     });
     const clientPort = client.socket!.localPort!;

@@ -21,7 +21,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-type AnyProtocol = typeof sensorV1 | typeof sensorV2;
+type AnyProtocol = typeof sensorV1 | typeof sensorV2 | typeof sensorBroken;
 
 /** What the server's handlers saw. */
 interface Seen {
