@@ -3,7 +3,20 @@
  * with @bp/codec. This module is imported by all three (and bundled into the dashboard), so it
  * must not import anything from Node.
  */
-import { array, bool, f32, f64, type Infer, optional, ProtocolConfig, string, struct, u32 } from '@bp/codec';
+import {
+  array,
+  bool,
+  f32,
+  f64,
+  type Infer,
+  optional,
+  ProtocolConfig,
+  string,
+  struct,
+  u8,
+  u32,
+  withDefault,
+} from '@bp/codec';
 
 /**
  * Message type numbers. SENSOR_DATA and STATUS keep the numbers of the seed article's example;
@@ -44,6 +57,11 @@ export const MAX_LIST_LIMIT = 1000;
 /**
  * Four sensor values as in the seed article, plus who measured them and when: `source` is
  * `sim-<server>` for the server's simulator, or whatever name a publishing client chose.
+ *
+ * Version 2 of the demo's schema added `battery` (with a default): a client built with version
+ * 1 still connects, its readings arrive here with `battery: 100`, and it reads the readings the
+ * server pushes without the field (the handshake resolves the two schemas; README, "Upgrading
+ * the schema"). `test/fixtures/demo-protocol-v1.ts` keeps version 1.
  */
 export const SensorData = struct({
   sensor1: f32,
@@ -53,6 +71,8 @@ export const SensorData = struct({
   source: string(),
   /** Milliseconds since the Unix epoch. */
   timestamp: f64,
+  /** Charge left in percent (0-100); readings from version 1 clients, which lack it, read 100. */
+  battery: withDefault(u8, 100),
 });
 export type SensorData = Infer<typeof SensorData>;
 

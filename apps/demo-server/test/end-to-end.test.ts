@@ -30,6 +30,7 @@ const reading = (source: string, sensor1: number): SensorData => ({
   sensor4: 4,
   source,
   timestamp: Date.now(),
+  battery: 90,
 });
 
 describe('the demo server over TCP, TLS and WebSocket', () => {

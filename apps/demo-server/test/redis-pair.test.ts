@@ -79,12 +79,17 @@ describe('two demo servers sharing one redis-server', () => {
       sensor4: 6,
       source: 'published-to-a',
       timestamp: Date.now(),
+      battery: 55,
     });
     await until(() => seen.some((r) => r.source === 'published-to-a'), 'the reading on B');
     await until(
       () => new Set(seen.filter((r) => r.source.startsWith('sim-')).map((r) => r.source)).size === 2,
       'both simulators',
     );
-    expect(seen.find((r) => r.source === 'published-to-a')).toMatchObject({ sensor1: 9.5, sensor4: 6 });
+    expect(seen.find((r) => r.source === 'published-to-a')).toMatchObject({
+      sensor1: 9.5,
+      sensor4: 6,
+      battery: 55,
+    });
   });
 });

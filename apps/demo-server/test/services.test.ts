@@ -92,6 +92,7 @@ const reading = (source: string, s1: number): SensorData => ({
   sensor4: 4,
   source,
   timestamp: 1_700_000_000_000,
+  battery: 80,
 });
 
 describe('SensorService', () => {

@@ -121,7 +121,11 @@ export interface ConvertNode {
   readonly to: 'bigint' | 'number';
 }
 
-/** Skips one value at `p` of `u8` (`dv` views its whole buffer, `b` is its offset there); returns the offset after it. */
+/**
+ * Skips one value at `p` of `u8`; returns the offset after it. The skippers `resolve` builds read
+ * only `u8`: `dv` (a view of its buffer) and `b` (`u8`'s offset there) are kept in the signature
+ * for the engines that pass them, and an engine needs no DataView to call one.
+ */
 export type Skipper = (u8: Uint8Array, dv: DataView, b: number, p: number, end: number) => number;
 
 /**

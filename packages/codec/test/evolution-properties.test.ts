@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, test, vi } from 'vitest';
 import {
+  array,
   type Codec,
   checkCompatibility,
   type EngineName,
@@ -16,6 +17,8 @@ import {
   string,
   struct,
   u8,
+  u16,
+  union,
   withAliases,
   withDefault,
   withEngine,
@@ -46,6 +49,8 @@ interface Edit {
   back?: (v: Value) => Value;
   /** False when the new schema dropped a required field: it cannot write the old layout. */
   writesBack?: false;
+  /** The new schema as data, when the reverse should also see values only it can hold. */
+  nextFields?: Fields;
 }
 
 const omit = (v: Value, key: string): Value =>
@@ -142,6 +147,72 @@ const editArb = (base: Fields, depth: number): fc.Arbitrary<Edit> => {
       }),
     ),
   );
+  // Both directions of a new member: the old schema declares a fallback, so it reads the new
+  // member as that; the new schema reads every old member as itself.
+  options.push(
+    fc.subarray(['p', 'q', 'r'], { minLength: 1 }).map(
+      (values): Edit => ({
+        old: [...base, ['en', { k: 'enum', values, fallback: values[0] }]],
+        next: (e) => ({
+          ...shapeOf(base, e),
+          en: enumeration([...values, 'added'], { fallback: values[0], engine: e }),
+        }),
+        nextFields: [...base, ['en', { k: 'enum', values: [...values, 'added'], fallback: values[0] }]],
+        fwd: (v) => v,
+        back: (v) => ({ ...v, en: v.en === 'added' ? values[0] : v.en }),
+      }),
+    ),
+    fc.constant<Edit>({
+      old: [
+        ...base,
+        [
+          'un',
+          {
+            k: 'union',
+            tagKey: 'kind',
+            variants: [
+              ['a', [['x', { k: 'prim', name: 'u8' }]]],
+              ['other', []],
+            ],
+            fallback: 'other',
+          },
+        ],
+      ],
+      next: (e) => ({
+        ...shapeOf(base, e),
+        un: union(
+          'kind',
+          {
+            a: struct({ x: u8 }, { engine: e }),
+            b: struct({ text: string({ engine: e }) }, { engine: e }),
+            other: struct({}, { engine: e }),
+          },
+          { fallback: 'other', engine: e },
+        ),
+      }),
+      nextFields: [
+        ...base,
+        [
+          'un',
+          {
+            k: 'union',
+            tagKey: 'kind',
+            variants: [
+              ['a', [['x', { k: 'prim', name: 'u8' }]]],
+              ['b', [['text', { k: 'string', prefix: 'u32' }]]],
+              ['other', []],
+            ],
+            fallback: 'other',
+          },
+        ],
+      ],
+      fwd: (v) => v,
+      back: (v) => {
+        const un = v.un as { kind: string };
+        return un.kind === 'b' ? { ...v, un: { kind: 'other' } } : v;
+      },
+    }),
+  );
   if (depth === 0) {
     // Nest: the same kinds of edit one struct down.
     options.push(
@@ -168,6 +239,10 @@ const caseArb = structSchemaArb.chain((s) => {
     fc.record({
       edit: fc.constant(edit),
       value: valueArb({ k: 'struct', fields: edit.old }) as fc.Arbitrary<Value>,
+      // A value of the new schema, for edits whose new schema holds values the old one cannot.
+      newValue: (edit.nextFields === undefined
+        ? fc.constant(undefined)
+        : valueArb({ k: 'struct', fields: edit.nextFields })) as fc.Arbitrary<Value | undefined>,
       engine: fc.constantFrom(...ENGINES),
     }),
   );
@@ -198,14 +273,14 @@ describe('compatible edits', () => {
 
   test('and the reverse: where the edit allows it, the old schema reads new bytes as expected', () => {
     fc.assert(
-      fc.property(caseArb, ({ edit, value, engine }) => {
+      fc.property(caseArb, ({ edit, value, newValue: drawn, engine }) => {
         const oldCodec = withEngine(build({ k: 'struct', fields: edit.old }, engine), engine);
         const newCodec = struct(edit.next(engine), { engine });
         const report = checkCompatibility(newCodec.describe(), oldCodec);
         if (edit.back === undefined) return;
         expect(report.issues).toEqual([]);
         const r = resolve(newCodec.describe(), oldCodec);
-        const newValue = edit.fwd(value);
+        const newValue = drawn ?? edit.fwd(value);
         expect(r.decode(newCodec.encode(newValue))).toEqual(edit.back(newValue));
       }),
       { numRuns: RUNS },
@@ -277,6 +352,31 @@ const breakingArb = (base: Fields, prefix: string): fc.Arbitrary<Breaking> => {
       next: (e) => ({ ...shape(e), txt: string({ length: 4, engine: e }) }),
       path: p('txt'),
       rule: 'fixed-length',
+    }),
+    fc.constant<Breaking>({
+      old: [
+        ...base,
+        [
+          'un',
+          {
+            k: 'union',
+            tagKey: 'kind',
+            variants: [
+              ['a', []],
+              ['b', []],
+            ],
+          },
+        ],
+      ],
+      next: (e) => ({ ...shape(e), un: union('kind', { a: struct({}, { engine: e }) }, { engine: e }) }),
+      path: p('un'),
+      rule: 'union-variant-unknown',
+    }),
+    fc.constant<Breaking>({
+      old: [...base, ['list', { k: 'array', item: { k: 'prim', name: 'u32' } }]],
+      next: (e) => ({ ...shape(e), list: array(u16, { engine: e }) }),
+      path: p('list[]'),
+      rule: 'number-narrowed',
     }),
     fc.constant<Breaking>({
       old: [...base, ['txt', { k: 'string', prefix: 'u16' }]],

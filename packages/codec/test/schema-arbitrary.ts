@@ -66,9 +66,9 @@ export type Schema =
   | { k: 'array'; item: Schema; length?: number }
   | { k: 'optional'; item: Schema }
   | { k: 'struct'; fields: [string, Schema][] }
-  | { k: 'enum'; values: (string | number)[] }
+  | { k: 'enum'; values: (string | number)[]; fallback?: string | number }
   | { k: 'literal'; value: string | number }
-  | { k: 'union'; tagKey: string; variants: [string, [string, Schema][]][] };
+  | { k: 'union'; tagKey: string; variants: [string, [string, Schema][]][]; fallback?: string };
 
 const prefixArb = fc.constantFrom<LengthPrefix>('u8', 'u16', 'u32');
 const lengthArb = fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined });
@@ -167,7 +167,7 @@ export function build(s: Schema, engine: EngineName): Codec<any> {
     case 'struct':
       return struct(Object.fromEntries(s.fields.map(([n, f]) => [n, build(f, engine)])), o);
     case 'enum':
-      return enumeration(s.values, o);
+      return enumeration(s.values, { ...o, fallback: s.fallback });
     case 'literal':
       return literal(s.value, o);
     case 'union':
@@ -179,7 +179,7 @@ export function build(s: Schema, engine: EngineName): Codec<any> {
             struct(Object.fromEntries(fields.map(([n, f]) => [n, build(f, engine)])), o),
           ]),
         ),
-        o,
+        { ...o, fallback: s.fallback },
       );
   }
 }

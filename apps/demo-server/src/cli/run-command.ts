@@ -126,7 +126,15 @@ export async function runCommand(
     }
     case 'sensors publish': {
       const [sensor1, sensor2, sensor3, sensor4] = command.values;
-      const reading = { sensor1, sensor2, sensor3, sensor4, source: command.source, timestamp: Date.now() };
+      const reading = {
+        sensor1,
+        sensor2,
+        sensor3,
+        sensor4,
+        source: command.source,
+        timestamp: Date.now(),
+        battery: 100,
+      };
       client.send(DemoMessage.SENSOR_DATA, reading);
       // An echo after the one-way message returns once the server has processed both, in order.
       await client.request(DemoMessage.ECHO, { message: 'published' }, request);

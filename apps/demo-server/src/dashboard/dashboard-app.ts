@@ -195,6 +195,7 @@ export function startDashboard(link: DashboardLink): void {
       sensor4: Math.random(),
       source: 'dashboard',
       timestamp: Date.now(),
+      battery: 100,
     };
     link.send(DemoMessage.SENSOR_DATA, reading);
     count(DemoMessage.SENSOR_DATA, reading);

@@ -88,6 +88,7 @@ export class SensorService {
     for (const v of [reading.sensor1, reading.sensor2, reading.sensor3, reading.sensor4]) {
       if (!Number.isFinite(v)) throw new DemoError('invalid-reading', 'sensor values must be finite numbers');
     }
+    if (reading.battery > 100) throw new DemoError('invalid-reading', 'battery is a percentage (0-100)');
     if (reading.source.length > MAX_SOURCE_LENGTH) {
       throw new DemoError('invalid-reading', `a source name is limited to ${MAX_SOURCE_LENGTH} characters`);
     }

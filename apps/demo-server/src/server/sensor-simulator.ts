@@ -26,6 +26,8 @@ export class SensorSimulator {
       sensor4: this.#vibration,
       source: this.source,
       timestamp: now,
+      // Drains one percent a minute and stops at 20 (a simulated device that never dies).
+      battery: Math.max(20, 100 - Math.floor(t / 60)),
     };
   }
 }
