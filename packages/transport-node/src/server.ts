@@ -37,7 +37,13 @@ import {
 /** WebSocket settings of {@link Server.attachWebSocket} and {@link Server.listenWebSocket}. */
 export type ServerWebSocketOptions = Pick<
   WebSocketEndpointOptions<any>,
-  'path' | 'allowedOrigins' | 'perMessageDeflate' | 'flowControl' | 'highWaterMark' | 'lowWaterMark'
+  | 'path'
+  | 'allowedOrigins'
+  | 'perMessageDeflate'
+  | 'flowControl'
+  | 'highWaterMark'
+  | 'lowWaterMark'
+  | 'maxReadAhead'
 >;
 
 /** Limits of a server: connection admission plus every per-connection session limit. */
