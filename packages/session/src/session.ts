@@ -18,6 +18,7 @@ import { PayloadDecoder } from './payload-decoder.js';
 import { closeHandshake, setHandshakeLimits, setOpenLimits } from './phase-limits.js';
 import type { SessionProtocol } from './protocol-types.js';
 import { RateLimiter } from './rate-limiter.js';
+import { RequestRoom } from './request-room.js';
 import { RequestTable, type RequestTableHost } from './request-table.js';
 import type { ServerHandshake } from './server-handshake.js';
 import { SessionError } from './session-error.js';
@@ -69,6 +70,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   readonly #writer: FrameWriter;
   readonly #live: Liveness;
   readonly #requests: RequestTable<P>;
+  readonly #room: RequestRoom;
   readonly #subscribers: Subscribers;
 
   #state: SessionState = 'handshaking';
@@ -163,6 +165,11 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       this.#fatal(code, message, cause),
     );
     this.#writer = new FrameWriter(this.#transport, this.#limits, protocol, table, host);
+    this.#room = new RequestRoom({
+      full: () => this.#writer.out.queued >= this.#limits.maxQueuedBytes,
+      closed: () => this.#state === 'closed',
+      drained: () => this.#writer.drained(),
+    });
     this.#requests = new RequestTable({
       protocol,
       session: this,
@@ -234,7 +241,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     }
     if (this.#goodbyeSent || this.#state === 'closed') return Promise.reject(this.#notOpen());
     const requests = this.#requests;
-    if (requests.pending.size >= this.#peerMaxInFlight) {
+    if (requests.pending.size + this.#room.waiting >= this.#peerMaxInFlight) {
       return Promise.reject(
         new SessionError(
           'too-many-in-flight',
@@ -246,6 +253,21 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     if (signal?.aborted) {
       return Promise.reject(new SessionError('aborted', 'the request was aborted', { cause: signal.reason }));
     }
+    if (this.#room.mustWait()) {
+      const timeout = options?.timeout ?? this.#limits.requestTimeout;
+      return this.#room.enqueue(
+        (timeLeft) => this.#sendRequest(type, replyType, value, { ...options, timeout: timeLeft }),
+        signal,
+        timeout,
+      );
+    }
+    return this.#sendRequest(type, replyType, value, options);
+  }
+
+  /** Writes a REQUEST now and tracks it (request() decided there is room). */
+  #sendRequest(type: number, replyType: number, value: unknown, options?: RequestOptions): Promise<any> {
+    if (this.#goodbyeSent || this.#state === 'closed') return Promise.reject(this.#notOpen());
+    const requests = this.#requests;
     const id = requests.nextId();
     try {
       this.#writer.writeTyped(FrameKind.REQUEST, id, type, value);
