@@ -40,7 +40,7 @@ afterAll(async () => {
 describe.each(['memory', 'lmdb', 'redis'])('with the %s store', (store) => {
   it('KV_CHANGED for a SET or DEL arrives before its reply', async () => {
     const client = await tcpClient(demos.get(store)!);
-    const changes: { key: string; value: string | undefined }[] = [];
+    const changes: { key: string; value?: string | undefined }[] = [];
     client.on(DemoMessage.KV_CHANGED, (change) => changes.push(change));
     await client.request(DemoMessage.KV_WATCH, { key: 'order:', prefix: true });
     for (let i = 0; i < 40; i++) {
