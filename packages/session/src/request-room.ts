@@ -3,10 +3,11 @@ import { unref } from './unref-timer.js';
 
 /** What {@link RequestRoom} needs of its session's outgoing queue. */
 export interface RequestRoomHost {
-  /** The outgoing queue is at or above `maxQueuedBytes`. */
+  /**
+   * The outgoing queue is at or above `maxQueuedBytes`, and the session is not closed (waiting
+   * requests then go on, to fail as requests of a closed session).
+   */
   full(): boolean;
-  /** The session closed (waiting requests then go on, to fail as requests of a closed session). */
-  closed(): boolean;
   /** Resolves once the outgoing queue fell to its low-water mark (or the session closed). */
   drained(): Promise<void>;
 }
@@ -52,35 +53,24 @@ export class RequestRoom {
     let gaveUp: SessionError | undefined;
     let fail!: (error: SessionError) => void;
     const given = new Promise<never>((_resolve, reject) => (fail = reject));
-    const giveUp = (error: SessionError): void => {
-      gaveUp ??= error;
+    const giveUp = (code: 'aborted' | 'timeout', message: string, cause?: unknown): void => {
+      gaveUp ??= new SessionError(code, message, { cause });
       fail(gaveUp);
     };
-    const onAbort = (): void =>
-      giveUp(
-        new SessionError('aborted', 'the request was aborted while waiting for room to send', {
-          cause: signal?.reason,
-        }),
-      );
+    const onAbort = (): void => giveUp('aborted', 'aborted while waiting for room', signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     const timer =
       timeoutMs > 0
         ? unref(
             setTimeout(
-              () =>
-                giveUp(
-                  new SessionError(
-                    'timeout',
-                    `no room in the outgoing queue within ${timeoutMs} ms: it stayed at or above maxQueuedBytes (the peer reads slower than requests are made)`,
-                  ),
-                ),
+              () => giveUp('timeout', `no room in the outgoing queue within ${timeoutMs} ms`),
               timeoutMs,
             ),
           )
         : undefined;
     this.#waiting++;
     const turn = this.#tail.then(async () => {
-      while (gaveUp === undefined && host.full() && !host.closed()) await host.drained();
+      while (gaveUp === undefined && host.full()) await host.drained();
       this.#waiting--;
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

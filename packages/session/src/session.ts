@@ -166,8 +166,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     );
     this.#writer = new FrameWriter(this.#transport, this.#limits, protocol, table, host);
     this.#room = new RequestRoom({
-      full: () => this.#writer.out.queued >= this.#limits.maxQueuedBytes,
-      closed: () => this.#state === 'closed',
+      full: () => this.#state !== 'closed' && this.#writer.out.queued >= this.#limits.maxQueuedBytes,
       drained: () => this.#writer.drained(),
     });
     this.#requests = new RequestTable({

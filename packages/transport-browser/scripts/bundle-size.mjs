@@ -15,7 +15,7 @@ import { build } from 'esbuild';
  * @bp/session + @bp/transport-browser + the app; `own` is this package's share (the others left
  * external); `codec` is @bp/codec alone in an app that uses `struct`, `u32` and `string`.
  */
-export const BUDGETS = { total: 33.5 * 1024, own: 3 * 1024, codec: 13 * 1024 };
+export const BUDGETS = { total: 33.6 * 1024, own: 3 * 1024, codec: 13 * 1024 };
 
 const here = dirname(fileURLToPath(import.meta.url));
 const app = (name) => join(here, 'size-apps', name);
