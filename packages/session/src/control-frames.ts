@@ -57,8 +57,11 @@ export interface GoodbyeFrame {
   readonly reason: string;
 }
 
-/** Minimum body sizes of the control frames. */
-export const HELLO_MIN_BODY = 46;
+/**
+ * Minimum body sizes of the control frames (docs/PROTOCOL.md table 3.2). A HELLO's is its fixed
+ * fields, an empty token and the 4-byte `typeCount`: 46 + 4.
+ */
+export const HELLO_MIN_BODY = 50;
 export const WELCOME_MIN_BODY = 18;
 export const REJECT_MIN_BODY = 16;
 export const ERROR_MIN_BODY = 6;
@@ -111,7 +114,7 @@ function malformed(message: string): never {
 export function encodeHello(hello: Omit<HelloFrame, 'magic'> & { magic?: number }): Uint8Array {
   const token = hello.token === undefined ? new Uint8Array(0) : encodeText(hello.token, 0xffff);
   if (hello.fingerprint.length !== 32) throw new RangeError('a fingerprint is 32 bytes');
-  const bodyLength = HELLO_MIN_BODY + token.length + 4 + 12 * hello.digests.length;
+  const bodyLength = HELLO_MIN_BODY + token.length + 12 * hello.digests.length;
   const frame = new Uint8Array(FRAME_HEADER_SIZE + bodyLength);
   writeFrameHeader(frame, 0, FrameKind.HELLO, bodyLength);
   const b = FRAME_HEADER_SIZE;

@@ -36,6 +36,7 @@ import { peerLacksType } from './peer-types.js';
 import { closeHandshake, expectSchema, setHandshakeLimits, setOpenLimits } from './phase-limits.js';
 import type { SessionCodec, SessionProtocol } from './protocol-types.js';
 import { RateLimiter } from './rate-limiter.js';
+import { RequestRoom } from './request-room.js';
 import { RequestTable, type RequestTableHost } from './request-table.js';
 import type { ResolvedCodecCache } from './resolved-codec-cache.js';
 import type { ConnectionSchemas } from './schema-resolution.js';
@@ -112,6 +113,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   readonly #writer: FrameWriter;
   readonly #live: Liveness;
   readonly #requests: RequestTable<P>;
+  readonly #room: RequestRoom;
   readonly #subscribers: Subscribers;
   /** The interceptor chain (the `interceptors` option); undefined without: calls take their direct path. */
   readonly #intercept: CallHandler<any> | undefined;
@@ -236,6 +238,10 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       this.#fatal(code, message, cause),
     );
     this.#writer = new FrameWriter(this.#transport, this.#limits, protocol, table, host);
+    this.#room = new RequestRoom({
+      full: () => this.#state !== 'closed' && this.#writer.out.queued >= this.#limits.maxQueuedBytes,
+      drained: () => this.#writer.drained(),
+    });
     this.#requests = new RequestTable({
       protocol,
       session: this,
@@ -367,7 +373,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       return Promise.reject(peerLacksType(this.#protocol, replyType, 'reply'));
     if (this.#goodbyeSent || this.#state === 'closed') return Promise.reject(this.#notOpen());
     const requests = this.#requests;
-    if (requests.pending.size >= this.#peerMaxInFlight) {
+    if (requests.pending.size + this.#room.waiting >= this.#peerMaxInFlight) {
       return Promise.reject(
         new SessionError(
           'too-many-in-flight',
@@ -379,10 +385,25 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     if (signal?.aborted) {
       return Promise.reject(new SessionError('aborted', 'the request was aborted', { cause: signal.reason }));
     }
+    if (this.#room.mustWait()) {
+      const timeout = options?.timeout ?? this.#limits.requestTimeout;
+      return this.#room.enqueue(
+        (timeLeft) => this.#sendRequest(type, replyType, value, { ...options, timeout: timeLeft }),
+        signal,
+        timeout,
+      );
+    }
+    return this.#sendRequest(type, replyType, value, options);
+  }
+
+  /** Writes a REQUEST now and tracks it (request() decided there is room). */
+  #sendRequest(type: number, replyType: number, value: unknown, options?: RequestOptions): Promise<any> {
+    if (this.#goodbyeSent || this.#state === 'closed') return Promise.reject(this.#notOpen());
     const metadata = options?.metadata;
     if (metadata !== undefined && !isEmptyMetadata(metadata)) {
       return this.#requestWithMetadata(type, replyType, value, options as RequestOptions, metadata);
     }
+    const requests = this.#requests;
     const id = requests.nextId();
     try {
       this.#writer.writeTyped(FrameKind.REQUEST, id, type, value);

@@ -188,7 +188,14 @@ export interface Session<P extends SessionProtocol = SessionProtocol> {
    */
   readonly framesWritten: number;
 
-  /** Sends a request and resolves with the reply's value. */
+  /**
+   * Sends a request and resolves with the reply's value. While the outgoing queue is at or above
+   * `maxQueuedBytes` (the peer reads slower than requests are made), the request waits for room,
+   * in order, before it is written: it fails with `aborted` if `options.signal` aborts and with
+   * `timeout` if its timeout (`options.timeout`, else `requestTimeout`) passes first; the time spent
+   * waiting counts against that timeout. Waiting requests count against the peer's `maxInFlight`
+   * (`too-many-in-flight` past it), so the wait is bounded.
+   */
   request<T extends RequestTypes<P>>(
     type: T,
     value: MessageValue<P, T>,

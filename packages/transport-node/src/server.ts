@@ -22,6 +22,7 @@ import { encodeRefusal } from '@bp/session/wire';
 import { type ConnectionInfo, connectionInfoOf } from './connection-info.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import { type ByteCounts, TrafficCounters } from './connection-traffic.js';
+import { budgetedSink, defaultHandshakeBytes, HandshakeBudget } from './handshake-budget.js';
 import { ServerAuthenticator, type ServerAuthOptions } from './server-auth.js';
 import { listenFailed } from './server-error.js';
 import { SocketTransport } from './socket-transport.js';
@@ -39,7 +40,13 @@ import {
 /** WebSocket settings of {@link Server.attachWebSocket} and {@link Server.listenWebSocket}. */
 export type ServerWebSocketOptions = Pick<
   WebSocketEndpointOptions<any>,
-  'path' | 'allowedOrigins' | 'perMessageDeflate' | 'flowControl' | 'highWaterMark' | 'lowWaterMark'
+  | 'path'
+  | 'allowedOrigins'
+  | 'perMessageDeflate'
+  | 'flowControl'
+  | 'highWaterMark'
+  | 'lowWaterMark'
+  | 'maxReadAhead'
 >;
 
 /** Limits of a server: connection admission plus every per-connection session limit. */
@@ -59,6 +66,14 @@ export interface ServerLimits extends Partial<SessionLimits> {
    * Default 16 MiB.
    */
   maxSocketBufferedBytes?: number;
+  /**
+   * Most bytes held at once, summed over every TCP/TLS connection that has not finished the
+   * protocol handshake (its HELLO, buffered for up to `handshakeTimeout`). A connection whose bytes
+   * do not fit is answered `REJECT(server-busy)` and closed. Default: 64 HELLOs of the largest
+   * accepted size, 64 x (4 + max(65536, maxPayloadSize)) bytes (64 MiB + 256 B by default).
+   * WebSocket connections are bounded by the endpoint's `maxPayloadSize` per message instead.
+   */
+  maxHandshakeBytes?: number;
   /** How long `server.close()` lets connections drain before destroying them, in ms. Default 5000. */
   closeDeadline?: number;
 }
@@ -127,6 +142,10 @@ export interface ServerStats {
   readonly tlsFailures: number;
   /** Rejected authentication attempts. */
   readonly authFailures: number;
+  /** Connections refused because their handshake bytes did not fit in `maxHandshakeBytes`. */
+  readonly refusedHandshakeBytes: number;
+  /** Bytes held now by connections that have not finished the handshake (see `maxHandshakeBytes`). */
+  readonly handshakeBytes: number;
   /**
    * Bytes waiting to go out to clients now, summed over connections: queued in sessions plus
    * queued in sockets (TCP/TLS). Bounded per connection by `maxBufferedBytes` +
@@ -195,12 +214,20 @@ export class Server<P extends SessionProtocol> {
   readonly #sessionLimits: Partial<SessionLimits>;
   readonly #maxSocketBufferedBytes: number | undefined;
   readonly #closeDeadline: number;
+  readonly #handshakeBudget: HandshakeBudget;
   /** TLS connections admitted and still in their TLS handshake, by TCP endpoint. */
   readonly #tlsPending = new Map<string, Connection<P>>();
   readonly #endpoints = new Set<{ close(options?: { deadline?: number }): Promise<void> }>();
   #tlsContext: ServerTlsOptions | undefined;
   #closing: Promise<void> | undefined;
-  #counters = { accepted: 0, refusedTotal: 0, refusedPerAddress: 0, tlsFailures: 0, authFailures: 0 };
+  #counters = {
+    accepted: 0,
+    refusedTotal: 0,
+    refusedPerAddress: 0,
+    tlsFailures: 0,
+    authFailures: 0,
+    refusedHandshakeBytes: 0,
+  };
   /** Traffic of the connections that have closed. */
   #closedTraffic = { bytesRead: 0, bytesWritten: 0, framesRead: 0, framesWritten: 0 };
 
@@ -213,6 +240,7 @@ export class Server<P extends SessionProtocol> {
       maxConnectionsPerAddress = DEFAULT_MAX_PER_ADDRESS,
       maxSocketBufferedBytes,
       closeDeadline = DEFAULT_CLOSE_DEADLINE,
+      maxHandshakeBytes,
       ...sessionLimits
     } = options.limits ?? {};
     this.limits = Object.freeze({
@@ -223,6 +251,9 @@ export class Server<P extends SessionProtocol> {
     this.#sessionLimits = { ...sessionLimits, closeDeadline };
     this.#maxSocketBufferedBytes = maxSocketBufferedBytes;
     this.#closeDeadline = closeDeadline;
+    this.#handshakeBudget = new HandshakeBudget(
+      maxHandshakeBytes ?? defaultHandshakeBytes(this.limits.maxPayloadSize),
+    );
     this.#auth = options.auth === undefined ? undefined : new ServerAuthenticator(options.auth);
 
     if (options.tls !== undefined) {
@@ -330,6 +361,7 @@ export class Server<P extends SessionProtocol> {
       sessions,
       queuedBytes,
       ...this.#counters,
+      handshakeBytes: this.#handshakeBudget.held,
       bytesRead,
       bytesWritten,
       framesRead,
@@ -579,7 +611,17 @@ export class Server<P extends SessionProtocol> {
     connection.bufferedBytes = () => transport.bufferedBytes;
     connection.traffic.bytes = transport;
     const session = this.#createSession(transport, connection, connectionInfoOf(socket, connection.traffic));
-    transport.attach(session);
+    transport.attach(
+      budgetedSink(session, transport, this.#handshakeBudget, () => {
+        this.#counters.refusedHandshakeBytes++;
+        transport.write(serverBusyFrame());
+        transport.end();
+        // As in #refuse: linger to read out what the client still sends, then drop it.
+        const timer = setTimeout(() => transport.destroy(), REFUSAL_LINGER_MS);
+        timer.unref();
+        socket.once('close', () => clearTimeout(timer));
+      }),
+    );
   }
 
   #createSession(transport: SessionTransport, connection: Connection<P>, info: ConnectionInfo): Session<P> {

@@ -12,7 +12,10 @@ import { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL, WebSocketCloseCode } from '@bp/ses
 import { WebSocketServer } from 'ws';
 import { listenFailed } from './server-error.js';
 import { checkPemOptions, withoutRenegotiation } from './tls-options.js';
+import { defaultReadAhead, maxWebSocketPayload } from './websocket-limits.js';
 import { WebSocketServerTransport, type WebSocketSessionTransport } from './websocket-server-transport.js';
+
+export { maxWebSocketPayload } from './websocket-limits.js';
 
 type AnyProtocol = ProtocolConfig<any>;
 type ServerSessionOptions<P extends AnyProtocol> = Parameters<typeof createServerSession<P>>[0];
@@ -74,6 +77,14 @@ export type WebSocketEndpointOptions<P extends AnyProtocol> = Omit<
   highWaterMark?: number;
   /** Per-connection send buffer at which backpressure ends. Default 256 KiB. */
   lowWaterMark?: number;
+  /**
+   * With `bp-flow.v1`: bytes of client messages one connection reads ahead, not yet given to its
+   * session, while replies wait for the client's credit (the credit may be queued behind them, so
+   * reading cannot stop). Past it the connection is closed with `slow-consumer` (no close frame:
+   * 1006 at the client). Default 32 of the largest accepted messages, 32 x {@link maxWebSocketPayload}
+   * (about 32 MiB with `maxPayloadSize` 1 MiB).
+   */
+  maxReadAhead?: number;
   /** Replaces the default session creation (see {@link WebSocketAccept}). */
   accept?: WebSocketAccept<P>;
 };
@@ -122,15 +133,6 @@ const DEFAULT_CLOSE_DEADLINE = 5_000;
 // After the deadline, how long to wait for sessions that still have not closed before terminating.
 const TERMINATE_GRACE_MS = 1_000;
 
-/**
- * The largest WebSocket message a bp peer may send to a receiver whose payload limit is
- * `maxPayloadSize`: one frame of the largest kind (PROTOCOL.md section 3.2). A sender that puts
- * several frames in one message keeps that message at or below 65,540 bytes, which this allows.
- */
-export function maxWebSocketPayload(maxPayloadSize: number, headerSize: number): number {
-  return 4 + Math.max(65_536, 4 + headerSize + maxPayloadSize);
-}
-
 function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
   const query = raw.indexOf('?');
@@ -175,6 +177,7 @@ export function createWebSocketEndpoint<P extends AnyProtocol>(
     flowControl = true,
     highWaterMark,
     lowWaterMark,
+    maxReadAhead,
     accept,
     ...sessionOptions
   } = options;
@@ -225,6 +228,7 @@ export function createWebSocketEndpoint<P extends AnyProtocol>(
         flowControl: ws.protocol === FLOW_SUBPROTOCOL,
         highWaterMark,
         lowWaterMark,
+        maxReadAhead: maxReadAhead ?? defaultReadAhead(maxPayload),
       });
       const info: WebSocketConnectionInfo = {
         remoteAddress: request.socket.remoteAddress,

@@ -9,17 +9,11 @@ import {
   WebSocketCloseCode,
 } from '@bp/session/wire';
 import type { WebSocket } from 'ws';
+import { DEFAULT_READ_AHEAD, defaultReadAhead } from './websocket-limits.js';
 
 const SEND_OPTIONS = { binary: true } as const;
 /** Bytes of client messages kept while paused with flow control before the socket is paused too. */
 const MAX_PAUSED_BACKLOG = 1024 * 1024;
-/**
- * Bytes of client messages kept while frames wait for credit. The socket cannot be paused then:
- * the `CREDIT` that releases them is queued behind whatever the client sent before it (a client
- * with 16 x 1 MiB requests in flight sends its credit after them). Past this the connection is
- * closed with `slow-consumer` instead of stalling.
- */
-const MAX_CREDIT_WAIT_BACKLOG = 64 * 1024 * 1024;
 
 /** The transport a WebSocket connection gives its session (what an accept hook receives). */
 export interface WebSocketSessionTransport {
@@ -50,6 +44,12 @@ export interface WebSocketServerTransportOptions {
   highWaterMark?: number;
   /** `transportDrained()` fires once the backlog is at or below this. Default 256 KiB. */
   lowWaterMark?: number;
+  /**
+   * Bytes of client messages read but not yet given to the session while its frames wait for the
+   * client's credit; past it the connection is closed with `slow-consumer`. Default
+   * {@link DEFAULT_READ_AHEAD}; the endpoint passes {@link defaultReadAhead} of its `maxPayload`.
+   */
+  maxReadAhead?: number;
 }
 
 /**
@@ -65,6 +65,7 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
   readonly #highWaterMark: number;
   readonly #lowWaterMark: number;
   readonly #flowControl: boolean;
+  readonly #maxReadAhead: number;
   #sink: TransportSink | undefined;
   #closed = false;
   #notified = false;
@@ -110,6 +111,7 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
     this.#flowControl = options.flowControl ?? false;
     this.#highWaterMark = options.highWaterMark ?? 1024 * 1024;
     this.#lowWaterMark = Math.min(options.lowWaterMark ?? 256 * 1024, this.#highWaterMark);
+    this.#maxReadAhead = options.maxReadAhead ?? DEFAULT_READ_AHEAD;
     ws.binaryType = 'nodebuffer';
     // At once, not in attach(): `ws` throws (and would take the process down) on an 'error' event
     // nobody listens to, and a connection refused by the accept hook is never attached.
@@ -274,13 +276,13 @@ export class WebSocketServerTransport implements WebSocketSessionTransport {
   #hold(message: Uint8Array): void {
     this.#backlog.push(message);
     this.#backlogBytes += message.length;
-    if (this.#backlogBytes <= MAX_PAUSED_BACKLOG) return;
-    if (!this.#waitingForCredit()) this.#pauseSocket();
-    else if (this.#backlogBytes > MAX_CREDIT_WAIT_BACKLOG) {
+    if (!this.#waitingForCredit()) {
+      if (this.#backlogBytes > MAX_PAUSED_BACKLOG) this.#pauseSocket();
+    } else if (this.#backlogBytes > this.#maxReadAhead) {
       this.destroy(
         new SessionError(
           'slow-consumer',
-          `${this.#backlogBytes} bytes received while waiting for the client's credit`,
+          `${this.#backlogBytes} bytes received while waiting for the client's credit (maxReadAhead ${this.#maxReadAhead})`,
         ),
       );
     }

@@ -90,7 +90,9 @@ export interface KvStore {
   list(prefix: string, limit: number, options?: KvListOptions): Promise<KvListResult>;
   /**
    * Calls `listener` after every change, including changes made through other servers when the
-   * store is shared. Returns the function that stops it.
+   * store is shared. Returns the function that stops it. For a change made through this store the
+   * listeners run before the promise of the `set` or `delete` that made it resolves, so a
+   * connection watching a key it changes receives KV_CHANGED before the reply (README, "Order").
    */
   watch(listener: (change: KvChange) => void): () => void;
   /** Flushes what is pending and releases the store; later calls reject. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ChangeListeners } from './change-listeners.js';
 import {
   type KvChange,
@@ -12,6 +13,13 @@ import { compareUtf8 } from './utf8-order.js';
 
 /** Values one HMGET of a LIST reads (up to 16 x 64 KiB): the budget is checked between reads. */
 const VALUES_PER_READ = 16;
+
+/**
+ * How long a SET or DEL waits for its own change to come back on the channel (and reach the local
+ * watchers) before it resolves anyway: the order of KV_CHANGED before the reply holds unless Redis
+ * pub/sub is this far behind or down (its messages are then lost for every server alike).
+ */
+export const OWN_CHANGE_WAIT_MS = 2000;
 
 /** Names of the Redis keys and channel, under one prefix so a shared Redis stays tidy. */
 export interface RedisKvNames {
@@ -32,7 +40,9 @@ export function redisKvNames(prefix = 'bp-demo:'): RedisKvNames {
  * The shared store for `--redis`: values in one hash, a lexicographic index for LIST, and every
  * change published on a channel that all servers subscribe to, so a WATCH on one server sees a
  * SET made through another. Local changes reach local watchers through the same channel, which
- * keeps the order of notifications the same on every server.
+ * keeps the order of notifications the same on every server. A SET or DEL resolves only once its
+ * own change came back and was handed to the local watchers (see `KvStore.watch`), so a client
+ * that watches what it changes gets KV_CHANGED before the reply, as with the other stores.
  */
 export class RedisKvStore implements KvStore {
   readonly kind = 'redis';
@@ -41,6 +51,11 @@ export class RedisKvStore implements KvStore {
   readonly #listeners: ChangeListeners;
   readonly #onMessage = (message: string) => this.#receive(message);
   readonly #onError: (error: unknown) => void;
+  /** Tags this store's own changes on the shared channel. */
+  readonly #origin = randomUUID();
+  #sequence = 0;
+  /** SETs and DELs waiting for their change to come back, by sequence number. */
+  readonly #ownChanges = new Map<number, () => void>();
   #closed = false;
 
   private constructor(redis: RedisConnection, names: RedisKvNames, onError: (error: unknown) => void) {
@@ -73,13 +88,19 @@ export class RedisKvStore implements KvStore {
   async set(key: string, value: string): Promise<boolean> {
     this.#check();
     const { values, index, changes } = this.#names;
-    const [added] = await this.#redis.commands
-      .multi()
-      .hSet(values, key, value)
-      .zAdd(index, { score: 0, value: key })
-      .publish(changes, JSON.stringify({ key, value }))
-      .exec();
-    return Number(added) === 1;
+    const { message, echoed } = this.#ownChange(key, value);
+    try {
+      const [added] = await this.#redis.commands
+        .multi()
+        .hSet(values, key, value)
+        .zAdd(index, { score: 0, value: key })
+        .publish(changes, message)
+        .exec();
+      await echoed.promise;
+      return Number(added) === 1;
+    } finally {
+      echoed.settle();
+    }
   }
 
   async delete(key: string): Promise<boolean> {
@@ -87,8 +108,15 @@ export class RedisKvStore implements KvStore {
     const { values, index, changes } = this.#names;
     const [removed] = await this.#redis.commands.multi().hDel(values, key).zRem(index, key).exec();
     const existed = Number(removed) === 1;
-    if (existed) await this.#redis.commands.publish(changes, JSON.stringify({ key, value: null }));
-    return existed;
+    if (!existed) return false;
+    const { message, echoed } = this.#ownChange(key, null);
+    try {
+      await this.#redis.commands.publish(changes, message);
+      await echoed.promise;
+    } finally {
+      echoed.settle();
+    }
+    return true;
   }
 
   async list(prefix: string, limit: number, options: KvListOptions = {}): Promise<KvListResult> {
@@ -133,11 +161,12 @@ export class RedisKvStore implements KvStore {
     if (this.#closed) return;
     this.#closed = true;
     this.#listeners.clear();
+    for (const settle of [...this.#ownChanges.values()]) settle();
     await this.#redis.subscriber.unsubscribe(this.#names.changes, this.#onMessage).catch(this.#onError);
   }
 
   #receive(message: string): void {
-    let change: { key?: unknown; value?: unknown };
+    let change: { key?: unknown; value?: unknown; origin?: unknown; sequence?: unknown };
     try {
       change = JSON.parse(message);
     } catch (error) {
@@ -149,6 +178,33 @@ export class RedisKvStore implements KvStore {
       key: change.key,
       value: typeof change.value === 'string' ? change.value : undefined,
     });
+    if (change.origin === this.#origin && typeof change.sequence === 'number') {
+      this.#ownChanges.get(change.sequence)?.();
+    }
+  }
+
+  /**
+   * The channel message of a change made here, and a wait that ends when it came back (after the
+   * local watchers got it), after {@link OWN_CHANGE_WAIT_MS}, or on close.
+   */
+  #ownChange(
+    key: string,
+    value: string | null,
+  ): { message: string; echoed: { promise: Promise<void>; settle: () => void } } {
+    const sequence = ++this.#sequence;
+    let settle!: () => void;
+    const promise = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => settle(), OWN_CHANGE_WAIT_MS);
+      timer.unref();
+      settle = () => {
+        clearTimeout(timer);
+        this.#ownChanges.delete(sequence);
+        resolve();
+      };
+    });
+    this.#ownChanges.set(sequence, settle);
+    const message = JSON.stringify({ key, value, origin: this.#origin, sequence });
+    return { message, echoed: { promise, settle } };
   }
 
   #check(): void {
