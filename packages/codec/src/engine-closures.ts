@@ -771,15 +771,9 @@ function compileNode(node: SchemaNode, path: string): Part {
       return compileConvert(node, path);
     case 'skip': {
       const skip = node.skip;
-      // The read state carries no DataView (numbers are read from the bytes); a skipper wants one,
-      // so keep the last buffer's view rather than make one per value.
-      let viewed: Uint8Array | undefined;
-      let view: DataView = new DataView(new ArrayBuffer(0));
+      // Skippers read only the bytes (schema-node.ts, Skipper): no DataView per input buffer.
+      const view = new DataView(new ArrayBuffer(0));
       const read: Reader = (s) => {
-        if (viewed !== s.u8) {
-          viewed = s.u8;
-          view = new DataView(s.u8.buffer, s.u8.byteOffset, s.u8.byteLength);
-        }
         s.p = skip(s.u8, view, 0, s.p, s.end);
         return undefined;
       };
