@@ -6,6 +6,12 @@ import {
   type HelloFrame,
   readU32,
 } from './control-frames.js';
+import {
+  appendEncoded,
+  type EncodedMessage,
+  type EncodedWriteResult,
+  WRITE_ENCODED,
+} from './encoded-message.js';
 import { ErrorCode, errorCodeName, type SessionErrorCode, type WireErrorName } from './error-codes.js';
 import { FRAME_HEADER_SIZE, FrameKind } from './frame-kind.js';
 import { createFrameLimits, type FrameLimits, FrameReader, type FrameSink } from './frame-reader.js';
@@ -225,6 +231,14 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#writer.writeTyped(FrameKind.MESSAGE, 0, type, value);
     this.#live.activity = true;
     return this.#writer.afterWrite();
+  }
+
+  /** A pre-encoded MESSAGE frame (rooms, broadcast): see `writeEncodedMessage` in encoded-message.ts. */
+  [WRITE_ENCODED](message: EncodedMessage, volatile: boolean): EncodedWriteResult {
+    if (this.#goodbyeSent || this.#state === 'closed') return 'closed';
+    const result = appendEncoded(this.#writer, this.#limits, message, volatile);
+    if (result === 'sent' || result === 'congested') this.#live.activity = true;
+    return result;
   }
 
   request(type: number, value: unknown, options?: RequestOptions): Promise<any> {

@@ -13,7 +13,9 @@ export type UsageErrorCode =
   /** An option has a value that cannot work (the message names the option and the fix). */
   | 'invalid-option'
   /** A message iterator's `next()` was called again before the previous call settled. */
-  | 'concurrent-next';
+  | 'concurrent-next'
+  /** `rooms.join` was given a session that was not created by `@bp/session` (it cannot take pre-encoded frames). */
+  | 'foreign-session';
 
 /**
  * A bp API was called in a way that cannot work: the wrong moment (listen after close), the wrong
