@@ -12,6 +12,7 @@ export default defineProject({
       { find: /^@bp\/session$/, replacement: source('../../packages/session/src/index.ts') },
       { find: /^@bp\/session\/wire$/, replacement: source('../../packages/session/src/wire/index.ts') },
       { find: /^@bp\/transport-node$/, replacement: source('../../packages/transport-node/src/index.ts') },
+      { find: /^@bp\/redis-adapter$/, replacement: source('../../packages/redis-adapter/src/index.ts') },
       {
         find: /^@bp\/transport-browser$/,
         replacement: source('../../packages/transport-browser/src/index.ts'),
