@@ -34,7 +34,7 @@ const MAX_SOURCE_LENGTH = 64;
 export class SensorService {
   readonly source: string;
   readonly rate: number;
-  readonly #rooms: Rooms<DemoProtocol>;
+  readonly #options: SensorServiceOptions;
   readonly #onError: (error: unknown) => void;
   #timer: ReturnType<typeof setInterval> | undefined;
   /** Readings published (simulated and from clients) since start. */
@@ -43,7 +43,8 @@ export class SensorService {
   constructor(options: SensorServiceOptions) {
     this.source = options.simulatorSource;
     this.rate = options.rate;
-    this.#rooms = options.rooms;
+    // `rooms` is read when used: the demo's servers (whose rooms these are) are created after it.
+    this.#options = options;
     this.#onError = options.onError ?? (() => {});
   }
 
@@ -111,6 +112,10 @@ export class SensorService {
     for (const room of [SENSOR_ROOM, STATUS_ROOM]) {
       for (const session of [...this.#rooms.members(room)]) this.#rooms.leave(session, room);
     }
+  }
+
+  get #rooms(): Rooms<DemoProtocol> {
+    return this.#options.rooms;
   }
 
   #broadcast(send: () => unknown): void {
