@@ -91,6 +91,10 @@ const NO_SESSIONS: ReadonlySet<never> = new Set();
  * A member whose negotiated `maxPayloadSize` is smaller than the payload is skipped and counted
  * (`tooLarge`), not closed: the broadcast goes on for the others. Only connections in the `open`
  * state receive broadcasts (not ones still in their handshake, not ones saying goodbye).
+ *
+ * Rooms hold any session of `@bp/session`, so one server's `rooms` may also group the connections
+ * of the process's other servers (a TCP and a TLS server, say); a broadcast without `to` reaches
+ * the connections of this server only.
  */
 export class Rooms<P extends SessionProtocol = SessionProtocol> {
   readonly #protocol: P;
