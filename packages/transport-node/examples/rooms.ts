@@ -1,5 +1,5 @@
 import { ProtocolConfig, string, struct, u32 } from '@bp/codec';
-import { connect, createServer } from '@bp/transport-node';
+import { connect, createServer, type Server } from '@bp/transport-node';
 
 export enum ChatType {
   JOIN = 1,
@@ -20,7 +20,8 @@ export const chat = new ProtocolConfig({
 });
 
 export async function main(): Promise<string[]> {
-  const server = createServer({
+  // Annotated: the handlers refer to `server` (its rooms) inside its own initializer.
+  const server: Server<typeof chat> = createServer({
     protocol: chat,
     handlers: {
       // Membership ends by itself when the connection closes.
