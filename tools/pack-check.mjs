@@ -54,6 +54,10 @@ if ('sha256' in m) throw new Error('sha256 must not be public');`,
     browser: false,
     js: `if (typeof m.createServer !== 'function' || typeof m.connect !== 'function') throw new Error('no createServer/connect');`,
   },
+  '@bp/redis-adapter': {
+    browser: false,
+    js: `if (typeof m.createRedisAdapter !== 'function' || typeof m.decodeEnvelope !== 'function') throw new Error('no createRedisAdapter');`,
+  },
   '@bp/transport-browser': {
     browser: true,
     js: `if (typeof m.connect !== 'function') throw new Error('no connect');`,

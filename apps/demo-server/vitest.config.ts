@@ -13,6 +13,7 @@ export default defineProject({
       { find: /^@bp\/session\/wire$/, replacement: source('../../packages/session/src/wire/index.ts') },
       { find: /^@bp\/transport-node$/, replacement: source('../../packages/transport-node/src/index.ts') },
       { find: /^@bp\/prometheus$/, replacement: source('../../packages/prometheus/src/index.ts') },
+      { find: /^@bp\/redis-adapter$/, replacement: source('../../packages/redis-adapter/src/index.ts') },
       {
         find: /^@bp\/transport-browser$/,
         replacement: source('../../packages/transport-browser/src/index.ts'),

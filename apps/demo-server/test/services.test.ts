@@ -1,13 +1,25 @@
+import { createRedisAdapter, type RedisAdapter } from '@bp/redis-adapter';
+import {
+  createClientSession,
+  createMemoryTransportPair,
+  createServerSession,
+  type Session,
+} from '@bp/session';
 import { until } from '@bp/test-kit/async';
+import { createServer } from '@bp/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DemoMessage, MAX_KEY_BYTES, type SensorData } from '../src/schema.js';
+import {
+  DemoMessage,
+  type DemoProtocol,
+  demoProtocol,
+  MAX_KEY_BYTES,
+  type SensorData,
+} from '../src/schema.js';
 import { DemoError } from '../src/server/demo-error.js';
 import { KvService, MAX_WATCHES_PER_PEER } from '../src/server/kv-service.js';
 import { SensorService } from '../src/server/sensor-service.js';
-import { LocalFanOut } from '../src/store/fan-out.js';
 import { MemoryKvStore } from '../src/store/memory-kv-store.js';
 import { RedisConnection } from '../src/store/redis-connection.js';
-import { RedisFanOut } from '../src/store/redis-fan-out.js';
 import { RecordingPeer } from './helpers/fake-peer.js';
 import { type RedisServer, startRedisServer } from './helpers/redis-server.js';
 
@@ -95,37 +107,69 @@ const reading = (source: string, s1: number): SensorData => ({
   battery: 80,
 });
 
+/** A real server session over an in-memory transport, and what its client receives. */
+async function subscriberSession(): Promise<{
+  session: Session<DemoProtocol>;
+  received: Array<{ type: number; value: unknown }>;
+  of(type: number): unknown[];
+  close(): Promise<void>;
+}> {
+  const [serverEnd, clientEnd] = createMemoryTransportPair();
+  const session = createServerSession({ protocol: demoProtocol, transport: serverEnd });
+  serverEnd.attach(session);
+  const client = createClientSession({ protocol: demoProtocol, transport: clientEnd });
+  clientEnd.attach(client);
+  const received: Array<{ type: number; value: unknown }> = [];
+  client.on(DemoMessage.SENSOR_DATA, (value) => received.push({ type: DemoMessage.SENSOR_DATA, value }));
+  client.on(DemoMessage.STATUS, (value) => received.push({ type: DemoMessage.STATUS, value }));
+  await Promise.all([session.ready, client.ready]);
+  return {
+    session,
+    received,
+    of: (type) => received.filter((r) => r.type === type).map((r) => r.value),
+    close: () => client.close({ deadline: 100 }),
+  };
+}
+
+const roomsOf = () => createServer({ protocol: demoProtocol }).rooms;
+
 describe('SensorService', () => {
-  it('fans readings and STATUS out to subscribers, STATUS only to those who asked', async () => {
-    const sensors = new SensorService({ fanOut: new LocalFanOut(), simulatorSource: 'sim-test', rate: 0 });
-    const withStatus = new RecordingPeer();
-    const plain = new RecordingPeer();
-    expect(sensors.subscribe(withStatus, true)).toEqual({ source: 'sim-test', rate: 0 });
-    sensors.subscribe(plain, false);
+  it('broadcasts readings and STATUS to subscribers, STATUS only to those who asked', async () => {
+    const rooms = roomsOf();
+    const sensors = new SensorService({ rooms, simulatorSource: 'sim-test', rate: 0 });
+    const withStatus = await subscriberSession();
+    const plain = await subscriberSession();
+    expect(sensors.subscribe(withStatus.session, true)).toEqual({ source: 'sim-test', rate: 0 });
+    sensors.subscribe(plain.session, false);
     sensors.publishFromClient(reading('', 1.5), 'client-7');
     sensors.status(200, 'hello');
-    await until(() => withStatus.sent.length === 2, 'two pushes');
+    await until(() => withStatus.received.length === 2 && plain.received.length === 1, 'pushes');
     const [pushed] = plain.of(DemoMessage.SENSOR_DATA) as SensorData[];
     expect(pushed).toMatchObject({ sensor1: 1.5, source: 'client-7', timestamp: 1_700_000_000_000 });
     expect(withStatus.of(DemoMessage.STATUS)).toEqual([{ statusCode: 200, message: 'hello' }]);
     expect(plain.of(DemoMessage.STATUS)).toEqual([]);
-    plain.close();
-    expect(sensors.subscriberCount).toBe(1);
+    await plain.close();
+    await until(() => sensors.subscriberCount === 1, 'the closed one left');
+    // Subscribing again without status leaves the STATUS room.
+    sensors.subscribe(withStatus.session, false);
+    expect(rooms.members('status').size).toBe(0);
     sensors.close();
+    expect(sensors.subscriberCount).toBe(0);
+    await withStatus.close();
   });
 
   it('refuses readings that are not finite numbers', () => {
-    const sensors = new SensorService({ fanOut: new LocalFanOut(), simulatorSource: 's', rate: 0 });
+    const sensors = new SensorService({ rooms: roomsOf(), simulatorSource: 's', rate: 0 });
     expect(() => sensors.publishFromClient({ ...reading('x', Number.NaN) }, 'c')).toThrow(DemoError);
     expect(() => sensors.publishFromClient({ ...reading('x'.repeat(65), 1) }, 'c')).toThrow(DemoError);
   });
 
   it('runs the simulator at its rate', async () => {
-    const sensors = new SensorService({ fanOut: new LocalFanOut(), simulatorSource: 'sim-fast', rate: 100 });
-    const peer = new RecordingPeer();
-    sensors.subscribe(peer, false);
+    const sensors = new SensorService({ rooms: roomsOf(), simulatorSource: 'sim-fast', rate: 100 });
+    const peer = await subscriberSession();
+    sensors.subscribe(peer.session, false);
     sensors.start();
-    await until(() => peer.sent.length >= 3, 'three simulated readings');
+    await until(() => peer.received.length >= 3, 'three simulated readings');
     sensors.close();
     const values = peer.of(DemoMessage.SENSOR_DATA) as SensorData[];
     for (const r of values) {
@@ -134,16 +178,19 @@ describe('SensorService', () => {
       expect(r.sensor4).toBeGreaterThanOrEqual(0);
       expect(r.sensor4).toBeLessThanOrEqual(1);
     }
+    await peer.close();
   });
 });
 
 describe('SensorService over Redis', () => {
   let redis: RedisServer;
   const connections: RedisConnection[] = [];
+  const adapters: RedisAdapter<DemoProtocol>[] = [];
   beforeAll(async () => {
     redis = await startRedisServer();
   });
   afterAll(async () => {
+    for (const adapter of adapters) await adapter.close();
     for (const c of connections) await c.close();
     await redis?.stop();
   });
@@ -152,21 +199,21 @@ describe('SensorService over Redis', () => {
     const open = async () => {
       const c = await RedisConnection.connect(redis.url, () => {});
       connections.push(c);
-      return new RedisFanOut(c);
+      const rooms = roomsOf();
+      adapters.push(await createRedisAdapter(rooms, { client: c.commands }));
+      return rooms;
     };
-    const fanA = await open();
-    const fanB = await open();
-    const a = new SensorService({ fanOut: fanA, simulatorSource: 'sim-a', rate: 0 });
-    const b = new SensorService({ fanOut: fanB, simulatorSource: 'sim-b', rate: 0 });
-    await Promise.all([fanA.ready('sensors'), fanB.ready('sensors')]);
-    const onB = new RecordingPeer();
-    b.subscribe(onB, false);
+    const a = new SensorService({ rooms: await open(), simulatorSource: 'sim-a', rate: 0 });
+    const b = new SensorService({ rooms: await open(), simulatorSource: 'sim-b', rate: 0 });
+    const onB = await subscriberSession();
+    b.subscribe(onB.session, false);
     a.publishFromClient(reading('via-a', 42), 'c');
-    await until(() => onB.sent.length === 1, 'reading on b');
+    await until(() => onB.received.length === 1, 'reading on b');
     expect(onB.of(DemoMessage.SENSOR_DATA)).toEqual([
       expect.objectContaining({ sensor1: 42, source: 'via-a' }),
     ]);
     a.close();
     b.close();
+    await onB.close();
   });
 });

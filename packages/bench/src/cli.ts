@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runBroadcastServer } from './broadcast/broadcast-server.js';
+import { runBroadcast } from './broadcast/run-broadcast.js';
 import { runChild } from './child/main.js';
 import { compareRuns, comparisonTable } from './compare.js';
 import { type BenchOptions, HELP, parseCommand } from './options.js';
@@ -9,7 +12,7 @@ import { renderConsole } from './report/report-console.js';
 import { renderSummary, SUMMARY_PLOTS } from './report/summary-markdown.js';
 import { renderMarkdownTable, renderText } from './report/tables.js';
 import type { RunResult } from './results.js';
-import { killAllChildren } from './run/child-process.js';
+import { killAllChildren, selfScript } from './run/child-process.js';
 import { runBenchmarks } from './run/run-benchmarks.js';
 import { writeResults } from './write-results.js';
 
@@ -71,9 +74,56 @@ function commandLine(run: RunResult): string {
     .join(' ');
 }
 
+/** `bp-bench broadcast [--members N] [--messages N] [--repetitions N] [--quick] [--json]`. */
+async function broadcast(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      members: { type: 'string', default: '1000' },
+      messages: { type: 'string', default: '2000' },
+      repetitions: { type: 'string', default: '3' },
+      quick: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const count = (name: string, text: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`--${name} must be a positive integer, got '${text}'`);
+    return value;
+  };
+  const run = await runBroadcast(
+    {
+      members: count('members', values.members),
+      messages: count('messages', values.messages),
+      repetitions: count('repetitions', values.repetitions),
+      quick: values.quick,
+      script: selfScript(),
+    },
+    (line) => {
+      if (!values.json) process.stderr.write(`${line}\n`);
+    },
+  );
+  if (values.json) process.stdout.write(`${JSON.stringify(run)}\n`);
+  else {
+    for (const target of run.targets) {
+      const ratio = target.ratio === null ? 'n/a' : `${target.ratio.median.toFixed(2)}x`;
+      process.stdout.write(`${target.id}: ${ratio} (${target.status}) - ${target.description}\n`);
+    }
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === '__child') {
     await runChild(argv[1] ?? '');
+    return;
+  }
+  if (argv[0] === '__broadcast-server') {
+    await runBroadcastServer(argv[1] ?? '');
+    return;
+  }
+  if (argv[0] === 'broadcast') {
+    await broadcast(argv.slice(1));
     return;
   }
   const command = parseCommand(argv);

@@ -119,3 +119,43 @@ export function checkTargets(benchmarks: BenchmarkResult[], quick = false): Targ
   }
   return checks;
 }
+
+/** The broadcast target of the rooms issue (issue 14): bp's rooms against socket.io's, same run. */
+const BROADCAST_TARGETS = [
+  {
+    id: 'broadcast-1000',
+    description: 'broadcast of a 16-byte message to 1,000 members, delivered/s: at least 3x socket.io',
+    caseId: 'broadcast/16b',
+    metric: 'msgsPerSec',
+    bp: 'bp',
+    reference: 'socket.io',
+    limit: { min: 3 },
+  },
+] as const;
+
+/**
+ * Checks the broadcast targets on the samples of `bp-bench broadcast` (messages delivered per
+ * second per repetition, paired by repetition). A `quick` run is `not-judged`.
+ */
+export function checkBroadcastTargets(
+  results: readonly { competitor: string; msgsPerSec: readonly number[] }[],
+  quick = false,
+): TargetCheck[] {
+  return BROADCAST_TARGETS.map((def) => {
+    const a = [...(results.find((r) => r.competitor === def.bp)?.msgsPerSec ?? [])];
+    const b = [...(results.find((r) => r.competitor === def.reference)?.msgsPerSec ?? [])];
+    const ratio = a.length > 0 && b.length > 0 ? pairedRatio(a, b) : null;
+    const met = ratio !== null && ratio.median >= def.limit.min;
+    return {
+      id: `${def.bp}/${def.id}`,
+      description: def.description,
+      bp: def.bp,
+      reference: def.reference,
+      caseId: def.caseId,
+      metric: def.metric,
+      ratio,
+      limit: def.limit,
+      status: ratio === null ? 'not-run' : quick ? 'not-judged' : met ? 'met' : 'missed',
+    };
+  });
+}

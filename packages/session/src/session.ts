@@ -12,6 +12,13 @@ import {
   type HelloFrame,
   readU32,
 } from './control-frames.js';
+import {
+  appendEncoded,
+  type EncodedMessage,
+  type EncodedWriteResult,
+  encodedFor,
+  WRITE_ENCODED,
+} from './encoded-message.js';
 import { ErrorCode, errorCodeName, type SessionErrorCode, type WireErrorName } from './error-codes.js';
 import { FRAME_HEADER_SIZE, FrameKind, frameKindNames, PROTOCOL_VERSION } from './frame-kind.js';
 import { createFrameLimits, type FrameLimits, FrameReader, type FrameSink } from './frame-reader.js';
@@ -141,6 +148,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   readonly #schemaCache: ResolvedCodecCache | undefined;
   /** Our types the peer lacks; undefined while the schemas are equal (nothing to check). */
   #absent: ReadonlySet<number> | undefined;
+  /** The table #useSchemas switched to (resolved codecs), for pre-encoded frames. */
+  #resolvedTable: MessageTable | undefined;
   /** Server: waiting for the client's descriptors. */
   #pendingDescriptors: PendingDescriptors | undefined;
 
@@ -357,6 +366,19 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       out.frames = frames;
       throw error;
     }
+  }
+
+  /** A pre-encoded MESSAGE frame (rooms, broadcast): see `writeEncodedMessage` in encoded-message.ts. */
+  [WRITE_ENCODED](message: EncodedMessage, volatile: boolean): EncodedWriteResult {
+    if (this.#goodbyeSent || this.#state === 'closed') return 'closed';
+    const resolved = this.#resolvedTable;
+    if (resolved !== undefined && resolved !== this.#table) {
+      if (this.#absent?.has(message.type)) return 'absent';
+      message = encodedFor(message, this.#table as MessageTable, resolved);
+    }
+    const result = appendEncoded(this.#writer, this.#limits, message, volatile);
+    if (result === 'sent' || result === 'congested') this.#live.activity = true;
+    return result;
   }
 
   request(type: number, value: unknown, options?: RequestOptions): Promise<any> {
@@ -969,6 +991,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     const local = new Map<number, SessionCodec | undefined>();
     for (const [type, codec] of overrides) local.set(this.#localType(type), codec);
     const table = (this.#table as MessageTable).derive(local);
+    this.#resolvedTable = table;
     const absentSet = new Set(absent.map((type) => this.#localType(type)));
     this.#decoder.useTable(table);
     this.#writer.useTable(table, absentSet);

@@ -15,7 +15,9 @@ export type UsageErrorCode =
   /** A message iterator's `next()` was called again before the previous call settled. */
   | 'concurrent-next'
   /** A metadata key or value the protocol cannot carry (docs/PROTOCOL.md section 20.2). */
-  | 'invalid-metadata';
+  | 'invalid-metadata'
+  /** `rooms.join` was given a session that was not created by `@bp/session` (it cannot take pre-encoded frames). */
+  | 'foreign-session';
 
 /**
  * A bp API was called in a way that cannot work: the wrong moment (listen after close), the wrong

@@ -18,7 +18,14 @@ export {
   type UsageErrorCode,
 } from '@bp/session';
 // The WebSocket binding's subprotocol names, re-exported from @bp/session/wire where they live.
-export { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL } from '@bp/session/wire';
+// Pre-encoded messages, for rooms adapters (they travel between servers as frames).
+export {
+  type EncodedMessage,
+  type EncodedWriteResult,
+  FLOW_SUBPROTOCOL,
+  PLAIN_SUBPROTOCOL,
+  readEncodedMessage,
+} from '@bp/session/wire';
 export {
   BinaryClient,
   type BinaryClientOptions,
@@ -50,6 +57,15 @@ export {
 export type { ConnectionInfo, TlsConnectionInfo } from './connection-info.js';
 export type { ConnectionTraffic } from './connection-traffic.js';
 export { type AttemptOutcome, FailureThrottle, type FailureThrottleOptions } from './failure-throttle.js';
+export {
+  type BroadcastOptions,
+  type BroadcastResult,
+  type BroadcastTarget,
+  Rooms,
+  type RoomsAdapter,
+  type RoomsOptions,
+  type RoomsStats,
+} from './rooms.js';
 export {
   createServer,
   type ExternalConnectionInfo,

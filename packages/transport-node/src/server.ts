@@ -23,6 +23,7 @@ import { type ConnectionInfo, connectionInfoOf } from './connection-info.js';
 import { ConnectionLimiter } from './connection-limiter.js';
 import { type ByteCounts, TrafficCounters } from './connection-traffic.js';
 import { budgetedSink, defaultHandshakeBytes, HandshakeBudget } from './handshake-budget.js';
+import { Rooms, type RoomsOptions } from './rooms.js';
 import { ServerAuthenticator, type ServerAuthOptions } from './server-auth.js';
 import { listenFailed } from './server-error.js';
 import { SocketTransport } from './socket-transport.js';
@@ -90,6 +91,8 @@ export interface ServerOptions<P extends SessionProtocol> {
   tls?: ServerTlsOptions;
   /** Connection and session limits. */
   limits?: ServerLimits;
+  /** Limits of {@link Server.rooms} (room name length, rooms per connection). */
+  rooms?: RoomsOptions;
   /** Reports errors thrown by handlers (see `@bp/session`). */
   onHandlerError?: (error: unknown, context: { readonly type: number; readonly requestId?: number }) => void;
   /**
@@ -204,6 +207,11 @@ export class Server<P extends SessionProtocol> {
   readonly protocol: P;
   /** The configured limits, with `maxPayloadSize` resolved. */
   readonly limits: Readonly<ServerLimits> & { readonly maxPayloadSize: number };
+  /**
+   * Rooms and broadcast over this server's connections (TCP, TLS and WebSocket alike): see
+   * {@link Rooms}. Install `@bp/redis-adapter` on it to span several servers.
+   */
+  readonly rooms: Rooms<P>;
   readonly #options: ServerOptions<P>;
   readonly #net: NetServer | TlsServer;
   readonly #limiter: ConnectionLimiter;
@@ -246,6 +254,12 @@ export class Server<P extends SessionProtocol> {
     this.limits = Object.freeze({
       ...options.limits,
       maxPayloadSize: sessionLimits.maxPayloadSize ?? options.protocol.maxPayloadSize,
+    });
+    this.rooms = new Rooms({
+      protocol: options.protocol,
+      maxPayloadSize: this.limits.maxPayloadSize,
+      sessions: () => this.sessions(),
+      limits: options.rooms,
     });
     this.#limiter = new ConnectionLimiter(maxConnections, maxConnectionsPerAddress);
     this.#sessionLimits = { ...sessionLimits, closeDeadline };

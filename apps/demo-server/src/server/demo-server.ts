@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { metricsInterceptor } from '@bp/prometheus';
+import { createRedisAdapter } from '@bp/redis-adapter';
 import type { Session } from '@bp/session';
 import {
   attachWebSocket,
@@ -9,16 +10,15 @@ import {
   type ConnectionTraffic,
   createServer,
   FailureThrottle,
+  type Rooms,
   type Server,
   type WebSocketEndpoint,
 } from '@bp/transport-node';
 import { type DemoProtocol, demoProtocol, StatusCode } from '../schema.js';
-import { type FanOut, LocalFanOut } from '../store/fan-out.js';
 import type { KvStore } from '../store/kv-store.js';
 import { LmdbKvStore } from '../store/lmdb-kv-store.js';
 import { MemoryKvStore } from '../store/memory-kv-store.js';
 import { RedisConnection } from '../store/redis-connection.js';
-import { RedisFanOut } from '../store/redis-fan-out.js';
 import { RedisKvStore } from '../store/redis-kv-store.js';
 import { loadOrCreateToken, TOKEN_FILE, type TokenSource } from './access-token.js';
 import type { DemoConfig } from './config.js';
@@ -99,9 +99,8 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     logger.error({ err: error }, 'fan-out listener failed');
   };
 
-  // Storage and fan-out.
+  // Storage (sensor fan-out is the bp servers' rooms, below).
   let store: KvStore;
-  let fanOut: FanOut;
   let redis: RedisConnection | undefined;
   let storeDescription: string;
   if (config.redisUrl !== undefined) {
@@ -110,23 +109,26 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       logger.warn({ err: error }, 'redis connection error');
     });
     store = await RedisKvStore.open(redis, { onListenerError });
-    const redisFanOut = new RedisFanOut(redis, { onListenerError });
-    fanOut = redisFanOut;
     storeDescription = `redis at ${config.redisUrl} (shared; sensors and watches fan out through Redis pub/sub)`;
   } else if (config.memory) {
     store = new MemoryKvStore({ onListenerError });
-    fanOut = new LocalFanOut({ onListenerError });
     storeDescription = 'in memory (--memory: lost on exit)';
   } else {
     const path = join(config.dataDir, 'kv');
     store = LmdbKvStore.open(path, { onListenerError });
-    fanOut = new LocalFanOut({ onListenerError });
     storeDescription = `lmdb at ${path} (durable)`;
   }
 
   const kv = new KvService(store);
+  // The sensor stream goes to rooms: every connection (TCP, TLS, WebSocket) joins the TCP
+  // server's rooms, which with --redis span every server through @bp/redis-adapter. The servers
+  // are created below (their handlers need `sensors`), hence the getter.
+  let sensorRooms: Rooms<DemoProtocol> | undefined;
   const sensors = new SensorService({
-    fanOut,
+    get rooms() {
+      if (sensorRooms === undefined) throw new Error('the sensor rooms are not set up yet');
+      return sensorRooms;
+    },
     simulatorSource: `sim-${process.pid}${++instances > 1 ? `-${instances}` : ''}`,
     rate: config.sensorRate,
     onError: (error) => {
@@ -146,7 +148,6 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     }),
     errorCounter(metrics),
   ];
-  if (fanOut instanceof RedisFanOut) await Promise.all([fanOut.ready('sensors'), fanOut.ready('status')]);
 
   let draining = false;
   const track = (
@@ -202,6 +203,19 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     track(session, info.transport === 'websocket' ? 'ws' : info.transport, info.remoteAddress, info.traffic);
   tcp.onSession(onSession);
   tls.onSession(onSession);
+  sensorRooms = tcp.rooms;
+  const roomsAdapter =
+    redis === undefined
+      ? undefined
+      : await createRedisAdapter(tcp.rooms, {
+          client: redis.commands,
+          channel: 'bp-demo:rooms',
+          onError: (error) => {
+            metrics.errors.inc({ code: 'fan-out' });
+            logger.warn({ err: error }, 'sensor fan-out through Redis failed');
+          },
+        });
+  const fanOutKind = roomsAdapter === undefined ? 'local' : 'redis';
 
   // HTTP: dashboard, health, metrics, and bp over WebSocket on the same port.
   const started = Date.now();
@@ -217,7 +231,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     health: () => ({
       status: draining ? 'draining' : 'ok',
       store: store.kind,
-      fanOut: fanOut.kind,
+      fanOut: fanOutKind,
       connections: connections.size,
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
     }),
@@ -256,7 +270,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     sensors.close();
     kv.close();
     await store.close();
-    await fanOut.close();
+    await roomsAdapter?.close();
     await redis?.close();
     throw error;
   }
@@ -281,7 +295,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       ws: addresses.ws,
       http: httpBase,
       store: store.kind,
-      fanOut: fanOut.kind,
+      fanOut: fanOutKind,
     },
     'listening',
   );
@@ -302,7 +316,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       http.closeAllConnections();
     });
     await store.close();
-    await fanOut.close();
+    await roomsAdapter?.close();
     await redis?.close();
     logger.info('store flushed and closed');
   };

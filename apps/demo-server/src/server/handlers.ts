@@ -47,9 +47,9 @@ export function createHandlers(deps: HandlerDependencies): Handlers<DemoProtocol
       ),
     [DemoMessage.KV_WATCH]: (value, ctx) => kv.watch(peerOf(ctx), value.key, value.prefix),
     [DemoMessage.KV_UNWATCH]: (value, ctx) => kv.unwatch(peerOf(ctx), value.key, value.prefix),
-    [DemoMessage.SENSOR_SUBSCRIBE]: (value, ctx) => sensors.subscribe(peerOf(ctx), value.status),
+    [DemoMessage.SENSOR_SUBSCRIBE]: (value, ctx) => sensors.subscribe(ctx.session, value.status),
     [DemoMessage.SENSOR_UNSUBSCRIBE]: (_value, ctx) => {
-      sensors.unsubscribe(peerOf(ctx));
+      sensors.unsubscribe(ctx.session);
       return {};
     },
     [DemoMessage.SENSOR_DATA]: (value, ctx) => {

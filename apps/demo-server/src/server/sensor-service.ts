@@ -1,18 +1,20 @@
-import { DemoMessage, SENSOR_TOPIC, SensorData, STATUS_TOPIC, Status } from '../schema.js';
-import type { FanOut } from '../store/fan-out.js';
+import type { Session } from '@bp/session';
+import type { Rooms } from '@bp/transport-node';
+import { DemoMessage, type DemoProtocol, SENSOR_TOPIC, type SensorData, STATUS_TOPIC } from '../schema.js';
 import { DemoError } from './demo-error.js';
-import { type Peer, PushChannel } from './peer.js';
 import { SensorSimulator } from './sensor-simulator.js';
 
-interface Subscriber {
-  channel: PushChannel;
-  status: boolean;
-  stopOnClose: () => void;
-}
+/** The room of every sensor subscriber, and the room of those who also asked for STATUS events. */
+const SENSOR_ROOM = SENSOR_TOPIC;
+const STATUS_ROOM = STATUS_TOPIC;
 
 /** Options of {@link SensorService}. */
 export interface SensorServiceOptions {
-  fanOut: FanOut;
+  /**
+   * The rooms subscribers join (one server's `rooms`; connections of the process's other servers
+   * join it too). With `@bp/redis-adapter` installed on it, readings reach every server.
+   */
+  rooms: Rooms<DemoProtocol>;
   /** Name of this server's simulated source, e.g. `sim-7400`. */
   simulatorSource: string;
   /** Simulated readings per second; 0 switches the simulator off. */
@@ -23,15 +25,16 @@ export interface SensorServiceOptions {
 const MAX_SOURCE_LENGTH = 64;
 
 /**
- * The sensor stream: runs the simulator, accepts readings that clients publish, and fans every
- * reading (and every STATUS event) out to subscribers, through Redis when servers share one.
+ * The sensor stream: runs the simulator, accepts readings that clients publish, and broadcasts
+ * every reading (and every STATUS event) to the subscribers' rooms, on every server when the rooms
+ * have the Redis adapter. Broadcasts are volatile: telemetry is worth nothing late, so a
+ * subscriber whose outgoing queue is over its high-water mark misses readings (counted in the
+ * rooms' `dropped`) instead of queueing them.
  */
 export class SensorService {
   readonly source: string;
   readonly rate: number;
-  readonly #fanOut: FanOut;
-  readonly #subscribers = new Map<Peer, Subscriber>();
-  readonly #unsubscribe: Array<() => void> = [];
+  readonly #options: SensorServiceOptions;
   readonly #onError: (error: unknown) => void;
   #timer: ReturnType<typeof setInterval> | undefined;
   /** Readings published (simulated and from clients) since start. */
@@ -40,12 +43,9 @@ export class SensorService {
   constructor(options: SensorServiceOptions) {
     this.source = options.simulatorSource;
     this.rate = options.rate;
-    this.#fanOut = options.fanOut;
+    // `rooms` is read when used: the demo's servers (whose rooms these are) are created after it.
+    this.#options = options;
     this.#onError = options.onError ?? (() => {});
-    this.#unsubscribe.push(
-      this.#fanOut.subscribe(SENSOR_TOPIC, (bytes) => this.#deliverReading(bytes)),
-      this.#fanOut.subscribe(STATUS_TOPIC, (bytes) => this.#deliverStatus(bytes)),
-    );
   }
 
   /** Starts the simulator (if its rate is above 0). */
@@ -56,28 +56,21 @@ export class SensorService {
     this.#timer.unref();
   }
 
+  /** Subscribers on this server. */
   get subscriberCount(): number {
-    return this.#subscribers.size;
+    return this.#rooms.members(SENSOR_ROOM).size;
   }
 
-  subscribe(peer: Peer, status: boolean): { source: string; rate: number } {
-    const existing = this.#subscribers.get(peer);
-    if (existing !== undefined) existing.status = status;
-    else {
-      this.#subscribers.set(peer, {
-        channel: new PushChannel(peer),
-        status,
-        stopOnClose: peer.onClose(() => this.unsubscribe(peer)),
-      });
-    }
+  /** Subscribes `session` to readings, and to STATUS events when `status` (leaving them otherwise). */
+  subscribe(session: Session<DemoProtocol>, status: boolean): { source: string; rate: number } {
+    this.#rooms.join(session, status ? [SENSOR_ROOM, STATUS_ROOM] : SENSOR_ROOM);
+    if (!status) this.#rooms.leave(session, STATUS_ROOM);
     return { source: this.source, rate: this.rate };
   }
 
-  unsubscribe(peer: Peer): void {
-    const subscriber = this.#subscribers.get(peer);
-    if (subscriber === undefined) return;
-    subscriber.stopOnClose();
-    this.#subscribers.delete(peer);
+  /** Ends the subscription (closing the connection ends it too). */
+  unsubscribe(session: Session<DemoProtocol>): void {
+    this.#rooms.leave(session, [SENSOR_ROOM, STATUS_ROOM]);
   }
 
   /**
@@ -101,45 +94,36 @@ export class SensorService {
 
   publish(reading: SensorData): void {
     this.published++;
-    this.#fanOut.publish(SENSOR_TOPIC, SensorData.encode(reading)).catch(this.#onError);
+    this.#broadcast(() =>
+      this.#rooms.broadcast(DemoMessage.SENSOR_DATA, reading, { to: SENSOR_ROOM, volatile: true }),
+    );
   }
 
-  /** Tells every STATUS subscriber (on every server sharing the fan-out) about an event. */
+  /** Tells every STATUS subscriber (on every server sharing the rooms' adapter) about an event. */
   status(statusCode: number, message: string): void {
-    this.#fanOut.publish(STATUS_TOPIC, Status.encode({ statusCode, message })).catch(this.#onError);
+    this.#broadcast(() =>
+      this.#rooms.broadcast(DemoMessage.STATUS, { statusCode, message }, { to: STATUS_ROOM, volatile: true }),
+    );
   }
 
-  /** Stops the simulator and all pushes. */
+  /** Stops the simulator and all pushes (subscribers leave their rooms). */
   close(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
-    for (const stop of this.#unsubscribe.splice(0)) stop();
-    for (const peer of [...this.#subscribers.keys()]) this.unsubscribe(peer);
+    for (const room of [SENSOR_ROOM, STATUS_ROOM]) {
+      for (const session of [...this.#rooms.members(room)]) this.#rooms.leave(session, room);
+    }
   }
 
-  #deliverReading(bytes: Uint8Array): void {
-    if (this.#subscribers.size === 0) return;
-    let reading: SensorData;
-    try {
-      reading = SensorData.decode(bytes);
-    } catch (error) {
-      this.#onError(error);
-      return;
-    }
-    for (const subscriber of this.#subscribers.values())
-      subscriber.channel.push(DemoMessage.SENSOR_DATA, reading);
+  get #rooms(): Rooms<DemoProtocol> {
+    return this.#options.rooms;
   }
 
-  #deliverStatus(bytes: Uint8Array): void {
-    let status: Status;
+  #broadcast(send: () => unknown): void {
     try {
-      status = Status.decode(bytes);
+      send();
     } catch (error) {
       this.#onError(error);
-      return;
-    }
-    for (const subscriber of this.#subscribers.values()) {
-      if (subscriber.status) subscriber.channel.push(DemoMessage.STATUS, status);
     }
   }
 }

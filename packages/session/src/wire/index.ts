@@ -32,6 +32,14 @@ export {
   WELCOME_MIN_BODY,
   type WelcomeFrame,
 } from '../control-frames.js';
+export {
+  acceptsEncodedMessages,
+  type EncodedMessage,
+  type EncodedWriteResult,
+  encodeMessage,
+  readEncodedMessage,
+  writeEncodedMessage,
+} from '../encoded-message.js';
 export { forEachBatch, MAX_BATCH_BYTES } from '../frame-batches.js';
 export {
   CONTROL_FRAME_LIMIT,
