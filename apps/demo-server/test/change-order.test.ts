@@ -1,3 +1,4 @@
+import { type RedisServer, startRedisServer } from '@bp/test-kit/redis-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoMessage } from '../src/schema.js';
 import { closeClients, tcpClient } from './helpers/clients.js';
@@ -7,7 +8,6 @@ import {
   startDemoProcess,
   stopAllDemoProcesses,
 } from './helpers/demo-process.js';
-import { type RedisServer, startRedisServer } from './helpers/redis-server.js';
 
 // Issue 15, finding 8: with --redis a KV_DEL_RESULT reached the client before the KV_CHANGED of
 // the same delete (the push came back from Redis after the reply had gone). The README's rule:

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type RedisServer, startRedisServer } from '@bp/test-kit/redis-server';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KvChange, KvStore } from '../src/store/kv-store.js';
@@ -9,7 +10,6 @@ import { MemoryKvStore } from '../src/store/memory-kv-store.js';
 import { RedisConnection } from '../src/store/redis-connection.js';
 import { RedisKvStore, redisKvNames } from '../src/store/redis-kv-store.js';
 import { compareUtf8 } from '../src/store/utf8-order.js';
-import { type RedisServer, startRedisServer } from './helpers/redis-server.js';
 
 let redis: RedisServer;
 let connection: RedisConnection;

@@ -1,4 +1,5 @@
 import { until } from '@bp/test-kit/async';
+import { type RedisServer, startRedisServer } from '@bp/test-kit/redis-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoMessage, type SensorData } from '../src/schema.js';
 import { closeClients, tcpClient, wsClient } from './helpers/clients.js';
@@ -8,7 +9,6 @@ import {
   startDemoProcess,
   stopAllDemoProcesses,
 } from './helpers/demo-process.js';
-import { type RedisServer, startRedisServer } from './helpers/redis-server.js';
 
 let redis: RedisServer;
 let a: DemoProcess;

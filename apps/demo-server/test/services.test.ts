@@ -6,6 +6,7 @@ import {
   type Session,
 } from '@bp/session';
 import { until } from '@bp/test-kit/async';
+import { type RedisServer, startRedisServer } from '@bp/test-kit/redis-server';
 import { createServer } from '@bp/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,7 +22,6 @@ import { SensorService } from '../src/server/sensor-service.js';
 import { MemoryKvStore } from '../src/store/memory-kv-store.js';
 import { RedisConnection } from '../src/store/redis-connection.js';
 import { RecordingPeer } from './helpers/fake-peer.js';
-import { type RedisServer, startRedisServer } from './helpers/redis-server.js';
 
 describe('KvService', () => {
   it('validates keys, values and limits with DemoErrors', async () => {

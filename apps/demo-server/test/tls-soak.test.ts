@@ -11,6 +11,7 @@ import {
   encodeRequestFrame,
   encodeResponseFrame,
 } from '@bp/session/wire';
+import { type RedisServer, startRedisServer } from '@bp/test-kit/redis-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoMessage, demoProtocol } from '../src/schema.js';
 import {
@@ -20,7 +21,6 @@ import {
   startDemoProcess,
   stopAllDemoProcesses,
 } from './helpers/demo-process.js';
-import { type RedisServer, startRedisServer } from './helpers/redis-server.js';
 
 // Issue 15, finding 8: an independent Python client over TLS saw its connection end mid-session
 // (after a KV push, "end of stream") in 1 of 3 runs. This soak runs a few thousand TLS sessions of
