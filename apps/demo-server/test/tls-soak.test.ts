@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -114,3 +115,50 @@ describe('a TLS soak with an independent Python client', () => {
     expect(demo.child.exitCode).toBeNull();
   }, 300_000);
 });
+
+// What the original failure looked like from the server: `client disconnected` with code
+// connection-closed and nothing else. That is what a client ending its side of the stream (TCP
+// FIN or TLS close_notify) without GOODBYE produces: the server answers with its own end (Node's
+// allowHalfOpen is off), in-flight replies are dropped, and the client reads "end of stream"
+// (docs/PROTOCOL.md 13.5; README, "Logs"). The log line now says
+// so in its reason, and a socket or TLS error shows as `cause`.
+describe('a client that ends its TLS stream without GOODBYE', () => {
+  it('is logged as connection-closed with the reason, and gets the server end of stream', async () => {
+    const { fingerprint, digests } = schemaFingerprint(demoProtocol.describe());
+    const before = demo.stderr().length;
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port: demo.tlsPort,
+      servername: 'localhost',
+      ca: readFileSync(join(demo.dataDir, 'dev-cert.pem')),
+    });
+    socket.on('error', () => {});
+    await new Promise<void>((resolve) => socket.once('secureConnect', () => resolve()));
+    socket.write(
+      encodeHello({
+        minVersion: 1,
+        maxVersion: 1,
+        maxPayloadSize: demoProtocol.maxPayloadSize,
+        fingerprint,
+        token: demo.token,
+        digests,
+      }),
+    );
+    await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    const ended = new Promise<void>((resolve) => socket.once('end', () => resolve()));
+    socket.end(); // close_notify, then FIN; the client keeps reading
+    await ended;
+    const line = await waitForLine(before, (l) => l.includes('client disconnected'));
+    expect(line).toMatchObject({ code: 'connection-closed', reason: 'the connection closed' });
+    expect(line).not.toHaveProperty('cause');
+  }, 30_000);
+});
+
+async function waitForLine(from: number, match: (line: string) => boolean): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 100; i++) {
+    const line = demo.stderr().slice(from).split('\n').find(match);
+    if (line !== undefined) return JSON.parse(line);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no matching log line in 10 s:\n${demo.stderr().slice(from)}`);
+}
