@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { schemaFingerprint } from '@bp/session';
@@ -27,8 +27,9 @@ import { type RedisServer, startRedisServer } from './helpers/redis-server.js';
 // (after a KV push, "end of stream") in 1 of 3 runs. This soak runs a few thousand TLS sessions of
 // that client (Python's ssl module, TLS sessions reused) with pushes, checks every frame in order,
 // and that each session ends with GOODBYE and a clean TLS close. It runs against the Redis store,
-// where the reply to a DEL used to overtake its KV_CHANGED push (see change-order.test.ts).
-// BP_SOAK_SESSIONS overrides the count (2000 take 1-2 min on a loaded 2-core machine).
+// where the reply to a DEL used to overtake its KV_CHANGED push (see change-order.test.ts), and
+// against the default LMDB store, which is what `pnpm demo` (and the original finding) ran.
+// BP_SOAK_SESSIONS overrides the count (2000 take 15 s to 2 min on a loaded 2-core machine).
 
 const SESSIONS = Number(process.env.BP_SOAK_SESSIONS ?? 2000);
 const THREADS = 8;
@@ -36,11 +37,13 @@ const script = fileURLToPath(new URL('./helpers/tls_soak_client.py', import.meta
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 let demo: DemoProcess;
+let lmdbDemo: DemoProcess;
 let redis: RedisServer;
 
 beforeAll(async () => {
   redis = await startRedisServer();
   demo = await startDemoProcess({ args: ['--redis', redis.url, '--sensor-rate', '0'] });
+  lmdbDemo = await startDemoProcess({ args: ['--sensor-rate', '0'] });
 }, 60_000);
 
 afterAll(async () => {
@@ -79,8 +82,12 @@ function sessionPlan(n: number) {
   };
 }
 
-describe('a TLS soak with an independent Python client', () => {
+describe.each([
+  ['Redis', () => demo],
+  ['LMDB (default)', () => lmdbDemo],
+])('a TLS soak with an independent Python client, %s store', (_store, server) => {
   it(`${SESSIONS} TLS sessions with pushes each see every frame in order and end cleanly`, async () => {
+    const demo = server();
     const { fingerprint, digests } = schemaFingerprint(demoProtocol.describe());
     const plan = {
       port: demo.tlsPort,
@@ -120,8 +127,8 @@ describe('a TLS soak with an independent Python client', () => {
 // connection-closed and nothing else. That is what a client ending its side of the stream (TCP
 // FIN or TLS close_notify) without GOODBYE produces: the server answers with its own end (Node's
 // allowHalfOpen is off), in-flight replies are dropped, and the client reads "end of stream"
-// (docs/PROTOCOL.md 13.5; README, "Logs"). The log line now says
-// so in its reason, and a socket or TLS error shows as `cause`.
+// (docs/PROTOCOL.md 13.5; README, "Logs"). The log line now says so in its reason, and a socket
+// or TLS error shows as `cause`.
 describe('a client that ends its TLS stream without GOODBYE', () => {
   it('is logged as connection-closed with the reason, and gets the server end of stream', async () => {
     const { fingerprint, digests } = schemaFingerprint(demoProtocol.describe());
