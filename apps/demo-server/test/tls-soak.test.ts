@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { schemaFingerprint } from '@bp/session';
@@ -26,8 +27,9 @@ import {
 // (after a KV push, "end of stream") in 1 of 3 runs. This soak runs a few thousand TLS sessions of
 // that client (Python's ssl module, TLS sessions reused) with pushes, checks every frame in order,
 // and that each session ends with GOODBYE and a clean TLS close. It runs against the Redis store,
-// where the reply to a DEL used to overtake its KV_CHANGED push (see change-order.test.ts).
-// BP_SOAK_SESSIONS overrides the count (2000 take 1-2 min on a loaded 2-core machine).
+// where the reply to a DEL used to overtake its KV_CHANGED push (see change-order.test.ts), and
+// against the default LMDB store, which is what `pnpm demo` (and the original finding) ran.
+// BP_SOAK_SESSIONS overrides the count (2000 take 15 s to 2 min on a loaded 2-core machine).
 
 const SESSIONS = Number(process.env.BP_SOAK_SESSIONS ?? 2000);
 const THREADS = 8;
@@ -35,11 +37,13 @@ const script = fileURLToPath(new URL('./helpers/tls_soak_client.py', import.meta
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 let demo: DemoProcess;
+let lmdbDemo: DemoProcess;
 let redis: RedisServer;
 
 beforeAll(async () => {
   redis = await startRedisServer();
   demo = await startDemoProcess({ args: ['--redis', redis.url, '--sensor-rate', '0'] });
+  lmdbDemo = await startDemoProcess({ args: ['--sensor-rate', '0'] });
 }, 60_000);
 
 afterAll(async () => {
@@ -78,8 +82,12 @@ function sessionPlan(n: number) {
   };
 }
 
-describe('a TLS soak with an independent Python client', () => {
+describe.each([
+  ['Redis', () => demo],
+  ['LMDB (default)', () => lmdbDemo],
+])('a TLS soak with an independent Python client, %s store', (_store, server) => {
   it(`${SESSIONS} TLS sessions with pushes each see every frame in order and end cleanly`, async () => {
+    const demo = server();
     const { fingerprint, digests } = schemaFingerprint(demoProtocol.describe());
     const plan = {
       port: demo.tlsPort,
@@ -114,3 +122,50 @@ describe('a TLS soak with an independent Python client', () => {
     expect(demo.child.exitCode).toBeNull();
   }, 300_000);
 });
+
+// What the original failure looked like from the server: `client disconnected` with code
+// connection-closed and nothing else. That is what a client ending its side of the stream (TCP
+// FIN or TLS close_notify) without GOODBYE produces: the server answers with its own end (Node's
+// allowHalfOpen is off), in-flight replies are dropped, and the client reads "end of stream"
+// (docs/PROTOCOL.md 13.5; README, "Logs"). The log line now says so in its reason, and a socket
+// or TLS error shows as `cause`.
+describe('a client that ends its TLS stream without GOODBYE', () => {
+  it('is logged as connection-closed with the reason, and gets the server end of stream', async () => {
+    const { fingerprint, digests } = schemaFingerprint(demoProtocol.describe());
+    const before = demo.stderr().length;
+    const socket = tlsConnect({
+      host: '127.0.0.1',
+      port: demo.tlsPort,
+      servername: 'localhost',
+      ca: readFileSync(join(demo.dataDir, 'dev-cert.pem')),
+    });
+    socket.on('error', () => {});
+    await new Promise<void>((resolve) => socket.once('secureConnect', () => resolve()));
+    socket.write(
+      encodeHello({
+        minVersion: 1,
+        maxVersion: 1,
+        maxPayloadSize: demoProtocol.maxPayloadSize,
+        fingerprint,
+        token: demo.token,
+        digests,
+      }),
+    );
+    await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    const ended = new Promise<void>((resolve) => socket.once('end', () => resolve()));
+    socket.end(); // close_notify, then FIN; the client keeps reading
+    await ended;
+    const line = await waitForLine(before, (l) => l.includes('client disconnected'));
+    expect(line).toMatchObject({ code: 'connection-closed', reason: 'the connection closed' });
+    expect(line).not.toHaveProperty('cause');
+  }, 30_000);
+});
+
+async function waitForLine(from: number, match: (line: string) => boolean): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 100; i++) {
+    const line = demo.stderr().slice(from).split('\n').find(match);
+    if (line !== undefined) return JSON.parse(line);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no matching log line in 10 s:\n${demo.stderr().slice(from)}`);
+}

@@ -164,8 +164,9 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
         log.info('client connected');
         sensors.status(StatusCode.HELLO, `${record.name} connected over ${transport}`);
         session.onClose((error) => {
-          if (error !== undefined)
-            log.info({ code: (error as { code?: string }).code }, 'client disconnected');
+          // The reason says which side ended it: "the connection closed" alone is the client's
+          // end of stream (FIN or close_notify) without GOODBYE; a cause is a socket or TLS error.
+          if (error !== undefined) log.info(disconnectReason(error), 'client disconnected');
           else log.info('client disconnected');
           if (!draining) sensors.status(StatusCode.GOODBYE, `${record.name} left`);
         });
@@ -333,5 +334,16 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       closing ??= shutdown();
       return closing;
     },
+  };
+}
+
+/** The fields of a `client disconnected` line for a session that closed with `error`. */
+function disconnectReason(error: Error): { code?: string; reason: string; cause?: string } {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const causeCode = typeof cause?.code === 'string' ? cause.code : undefined;
+  return {
+    code: (error as { code?: string }).code,
+    reason: error.message,
+    ...(causeCode === undefined ? {} : { cause: causeCode }),
   };
 }
