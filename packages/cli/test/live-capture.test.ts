@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { array, enumeration, f32, ProtocolConfig, string, struct, u8 } from '@bp/codec';
 import { ApplicationError, type Session, schemaFingerprint } from '@bp/session';
-import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from '@bp/session/wire';
+import { MIN_PROTOCOL_VERSION } from '@bp/session/wire';
 import { generateTestPki } from '@bp/test-kit/pki';
 import { connect as connectWebSocket } from '@bp/transport-browser';
 import { connect, createServer } from '@bp/transport-node';
@@ -32,6 +32,8 @@ const TOKEN = 'live-secret';
 const SERVER_CLOSE_DEADLINE = 4000;
 const CLIENT_CLOSE_DEADLINE = 3000;
 const MAX_IN_FLIGHT = 64;
+/** The protocol version these captures pin. */
+const V1 = 1;
 
 const sensor = { sensor1: 21.5, sensor2: 1e-300, station: 'north-7', seq: 18446744073709551615n };
 const reading = { values: [-5n, 9007199254740993n], unit: 'celsius', note: 'ok' };
@@ -53,8 +55,8 @@ function startServer(tls?: { key: string; cert: string; keyLog: string }) {
     protocol,
     auth: { token: TOKEN },
     tls,
-    // The captures pin protocol version 1: the dissector does not know version 2's frames yet.
-    maxVersion: 1,
+    // These captures test version 1 specifically (what a version-1 peer sends and sees).
+    maxVersion: V1,
     limits: {
       heartbeatInterval: 0,
       maxInFlightRequests: MAX_IN_FLIGHT,
@@ -104,7 +106,7 @@ function expectedClientToServer(): FrameView[] {
   return [
     expect.hello({
       minVersion: MIN_PROTOCOL_VERSION,
-      maxVersion: PROTOCOL_VERSION,
+      maxVersion: V1,
       maxPayloadSize: protocol.maxPayloadSize,
       fingerprint: fp.fingerprint,
       token: TOKEN,
@@ -121,7 +123,7 @@ function expectedClientToServer(): FrameView[] {
 function expectedServerToClient(): FrameView[] {
   return [
     expect.welcome({
-      version: PROTOCOL_VERSION,
+      version: V1,
       maxPayloadSize: protocol.maxPayloadSize,
       heartbeatInterval: 0,
       maxInFlight: MAX_IN_FLIGHT,
@@ -164,7 +166,7 @@ describe('captured sessions', () => {
       port,
       protocol,
       token: TOKEN,
-      maxVersion: 1,
+      maxVersion: V1,
       handlers: { [T.GET_READING]: () => clientReading } as never,
     });
     const clientPort = client.socket!.localPort!;
@@ -181,7 +183,7 @@ describe('captured sessions', () => {
       responses: protocol.responses,
     });
     await assert(
-      connect({ host: '127.0.0.1', port, protocol: other, token: TOKEN, maxVersion: 1 }),
+      connect({ host: '127.0.0.1', port, protocol: other, token: TOKEN, maxVersion: V1 }),
     ).rejects.toMatchObject({
       code: 'schema-mismatch',
     });
@@ -202,7 +204,7 @@ describe('captured sessions', () => {
         [
           expect.hello({
             minVersion: MIN_PROTOCOL_VERSION,
-            maxVersion: PROTOCOL_VERSION,
+            maxVersion: V1,
             maxPayloadSize: other.maxPayloadSize,
             fingerprint: otherFp.fingerprint,
             token: TOKEN,
@@ -216,7 +218,7 @@ describe('captured sessions', () => {
           expect.reject({
             code: 14,
             minVersion: MIN_PROTOCOL_VERSION,
-            maxVersion: PROTOCOL_VERSION,
+            maxVersion: V1,
             reason: 'schema mismatch: 4 (CONFIG) differs, 9 only on the client',
             details: [
               { type: 4, status: 1 },
@@ -251,7 +253,7 @@ describe('captured sessions', () => {
         token: TOKEN,
         WebSocket: WebSocket as never,
         reconnect: false,
-        maxVersion: 1,
+        maxVersion: V1,
         handlers: { [T.GET_READING]: () => clientReading } as never,
       });
       await converse(client as unknown as Peer, session);
@@ -286,7 +288,7 @@ describe('captured sessions', () => {
       protocol,
       token: TOKEN,
       tls: { ca: pki.ca, keyLog: clientKeyLog },
-      maxVersion: 1,
+      maxVersion: V1,
       handlers: { [T.GET_READING]: () => clientReading } as never,
     });
     const clientPort = client.socket!.localPort!;
