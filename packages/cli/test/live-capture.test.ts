@@ -3,7 +3,9 @@
  * (handshake, a message, requests both ways, a server push, an application error, a schema
  * mismatch, goodbye) over TCP, over WebSocket (bp-flow.v1, with its CREDIT frame) and over TLS with
  * a key log. tshark with the generated dissector, and `bp decode` on the same capture, must show
- * every frame and field value the test sent: one expectation for both.
+ * every frame and field value the test sent: one expectation for both. Those pin version 1; one
+ * more runs at the default version: an old client against a new server (a SCHEMA exchange) and a
+ * call with metadata.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { array, enumeration, f32, ProtocolConfig, string, struct, u8 } from '@bp/codec';
 import { ApplicationError, type Session, schemaFingerprint } from '@bp/session';
 import { MIN_PROTOCOL_VERSION } from '@bp/session/wire';
+import { SensorType as S, sensorV1, sensorV2 } from '@bp/test-kit/evolution';
 import { generateTestPki } from '@bp/test-kit/pki';
 import { connect as connectWebSocket } from '@bp/transport-browser';
 import { connect, createServer } from '@bp/transport-node';
@@ -137,14 +140,22 @@ function expectedServerToClient(): FrameView[] {
 }
 
 /** Frames per direction `srcPort>dstPort`, from tshark and from bp decode. */
-function directions(capture: string, lua: string, tsharkArgs: string[] = [], decode = true) {
+function directions(
+  capture: string,
+  lua: string,
+  tsharkArgs: string[] = [],
+  decode = true,
+  decodePlan = plan,
+) {
   const shark = new Map<string, FrameView[]>();
   for (const packet of tsharkFrames(capture, lua, tsharkArgs)) {
     const key = `${packet.srcPort}>${packet.dstPort}`;
     shark.set(key, [...(shark.get(key) ?? []), ...packet.frames]);
   }
   const decoded = new Map<string, FrameView[]>();
-  const result = decodeCapture(readCapture(new Uint8Array(readFileSync(capture))), { plan });
+  const result = decodeCapture(readCapture(new Uint8Array(readFileSync(capture))), {
+    plan: decodePlan,
+  });
   if (decode) {
     for (const record of result.records) {
       const [, src, dst] = /:(\d+) -> .*:(\d+)$/.exec(record.stream!)!;
@@ -156,6 +167,53 @@ function directions(capture: string, lua: string, tsharkArgs: string[] = [], dec
 }
 
 describe('captured sessions', () => {
+  test('TCP at the default version: an old client resolves its schema with a new server, then calls with metadata', async () => {
+    const server = createServer({
+      protocol: sensorV2,
+      limits: { heartbeatInterval: 0 },
+      handlers: {
+        [S.QUERY]: ({ sensor }: { sensor: number }) => ({ id: sensor, count: 3, note: 'ok' }),
+      } as never,
+    });
+    cleanups.push(() => server.close({ deadline: 100 }));
+    const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
+    const capture = await startCapture(join(dir, 'tcp-v3.pcapng'), [port]);
+    cleanups.push(() => capture.stop());
+    const client = await connect({ host: '127.0.0.1', port, protocol: sensorV1 });
+    const metadata = { tenant: 'acme', authorization: 'Bearer s3cret', 'x-session-token': 'abc' };
+    assert(await client.request(S.QUERY, { id: 7 }, { metadata } as never)).toEqual({ id: 7, count: 3 });
+    await client.close({ deadline: CLIENT_CLOSE_DEADLINE });
+    await capture.stop();
+
+    // After resolution the wire carries the client's schemas both ways: dissect with those.
+    const clientPlan = planOf(sensorV1);
+    const lua = join(dir, 'tcp-v3.lua');
+    writeFileSync(lua, generateDissector(clientPlan, { ports: [port] }));
+    const { shark, decoded } = directions(capture.file, lua, [], true, clientPlan);
+    assert(decoded).toEqual(shark);
+    const frames = [...shark.values()].flat();
+    const kinds = (k: number) => frames.filter((f) => f.fields['bp.kind'][0] === String(k));
+    assert(frames.flatMap((f) => f.experts)).toEqual([]);
+    const [hello] = kinds(1);
+    assert(hello.fields['bp.hello.max_version']).toEqual(['3']);
+    assert(hello.fields['bp.hello.extension.tag']).toEqual(['1']);
+    assert(kinds(2)[0].fields['bp.welcome.version']).toEqual(['3']);
+    const schema = kinds(13);
+    assert(schema.map((f) => f.fields['bp.schema.phase'][0]).sort()).toEqual(['1', '2']);
+    const request = schema.find((f) => f.fields['bp.schema.phase'][0] === '1')!;
+    const descriptors = schema.find((f) => f.fields['bp.schema.phase'][0] === '2')!;
+    assert(request.fields['bp.schema.type'].length).toBeGreaterThan(0);
+    assert(descriptors.fields['bp.schema.type']).toEqual(request.fields['bp.schema.type']);
+    for (const text of descriptors.fields['bp.schema.descriptor']) assert(text).toMatch(/^\{"schema":/);
+    const [meta] = kinds(12);
+    assert(meta.fields).toMatchObject({
+      'bp.request_id': ['1'],
+      'bp.metadata.count': ['3'],
+      'bp.metadata.key': ['authorization', 'tenant', 'x-session-token'],
+      'bp.metadata.value': ['***', '*************', 'acme'],
+    });
+  });
+
   test('TCP: handshake, messages, requests both ways, push, error, goodbye, and a schema mismatch', async () => {
     const { server, session } = startServer();
     const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
