@@ -26,6 +26,7 @@ import {
   encodeSchemaDescriptors,
   encodeSchemaRequest,
 } from '@bp/session/wire';
+import fc from 'fast-check';
 import { expect as assert, describe, test } from 'vitest';
 import { DESCRIPTOR_SHOWN_BYTES, isSecretMetadataKey } from '../src/frame-fields.js';
 import { FrameStream } from '../src/frame-stream.js';
@@ -272,4 +273,61 @@ describe('the dissector and bp decode on every frame kind', () => {
     assert(decoded).toEqual(shark);
     assert(shark.map((f) => f.experts)).toEqual(cases.flatMap((c) => [c.experts, []]));
   });
+});
+
+describe('random version 2 and 3 frames', () => {
+  const keyArb = fc.stringMatching(/^[a-z0-9._-]{1,12}$/);
+  const metadataArb = fc.dictionary(
+    fc.oneof(keyArb, fc.constantFrom('authorization', 'api-token', 'token')),
+    fc.string({ maxLength: 20 }),
+    { minKeys: 1, maxKeys: 6 },
+  );
+  const typesArb = fc.uniqueArray(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 1, maxLength: 5 });
+  const garbageArb = fc.tuple(fc.constantFrom(0xc, 0xd), fc.uint8Array({ maxLength: 40 }));
+
+  test('valid METADATA and SCHEMA frames show exactly what was sent; garbage bodies are flagged, never a Lua error', () => {
+    let run = 0;
+    fc.assert(
+      fc.property(
+        fc.array(metadataArb, { minLength: 1, maxLength: 4 }),
+        typesArb,
+        fc.array(fc.string({ maxLength: 2 * DESCRIPTOR_SHOWN_BYTES, unit: 'grapheme-ascii' }), {
+          maxLength: 3,
+        }),
+        fc.array(garbageArb, { minLength: 1, maxLength: 8 }),
+        (metadatas, types, texts, garbage) => {
+          run++;
+          const limits = { maxMetadataEntries: 32, maxMetadataSize: 4096 };
+          const frames: { bytes: Uint8Array; expected?: FrameView }[] = [];
+          metadatas.forEach((m, i) =>
+            frames.push({
+              bytes: encodeMetadataFrame(i, m, limits),
+              expected: expect.metadata(i, m, isSecretMetadataKey),
+            }),
+          );
+          frames.push({ bytes: encodeSchemaRequest(types), expected: expect.schemaRequest(types) });
+          const entries = texts.map((text, i) => ({ type: i, text }));
+          frames.push({
+            bytes: encodeSchemaDescriptors(entries.map((e) => ({ type: e.type, text: textOf(e.text) }))),
+            expected: expect.schemaDescriptors(entries, DESCRIPTOR_SHOWN_BYTES),
+          });
+          for (const [kind, body] of garbage) {
+            const bytes = new Uint8Array(4 + body.length);
+            new DataView(bytes.buffer).setUint32(0, (kind << 28) | body.length);
+            bytes.set(body, 4);
+            frames.push({ bytes });
+          }
+          const { shark, decoded } = bothViews(
+            frames.map((f) => ({ direction: 0 as const, payload: f.bytes })),
+            `random-v3-${run}`,
+          );
+          assert(decoded).toEqual(shark);
+          frames.forEach((f, i) => {
+            if (f.expected !== undefined) assert(shark[i]).toEqual(f.expected);
+          });
+        },
+      ),
+      { numRuns: 4 },
+    );
+  }, 120_000);
 });
