@@ -9,7 +9,16 @@ import { generatePythonWireLua } from './lua-python-wire.js';
 import { LUA_RUNTIME } from './lua-runtime.js';
 import { luaNames, luaNode, luaString, protoField, snake } from './lua-source.js';
 import type { PythonWirePlan } from './python-wire-plan.js';
-import { CONTROL_FRAME_LIMIT, METADATA_MIN_BODY, SCHEMA_MIN_BODY } from './wire.js';
+import {
+  CONTROL_FRAME_LIMIT,
+  ERROR_MIN_BODY,
+  GOODBYE_MIN_BODY,
+  HELLO_MIN_BODY,
+  METADATA_MIN_BODY,
+  REJECT_MIN_BODY,
+  SCHEMA_MIN_BODY,
+  WELCOME_MIN_BODY,
+} from './wire.js';
 
 /** Where the dissector registers itself (besides Decode As and its heuristic). */
 export interface DissectorOptions {
@@ -46,6 +55,11 @@ export function generateDissector(plan: ProtocolPlan, options: DissectorOptions 
     `local CONTROL_LIMIT = ${CONTROL_FRAME_LIMIT}`,
     `local FRAME_LIMIT = ${maxFrameBody(plan)}`,
     `local MAX_ELEMENTS = ${plan.maxElements}`,
+    `local HELLO_MIN = ${HELLO_MIN_BODY}`,
+    `local WELCOME_MIN = ${WELCOME_MIN_BODY}`,
+    `local REJECT_MIN = ${REJECT_MIN_BODY}`,
+    `local ERROR_MIN = ${ERROR_MIN_BODY}`,
+    `local GOODBYE_MIN = ${GOODBYE_MIN_BODY}`,
     `local METADATA_MIN = ${METADATA_MIN_BODY}`,
     `local SCHEMA_MIN = ${SCHEMA_MIN_BODY}`,
     `local DESCRIPTOR_SHOWN = ${DESCRIPTOR_SHOWN_BYTES}`,

@@ -261,7 +261,7 @@ end
 local function frame_body(fw, kind, length, subprotocol)
   local name = KIND_NAMES[kind]
   if kind == 1 then
-    check_length(fw, "HELLO", length, 46, HANDSHAKE_LIMIT)
+    check_length(fw, "HELLO", length, HELLO_MIN, HANDSHAKE_LIMIT)
     f_magic(fw, F.hello_magic)
     f_uint(fw, F.hello_min_version, 2, "Min version")
     local max_version = f_uint(fw, F.hello_max_version, 2, "Max version")
@@ -279,7 +279,7 @@ local function frame_body(fw, kind, length, subprotocol)
     end
     if max_version >= 2 then hello_extensions(fw) else f_extension(fw) end
   elseif kind == 2 then
-    check_length(fw, "WELCOME", length, 18, CONTROL_LIMIT)
+    check_length(fw, "WELCOME", length, WELCOME_MIN, CONTROL_LIMIT)
     f_magic(fw, F.welcome_magic)
     local version = f_uint(fw, F.welcome_version, 2, "Version")
     f_uint(fw, F.welcome_max_payload, 4, "Max payload size")
@@ -287,7 +287,7 @@ local function frame_body(fw, kind, length, subprotocol)
     f_uint(fw, F.welcome_max_in_flight, 4, "Max requests in flight")
     if version >= 2 then absent_types(fw) else f_extension(fw) end
   elseif kind == 3 then
-    check_length(fw, "REJECT", length, 16, HANDSHAKE_LIMIT)
+    check_length(fw, "REJECT", length, REJECT_MIN, HANDSHAKE_LIMIT)
     f_magic(fw, F.reject_magic)
     local code = f_uint(fw, F.reject_code, 2, "Code")
     fw.info = "REJECT " .. (ERROR_NAMES[code] or code)
@@ -309,7 +309,7 @@ local function frame_body(fw, kind, length, subprotocol)
   elseif kind == 6 then
     message(fw, true, "RESPONSE", length)
   elseif kind == 7 then
-    check_length(fw, "ERROR", length, 6, CONTROL_LIMIT)
+    check_length(fw, "ERROR", length, ERROR_MIN, CONTROL_LIMIT)
     local id = f_uint(fw, F.request_id, 4, "Request id")
     local code = f_uint(fw, F.error_code, 2, "Code")
     fw.info = "ERROR #" .. id .. " " .. (ERROR_NAMES[code] or code)
@@ -318,7 +318,7 @@ local function frame_body(fw, kind, length, subprotocol)
     exactly4(name, length)
     f_uint(fw, F.nonce, 4, "Nonce")
   elseif kind == 10 then
-    check_length(fw, "GOODBYE", length, 6, CONTROL_LIMIT)
+    check_length(fw, "GOODBYE", length, GOODBYE_MIN, CONTROL_LIMIT)
     f_uint(fw, F.goodbye_code, 2, "Code")
     f_uint(fw, F.goodbye_deadline, 4, "Drain deadline")
     f_text(fw, F.goodbye_reason, fw.e - fw.at, "Reason")

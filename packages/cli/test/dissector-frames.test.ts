@@ -257,6 +257,11 @@ describe('the dissector and bp decode on every frame kind', () => {
       { bytes: [0x4f, 0xff, 0xff, 0xff, 1, 2, 3], experts: ['bp.expert.not_bp'] },
       { bytes: [0x80, 0, 0, 2, 0, 1], experts: ['bp.expert.malformed'] },
       { bytes: [0x10, 0, 0, 3, 1, 2, 3], experts: ['bp.expert.malformed'] },
+      // A HELLO of 46 bytes: below the minimum of 50 (the digest count would overrun).
+      {
+        bytes: [0x10, 0, 0, 46, ...new Array(46).fill(0)],
+        experts: ['bp.expert.malformed'],
+      },
       { bytes: [0x40, 0, 0, 3, 0, 0x63, 1], experts: ['bp.expert.unknown_type'] },
       { bytes: [0x40, 0, 0, 4, 0, 1, 1, 2], experts: ['bp.expert.decode_error'] },
       { bytes: [0x40, 0, 0, 5, 0, 3, 0, 0, 0], experts: ['bp.expert.decode_error'] },
