@@ -304,12 +304,12 @@ describe('random version 2 and 3 frames', () => {
           run++;
           const limits = { maxMetadataEntries: 32, maxMetadataSize: 4096 };
           const frames: { bytes: Uint8Array; expected?: FrameView }[] = [];
-          metadatas.forEach((m, i) =>
+          for (const [i, m] of metadatas.entries()) {
             frames.push({
               bytes: encodeMetadataFrame(i, m, limits),
               expected: expect.metadata(i, m, isSecretMetadataKey),
-            }),
-          );
+            });
+          }
           frames.push({ bytes: encodeSchemaRequest(types), expected: expect.schemaRequest(types) });
           const entries = texts.map((text, i) => ({ type: i, text }));
           frames.push({
