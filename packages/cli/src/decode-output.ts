@@ -1,7 +1,7 @@
 /** How `bp decode` prints what it found: text for people, `--json` for programs. */
 import type { CaptureDecode, DecodeRecord } from './capture-decoder.js';
 import { colonHex } from './field-text.js';
-import { ERROR_NAMES } from './frame-fields.js';
+import { FRAME_FIELDS } from './frame-fields.js';
 
 /** JSON for any decoded value: bigints as decimal strings, bytes as colon hex. */
 export function jsonValue(value: unknown): unknown {
@@ -32,7 +32,14 @@ export function recordJson(record: DecodeRecord): object {
   };
 }
 
-const CODE_FIELDS = new Set(['bp.error.code', 'bp.reject.code', 'bp.goodbye.code']);
+/** The value names of frame fields (error codes, statuses, HELLO extension tags, SCHEMA phases). */
+const VALUE_NAMES: ReadonlyMap<string, ReadonlyMap<number, string>> = new Map(
+  Object.values(FRAME_FIELDS).flatMap((f) =>
+    'valueNames' in f && f.valueNames !== undefined && f.abbrev !== 'bp.kind'
+      ? [[f.abbrev, f.valueNames] as const]
+      : [],
+  ),
+);
 
 /** The text form: one heading line per frame, one line per field, `!` lines for problems. */
 export function decodeText(result: CaptureDecode): string {
@@ -46,8 +53,9 @@ export function decodeText(result: CaptureDecode): string {
     lines.push(`${where ? `${where}  ` : ''}${frame.kindName}${what} (${frame.length} bytes)`);
     for (const f of frame.fields) {
       if (f.name === 'bp.kind' || f.name === 'bp.length') continue;
-      const name = CODE_FIELDS.has(f.name)
-        ? ERROR_NAMES.get(Number(f.show))
+      const names = VALUE_NAMES.get(f.name);
+      const name = names
+        ? names.get(Number(f.show))
         : f.name === 'bp.msg.type' || f.name === 'bpy.msg.type'
           ? frame.message?.typeName
           : undefined;

@@ -5,7 +5,14 @@
 import type { DecodedField, DecodedFrame, DecodedMessage, Problem } from './decoded-frame.js';
 import { type FieldSpec, PRIM_BYTES, type ProtocolPlan } from './field-plan.js';
 import { fieldText } from './field-text.js';
-import { EXPERTS, type ExpertKey, FRAME_FIELDS as F, KIND_NAMES } from './frame-fields.js';
+import {
+  DESCRIPTOR_SHOWN_BYTES,
+  EXPERTS,
+  type ExpertKey,
+  FRAME_FIELDS as F,
+  isSecretMetadataKey,
+  KIND_NAMES,
+} from './frame-fields.js';
 import { decodePayload, readPrimitive } from './payload-decoder.js';
 import {
   CONTROL_FRAME_LIMIT,
@@ -16,7 +23,10 @@ import {
   GOODBYE_MIN_BODY,
   HELLO_MIN_BODY,
   MAGIC,
+  METADATA_MIN_BODY,
   REJECT_MIN_BODY,
+  SCHEMA_MIN_BODY,
+  SchemaPhase,
   WELCOME_MIN_BODY,
 } from './wire.js';
 
@@ -39,7 +49,7 @@ export function maxFrameBody(plan: ProtocolPlan | undefined): number {
   return Math.max(CONTROL_FRAME_LIMIT, 4 + header + payload);
 }
 
-/** True when `kind` is a frame kind of version 1 (CREDIT included). */
+/** True when `kind` is a frame kind of some version (CREDIT included). */
 export function isFrameKind(kind: number): boolean {
   return KIND_NAMES.has(kind);
 }
@@ -120,6 +130,93 @@ class FrameWalk {
   extension(): void {
     if (this.at < this.end) this.raw(F.extension, this.end - this.at);
   }
+
+  /** Adds `shown` for the next `size` bytes (masked or cut text). */
+  shown(field: FieldSpec, size: number, shown: string): void {
+    this.need(size, field.label);
+    this.add(field, shown);
+    this.at += size;
+  }
+}
+
+/** HELLO extensions of version 2 (PROTOCOL.md 4.1): `tag: u16, length: u16, value`. */
+function helloExtensions(walk: FrameWalk): void {
+  while (walk.at < walk.end) {
+    if (walk.end - walk.at < 4) walk.fail('HELLO extension header overruns the frame');
+    walk.uint(F.helloExtensionTag, 2);
+    const length = walk.uint(F.helloExtensionLength, 2);
+    if (length > 0) walk.raw(F.helloExtensionValue, length);
+  }
+}
+
+/** WELCOME's absent types of version 2 (PROTOCOL.md 4.2). */
+function absentTypes(walk: FrameWalk): void {
+  if (walk.at === walk.end) return;
+  const count = walk.uint(F.welcomeAbsentCount, 4);
+  if (count > (walk.end - walk.at) / 4) walk.fail('WELCOME absent types overrun the frame');
+  for (let i = 0; i < count; i++) walk.uint(F.welcomeAbsentType, 4);
+  walk.extension();
+}
+
+/** REJECT's schema issues of version 2 (PROTOCOL.md 4.3). */
+function schemaIssues(walk: FrameWalk): void {
+  if (walk.at === walk.end) return;
+  const count = walk.uint(F.rejectIssueCount, 2);
+  if (count > (walk.end - walk.at) / 7) walk.fail('REJECT schema issues overrun the frame');
+  for (let i = 0; i < count; i++) {
+    walk.uint(F.rejectIssueType, 4);
+    walk.need(1, 'Rule length');
+    const ruleLength = walk.bytes[walk.at++];
+    walk.text(F.rejectIssueRule, ruleLength);
+    walk.need(2, 'Path length');
+    const pathLength = walk.view.getUint16(walk.at);
+    walk.at += 2;
+    walk.text(F.rejectIssuePath, pathLength);
+  }
+  walk.extension();
+}
+
+/** A SCHEMA frame (PROTOCOL.md 4.11): a type list, or descriptors with their JSON text. */
+function schemaFrame(walk: FrameWalk): void {
+  const phase = walk.uint(F.schemaPhase, 1);
+  const count = walk.uint(F.schemaCount, 4);
+  if (phase === SchemaPhase.request) {
+    if (count === 0 || count !== (walk.end - walk.at) / 4)
+      walk.fail('SCHEMA request type list does not fill the frame');
+    for (let i = 0; i < count; i++) walk.uint(F.schemaType, 4);
+    return;
+  }
+  if (phase !== SchemaPhase.descriptors) walk.fail(`SCHEMA phase ${phase} is unknown`);
+  if (count > (walk.end - walk.at) / 8) walk.fail('SCHEMA descriptors overrun the frame');
+  for (let i = 0; i < count; i++) {
+    walk.uint(F.schemaType, 4);
+    const length = walk.uint(F.schemaDescriptorLength, 4);
+    walk.need(length, 'Descriptor');
+    const cut = length > DESCRIPTOR_SHOWN_BYTES;
+    const text = utf8.decode(
+      walk.bytes.subarray(walk.at, walk.at + Math.min(length, DESCRIPTOR_SHOWN_BYTES)),
+    );
+    walk.shown(F.schemaDescriptor, length, cut ? `${text}...` : text);
+  }
+  if (walk.at !== walk.end) walk.fail(`${walk.end - walk.at} bytes left after the SCHEMA descriptors`);
+}
+
+/** A METADATA frame (PROTOCOL.md 20.2); values of secret keys are masked. */
+function metadataFrame(walk: FrameWalk): void {
+  walk.uint(F.requestId, 4);
+  const count = walk.uint(F.metadataCount, 1);
+  if (count === 0) walk.fail('METADATA has no entries');
+  for (let i = 0; i < count; i++) {
+    walk.need(1, 'Key length');
+    const keyLength = walk.bytes[walk.at++];
+    const key = walk.text(F.metadataKey, keyLength);
+    walk.need(2, 'Value length');
+    const valueLength = walk.view.getUint16(walk.at);
+    walk.at += 2;
+    if (isSecretMetadataKey(key)) walk.shown(F.metadataValue, valueLength, '*'.repeat(valueLength));
+    else walk.text(F.metadataValue, valueLength);
+  }
+  if (walk.at !== walk.end) walk.fail(`${walk.end - walk.at} bytes left after the METADATA entries`);
 }
 
 function checkLength(walk: FrameWalk, name: string, length: number, min: number, max: number): void {
@@ -189,7 +286,7 @@ export function decodeFrame(bytes: Uint8Array, ctx: FrameContext = {}): DecodedF
         checkLength(walk, 'HELLO', length, HELLO_MIN_BODY, handshakeLimit);
         walk.magic(F.helloMagic);
         walk.uint(F.helloMinVersion, 2);
-        walk.uint(F.helloMaxVersion, 2);
+        const maxVersion = walk.uint(F.helloMaxVersion, 2);
         walk.uint(F.helloMaxPayload, 4);
         walk.raw(F.helloFingerprint, 32);
         const tokenLength = walk.uint(F.helloTokenLength, 2);
@@ -202,24 +299,27 @@ export function decodeFrame(bytes: Uint8Array, ctx: FrameContext = {}): DecodedF
           walk.uint(F.helloDigestType, 4);
           walk.raw(F.helloDigest, 8);
         }
-        walk.extension();
+        if (maxVersion >= 2) helloExtensions(walk);
+        else walk.extension();
         break;
       }
-      case FrameKind.WELCOME:
+      case FrameKind.WELCOME: {
         checkLength(walk, 'WELCOME', length, WELCOME_MIN_BODY, CONTROL_FRAME_LIMIT);
         walk.magic(F.welcomeMagic);
-        walk.uint(F.welcomeVersion, 2);
+        const version = walk.uint(F.welcomeVersion, 2);
         walk.uint(F.welcomeMaxPayload, 4);
         walk.uint(F.welcomeHeartbeat, 4);
         walk.uint(F.welcomeMaxInFlight, 4);
-        walk.extension();
+        if (version >= 2) absentTypes(walk);
+        else walk.extension();
         break;
+      }
       case FrameKind.REJECT: {
         checkLength(walk, 'REJECT', length, REJECT_MIN_BODY, handshakeLimit);
         walk.magic(F.rejectMagic);
         walk.uint(F.rejectCode, 2);
         walk.uint(F.rejectMinVersion, 2);
-        walk.uint(F.rejectMaxVersion, 2);
+        const maxVersion = walk.uint(F.rejectMaxVersion, 2);
         const reasonLength = walk.uint(F.rejectReasonLength, 2);
         walk.text(F.rejectReason, reasonLength);
         const count = walk.uint(F.rejectDetailCount, 4);
@@ -228,7 +328,8 @@ export function decodeFrame(bytes: Uint8Array, ctx: FrameContext = {}): DecodedF
           walk.uint(F.rejectDetailType, 4);
           walk.uint(F.rejectDetailStatus, 1);
         }
-        walk.extension();
+        if (maxVersion >= 2) schemaIssues(walk);
+        else walk.extension();
         break;
       }
       case FrameKind.MESSAGE:
@@ -260,6 +361,14 @@ export function decodeFrame(bytes: Uint8Array, ctx: FrameContext = {}): DecodedF
       case FrameKind.CANCEL:
         exactly4(walk, kindName, length);
         walk.uint(F.requestId, 4);
+        break;
+      case FrameKind.METADATA:
+        checkLength(walk, 'METADATA', length, METADATA_MIN_BODY, CONTROL_FRAME_LIMIT);
+        metadataFrame(walk);
+        break;
+      case FrameKind.SCHEMA:
+        checkLength(walk, 'SCHEMA', length, SCHEMA_MIN_BODY, handshakeLimit);
+        schemaFrame(walk);
         break;
       case CREDIT_KIND:
         exactly4(walk, kindName, length);

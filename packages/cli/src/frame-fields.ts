@@ -3,18 +3,41 @@
  * generator and `bp decode`, and the expert infos both raise.
  */
 import type { FieldSpec, FieldType } from './field-plan.js';
-import { CREDIT_KIND, ErrorCode, FrameKind, MismatchStatus } from './wire.js';
+import {
+  CREDIT_KIND,
+  ErrorCode,
+  FrameKind,
+  MismatchStatus,
+  SCHEMA_RESOLUTION_TAG,
+  SchemaPhase,
+} from './wire.js';
 
-/**
- * Frame kind names by number, CREDIT included. The dissector does not decode version 3's
- * `METADATA` (0xC, PROTOCOL.md section 20) yet, so it keeps treating that kind as reserved.
- */
+/** Frame kind names by number: version 1's, `SCHEMA` (version 2), `METADATA` (version 3), CREDIT. */
 export const KIND_NAMES: ReadonlyMap<number, string> = new Map<number, string>([
-  ...Object.entries(FrameKind)
-    .filter(([name]) => name !== 'METADATA')
-    .map(([name, kind]) => [kind, name] as [number, string]),
+  ...Object.entries(FrameKind).map(([name, kind]) => [kind, name] as [number, string]),
   [CREDIT_KIND, 'CREDIT'],
 ]);
+
+/** HELLO extension tag names (PROTOCOL.md 4.1). */
+export const HELLO_EXTENSION_NAMES: ReadonlyMap<number, string> = new Map([
+  [SCHEMA_RESOLUTION_TAG, 'schema-resolution'],
+]);
+
+/** SCHEMA phase names (PROTOCOL.md 4.11). */
+export const SCHEMA_PHASE_NAMES: ReadonlyMap<number, string> = new Map(
+  Object.entries(SchemaPhase).map(([name, phase]) => [phase, name] as [number, string]),
+);
+
+/**
+ * The most bytes of a SCHEMA descriptor's JSON text that are shown; a longer one is cut there and
+ * marked with `...` (its whole range stays selectable in Wireshark).
+ */
+export const DESCRIPTOR_SHOWN_BYTES = 256;
+
+/** True for the metadata keys whose values are masked like the HELLO token (section 20). */
+export function isSecretMetadataKey(key: string): boolean {
+  return key === 'authorization' || key.endsWith('token');
+}
 
 /** Error code names by number (PROTOCOL.md 9.1). */
 export const ERROR_NAMES: ReadonlyMap<number, string> = new Map(
@@ -49,11 +72,16 @@ export const FRAME_FIELDS = {
   helloTypeCount: field('bp.hello.type_count', 'Type digests', 'uint32'),
   helloDigestType: field('bp.hello.digest.type', 'Type', 'uint32'),
   helloDigest: field('bp.hello.digest.value', 'Digest', 'bytes'),
+  helloExtensionTag: field('bp.hello.extension.tag', 'Extension', 'uint16', HELLO_EXTENSION_NAMES),
+  helloExtensionLength: field('bp.hello.extension.length', 'Extension length', 'uint16'),
+  helloExtensionValue: field('bp.hello.extension.value', 'Extension value', 'bytes'),
   welcomeMagic: field('bp.welcome.magic', 'Magic', 'string'),
   welcomeVersion: field('bp.welcome.version', 'Version', 'uint16'),
   welcomeMaxPayload: field('bp.welcome.max_payload_size', 'Max payload size', 'uint32'),
   welcomeHeartbeat: field('bp.welcome.heartbeat_interval', 'Heartbeat interval (ms)', 'uint32'),
   welcomeMaxInFlight: field('bp.welcome.max_in_flight', 'Max requests in flight', 'uint32'),
+  welcomeAbsentCount: field('bp.welcome.absent_count', 'Absent types', 'uint32'),
+  welcomeAbsentType: field('bp.welcome.absent_type', 'Absent type', 'uint32'),
   rejectMagic: field('bp.reject.magic', 'Magic', 'string'),
   rejectCode: field('bp.reject.code', 'Code', 'uint16', ERROR_NAMES),
   rejectMinVersion: field('bp.reject.min_version', 'Server min version', 'uint16'),
@@ -63,6 +91,19 @@ export const FRAME_FIELDS = {
   rejectDetailCount: field('bp.reject.detail_count', 'Mismatch details', 'uint32'),
   rejectDetailType: field('bp.reject.detail.type', 'Type', 'uint32'),
   rejectDetailStatus: field('bp.reject.detail.status', 'Status', 'uint8', STATUS_NAMES),
+  rejectIssueCount: field('bp.reject.issue_count', 'Schema issues', 'uint16'),
+  /** The generated dissector names the protocol's types on this field. */
+  rejectIssueType: field('bp.reject.issue.type', 'Type', 'uint32'),
+  rejectIssueRule: field('bp.reject.issue.rule', 'Rule', 'string'),
+  rejectIssuePath: field('bp.reject.issue.path', 'Path', 'string'),
+  schemaPhase: field('bp.schema.phase', 'Phase', 'uint8', SCHEMA_PHASE_NAMES),
+  schemaCount: field('bp.schema.count', 'Types', 'uint32'),
+  schemaType: field('bp.schema.type', 'Type', 'uint32'),
+  schemaDescriptorLength: field('bp.schema.descriptor_length', 'Descriptor length', 'uint32'),
+  schemaDescriptor: field('bp.schema.descriptor', 'Descriptor', 'string'),
+  metadataCount: field('bp.metadata.count', 'Entries', 'uint8'),
+  metadataKey: field('bp.metadata.key', 'Key', 'string'),
+  metadataValue: field('bp.metadata.value', 'Value', 'string'),
   extension: field('bp.extension', 'Extension bytes', 'bytes'),
   errorCode: field('bp.error.code', 'Code', 'uint16', ERROR_NAMES),
   errorMessage: field('bp.error.message', 'Message', 'string'),

@@ -4,12 +4,21 @@
  */
 import { type ProtocolPlan, primFieldType } from './field-plan.js';
 import { maxFrameBody } from './frame-decoder.js';
-import { ERROR_NAMES, EXPERTS, FRAME_FIELDS, KIND_NAMES } from './frame-fields.js';
+import { DESCRIPTOR_SHOWN_BYTES, ERROR_NAMES, EXPERTS, FRAME_FIELDS, KIND_NAMES } from './frame-fields.js';
 import { generatePythonWireLua } from './lua-python-wire.js';
 import { LUA_RUNTIME } from './lua-runtime.js';
 import { luaNames, luaNode, luaString, protoField, snake } from './lua-source.js';
 import type { PythonWirePlan } from './python-wire-plan.js';
-import { CONTROL_FRAME_LIMIT } from './wire.js';
+import {
+  CONTROL_FRAME_LIMIT,
+  ERROR_MIN_BODY,
+  GOODBYE_MIN_BODY,
+  HELLO_MIN_BODY,
+  METADATA_MIN_BODY,
+  REJECT_MIN_BODY,
+  SCHEMA_MIN_BODY,
+  WELCOME_MIN_BODY,
+} from './wire.js';
 
 /** Where the dissector registers itself (besides Decode As and its heuristic). */
 export interface DissectorOptions {
@@ -46,6 +55,14 @@ export function generateDissector(plan: ProtocolPlan, options: DissectorOptions 
     `local CONTROL_LIMIT = ${CONTROL_FRAME_LIMIT}`,
     `local FRAME_LIMIT = ${maxFrameBody(plan)}`,
     `local MAX_ELEMENTS = ${plan.maxElements}`,
+    `local HELLO_MIN = ${HELLO_MIN_BODY}`,
+    `local WELCOME_MIN = ${WELCOME_MIN_BODY}`,
+    `local REJECT_MIN = ${REJECT_MIN_BODY}`,
+    `local ERROR_MIN = ${ERROR_MIN_BODY}`,
+    `local GOODBYE_MIN = ${GOODBYE_MIN_BODY}`,
+    `local METADATA_MIN = ${METADATA_MIN_BODY}`,
+    `local SCHEMA_MIN = ${SCHEMA_MIN_BODY}`,
+    `local DESCRIPTOR_SHOWN = ${DESCRIPTOR_SHOWN_BYTES}`,
     `local TCP_PORTS = { ${(options.ports ?? []).join(', ')} }`,
     `local TLS_PORTS = { ${(options.tlsPorts ?? []).join(', ')} }`,
     `local WS_PORTS = { ${(options.webSocketPorts ?? []).join(', ')} }`,
@@ -54,9 +71,11 @@ export function generateDissector(plan: ProtocolPlan, options: DissectorOptions 
     '',
     'local F = {}',
   );
-  for (const [key, field] of Object.entries(FRAME_FIELDS))
-    lines.push(`F.${snake(key)} = ${protoField(field)}`);
   const typeNames = new Map(plan.types.map((t) => [t.type, t.name]));
+  for (const [key, field] of Object.entries(FRAME_FIELDS)) {
+    const named = key === 'rejectIssueType' ? { ...field, valueNames: typeNames } : field;
+    lines.push(`F.${snake(key)} = ${protoField(named)}`);
+  }
   lines.push(
     `F.msg_type = ${protoField({ abbrev: 'bp.msg.type', label: 'Message type', type: primFieldType(plan.headerPrim), valueNames: typeNames })}`,
   );

@@ -142,6 +142,97 @@ local function exactly4(name, length)
   if length ~= 4 then stop(E.malformed, string.format("%s body is %d bytes, exactly 4", name, length)) end
 end
 
+-- Version 2 and 3 bodies (PROTOCOL.md 4.1, 4.2, 4.3, 4.11, 20), as frame-decoder.ts reads them.
+local function f_u8(fw, what)
+  frame_need(fw, 1, what)
+  local v = fw.tvb(fw.at, 1):uint()
+  fw.at = fw.at + 1
+  return v
+end
+local function f_u16(fw, what)
+  frame_need(fw, 2, what)
+  local v = fw.tvb(fw.at, 2):uint()
+  fw.at = fw.at + 2
+  return v
+end
+local function hello_extensions(fw)
+  while fw.at < fw.e do
+    if fw.e - fw.at < 4 then stop(E.malformed, "HELLO extension header overruns the frame") end
+    f_uint(fw, F.hello_extension_tag, 2, "Extension")
+    local n = f_uint(fw, F.hello_extension_length, 2, "Extension length")
+    if n > 0 then f_raw(fw, F.hello_extension_value, n, "Extension value") end
+  end
+end
+local function absent_types(fw)
+  if fw.at == fw.e then return end
+  local count = f_uint(fw, F.welcome_absent_count, 4, "Absent types")
+  if count > (fw.e - fw.at) / 4 then stop(E.malformed, "WELCOME absent types overrun the frame") end
+  for _ = 1, count do f_uint(fw, F.welcome_absent_type, 4, "Absent type") end
+  f_extension(fw)
+end
+local function schema_issues(fw)
+  if fw.at == fw.e then return end
+  local count = f_uint(fw, F.reject_issue_count, 2, "Schema issues")
+  if count > (fw.e - fw.at) / 7 then stop(E.malformed, "REJECT schema issues overrun the frame") end
+  for _ = 1, count do
+    f_uint(fw, F.reject_issue_type, 4, "Type")
+    f_text(fw, F.reject_issue_rule, f_u8(fw, "Rule length"), "Rule")
+    f_text(fw, F.reject_issue_path, f_u16(fw, "Path length"), "Path")
+  end
+  f_extension(fw)
+end
+local function schema_frame(fw)
+  local phase = f_uint(fw, F.schema_phase, 1, "Phase")
+  local count = f_uint(fw, F.schema_count, 4, "Types")
+  if phase == 1 then
+    fw.info = "SCHEMA request"
+    if count == 0 or count ~= (fw.e - fw.at) / 4 then stop(E.malformed, "SCHEMA request type list does not fill the frame") end
+    for _ = 1, count do f_uint(fw, F.schema_type, 4, "Type") end
+    return
+  end
+  if phase ~= 2 then stop(E.malformed, string.format("SCHEMA phase %d is unknown", phase)) end
+  fw.info = "SCHEMA descriptors"
+  if count > (fw.e - fw.at) / 8 then stop(E.malformed, "SCHEMA descriptors overrun the frame") end
+  for _ = 1, count do
+    f_uint(fw, F.schema_type, 4, "Type")
+    local n = f_uint(fw, F.schema_descriptor_length, 4, "Descriptor length")
+    frame_need(fw, n, "Descriptor")
+    local r = fw.tvb(fw.at, n)
+    local text
+    if n > DESCRIPTOR_SHOWN then
+      text = fw.tvb(fw.at, DESCRIPTOR_SHOWN):string(ENC_UTF_8) .. "..."
+    elseif n > 0 then
+      text = r:string(ENC_UTF_8)
+    else
+      text = ""
+    end
+    fw.tree:add(F.schema_descriptor, r, text)
+    fw.at = fw.at + n
+  end
+  if fw.at ~= fw.e then stop(E.malformed, string.format("%d bytes left after the SCHEMA descriptors", fw.e - fw.at)) end
+end
+local function metadata_frame(fw)
+  local id = f_uint(fw, F.request_id, 4, "Request id")
+  local count = f_uint(fw, F.metadata_count, 1, "Entries")
+  fw.info = "METADATA #" .. id
+  if count == 0 then stop(E.malformed, "METADATA has no entries") end
+  for _ = 1, count do
+    local kn = f_u8(fw, "Key length")
+    frame_need(fw, kn, "Key")
+    local key = kn > 0 and fw.tvb(fw.at, kn):string(ENC_UTF_8) or ""
+    f_text(fw, F.metadata_key, kn, "Key")
+    local vn = f_u16(fw, "Value length")
+    if key == "authorization" or key:sub(-5) == "token" then
+      frame_need(fw, vn, "Value")
+      fw.tree:add(F.metadata_value, fw.tvb(fw.at, vn), string.rep("*", vn))
+      fw.at = fw.at + vn
+    else
+      f_text(fw, F.metadata_value, vn, "Value")
+    end
+  end
+  if fw.at ~= fw.e then stop(E.malformed, string.format("%d bytes left after the METADATA entries", fw.e - fw.at)) end
+end
+
 local function message(fw, with_id, name, length)
   local id_size = with_id and 4 or 0
   check_length(fw, name, length, id_size + HEADER_SIZE, id_size + HEADER_SIZE + MAX_PAYLOAD)
@@ -170,10 +261,10 @@ end
 local function frame_body(fw, kind, length, subprotocol)
   local name = KIND_NAMES[kind]
   if kind == 1 then
-    check_length(fw, "HELLO", length, 46, HANDSHAKE_LIMIT)
+    check_length(fw, "HELLO", length, HELLO_MIN, HANDSHAKE_LIMIT)
     f_magic(fw, F.hello_magic)
     f_uint(fw, F.hello_min_version, 2, "Min version")
-    f_uint(fw, F.hello_max_version, 2, "Max version")
+    local max_version = f_uint(fw, F.hello_max_version, 2, "Max version")
     f_uint(fw, F.hello_max_payload, 4, "Max payload size")
     f_raw(fw, F.hello_fingerprint, 32, "Schema fingerprint")
     local n = f_uint(fw, F.hello_token_length, 2, "Token length")
@@ -186,22 +277,22 @@ local function frame_body(fw, kind, length, subprotocol)
       f_uint(fw, F.hello_digest_type, 4, "Type")
       f_raw(fw, F.hello_digest, 8, "Digest")
     end
-    f_extension(fw)
+    if max_version >= 2 then hello_extensions(fw) else f_extension(fw) end
   elseif kind == 2 then
-    check_length(fw, "WELCOME", length, 18, CONTROL_LIMIT)
+    check_length(fw, "WELCOME", length, WELCOME_MIN, CONTROL_LIMIT)
     f_magic(fw, F.welcome_magic)
-    f_uint(fw, F.welcome_version, 2, "Version")
+    local version = f_uint(fw, F.welcome_version, 2, "Version")
     f_uint(fw, F.welcome_max_payload, 4, "Max payload size")
     f_uint(fw, F.welcome_heartbeat, 4, "Heartbeat interval")
     f_uint(fw, F.welcome_max_in_flight, 4, "Max requests in flight")
-    f_extension(fw)
+    if version >= 2 then absent_types(fw) else f_extension(fw) end
   elseif kind == 3 then
-    check_length(fw, "REJECT", length, 16, HANDSHAKE_LIMIT)
+    check_length(fw, "REJECT", length, REJECT_MIN, HANDSHAKE_LIMIT)
     f_magic(fw, F.reject_magic)
     local code = f_uint(fw, F.reject_code, 2, "Code")
     fw.info = "REJECT " .. (ERROR_NAMES[code] or code)
     f_uint(fw, F.reject_min_version, 2, "Server min version")
-    f_uint(fw, F.reject_max_version, 2, "Server max version")
+    local max_version = f_uint(fw, F.reject_max_version, 2, "Server max version")
     local n = f_uint(fw, F.reject_reason_length, 2, "Reason length")
     f_text(fw, F.reject_reason, n, "Reason")
     local count = f_uint(fw, F.reject_detail_count, 4, "Mismatch details")
@@ -210,7 +301,7 @@ local function frame_body(fw, kind, length, subprotocol)
       f_uint(fw, F.reject_detail_type, 4, "Type")
       f_uint(fw, F.reject_detail_status, 1, "Status")
     end
-    f_extension(fw)
+    if max_version >= 2 then schema_issues(fw) else f_extension(fw) end
   elseif kind == 4 then
     message(fw, false, "MESSAGE", length)
   elseif kind == 5 then
@@ -218,7 +309,7 @@ local function frame_body(fw, kind, length, subprotocol)
   elseif kind == 6 then
     message(fw, true, "RESPONSE", length)
   elseif kind == 7 then
-    check_length(fw, "ERROR", length, 6, CONTROL_LIMIT)
+    check_length(fw, "ERROR", length, ERROR_MIN, CONTROL_LIMIT)
     local id = f_uint(fw, F.request_id, 4, "Request id")
     local code = f_uint(fw, F.error_code, 2, "Code")
     fw.info = "ERROR #" .. id .. " " .. (ERROR_NAMES[code] or code)
@@ -227,13 +318,19 @@ local function frame_body(fw, kind, length, subprotocol)
     exactly4(name, length)
     f_uint(fw, F.nonce, 4, "Nonce")
   elseif kind == 10 then
-    check_length(fw, "GOODBYE", length, 6, CONTROL_LIMIT)
+    check_length(fw, "GOODBYE", length, GOODBYE_MIN, CONTROL_LIMIT)
     f_uint(fw, F.goodbye_code, 2, "Code")
     f_uint(fw, F.goodbye_deadline, 4, "Drain deadline")
     f_text(fw, F.goodbye_reason, fw.e - fw.at, "Reason")
   elseif kind == 11 then
     exactly4(name, length)
     f_uint(fw, F.request_id, 4, "Request id")
+  elseif kind == 12 then
+    check_length(fw, "METADATA", length, METADATA_MIN, CONTROL_LIMIT)
+    metadata_frame(fw)
+  elseif kind == 13 then
+    check_length(fw, "SCHEMA", length, SCHEMA_MIN, HANDSHAKE_LIMIT)
+    schema_frame(fw)
   elseif kind == 15 then
     exactly4(name, length)
     f_uint(fw, F.credit, 4, "Credit")

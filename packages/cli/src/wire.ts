@@ -10,8 +10,12 @@ export {
   GOODBYE_MIN_BODY,
   HELLO_MIN_BODY,
   MAGIC,
+  METADATA_MIN_BODY,
   MismatchStatus,
   REJECT_MIN_BODY,
+  SCHEMA_MIN_BODY,
+  SCHEMA_RESOLUTION_TAG,
+  SchemaPhase,
   WELCOME_MIN_BODY,
 } from '@bp/session/wire';
 

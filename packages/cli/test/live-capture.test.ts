@@ -3,14 +3,17 @@
  * (handshake, a message, requests both ways, a server push, an application error, a schema
  * mismatch, goodbye) over TCP, over WebSocket (bp-flow.v1, with its CREDIT frame) and over TLS with
  * a key log. tshark with the generated dissector, and `bp decode` on the same capture, must show
- * every frame and field value the test sent: one expectation for both.
+ * every frame and field value the test sent: one expectation for both. Those pin version 1; one
+ * more runs at the default version: an old client against a new server (a SCHEMA exchange) and a
+ * call with metadata.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { array, enumeration, f32, ProtocolConfig, string, struct, u8 } from '@bp/codec';
 import { ApplicationError, type Session, schemaFingerprint } from '@bp/session';
-import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from '@bp/session/wire';
+import { MIN_PROTOCOL_VERSION } from '@bp/session/wire';
+import { SensorType as S, sensorV1, sensorV2 } from '@bp/test-kit/evolution';
 import { generateTestPki } from '@bp/test-kit/pki';
 import { connect as connectWebSocket } from '@bp/transport-browser';
 import { connect, createServer } from '@bp/transport-node';
@@ -32,6 +35,8 @@ const TOKEN = 'live-secret';
 const SERVER_CLOSE_DEADLINE = 4000;
 const CLIENT_CLOSE_DEADLINE = 3000;
 const MAX_IN_FLIGHT = 64;
+/** The protocol version these captures pin. */
+const V1 = 1;
 
 const sensor = { sensor1: 21.5, sensor2: 1e-300, station: 'north-7', seq: 18446744073709551615n };
 const reading = { values: [-5n, 9007199254740993n], unit: 'celsius', note: 'ok' };
@@ -53,8 +58,8 @@ function startServer(tls?: { key: string; cert: string; keyLog: string }) {
     protocol,
     auth: { token: TOKEN },
     tls,
-    // The captures pin protocol version 1: the dissector does not know version 2's frames yet.
-    maxVersion: 1,
+    // These captures test version 1 specifically (what a version-1 peer sends and sees).
+    maxVersion: V1,
     limits: {
       heartbeatInterval: 0,
       maxInFlightRequests: MAX_IN_FLIGHT,
@@ -104,7 +109,7 @@ function expectedClientToServer(): FrameView[] {
   return [
     expect.hello({
       minVersion: MIN_PROTOCOL_VERSION,
-      maxVersion: PROTOCOL_VERSION,
+      maxVersion: V1,
       maxPayloadSize: protocol.maxPayloadSize,
       fingerprint: fp.fingerprint,
       token: TOKEN,
@@ -121,7 +126,7 @@ function expectedClientToServer(): FrameView[] {
 function expectedServerToClient(): FrameView[] {
   return [
     expect.welcome({
-      version: PROTOCOL_VERSION,
+      version: V1,
       maxPayloadSize: protocol.maxPayloadSize,
       heartbeatInterval: 0,
       maxInFlight: MAX_IN_FLIGHT,
@@ -135,14 +140,22 @@ function expectedServerToClient(): FrameView[] {
 }
 
 /** Frames per direction `srcPort>dstPort`, from tshark and from bp decode. */
-function directions(capture: string, lua: string, tsharkArgs: string[] = [], decode = true) {
+function directions(
+  capture: string,
+  lua: string,
+  tsharkArgs: string[] = [],
+  decode = true,
+  decodePlan = plan,
+) {
   const shark = new Map<string, FrameView[]>();
   for (const packet of tsharkFrames(capture, lua, tsharkArgs)) {
     const key = `${packet.srcPort}>${packet.dstPort}`;
     shark.set(key, [...(shark.get(key) ?? []), ...packet.frames]);
   }
   const decoded = new Map<string, FrameView[]>();
-  const result = decodeCapture(readCapture(new Uint8Array(readFileSync(capture))), { plan });
+  const result = decodeCapture(readCapture(new Uint8Array(readFileSync(capture))), {
+    plan: decodePlan,
+  });
   if (decode) {
     for (const record of result.records) {
       const [, src, dst] = /:(\d+) -> .*:(\d+)$/.exec(record.stream!)!;
@@ -154,6 +167,53 @@ function directions(capture: string, lua: string, tsharkArgs: string[] = [], dec
 }
 
 describe('captured sessions', () => {
+  test('TCP at the default version: an old client resolves its schema with a new server, then calls with metadata', async () => {
+    const server = createServer({
+      protocol: sensorV2,
+      limits: { heartbeatInterval: 0 },
+      handlers: {
+        [S.QUERY]: ({ sensor }: { sensor: number }) => ({ id: sensor, count: 3, note: 'ok' }),
+      } as never,
+    });
+    cleanups.push(() => server.close({ deadline: 100 }));
+    const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
+    const capture = await startCapture(join(dir, 'tcp-v3.pcapng'), [port]);
+    cleanups.push(() => capture.stop());
+    const client = await connect({ host: '127.0.0.1', port, protocol: sensorV1 });
+    const metadata = { tenant: 'acme', authorization: 'Bearer s3cret', 'x-session-token': 'abc' };
+    assert(await client.request(S.QUERY, { id: 7 }, { metadata } as never)).toEqual({ id: 7, count: 3 });
+    await client.close({ deadline: CLIENT_CLOSE_DEADLINE });
+    await capture.stop();
+
+    // After resolution the wire carries the client's schemas both ways: dissect with those.
+    const clientPlan = planOf(sensorV1);
+    const lua = join(dir, 'tcp-v3.lua');
+    writeFileSync(lua, generateDissector(clientPlan, { ports: [port] }));
+    const { shark, decoded } = directions(capture.file, lua, [], true, clientPlan);
+    assert(decoded).toEqual(shark);
+    const frames = [...shark.values()].flat();
+    const kinds = (k: number) => frames.filter((f) => f.fields['bp.kind'][0] === String(k));
+    assert(frames.flatMap((f) => f.experts)).toEqual([]);
+    const [hello] = kinds(1);
+    assert(hello.fields['bp.hello.max_version']).toEqual(['3']);
+    assert(hello.fields['bp.hello.extension.tag']).toEqual(['1']);
+    assert(kinds(2)[0].fields['bp.welcome.version']).toEqual(['3']);
+    const schema = kinds(13);
+    assert(schema.map((f) => f.fields['bp.schema.phase'][0]).sort()).toEqual(['1', '2']);
+    const request = schema.find((f) => f.fields['bp.schema.phase'][0] === '1')!;
+    const descriptors = schema.find((f) => f.fields['bp.schema.phase'][0] === '2')!;
+    assert(request.fields['bp.schema.type'].length).toBeGreaterThan(0);
+    assert(descriptors.fields['bp.schema.type']).toEqual(request.fields['bp.schema.type']);
+    for (const text of descriptors.fields['bp.schema.descriptor']) assert(text).toMatch(/^\{"schema":/);
+    const [meta] = kinds(12);
+    assert(meta.fields).toMatchObject({
+      'bp.request_id': ['1'],
+      'bp.metadata.count': ['3'],
+      'bp.metadata.key': ['authorization', 'tenant', 'x-session-token'],
+      'bp.metadata.value': ['***', '*************', 'acme'],
+    });
+  });
+
   test('TCP: handshake, messages, requests both ways, push, error, goodbye, and a schema mismatch', async () => {
     const { server, session } = startServer();
     const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
@@ -164,7 +224,7 @@ describe('captured sessions', () => {
       port,
       protocol,
       token: TOKEN,
-      maxVersion: 1,
+      maxVersion: V1,
       handlers: { [T.GET_READING]: () => clientReading } as never,
     });
     const clientPort = client.socket!.localPort!;
@@ -181,7 +241,7 @@ describe('captured sessions', () => {
       responses: protocol.responses,
     });
     await assert(
-      connect({ host: '127.0.0.1', port, protocol: other, token: TOKEN, maxVersion: 1 }),
+      connect({ host: '127.0.0.1', port, protocol: other, token: TOKEN, maxVersion: V1 }),
     ).rejects.toMatchObject({
       code: 'schema-mismatch',
     });
@@ -202,7 +262,7 @@ describe('captured sessions', () => {
         [
           expect.hello({
             minVersion: MIN_PROTOCOL_VERSION,
-            maxVersion: PROTOCOL_VERSION,
+            maxVersion: V1,
             maxPayloadSize: other.maxPayloadSize,
             fingerprint: otherFp.fingerprint,
             token: TOKEN,
@@ -216,7 +276,7 @@ describe('captured sessions', () => {
           expect.reject({
             code: 14,
             minVersion: MIN_PROTOCOL_VERSION,
-            maxVersion: PROTOCOL_VERSION,
+            maxVersion: V1,
             reason: 'schema mismatch: 4 (CONFIG) differs, 9 only on the client',
             details: [
               { type: 4, status: 1 },
@@ -251,7 +311,7 @@ describe('captured sessions', () => {
         token: TOKEN,
         WebSocket: WebSocket as never,
         reconnect: false,
-        maxVersion: 1,
+        maxVersion: V1,
         handlers: { [T.GET_READING]: () => clientReading } as never,
       });
       await converse(client as unknown as Peer, session);
@@ -286,7 +346,7 @@ describe('captured sessions', () => {
       protocol,
       token: TOKEN,
       tls: { ca: pki.ca, keyLog: clientKeyLog },
-      maxVersion: 1,
+      maxVersion: V1,
       handlers: { [T.GET_READING]: () => clientReading } as never,
     });
     const clientPort = client.socket!.localPort!;

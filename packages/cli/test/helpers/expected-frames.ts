@@ -117,6 +117,55 @@ export const expect = {
   credit(bytes: number): FrameView {
     return view(15, 4, [['bp.credit', bytes]]);
   },
+  /** `base` (a version-1 frame's view) with `extra` body bytes read as `fields` (version 2, 3). */
+  extended(base: FrameView, extra: number, fields: Fields): FrameView {
+    const out: Record<string, string[]> = {};
+    for (const [name, values] of Object.entries(base.fields)) out[name] = [...values];
+    out['bp.length'] = [String(Number(base.fields['bp.length'][0]) + extra)];
+    for (const [name, value] of fields) (out[name] ??= []).push(String(value));
+    return normalized({ fields: out, experts: [...base.experts] });
+  },
+  schemaRequest(types: readonly number[]): FrameView {
+    return view(13, 5 + 4 * types.length, [
+      ['bp.schema.phase', 1],
+      ['bp.schema.count', types.length],
+      ...types.map((t): [string, number] => ['bp.schema.type', t]),
+    ]);
+  },
+  schemaDescriptors(entries: readonly { type: number; text: string }[], shownBytes: number): FrameView {
+    const fields: Fields = [
+      ['bp.schema.phase', 2],
+      ['bp.schema.count', entries.length],
+    ];
+    let length = 5;
+    for (const e of entries) {
+      const n = bytesOf(e.text);
+      length += 8 + n;
+      // The descriptors of these tests are ASCII, so cutting at a byte count cuts no character.
+      const shown = n > shownBytes ? `${e.text.slice(0, shownBytes)}...` : e.text;
+      fields.push(
+        ['bp.schema.type', e.type],
+        ['bp.schema.descriptor_length', n],
+        ['bp.schema.descriptor', shown],
+      );
+    }
+    return view(13, length, fields);
+  },
+  metadata(requestId: number, entries: Record<string, string>, masked: (key: string) => boolean): FrameView {
+    const fields: Fields = [
+      ['bp.request_id', requestId],
+      ['bp.metadata.count', Object.keys(entries).length],
+    ];
+    let length = 5;
+    for (const [key, value] of Object.entries(entries)) {
+      length += 1 + bytesOf(key) + 2 + bytesOf(value);
+      fields.push(
+        ['bp.metadata.key', key],
+        ['bp.metadata.value', masked(key) ? '*'.repeat(bytesOf(value)) : value],
+      );
+    }
+    return view(12, length, fields);
+  },
   notBp(): FrameView {
     return normalized({ fields: {}, experts: ['bp.expert.not_bp'] });
   },
