@@ -19,16 +19,17 @@ import {
   truncatedError,
 } from './decode-limits.js';
 import { encodeFailure, explainEncodeFailure, fieldPath } from './encode-failure.js';
-import type { CompiledCodec, DecodeResult } from './engine.js';
+import type { CompiledCodec, CompileOptions, DecodeResult } from './engine.js';
 import { compileClosures } from './engine-closures.js';
 import { DecodeError, type EncodeError, relocateError } from './errors.js';
+import { genSkip, skipsInline } from './generated-skip.js';
+import { Gen, PREFIX_MAX, prefixRead, prefixWrite, q } from './generated-source.js';
 import { F32_OVERFLOW_SQUARED, invalidPrimitiveExpr, PRIMITIVE_SPECS } from './primitive-specs.js';
 import { bufferTooSmall, decodeRangeError, encodeOffsetError } from './range-errors.js';
 import {
   depthOf,
   fixedSizeOf,
   minSizeOf,
-  type PrefixWidth,
   type PrimitiveName,
   type PrimNode,
   type SchemaNode,
@@ -38,8 +39,6 @@ import {
 } from './schema-node.js';
 import { objectCheckCanWait } from './struct-unrolled.js';
 import { NO_ROOM, readUtf8, readUtf8Lenient, utf8Length, writeUtf8 } from './utf8.js';
-
-const PREFIX_MAX = { 1: 0xff, 2: 0xffff, 4: 0xffffffff } as const;
 
 /** Helpers the generated code closes over (passed in, never looked up globally). */
 const HELPERS = {
@@ -61,50 +60,6 @@ const HELPERS = {
   OFF: encodeOffsetError,
   RANGE: decodeRangeError,
 };
-
-class Gen {
-  private n = 0;
-  readonly consts: unknown[] = [];
-  readonly lines: string[] = [];
-  /** Bytes written/read since `p` was last advanced: positions are `p + k` with k known here. */
-  k = 0;
-
-  id(prefix: string): string {
-    return `${prefix}${this.n++}`;
-  }
-  /** A reference to a value the generated code needs (error factory, map...). */
-  c(value: unknown): string {
-    this.consts.push(value);
-    return `K[${this.consts.length - 1}]`;
-  }
-  emit(line: string): void {
-    this.lines.push(line);
-  }
-  pos(extra = 0): string {
-    const k = this.k + extra;
-    return k === 0 ? 'p' : `(p + ${k})`;
-  }
-  flush(): void {
-    if (this.k !== 0) {
-      this.emit(`p += ${this.k};`);
-      this.k = 0;
-    }
-  }
-}
-
-const q = (s: string): string => JSON.stringify(s);
-
-function prefixWrite(width: PrefixWidth, at: string, n: string): string {
-  return width === 4
-    ? `dv.setUint32(${at}, ${n});`
-    : width === 2
-      ? `dv.setUint16(${at}, ${n});`
-      : `t[${at}] = ${n};`;
-}
-
-function prefixRead(width: PrefixWidth, at: string): string {
-  return readExpr(width === 4 ? 'u32' : width === 2 ? 'u16' : 'u8', 's', at);
-}
 
 /** Size of the run of fixed-size fields starting at each field (0 inside a run and at variable fields). */
 function runsOf(node: StructNode): number[] {
@@ -129,7 +84,7 @@ function runsOf(node: StructNode): number[] {
 
 /** Checks and writes one primitive; `fail(v)` makes the error. */
 function genPrimWrite(g: Gen, name: PrimitiveName, v: string, fail: string): void {
-  g.emit(`if (${invalidPrimitiveExpr(PRIMITIVE_SPECS[name], v)}) throw ${fail}(${v});`);
+  if (!g.trusted) g.emit(`if (${invalidPrimitiveExpr(PRIMITIVE_SPECS[name], v)}) throw ${fail}(${v});`);
   genPrimStore(g, name, v);
 }
 
@@ -302,10 +257,10 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
             ? `typeof ${vars[i]} !== 'number'`
             : invalidPrimitiveExpr(PRIMITIVE_SPECS[name], vars[i]),
         );
-        g.emit(`if (${invalid.join(' || ')}) throw ${failAll}(${v});`);
+        if (!g.trusted) g.emit(`if (${invalid.join(' || ')}) throw ${failAll}(${v});`);
         for (const [i, name] of names.entries()) genPrimStore(g, name, vars[i]);
         const squares = vars.filter((_, i) => isF32(names[i])).map((fv) => `${fv} * ${fv}`);
-        if (squares.length > 0) {
+        if (squares.length > 0 && !g.trusted) {
           const e = g.id('e');
           g.emit(
             `if (!(${squares.join(' + ')} < ${F32_OVERFLOW_SQUARED})) { const ${e} = ${explainAll}(${v}); if (${e} !== undefined) throw ${e}; }`,
@@ -320,7 +275,11 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
       let group: { name: string; node: SchemaNode; path: string }[] = [];
       let squares: string[] = [];
       const endGroup = () => {
-        if (squares.length === 0) return;
+        if (squares.length === 0 || g.trusted) {
+          group = [];
+          squares = [];
+          return;
+        }
         const fields = group;
         const explain = g.c((x: Record<string, unknown>) => explainFields(fields, x));
         const e = g.id('e');
@@ -358,7 +317,7 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
           squares.push(`${fv} * ${fv}`);
           const fields = group;
           const explain = g.c((x: Record<string, unknown>) => explainFields(fields, x) as EncodeError);
-          g.emit(`if (typeof ${fv} !== 'number') throw ${explain}(${v});`);
+          if (!g.trusted) g.emit(`if (typeof ${fv} !== 'number') throw ${explain}(${v});`);
           const spec = PRIMITIVE_SPECS[(f.node as { name: 'f32' | 'f32le' }).name];
           g.emit(`dv.setFloat32(${g.pos()}, ${fv}${spec.littleEndian ? ', true' : ''});`);
           g.k += 4;
@@ -599,6 +558,10 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
         g.k += fixed as number;
         return 'undefined';
       }
+      if (skipsInline(node.item)) {
+        genSkip(g, node.item, node.path);
+        return 'undefined';
+      }
       g.flush();
       // The decoder reads numbers from the bytes and holds no DataView; a skipper wants one, so
       // keep the last buffer's view rather than make one per value.
@@ -666,14 +629,14 @@ function build(g: Gen, source: string): any {
 }
 
 /** Compiles a schema node into generated JavaScript functions. */
-export function compileGenerated(node: SchemaNode): CompiledCodec {
+export function compileGenerated(node: SchemaNode, options: CompileOptions = {}): CompiledCodec {
   const fixed = fixedSizeOf(node);
   const depth = depthOf(node);
   const budgeted = usesBudget(node);
   const fallback = compileClosures(node);
 
   // encodeInto
-  const ge = new Gen();
+  const ge = new Gen(options.trustedInput === true);
   ge.emit('return function encodeInto(v, t, o) {');
   ge.emit('if (o === undefined) o = 0;');
   ge.emit('if ((o >>> 0) !== o || o > t.length) throw OFF(t, o);');

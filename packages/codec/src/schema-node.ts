@@ -136,6 +136,8 @@ export interface SkipNode {
   readonly kind: 'skip';
   readonly item: SchemaNode;
   readonly skip: Skipper;
+  /** Where the skipped value sits, as its errors name it. */
+  readonly path: string;
   /** True when skipping is only moving past `fixedSizeOf(item)` bytes (nothing to check or charge). */
   readonly free: boolean;
 }

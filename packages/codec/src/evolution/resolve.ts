@@ -26,6 +26,7 @@ export interface ResolveOptions {
 export class ResolvedCodec<T> implements Codec<T> {
   readonly fixedSize: number | undefined;
   readonly engine: EngineName;
+  readonly trustedInput = false;
   readonly encodeInto: (value: T, target: Uint8Array, offset?: number) => number;
   readonly decode: (source: Uint8Array, offset?: number, limits?: DecodeLimits) => T;
   readonly decodeFrom: (

@@ -248,7 +248,13 @@ function mergeSkips(fields: StructField[], path: string): StructField[] {
         ? run[0].node
         : { kind: 'struct', fields: run.map(({ name, node }) => ({ name, node })) };
     const at = run.length === 1 ? fieldPath(path, run[0].name) : path;
-    const skip: SchemaNode = { kind: 'skip', item, skip: compileSkipper(item, at), free: skipsFree(item) };
+    const skip: SchemaNode = {
+      kind: 'skip',
+      item,
+      skip: compileSkipper(item, at),
+      path: at,
+      free: skipsFree(item),
+    };
     out.push({ name: run[0].name, node: skip, wireOnly: { fill: undefined } });
   }
   return out;

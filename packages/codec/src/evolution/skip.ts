@@ -32,7 +32,7 @@ export function skipsFree(node: SchemaNode): boolean {
 }
 
 /** Array items a value of a fixed-size node charges to the element budget. */
-function fixedElements(node: SchemaNode): number {
+export function fixedElements(node: SchemaNode): number {
   switch (node.kind) {
     case 'array':
       return (node.length as number) * (1 + fixedElements(node.item));
