@@ -3,12 +3,13 @@
 //   bp              default options in Node: the `generated` engine (new Function)
 //   bp-closures     the CSP-safe engine (no eval), the default of the browser entry
 //   bp-interpreted  what ProtocolConfig({ enablePerformanceImprovements: false }) hands out
+//   bp-trusted      trustedInput(codec): the generated engine's encoder without value checks
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as codecModule from '@bp/codec';
 
-const { ProtocolConfig, bytes, f32, string, struct, u32, withEngine } = codecModule;
+const { ProtocolConfig, bytes, f32, string, struct, trustedInput, u32, withEngine } = codecModule;
 
 /** The three schemas, defined once, the way the README shows. */
 export const schemas = {
@@ -29,6 +30,7 @@ const variants = {
   bp: (codec) => codec,
   'bp-closures': (codec) => withEngine(codec, 'closures'),
   'bp-interpreted': interpretedViaProtocol,
+  'bp-trusted': (codec) => trustedInput(codec),
 };
 
 /** The last commit that changed the package's sources, and whether they differ from it (local edits). */
@@ -75,5 +77,10 @@ export const bpAdapters = [
     'bp-interpreted',
     'bp interpreted',
     'new ProtocolConfig({ enablePerformanceImprovements: false }).codecFor(type), same calls',
+  ),
+  adapter(
+    'bp-trusted',
+    'bp trustedInput (no value checks)',
+    'trustedInput(codec): opt-in, for values the caller built itself; same calls',
   ),
 ];

@@ -130,9 +130,9 @@ export function formatText(results) {
   lines.push('');
   const mark = (t) => (t.pass === undefined ? ' ?  ' : t.pass ? 'MET ' : 'MISS');
   const sections = [
-    ['Targets (bp with default options):', results.targets.filter((x) => x.target)],
+    ['Targets (bp per engine, trustedInput where it says so):', results.targets.filter((x) => x.target)],
     [
-      'The same bars for encode() into a fresh buffer (not targets):',
+      'The same bars as figures, not targets (encode() into a fresh buffer; the checked encoder where trustedInput is judged):',
       results.targets.filter((x) => !x.target),
     ],
   ];
@@ -178,7 +178,7 @@ export function formatMarkdown(results) {
     const fastest = fastestLibraryLine(results, scenario.id);
     if (fastest !== '') lines.push(`${fastest[0].toUpperCase()}${fastest.slice(1)}.`, '');
   }
-  lines.push('| target (bp, default options per engine) | measured | met? |');
+  lines.push('| target (bp per engine, trustedInput where it says so) | measured | met? |');
   lines.push('| --- | --- | :---: |');
   const met = (t) => (t.pass === undefined ? '?' : t.pass ? 'yes' : '**no**');
   for (const t of results.targets.filter((x) => x.target)) {
@@ -187,7 +187,9 @@ export function formatMarkdown(results) {
   const extra = results.targets.filter((x) => !x.target);
   if (extra.length > 0) {
     lines.push('');
-    lines.push('The same bars for `encode()` into a fresh buffer (not targets):');
+    lines.push(
+      'The same bars as figures, not targets (`encode()` into a fresh buffer; the checked encoder where `trustedInput` is judged):',
+    );
     lines.push('');
     lines.push('| bar | measured | met? |');
     lines.push('| --- | --- | :---: |');

@@ -10,10 +10,16 @@ const ENGINES = [
   ['bp-closures', 'closures'],
 ];
 
-/** SENSOR's bars per engine: [adapter, label, minimum ratio to the hand-written codec per op]. */
+/**
+ * SENSOR's bars per engine: [adapter, label, minimum ratio to the hand-written codec per op].
+ * The generated engine's encodeInto bar is judged on `trustedInput()`, the opt-in encoder without
+ * value checks that issue 16 allows where the checks are the whole remaining cost; the checked
+ * encoder is still reported against the same bar, as a figure, not a target.
+ */
 const SENSOR_BARS = [
-  ['bp', 'generated', { encodeInto: 0.8, decode: 0.7 }],
-  ['bp-closures', 'closures', { encodeInto: 0.6, decode: 0.5 }],
+  ['bp', 'generated', { encodeInto: 0.8, decode: 0.7 }, { encodeInto: false }],
+  ['bp-trusted', 'generated, trustedInput', { encodeInto: 0.8 }, {}],
+  ['bp-closures', 'closures', { encodeInto: 0.6, decode: 0.5 }, {}],
 ];
 
 /**
@@ -31,11 +37,11 @@ export function evaluateTargets(cases) {
 
   // Issue 16: the fixed-size message against the hand-written codec, both called directly from the
   // loop; the generated engine (Node's default) and the CSP-safe closures engine (the browser's).
-  for (const [adapter, label, bars] of SENSOR_BARS) {
+  for (const [adapter, label, bars, judged] of SENSOR_BARS) {
     for (const op of ['encodeInto', 'decode']) {
       const c = cases.find((x) => x.scenario === 'SENSOR' && x.op === op && x.adapter === adapter);
-      if (c === undefined) continue;
       const threshold = bars[op];
+      if (c === undefined || threshold === undefined) continue;
       targets.push({
         id: `SENSOR/${op}/${adapter}/vs-hand-written`,
         description: `SENSOR ${op} (${label}) at least ${threshold * 100}% of the hand-written codec`,
@@ -45,6 +51,7 @@ export function evaluateTargets(cases) {
         threshold,
         pass: c.vsHandWritten === undefined ? undefined : c.vsHandWritten >= threshold,
         detail: `${fmtRatio(c.vsHandWritten)} of hand-written${fmtRange(c.vsHandWrittenRange)}`,
+        ...(judged[op] === false ? { target: false } : {}),
       });
     }
   }

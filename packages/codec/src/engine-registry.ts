@@ -1,4 +1,4 @@
-import type { CompiledCodec, EngineCompiler, EngineName } from './engine.js';
+import type { CompiledCodec, CompileOptions, EngineCompiler, EngineName } from './engine.js';
 import { compileClosures } from './engine-closures.js';
 import { compileInterpreted } from './engine-interpreted.js';
 import { BpError } from './errors.js';
@@ -46,6 +46,10 @@ export function registerEngine(engine: EngineName, compiler: EngineCompiler): vo
 }
 
 /** @internal Compiles a node with an engine (the default when none is given). */
-export function compileNode(node: SchemaNode, engine: EngineName = defaultEngine): CompiledCodec {
-  return compilerFor(engine)(node);
+export function compileNode(
+  node: SchemaNode,
+  engine: EngineName = defaultEngine,
+  options?: CompileOptions,
+): CompiledCodec {
+  return compilerFor(engine)(node, options);
 }

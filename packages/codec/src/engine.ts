@@ -27,5 +27,11 @@ export interface CompiledCodec {
   decodeInto: ((source: Uint8Array, offset: number, target: unknown) => unknown) | undefined;
 }
 
+/** @internal How a codec asks its engine to compile. */
+export interface CompileOptions {
+  /** See `trustedInput()`: engines that have no unchecked encoder ignore it. */
+  readonly trustedInput?: boolean;
+}
+
 /** Compiles a schema node with one engine. */
-export type EngineCompiler = (node: SchemaNode) => CompiledCodec;
+export type EngineCompiler = (node: SchemaNode, options?: CompileOptions) => CompiledCodec;

@@ -5,7 +5,14 @@
  * @packageDocumentation
  */
 export { type ArrayOptions, array } from './array.js';
-export { type Codec, type CodecOptions, type Infer, type Prettify, withEngine } from './codec.js';
+export {
+  type Codec,
+  type CodecOptions,
+  type Infer,
+  type Prettify,
+  trustedInput,
+  withEngine,
+} from './codec.js';
 export { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, type DecodeLimits } from './decode-limits.js';
 export type { DecodeResult, EngineName } from './engine.js';
 export { getDefaultEngine, setDefaultEngine } from './engine-registry.js';
