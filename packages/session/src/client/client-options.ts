@@ -76,6 +76,14 @@ export interface ReconnectingClientOptions<P extends SessionProtocol> {
   maxQueuedBytes?: number;
   /** Aborts connecting until the first connection is open (the attempt fails with `signal.reason`); no effect after that. */
   signal?: AbortSignal;
+  /**
+   * Called when a one-way message queued while disconnected cannot go out once a connection is
+   * open: `SessionError` `peer-lacks-type` (the server's schema has no such type),
+   * `metadata-unsupported` (the server speaks a version without metadata), or what an interceptor
+   * threw. Queued requests reject with the same errors; a queued `send` has no caller left to tell,
+   * so without this option such a message is dropped (after the others have been sent).
+   */
+  onSendError?: (error: unknown, context: { readonly type: number }) => void;
   /** Called when a handler throws (see `onHandlerError` of the session options). */
   onHandlerError?: (error: unknown, context: { readonly type: number; readonly requestId?: number }) => void;
   /**

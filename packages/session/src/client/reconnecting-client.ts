@@ -518,7 +518,8 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
           })
           .then(item.resolve, (error: unknown) => item.reject!(this.#lost(error)));
       } catch (error) {
-        item.reject?.(error);
+        if (item.reject !== undefined) item.reject(error);
+        else this.#options.onSendError?.(error, { type: item.type });
       }
     }
   }
