@@ -8,9 +8,8 @@
 
 import { readExpr } from './byte-reads.js';
 import { byteBudgetError, elementBudgetError, lengthError, truncatedError } from './decode-limits.js';
-import { fieldPath } from './encode-failure.js';
 import { DecodeError } from './errors.js';
-import { fixedElements } from './evolution/skip.js';
+import { fixedElements, structSkipSteps } from './evolution/skip.js';
 import { type Gen, prefixRead } from './generated-source.js';
 import { fixedSizeOf, minSizeOf, type SchemaNode } from './schema-node.js';
 
@@ -94,28 +93,12 @@ export function genSkip(g: Gen, node: SchemaNode, path: string): void {
       return;
     }
     case 'struct': {
-      // Runs of fixed-size fields are one room check, named for the run's first field (as the
-      // skipper closures do).
-      let run = 0;
-      let runPath = path;
-      for (const f of node.fields) {
-        const fp = fieldPath(path, f.name);
-        const size = fixedSizeOf(f.node);
-        if (size !== undefined && fixedElements(f.node) === 0) {
-          if (run === 0) runPath = fp;
-          run += size;
-          continue;
+      for (const step of structSkipSteps(node, path)) {
+        if ('node' in step) genSkip(g, step.node, step.path);
+        else {
+          emitRoom(g, step.run, step.path);
+          g.k += step.run;
         }
-        if (run !== 0) {
-          emitRoom(g, run, runPath);
-          g.k += run;
-          run = 0;
-        }
-        genSkip(g, f.node, fp);
-      }
-      if (run !== 0) {
-        emitRoom(g, run, runPath);
-        g.k += run;
       }
       return;
     }

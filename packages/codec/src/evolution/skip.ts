@@ -109,9 +109,18 @@ function textSkipper(width: number, path: string): Skipper {
   };
 }
 
-/** One step per field, with runs of fixed-size fields that charge nothing folded into one check. */
-function structSkipper(node: StructNode, path: string): Skipper {
-  const steps: Skipper[] = [];
+/** One step of skipping a struct: a run of fixed-size fields that charge nothing, or one field. */
+export type StructSkipStep =
+  | { readonly run: number; readonly path: string }
+  | { readonly run: 0; readonly node: SchemaNode; readonly path: string };
+
+/**
+ * The plan for skipping a struct, shared by the skipper closures and the generated engine's inline
+ * skips: runs of fixed-size fields that charge nothing folded into one room check, named for the
+ * run's first field, and every other field a step of its own.
+ */
+export function structSkipSteps(node: StructNode, path: string): StructSkipStep[] {
+  const steps: StructSkipStep[] = [];
   let run = 0;
   let runPath = path;
   for (const f of node.fields) {
@@ -122,11 +131,28 @@ function structSkipper(node: StructNode, path: string): Skipper {
       run += fixed;
       continue;
     }
-    const skip = compileSkipper(f.node, fp);
-    steps.push(run === 0 ? skip : afterFixed(run, runPath, skip));
+    if (run !== 0) steps.push({ run, path: runPath });
+    steps.push({ run: 0, node: f.node, path: fp });
     run = 0;
   }
-  if (run !== 0) steps.push(fixedSkipper(run, 0, runPath));
+  if (run !== 0) steps.push({ run, path: runPath });
+  return steps;
+}
+
+/** One step per field, with runs of fixed-size fields that charge nothing folded into one check. */
+function structSkipper(node: StructNode, path: string): Skipper {
+  const steps: Skipper[] = [];
+  let pending: { run: number; path: string } | undefined;
+  for (const step of structSkipSteps(node, path)) {
+    if (!('node' in step)) {
+      pending = step;
+      continue;
+    }
+    const skip = compileSkipper(step.node, step.path);
+    steps.push(pending === undefined ? skip : afterFixed(pending.run, pending.path, skip));
+    pending = undefined;
+  }
+  if (pending !== undefined) steps.push(fixedSkipper(pending.run, 0, pending.path));
   // Fixed arities call their steps directly (one closure, no loop); longer structs loop.
   switch (steps.length) {
     case 0:
