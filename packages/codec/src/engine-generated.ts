@@ -109,6 +109,8 @@ function explainFields(
   return undefined;
 }
 
+const isBigEndianWord = (name: PrimitiveName): boolean => name === 'u8' || name === 'u16' || name === 'u32';
+
 function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: boolean): void {
   const fixed = fixedSizeOf(node);
   const fail = () => g.c((x: unknown) => encodeFailure(node, x, path));
@@ -305,6 +307,16 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
         // A wire-only field (resolved codecs) writes the peer's default, not a property of the value;
         // integer fills are literals, so the JIT folds their checks away.
         const fill = f.wireOnly?.fill;
+        if (typeof fill === 'number' && f.node.kind === 'prim' && isBigEndianWord(f.node.name)) {
+          // Constant bytes (mergeFills made them big-endian words): plain byte stores, which V8
+          // keeps cheaper than DataView calls at an offset only known at run time.
+          const size = PRIMITIVE_SPECS[f.node.name].size;
+          for (let i = 0; i < size; i++) {
+            g.emit(`t[${g.pos(i)}] = ${(fill / 2 ** (8 * (size - 1 - i))) & 0xff};`);
+          }
+          g.k += size;
+          return;
+        }
         const read =
           f.wireOnly === undefined
             ? `${v}[${q(f.name)}]`
