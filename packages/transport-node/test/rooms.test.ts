@@ -10,6 +10,7 @@ import {
   TOKEN,
 } from '@bp/test-kit/protocols';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { WebSocket } from 'ws';
 import { type Client, connect, isUsageError, type Server } from '../src/index.js';
 import { codeOf, RawClient } from './fixtures/raw-client.js';
 import { startServer } from './fixtures/server.js';
@@ -159,6 +160,70 @@ describe('server.rooms', () => {
     await until(() => seen.every((s) => s.texts.length === sent), 'readers got everything', 30_000);
     expect(server.rooms.members('room').size).toBe(5);
   }, 60_000);
+
+  test.each([
+    { flow: false, name: 'plain' },
+    { flow: true, name: 'bp-flow.v1' },
+  ])(
+    'a WebSocket member ($name) that never reads is closed as a slow consumer; server memory stays bounded',
+    async ({ flow }) => {
+      const maxQueuedBytes = 64 * 1024;
+      const highWaterMark = 64 * 1024;
+      const { server, port } = await startServer({ limits: { maxQueuedBytes, slowConsumer: 'close' } });
+      cleanups.push(() => server.close({ deadline: 500 }));
+      const listener = await server.listenWebSocket({
+        port: 0,
+        highWaterMark,
+        lowWaterMark: highWaterMark / 4,
+      });
+      const sessions = joinOnConnect(server, () => ['room']);
+      // The slow member: a real `ws` client whose socket stops being read once it is in the room.
+      let slowSocket: WebSocket | undefined;
+      await webSocketClient(listener.url, cleanups, { flow, onSocket: (ws) => (slowSocket = ws) });
+      await until(() => sessions.length === 1, 'the slow member joined');
+      slowSocket!.pause();
+      const slowSession = sessions[0]!;
+      const slowClosed = new Promise<Error | undefined>((resolve) => slowSession.onClose(resolve));
+      const readers = [
+        ...(await tcpClients(port, 2)),
+        await webSocketClient(listener.url, cleanups),
+        await webSocketClient(listener.url, cleanups, { flow: true }),
+      ];
+      const seen = readers.map((reader) => counter(reader));
+      await until(() => server.rooms.members('room').size === 5, 'all joined');
+      const text = 'w'.repeat(1000);
+      const frame = protocol.headerSize + 1000 + 64;
+      // What the server may hold for one connection: its session queue (closed as a slow consumer
+      // past maxQueuedBytes) plus what the transport accepts before it reports backpressure.
+      const perConnection = maxQueuedBytes + highWaterMark + 2 * frame;
+      let sent = 0;
+      let peakSlowQueue = 0;
+      let peakServer = 0;
+      for (let i = 0; i < 20_000 && slowSession.state === 'open'; i++) {
+        server.rooms.broadcast(MessageType.STATUS, { code: 1, text: `${i} ${text}` }, { to: 'room' });
+        sent++;
+        peakSlowQueue = Math.max(peakSlowQueue, slowSession.queuedBytes);
+        peakServer = Math.max(peakServer, server.stats().queuedBytes);
+        if (i % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(codeOf(await slowClosed)).toBe('slow-consumer');
+      expect(peakSlowQueue).toBeLessThanOrEqual(maxQueuedBytes + frame);
+      // Every connection's server-side bytes (session queue + WebSocket/socket backlog) stayed
+      // within its limits, although more than one connection may hold was broadcast to the member
+      // that never read (with bp-flow.v1 the server stops at the client's credit, so sooner).
+      expect(peakServer).toBeLessThanOrEqual(5 * perConnection);
+      expect(sent * 1000).toBeGreaterThan(perConnection);
+      // Membership ended with the close.
+      expect(server.rooms.members('room').has(slowSession)).toBe(false);
+      expect(server.rooms.roomsOf(slowSession)).toEqual([]);
+      // The others were never held back: every broadcast, in order, and still in the room.
+      await until(() => seen.every((s) => s.texts.length === sent), 'readers got everything', 30_000);
+      const expected = Array.from({ length: sent }, (_, i) => `${i} ${text}`);
+      for (const s of seen) expect(s.texts).toEqual(expected);
+      expect(server.rooms.members('room').size).toBe(4);
+    },
+    60_000,
+  );
 
   test('with slowConsumer: backpressure a member that never reads is still bounded by maxBufferedBytes', async () => {
     const maxQueuedBytes = 32 * 1024;
