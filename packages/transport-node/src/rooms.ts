@@ -1,4 +1,5 @@
 import {
+  type Interceptor,
   type MessageTypes,
   type MessageValue,
   type Session,
@@ -12,6 +13,12 @@ import {
   encodeMessage,
   writeEncodedMessage,
 } from '@bp/session/wire';
+import {
+  type BroadcastErrorReport,
+  BroadcastInterception,
+  type BroadcastPlan,
+  NOT_DECODED,
+} from './broadcast-call.js';
 import { type BroadcastResult, BroadcastTally } from './broadcast-tally.js';
 
 export type { BroadcastResult } from './broadcast-tally.js';
@@ -95,6 +102,14 @@ const NO_SESSIONS: ReadonlySet<never> = new Set();
  * Rooms hold any session of `@bp/session`, so one server's `rooms` may also group the connections
  * of the process's other servers (a TCP and a TLS server, say); a broadcast without `to` reaches
  * the connections of this server only.
+ *
+ * The server's `interceptors` see each broadcast **once**, as a call of kind `'broadcast'`
+ * (`BroadcastCallOf` of `@bp/session`: the type, the value, the rooms; no session), not once per
+ * member: the frame is encoded once and its bytes go to every member unchanged, and a broadcast to
+ * 1,000 members costs one interceptor call. They may stop or skip it (nothing is delivered nor
+ * forwarded) and observe its outcome (the counts of {@link BroadcastResult}), not change its
+ * bytes. Without interceptors the broadcast takes its direct path. Broadcasts that come from
+ * other servers through an adapter do not run them: the originating server's did.
  */
 export class Rooms<P extends SessionProtocol = SessionProtocol> {
   readonly #protocol: P;
@@ -105,6 +120,7 @@ export class Rooms<P extends SessionProtocol = SessionProtocol> {
   readonly #rooms = new Map<string, Set<Session<P>>>();
   readonly #memberOf = new Map<Session<P>, { rooms: Set<string>; stopWatching: () => void }>();
   #adapter: RoomsAdapter | undefined;
+  readonly #interception: BroadcastInterception<P> | undefined;
   #memberships = 0;
   readonly #counts = { broadcasts: 0, remoteBroadcasts: 0, delivered: 0, dropped: 0, tooLarge: 0 };
 
@@ -114,12 +130,20 @@ export class Rooms<P extends SessionProtocol = SessionProtocol> {
     maxPayloadSize: number;
     sessions: () => Iterable<Session<P>>;
     limits?: RoomsOptions | undefined;
+    interceptors?: readonly Interceptor<P>[] | undefined;
+    onHandlerError?: BroadcastErrorReport;
   }) {
     this.#protocol = options.protocol;
     this.#maxPayloadSize = options.maxPayloadSize;
     this.#allSessions = options.sessions;
     this.#maxRoomName = options.limits?.maxRoomNameLength ?? DEFAULT_MAX_ROOM_NAME;
     this.#maxRoomsPerConnection = options.limits?.maxRoomsPerConnection ?? DEFAULT_MAX_ROOMS_PER_CONNECTION;
+    this.#interception = BroadcastInterception.create(
+      options.protocol,
+      options.interceptors,
+      options.onHandlerError,
+      (plan) => this.#send(plan),
+    );
   }
 
   /**
@@ -207,13 +231,18 @@ export class Rooms<P extends SessionProtocol = SessionProtocol> {
    * `options.except`; with an adapter installed, to the members on every other server too
    * (unless `local`). The value is encoded once; a value that does not encode throws as
    * `session.send` would, and nothing is sent. Returns what happened on this server.
+   *
+   * With the server's `interceptors`, they run once around the broadcast (see {@link Rooms});
+   * the result then counts what was delivered if they let it through at once (each calls
+   * `next` before awaiting anything), and is all zeros if one skipped or stopped it or let it
+   * through later (the interceptors see the real outcome in `CallResult.broadcast`).
    */
   broadcast<T extends MessageTypes<P>>(
     type: T,
     value: MessageValue<P, T>,
     options: BroadcastOptions<P> = {},
   ): BroadcastResult {
-    return this.broadcastEncoded(this.encode(type, value), options);
+    return this.#start(this.encode(type, value), value, options);
   }
 
   /**
@@ -224,15 +253,35 @@ export class Rooms<P extends SessionProtocol = SessionProtocol> {
     return encodeMessage(this.#protocol, type as number, value, this.#maxPayloadSize);
   }
 
-  /** {@link Rooms.broadcast} of a message encoded already ({@link Rooms.encode}). */
+  /**
+   * {@link Rooms.broadcast} of a message encoded already ({@link Rooms.encode}). Interceptors see
+   * its value decoded from the frame (once, and only when there are interceptors).
+   */
   broadcastEncoded(message: EncodedMessage, options: BroadcastOptions<P> = {}): BroadcastResult {
+    return this.#start(message, NOT_DECODED, options);
+  }
+
+  #start(message: EncodedMessage, value: unknown, options: BroadcastOptions<P>): BroadcastResult {
     const to = options.to;
     const rooms = to === undefined ? undefined : typeof to === 'string' ? [to] : [...to];
     if (rooms !== undefined) for (const name of rooms) this.#checkName('broadcast', name);
-    const target: BroadcastTarget = { rooms, volatile: options.volatile ?? false };
     this.#counts.broadcasts++;
-    const result = this.#deliver(message, target, exceptSet(options.except));
-    if (options.local !== true) this.#adapter?.publish(message, target);
+    const plan: BroadcastPlan<P> = {
+      message,
+      rooms,
+      volatile: options.volatile ?? false,
+      local: options.local === true || this.#adapter === undefined,
+      except: exceptSet(options.except),
+    };
+    const interception = this.#interception;
+    return interception === undefined ? this.#send(plan) : interception.run(plan, value);
+  }
+
+  /** Local delivery, then (unless local) the adapter: the direct path, and the chain's last step. */
+  #send(plan: BroadcastPlan<P>): BroadcastResult {
+    const target: BroadcastTarget = { rooms: plan.rooms, volatile: plan.volatile };
+    const result = this.#deliver(plan.message, target, plan.except);
+    if (!plan.local) this.#adapter?.publish(plan.message, target);
     return result;
   }
 
