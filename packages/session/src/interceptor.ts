@@ -80,6 +80,8 @@ export interface BroadcastCallOf<P extends SessionProtocol, T> {
   readonly metadata: Metadata;
   /** The rooms (undefined: every open connection of the server). */
   readonly rooms: readonly string[] | undefined;
+  /** Rooms whose members are left out, on every server (the broadcast's `exceptRooms`). */
+  readonly exceptRooms: readonly string[] | undefined;
   /** Whether congested members are skipped (the broadcast's `volatile`). */
   readonly volatile: boolean;
   /** Whether it stays on this server (the broadcast's `local`, or no adapter is installed). */

@@ -13,6 +13,7 @@ import { type EncodedMessage, FRAME_HEADER_SIZE } from '@bp/session/wire';
 export interface BroadcastPlan<P extends SessionProtocol> {
   readonly message: EncodedMessage;
   readonly rooms: readonly string[] | undefined;
+  readonly exceptRooms: readonly string[] | undefined;
   readonly volatile: boolean;
   readonly local: boolean;
   readonly except: ReadonlySet<Session<P>> | undefined;
@@ -102,6 +103,7 @@ export class BroadcastInterception<P extends SessionProtocol> {
         value === NOT_DECODED ? this.#protocol.decodeMessage(message.frame, FRAME_HEADER_SIZE).value : value,
       metadata: NO_METADATA,
       rooms: plan.rooms,
+      exceptRooms: plan.exceptRooms,
       volatile: plan.volatile,
       local: plan.local,
       session: undefined,

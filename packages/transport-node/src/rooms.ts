@@ -37,14 +37,27 @@ export interface BroadcastTarget {
   readonly rooms: readonly string[] | undefined;
   /** Skip members that are congested instead of queueing for them. */
   readonly volatile: boolean;
+  /** Skip the members of these rooms (on every server); undefined or empty: none. */
+  readonly exceptRooms?: readonly string[] | undefined;
 }
 
 /** Options of {@link Rooms.broadcast}. */
 export interface BroadcastOptions<P extends SessionProtocol = SessionProtocol> {
   /** A room or rooms; a connection in several of them gets the message once. Omitted: every open connection. */
   to?: string | readonly string[];
-  /** Connections to leave out (typically the sender). They are this server's, so only local delivery skips them. */
+  /**
+   * Connections to leave out (typically the sender). Session objects are this server's, so only
+   * local delivery needs to skip them; to leave out a connection on another server, use
+   * `exceptRooms` with a room of its own (see there).
+   */
   except?: Session<P> | Iterable<Session<P>>;
+  /**
+   * Leave out the members of these rooms, on every server: the names travel with the broadcast
+   * through the adapter and each server skips its own members of them. A connection that joins a
+   * room of its own (`user:<id>`, `conn:<id>`) can so be left out wherever it is connected, as
+   * socket.io's `except(room)` does. Bounded like `to` (the adapter's `maxRooms`).
+   */
+  exceptRooms?: string | readonly string[];
   /**
    * Skip (and count as `dropped`) members whose outgoing queue is already over its high-water
    * mark, instead of queueing behind it: for values that are worthless late (telemetry).
@@ -265,10 +278,14 @@ export class Rooms<P extends SessionProtocol = SessionProtocol> {
     const to = options.to;
     const rooms = to === undefined ? undefined : typeof to === 'string' ? [to] : [...to];
     if (rooms !== undefined) for (const name of rooms) this.#checkName('broadcast', name);
+    const not = options.exceptRooms;
+    const exceptRooms = not === undefined ? undefined : typeof not === 'string' ? [not] : [...not];
+    if (exceptRooms !== undefined) for (const name of exceptRooms) this.#checkName('broadcast', name);
     this.#counts.broadcasts++;
     const plan: BroadcastPlan<P> = {
       message,
       rooms,
+      exceptRooms: exceptRooms?.length === 0 ? undefined : exceptRooms,
       volatile: options.volatile ?? false,
       local: options.local === true || this.#adapter === undefined,
       except: exceptSet(options.except),
@@ -279,7 +296,11 @@ export class Rooms<P extends SessionProtocol = SessionProtocol> {
 
   /** Local delivery, then (unless local) the adapter: the direct path, and the chain's last step. */
   #send(plan: BroadcastPlan<P>): BroadcastResult {
-    const target: BroadcastTarget = { rooms: plan.rooms, volatile: plan.volatile };
+    const target: BroadcastTarget = {
+      rooms: plan.rooms,
+      volatile: plan.volatile,
+      exceptRooms: plan.exceptRooms,
+    };
     const result = this.#deliver(plan.message, target, plan.except);
     if (!plan.local) this.#adapter?.publish(plan.message, target);
     return result;
@@ -330,9 +351,14 @@ export class Rooms<P extends SessionProtocol = SessionProtocol> {
   #deliver(
     message: EncodedMessage,
     target: BroadcastTarget,
-    except: ReadonlySet<Session<P>> | undefined,
+    exceptSessions: ReadonlySet<Session<P>> | undefined,
   ): BroadcastResult {
     const tally = new BroadcastTally();
+    const exceptRooms = target.exceptRooms;
+    const except =
+      exceptRooms === undefined || exceptRooms.length === 0
+        ? exceptSessions
+        : this.#without(exceptSessions, exceptRooms);
     const volatile = target.volatile;
     const rooms = target.rooms;
     if (rooms === undefined) {
@@ -370,6 +396,21 @@ export class Rooms<P extends SessionProtocol = SessionProtocol> {
       return;
     }
     tally.add(writeEncodedMessage(session, message, volatile) as EncodedWriteResult);
+  }
+
+  /** `except` plus this server's members of `rooms`. */
+  #without(
+    except: ReadonlySet<Session<P>> | undefined,
+    rooms: readonly string[],
+  ): ReadonlySet<Session<P>> | undefined {
+    let out: Set<Session<P>> | undefined;
+    for (const name of rooms) {
+      const members = this.#rooms.get(name);
+      if (members === undefined) continue;
+      out ??= new Set(except);
+      for (const session of members) out.add(session);
+    }
+    return out ?? except;
   }
 
   #removeMember(name: string, session: Session<P>): void {

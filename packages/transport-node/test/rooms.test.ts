@@ -340,22 +340,69 @@ describe('server.rooms', () => {
     );
   });
 
+  test('exceptRooms leaves out the members of those rooms (with except, and from remote deliveries too)', async () => {
+    const { server, port } = await startServer();
+    cleanups.push(() => server.close({ deadline: 500 }));
+    const listener = await server.listenWebSocket({ port: 0 });
+    const sessions = joinOnConnect(server, () => ['room']);
+    // One after the other, so that sessions[i] is members[i].
+    const members = [
+      ...(await tcpClients(port, 1)),
+      ...(await tcpClients(port, 1)),
+      await webSocketClient(listener.url, cleanups),
+    ];
+    const seen = members.map((member) => counter(member));
+    await until(() => server.rooms.members('room').size === 3, 'joined');
+    // Member 0 is user ann's connection: in a room of its own.
+    server.rooms.join(sessions[0]!, 'user:ann');
+    const local = server.rooms.broadcast(
+      MessageType.STATUS,
+      { code: 1, text: 'not ann' },
+      { to: 'room', exceptRooms: ['user:ann', 'nobody'] },
+    );
+    expect(local.sent + local.congested).toBe(2);
+    const both = server.rooms.broadcast(
+      MessageType.STATUS,
+      { code: 2, text: 'neither' },
+      { exceptRooms: 'user:ann', except: sessions[1]! },
+    );
+    expect(both.sent + both.congested).toBe(1);
+    // As an adapter delivers a broadcast from another server.
+    server.rooms.deliver(server.rooms.encode(MessageType.STATUS, { code: 3, text: 'remote' }), {
+      rooms: ['room'],
+      volatile: false,
+      exceptRooms: ['user:ann'],
+    });
+    await until(() => seen[2]!.texts.length === 3, 'the WebSocket member got all three');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen.map((s) => s.texts)).toEqual([[], ['not ann', 'remote'], ['not ann', 'neither', 'remote']]);
+    expect(() =>
+      server.rooms.broadcast(MessageType.STATUS, { code: 1, text: 'x' }, { exceptRooms: '' }),
+    ).toThrow(expect.objectContaining({ code: 'invalid-option' }));
+  });
+
   test('an adapter receives every non-local broadcast as its encoded frame', async () => {
     const { server } = await startServer();
     cleanups.push(() => server.close({ deadline: 500 }));
-    const published: { frame: Uint8Array; rooms: readonly string[] | undefined }[] = [];
+    const published: {
+      frame: Uint8Array;
+      rooms: readonly string[] | undefined;
+      exceptRooms: readonly string[] | undefined;
+    }[] = [];
     const remove = server.rooms.useAdapter({
-      publish: (message, target) => published.push({ frame: message.frame, rooms: target.rooms }),
+      publish: (message, target) =>
+        published.push({ frame: message.frame, rooms: target.rooms, exceptRooms: target.exceptRooms }),
     });
     expect(() => server.rooms.useAdapter({ publish: () => {} })).toThrow(
       expect.objectContaining({ code: 'invalid-option' }),
     );
-    server.rooms.broadcast(MessageType.STATUS, { code: 1, text: 'x' }, { to: 'r' });
+    server.rooms.broadcast(MessageType.STATUS, { code: 1, text: 'x' }, { to: 'r', exceptRooms: 'user:ann' });
     server.rooms.broadcast(MessageType.STATUS, { code: 1, text: 'y' }, { local: true });
     remove();
     server.rooms.broadcast(MessageType.STATUS, { code: 1, text: 'z' });
     expect(published).toHaveLength(1);
     expect(published[0]!.rooms).toEqual(['r']);
+    expect(published[0]!.exceptRooms).toEqual(['user:ann']);
     expect(protocol.decodeMessage(published[0]!.frame, 4)).toEqual({
       type: MessageType.STATUS,
       value: { code: 1, text: 'x' },
