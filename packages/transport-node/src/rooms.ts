@@ -309,7 +309,8 @@ export class Rooms<P extends SessionProtocol = SessionProtocol> {
   /**
    * Delivers a broadcast that came from another server to the members here. For adapters: the
    * message must have been checked (`readEncodedMessage` of `@bp/session/wire`) and the target's
-   * room names bounded by the adapter.
+   * room names (`rooms` and `exceptRooms`) bounded by the adapter. Interceptors do not run: the
+   * originating server's saw the broadcast.
    */
   deliver(message: EncodedMessage, target: BroadcastTarget): BroadcastResult {
     this.#counts.remoteBroadcasts++;
