@@ -62,8 +62,8 @@ export interface CallOf<P extends SessionProtocol, T> {
  * other servers, and the error goes to the server's `onHandlerError`), or return without calling
  * `next` (skipped). It cannot change what is sent: the frame is encoded before the chain runs, so
  * `value` and `metadata` changes in what it passes on are ignored, and a broadcast frame carries
- * no metadata. The outcome's {@link CallResult.broadcast} counts what happened to the members on
- * this server. Deliveries of broadcasts that started on another server (through an adapter) do
+ * no metadata. `next` delivers at most once (calling it again resolves with the first outcome).
+ * The outcome's {@link CallResult.broadcast} counts what happened to the members on this server. Deliveries of broadcasts that started on another server (through an adapter) do
  * not run interceptors: the originating server's did, once.
  */
 export interface BroadcastCallOf<P extends SessionProtocol, T> {

@@ -72,7 +72,9 @@ export class BroadcastInterception<P extends SessionProtocol> {
           ),
         );
       }
-      const result = deliver(planned.plan);
+      // At most once: an interceptor that calls next() again gets the first outcome, and the
+      // members do not get the frame twice.
+      const result = planned.result ?? deliver(planned.plan);
       planned.result = result;
       return Promise.resolve({ value: undefined, metadata: NO_METADATA, broadcast: result } as CallResult<P>);
     });

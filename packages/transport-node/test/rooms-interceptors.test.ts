@@ -179,3 +179,20 @@ test('a value that does not encode throws from broadcast before any interceptor 
   ).toThrow();
   expect(seen).toEqual([]);
 });
+
+test('next delivers a broadcast at most once, however often an interceptor calls it', async () => {
+  const outcomes: (number | undefined)[] = [];
+  const twice: Interceptor<TestProtocol> = (next) => async (call) => {
+    const first = await next(call);
+    const second = await next(call);
+    outcomes.push(first.broadcast?.sent, second.broadcast?.sent);
+    return second;
+  };
+  const { server, texts } = await roomOfFour([twice]);
+  server.rooms.broadcast(MessageType.STATUS, { code: 1, text: 'once' }, { to: 'room' });
+  server.rooms.broadcast(MessageType.STATUS, { code: 2, text: 'after' }, { to: 'room' });
+  await until(() => texts.every((t) => t.length >= 2), 'both delivered');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  for (const t of texts) expect(t).toEqual(['once', 'after']);
+  expect(outcomes).toEqual([4, 4, 4, 4]);
+});
