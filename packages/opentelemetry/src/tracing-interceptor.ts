@@ -1,4 +1,4 @@
-import type { Call, Interceptor, SessionProtocol } from '@bp/session';
+import type { BroadcastCallOf, Call, Interceptor, MessageTypes, SessionProtocol } from '@bp/session';
 import { METADATA_VERSION } from '@bp/session';
 import {
   type Attributes,
@@ -30,8 +30,8 @@ export interface TracingOptions {
 }
 
 const KINDS = {
-  outgoing: { request: SpanKind.CLIENT, message: SpanKind.PRODUCER },
-  incoming: { request: SpanKind.SERVER, message: SpanKind.CONSUMER },
+  outgoing: { request: SpanKind.CLIENT, message: SpanKind.PRODUCER, broadcast: SpanKind.PRODUCER },
+  incoming: { request: SpanKind.SERVER, message: SpanKind.CONSUMER, broadcast: SpanKind.PRODUCER },
 } as const;
 
 /**
@@ -42,6 +42,13 @@ const KINDS = {
  * - incoming requests get a `SERVER` span, incoming one-way messages a `CONSUMER` span, whose
  *   parent is the `traceparent` the peer sent (the span of its call), so one trace runs across
  *   client and server. The handler runs with that span active.
+ *
+ * - a server's broadcast to rooms (`kind` `'broadcast'`) gets **one** `PRODUCER` span per
+ *   broadcast, not one per member, with `bp.broadcast.rooms` (the room names; absent for a
+ *   broadcast to every connection) and, once delivered, `bp.broadcast.sent`, `.congested`,
+ *   `.dropped`, `.too_large`, `.not_open` and `.absent` (the counts on this server). No
+ *   `traceparent` goes out with it (a broadcast frame carries no metadata), so the members'
+ *   CONSUMER spans, if any, start their own traces.
  *
  * Attributes: `rpc.system` `bp`, `rpc.method` (the type name), `bp.message.type` (the number),
  * `bp.direction`, and for requests the wire error on failure (`bp.error.code`, `bp.error.wire_code`).
@@ -67,6 +74,10 @@ export function tracingInterceptor<P extends SessionProtocol>(options: TracingOp
       ...extra,
     };
     if (call.requestId !== undefined) attributes['bp.request.id'] = call.requestId;
+    const broadcast = call.kind === 'broadcast';
+    // (A cast: with a generic protocol the kind does not narrow the union.)
+    const rooms = broadcast ? (call as BroadcastCallOf<P, MessageTypes<P>>).rooms : undefined;
+    if (rooms !== undefined) attributes['bp.broadcast.rooms'] = [...rooms];
     const span = tracer.startSpan(
       nameOf(call),
       { kind: KINDS[call.direction][call.kind], attributes },
@@ -74,7 +85,12 @@ export function tracingInterceptor<P extends SessionProtocol>(options: TracingOp
     );
     const active = trace.setSpan(parent, span);
     let passed = call;
-    if (!incoming && propagate && (call.peer === undefined || call.peer.version >= METADATA_VERSION)) {
+    if (
+      !incoming &&
+      !broadcast &&
+      propagate &&
+      (call.peer === undefined || call.peer.version >= METADATA_VERSION)
+    ) {
       const spanContext = span.spanContext();
       const metadata: Record<string, string> = {
         ...call.metadata,
@@ -82,10 +98,21 @@ export function tracingInterceptor<P extends SessionProtocol>(options: TracingOp
       };
       const state = spanContext.traceState?.serialize();
       if (state !== undefined && state !== '') metadata[TRACESTATE] = state;
-      passed = { ...call, metadata };
+      passed = { ...call, metadata } as Call<P>;
     }
     try {
       const result = await contextApi.with(active, () => next(passed));
+      const counts = result.broadcast;
+      if (counts !== undefined) {
+        span.setAttributes({
+          'bp.broadcast.sent': counts.sent,
+          'bp.broadcast.congested': counts.congested,
+          'bp.broadcast.dropped': counts.dropped,
+          'bp.broadcast.too_large': counts.tooLarge,
+          'bp.broadcast.not_open': counts.notOpen,
+          'bp.broadcast.absent': counts.absent,
+        });
+      }
       span.end();
       return result;
     } catch (error) {

@@ -146,3 +146,40 @@ describe('traceparent', () => {
     }
   });
 });
+
+describe('broadcasts', () => {
+  test('a broadcast to rooms is one PRODUCER span on the server, with the rooms and the delivery counts', async () => {
+    const { server, client } = await start();
+    const other = await connect({
+      host: '127.0.0.1',
+      port: server.address().port,
+      protocol,
+      token: TOKEN,
+      interceptors: [tracingInterceptor({ tracer: clientTracer })],
+    });
+    cleanups.push(() => other.close({ deadline: 200 }));
+    for (const session of server.sessions()) server.rooms.join(session, 'room');
+    let got = 0;
+    const both = new Promise<void>((resolve) => {
+      for (const member of [client, other]) member.on(T.STATUS, () => ++got === 2 && resolve());
+    });
+    server.rooms.broadcast(T.STATUS, { code: 3, text: 'to the room' }, { to: 'room' });
+    await both;
+    // One span on the server, and a CONSUMER span on each client.
+    const all = await spans(3);
+    const producers = all.filter((s) => s.kind === SpanKind.PRODUCER);
+    expect(producers).toHaveLength(1);
+    expect(producers[0]!.instrumentationScope.name).toBe('server');
+    expect(producers[0]!.name).toBe('bp STATUS');
+    expect(producers[0]!.attributes).toMatchObject({
+      'bp.direction': 'outgoing',
+      'bp.broadcast.rooms': ['room'],
+      'bp.broadcast.sent': 2,
+      'bp.broadcast.not_open': 0,
+    });
+    // No traceparent travels with a broadcast frame: the members' spans start their own traces.
+    const consumers = all.filter((s) => s.kind === SpanKind.CONSUMER);
+    expect(consumers).toHaveLength(2);
+    for (const consumer of consumers) expect(consumer.parentSpanContext).toBeUndefined();
+  });
+});

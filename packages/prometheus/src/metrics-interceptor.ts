@@ -30,6 +30,7 @@ interface CallMetrics {
   readonly errors: Counter<(typeof LABELS)[number] | 'code'>;
   readonly duration: Histogram<(typeof LABELS)[number]>;
   readonly inFlight: Gauge<(typeof LABELS)[number]>;
+  readonly members: Counter<'type' | 'result'>;
 }
 
 function metricsOf(registry: Registry, prefix: string, buckets: readonly number[]): CallMetrics {
@@ -40,6 +41,7 @@ function metricsOf(registry: Registry, prefix: string, buckets: readonly number[
       errors: registry.getSingleMetric(`${prefix}call_errors_total`) as CallMetrics['errors'],
       duration: registry.getSingleMetric(`${prefix}call_duration_seconds`) as CallMetrics['duration'],
       inFlight: registry.getSingleMetric(`${prefix}calls_in_flight`) as CallMetrics['inFlight'],
+      members: registry.getSingleMetric(`${prefix}broadcast_members_total`) as CallMetrics['members'],
     };
   }
   const registers = [registry];
@@ -69,8 +71,24 @@ function metricsOf(registry: Registry, prefix: string, buckets: readonly number[
       labelNames: LABELS,
       registers,
     }),
+    members: new Counter({
+      name: `${prefix}broadcast_members_total`,
+      help: 'Members reached or skipped by server broadcasts to rooms, by message type and result (sent, congested, dropped, too_large, not_open, absent)',
+      labelNames: ['type', 'result'],
+      registers,
+    }),
   };
 }
+
+/** The `result` label of `bp_broadcast_members_total` for each count of a broadcast's outcome. */
+const MEMBER_RESULTS = [
+  ['sent', 'sent'],
+  ['congested', 'congested'],
+  ['dropped', 'dropped'],
+  ['tooLarge', 'too_large'],
+  ['notOpen', 'not_open'],
+  ['absent', 'absent'],
+] as const;
 
 /** The error code label: a bp error's stable `code`, else the error's name. */
 function codeOf(error: unknown): string {
@@ -87,10 +105,14 @@ function codeOf(error: unknown): string {
  * - `bp_call_errors_total{direction, kind, type, code}`: calls that failed, by error code
  *   (`application-error`, `timeout`, `handler-error`, ...);
  * - `bp_call_duration_seconds{direction, kind, type}`: a histogram of their durations;
- * - `bp_calls_in_flight{direction, kind, type}`: calls running now.
+ * - `bp_calls_in_flight{direction, kind, type}`: calls running now;
+ * - `bp_broadcast_members_total{type, result}`: members of server broadcasts (`result` `sent`,
+ *   `congested`, `dropped`, `too_large`, `not_open`, `absent`).
  *
- * `direction` is `incoming` or `outgoing`, `kind` `request` or `message`, `type` the message
- * type's name. Interceptors made for the same registry and prefix share the metrics.
+ * `direction` is `incoming` or `outgoing`, `kind` `request`, `message` or (servers) `broadcast`,
+ * `type` the message type's name. A broadcast to rooms counts **once** in `bp_calls_total` (kind
+ * `broadcast`), however many members it reaches; its members are counted by result in
+ * `bp_broadcast_members_total`. Interceptors made for the same registry and prefix share the metrics.
  */
 export function metricsInterceptor<P extends SessionProtocol>(options: MetricsOptions = {}): Interceptor<P> {
   const metrics = metricsOf(
@@ -102,10 +124,16 @@ export function metricsInterceptor<P extends SessionProtocol>(options: MetricsOp
   const incoming = directions.includes('incoming');
   const outgoing = directions.includes('outgoing');
   // The bound children of each label set, made once: a call then costs no label hashing. By
-  // direction and kind (0 incoming request, 1 incoming message, 2 and 3 outgoing), then type.
-  const bound = [0, 1, 2, 3].map(() => new Map<number, Bound>());
+  // direction and kind (0 incoming request, 1 incoming message, 2 and 3 outgoing, 4 broadcast),
+  // then type.
+  const bound = [0, 1, 2, 3, 4].map(() => new Map<number, Bound>());
   const boundOf = (call: Call<P>): Bound => {
-    const byType = bound[(call.direction === 'incoming' ? 0 : 2) + (call.kind === 'request' ? 0 : 1)]!;
+    const byType =
+      bound[
+        call.kind === 'broadcast'
+          ? 4
+          : (call.direction === 'incoming' ? 0 : 2) + (call.kind === 'request' ? 0 : 1)
+      ]!;
     let children = byType.get(call.type);
     if (children === undefined) {
       const labels = { direction: call.direction, kind: call.kind, type: call.typeName ?? String(call.type) };
@@ -142,6 +170,13 @@ export function metricsInterceptor<P extends SessionProtocol>(options: MetricsOp
     }
     return outcome.then(
       (result) => {
+        const counts = result.broadcast;
+        if (counts !== undefined) {
+          for (const [key, label] of MEMBER_RESULTS) {
+            const n = counts[key];
+            if (n > 0) metrics.members.inc({ type: children.labels.type, result: label }, n);
+          }
+        }
         done();
         return result;
       },

@@ -97,3 +97,36 @@ test('requests, errors and latency per message type, scraped from a real /metric
   expect(sample(text, 'bp_calls_in_flight', { direction: 'incoming', ...get })).toBe(0);
   expect(text).toContain('# TYPE bp_call_duration_seconds histogram');
 });
+
+test('a broadcast to rooms counts once per type, and its members by result', async () => {
+  const registry = new Registry();
+  const server = createServer({
+    protocol,
+    auth: { token: TOKEN },
+    interceptors: [metricsInterceptor({ registry })],
+  });
+  server.onSession((session) => server.rooms.join(session, 'room'));
+  const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
+  cleanups.push(() => server.close({ deadline: 200 }));
+  const clients = await Promise.all(
+    [0, 1].map(() => connect({ host: '127.0.0.1', port, protocol, token: TOKEN })),
+  );
+  cleanups.push(() => Promise.all(clients.map((client) => client.close({ deadline: 200 }))));
+  let received = 0;
+  const all = new Promise<void>((resolve) => {
+    for (const client of clients) client.on(T.STATUS, () => ++received === 6 && resolve());
+  });
+  while (server.rooms.members('room').size < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+  for (let i = 0; i < 3; i++) server.rooms.broadcast(T.STATUS, { code: i, text: 'b' }, { to: 'room' });
+  await all;
+  const text = await registry.metrics();
+  const broadcast = { direction: 'outgoing', kind: 'broadcast', type: 'STATUS' };
+  expect(sample(text, 'bp_calls_total', broadcast)).toBe(3);
+  expect(sample(text, 'bp_call_duration_seconds_count', broadcast)).toBe(3);
+  expect(sample(text, 'bp_calls_in_flight', broadcast)).toBe(0);
+  expect(sample(text, 'bp_broadcast_members_total', { type: 'STATUS', result: 'sent' })).toBe(6);
+  // Not counted as six pushes.
+  expect(sample(text, 'bp_calls_total', { direction: 'outgoing', kind: 'message', type: 'STATUS' })).toBe(
+    undefined,
+  );
+});

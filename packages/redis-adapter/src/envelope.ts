@@ -10,6 +10,7 @@ export const FINGERPRINT_SIZE = 8;
 export const ENVELOPE_HEADER_SIZE = 1 + SENDER_ID_SIZE + FINGERPRINT_SIZE + 1 + 2;
 const FLAG_VOLATILE = 1;
 const FLAG_ROOMS = 2;
+const FLAG_EXCEPT_ROOMS = 4;
 
 /**
  * One broadcast as it crosses Redis: who sent it, for which protocol, which rooms, and the
@@ -17,20 +18,26 @@ const FLAG_ROOMS = 2;
  *
  * Layout (all integers big-endian): `u8 version` (1), `16 bytes sender id`, `8 bytes schema
  * fingerprint prefix`, `u8 flags` (bit 0 volatile, bit 1 rooms given; without it every
- * connection), `u16 room count`, per room `u16 byte length` + UTF-8 name, then the frame to the
- * end of the message.
+ * connection; bit 2 except-rooms given), `u16 room count`, per room `u16 byte length` + UTF-8
+ * name, then, with bit 2, `u16 except-room count` and the except-rooms the same way, then the
+ * frame to the end of the message. (Bit 2 is set only when there are except-rooms, so the
+ * envelopes of servers that predate it and of broadcasts without `exceptRooms` are the same
+ * bytes; a server that predates it drops an envelope with it as malformed instead of delivering
+ * to the members it was to leave out.)
  */
 export interface Envelope {
   readonly sender: Uint8Array;
   readonly fingerprint: Uint8Array;
   readonly volatile: boolean;
   readonly rooms: readonly string[] | undefined;
+  /** Rooms whose members every server leaves out (absent or empty: none). */
+  readonly exceptRooms?: readonly string[] | undefined;
   readonly frame: Uint8Array;
 }
 
 /** The bounds an incoming envelope is checked against (from the server's configured limits). */
 export interface EnvelopeLimits {
-  /** Most rooms in one envelope. */
+  /** Most rooms in one envelope (and, separately, most except-rooms). */
   readonly maxRooms: number;
   /** Longest room name, in UTF-16 code units (the server's `rooms.maxRoomNameLength`). */
   readonly maxRoomNameLength: number;
@@ -43,20 +50,35 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Largest envelope that {@link EnvelopeLimits} allow (a UTF-16 unit is at most 3 UTF-8 bytes). */
 export function maxEnvelopeSize(limits: EnvelopeLimits): number {
-  return ENVELOPE_HEADER_SIZE + limits.maxRooms * (2 + 3 * limits.maxRoomNameLength) + limits.maxFrameSize;
+  const roomList = limits.maxRooms * (2 + 3 * limits.maxRoomNameLength);
+  return ENVELOPE_HEADER_SIZE + 2 * roomList + 2 + limits.maxFrameSize;
 }
 
 /** Builds the envelope: one allocation, the frame copied in once (not once per server). */
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
   const names = envelope.rooms?.map((room) => encoder.encode(room)) ?? [];
-  let size = ENVELOPE_HEADER_SIZE + envelope.frame.length;
+  const except = envelope.exceptRooms?.map((room) => encoder.encode(room)) ?? [];
+  let size = ENVELOPE_HEADER_SIZE + envelope.frame.length + (except.length > 0 ? 2 : 0);
   for (const name of names) size += 2 + name.length;
+  for (const name of except) size += 2 + name.length;
   const out = new Uint8Array(size);
   out[0] = ENVELOPE_VERSION;
   out.set(envelope.sender.subarray(0, SENDER_ID_SIZE), 1);
   out.set(envelope.fingerprint.subarray(0, FINGERPRINT_SIZE), 1 + SENDER_ID_SIZE);
   let at = 1 + SENDER_ID_SIZE + FINGERPRINT_SIZE;
-  out[at++] = (envelope.volatile ? FLAG_VOLATILE : 0) | (envelope.rooms !== undefined ? FLAG_ROOMS : 0);
+  out[at++] =
+    (envelope.volatile ? FLAG_VOLATILE : 0) |
+    (envelope.rooms !== undefined ? FLAG_ROOMS : 0) |
+    (except.length > 0 ? FLAG_EXCEPT_ROOMS : 0);
+  at = writeNames(out, at, names);
+  if (except.length > 0) at = writeNames(out, at, except);
+  out.set(envelope.frame, at);
+  return out;
+}
+
+/** A `u16` count, then each name as `u16` byte length + UTF-8; returns the offset after them. */
+function writeNames(out: Uint8Array, start: number, names: readonly Uint8Array[]): number {
+  let at = start;
   out[at++] = names.length >>> 8;
   out[at++] = names.length & 0xff;
   for (const name of names) {
@@ -65,8 +87,7 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array {
     out.set(name, at);
     at += name.length;
   }
-  out.set(envelope.frame, at);
-  return out;
+  return at;
 }
 
 function malformed(message: string): RedisAdapterError {
@@ -93,32 +114,19 @@ export function decodeEnvelope(bytes: Uint8Array, limits: EnvelopeLimits): Envel
   const fingerprint = bytes.subarray(1 + SENDER_ID_SIZE, 1 + SENDER_ID_SIZE + FINGERPRINT_SIZE);
   let at = 1 + SENDER_ID_SIZE + FINGERPRINT_SIZE;
   const flags = bytes[at++]!;
-  if ((flags & ~(FLAG_VOLATILE | FLAG_ROOMS)) !== 0) malformedThrow(`unknown flags 0x${flags.toString(16)}`);
+  if ((flags & ~(FLAG_VOLATILE | FLAG_ROOMS | FLAG_EXCEPT_ROOMS)) !== 0) {
+    malformedThrow(`unknown flags 0x${flags.toString(16)}`);
+  }
   const count = (bytes[at]! << 8) | bytes[at + 1]!;
-  at += 2;
-  if (count > limits.maxRooms) malformedThrow(`${count} rooms, more than maxRooms ${limits.maxRooms}`);
   if ((flags & FLAG_ROOMS) === 0 && count !== 0) malformedThrow(`${count} rooms without the rooms flag`);
   const rooms: string[] = [];
-  for (let i = 0; i < count; i++) {
-    if (at + 2 > bytes.length) malformedThrow(`room ${i} is cut off`);
-    const length = (bytes[at]! << 8) | bytes[at + 1]!;
-    at += 2;
-    if (length === 0 || length > 3 * limits.maxRoomNameLength || at + length > bytes.length) {
-      malformedThrow(`room ${i} has a name of ${length} bytes`);
-    }
-    let name: string;
-    try {
-      name = decoder.decode(bytes.subarray(at, at + length));
-    } catch {
-      throw malformed(`room ${i} is not valid UTF-8`);
-    }
-    if (name.length > limits.maxRoomNameLength) {
-      malformedThrow(
-        `room ${i} is ${name.length} characters, more than maxRoomNameLength ${limits.maxRoomNameLength}`,
-      );
-    }
-    rooms.push(name);
-    at += length;
+  at = readNames(bytes, at, limits, 'room', rooms);
+  let exceptRooms: string[] | undefined;
+  if ((flags & FLAG_EXCEPT_ROOMS) !== 0) {
+    if (at + 2 > bytes.length) malformedThrow('the except-room count is cut off');
+    exceptRooms = [];
+    at = readNames(bytes, at, limits, 'except-room', exceptRooms);
+    if (exceptRooms.length === 0) malformedThrow('the except-rooms flag with no except-rooms');
   }
   const frame = bytes.subarray(at);
   if (frame.length > limits.maxFrameSize) {
@@ -132,8 +140,45 @@ export function decodeEnvelope(bytes: Uint8Array, limits: EnvelopeLimits): Envel
     fingerprint,
     volatile: (flags & FLAG_VOLATILE) !== 0,
     rooms: (flags & FLAG_ROOMS) !== 0 ? rooms : undefined,
+    ...(exceptRooms === undefined ? {} : { exceptRooms }),
     frame,
   };
+}
+
+/** Reads a `u16` count (checked against `maxRooms`) and that many names into `into`; returns the offset after them. */
+function readNames(
+  bytes: Uint8Array,
+  start: number,
+  limits: EnvelopeLimits,
+  what: string,
+  into: string[],
+): number {
+  let at = start;
+  const count = (bytes[at]! << 8) | bytes[at + 1]!;
+  at += 2;
+  if (count > limits.maxRooms) malformedThrow(`${count} ${what}s, more than maxRooms ${limits.maxRooms}`);
+  for (let i = 0; i < count; i++) {
+    if (at + 2 > bytes.length) malformedThrow(`${what} ${i} is cut off`);
+    const length = (bytes[at]! << 8) | bytes[at + 1]!;
+    at += 2;
+    if (length === 0 || length > 3 * limits.maxRoomNameLength || at + length > bytes.length) {
+      malformedThrow(`${what} ${i} has a name of ${length} bytes`);
+    }
+    let name: string;
+    try {
+      name = decoder.decode(bytes.subarray(at, at + length));
+    } catch {
+      throw malformed(`${what} ${i} is not valid UTF-8`);
+    }
+    if (name.length > limits.maxRoomNameLength) {
+      malformedThrow(
+        `${what} ${i} is ${name.length} characters, more than maxRoomNameLength ${limits.maxRoomNameLength}`,
+      );
+    }
+    into.push(name);
+    at += length;
+  }
+  return at;
 }
 
 function malformedThrow(message: string): never {

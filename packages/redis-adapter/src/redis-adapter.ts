@@ -53,7 +53,10 @@ export interface RedisAdapterOptions {
   client: RedisClientLike;
   /** The Redis channel every server of this cluster uses. Default `'bp:rooms'`. */
   channel?: string;
-  /** Most rooms in one broadcast that crosses Redis (bigger ones are not published). Default 64. */
+  /**
+   * Most rooms in one broadcast that crosses Redis, and most `exceptRooms` (bigger ones are not
+   * published). Default 64.
+   */
   maxRooms?: number;
   /**
    * Most `PUBLISH` commands waiting for Redis' answer; past it broadcasts are not published (and
@@ -96,8 +99,12 @@ const DEFAULT_MAX_PENDING = 1024;
  * freely. While Redis is unreachable, local delivery goes on; broadcasts published in that gap are
  * not sent (counted in `publishFailed`), and messages other servers published while this server's
  * subscriber was disconnected are lost (Redis pub/sub keeps nothing). node-redis reconnects and
- * resubscribes by itself; delivery resumes then. `except` applies to the sending server's
- * connections only.
+ * resubscribes by itself; delivery resumes then.
+ *
+ * Leaving members out: `except` names session objects, which are the sending server's own, so
+ * its local delivery skips them and nothing needs to cross Redis. `exceptRooms` (room names)
+ * travels in the envelope and every server skips its own members of those rooms: to leave out a
+ * connection wherever it is connected, let it join a room of its own (`user:<id>`) and name that.
  */
 export class RedisAdapter<P extends SessionProtocol = SessionProtocol> implements RoomsAdapter {
   /** The random id of this server in envelopes (16 bytes, hex). */
@@ -173,6 +180,13 @@ export class RedisAdapter<P extends SessionProtocol = SessionProtocol> implement
       this.#publishFailed(`a broadcast to ${rooms.length} rooms exceeds maxRooms ${this.#limits.maxRooms}`);
       return;
     }
+    const exceptRooms = target.exceptRooms;
+    if (exceptRooms !== undefined && exceptRooms.length > this.#limits.maxRooms) {
+      this.#publishFailed(
+        `a broadcast leaving out ${exceptRooms.length} rooms exceeds maxRooms ${this.#limits.maxRooms}`,
+      );
+      return;
+    }
     if (!this.#client.isReady) {
       // node-redis would queue the command until it reconnects (without bound): refuse instead.
       this.#publishFailed('Redis is not connected; the broadcast reached this server only');
@@ -187,6 +201,7 @@ export class RedisAdapter<P extends SessionProtocol = SessionProtocol> implement
       fingerprint: this.#fingerprint,
       volatile: target.volatile,
       rooms,
+      exceptRooms,
       frame: message.frame,
     });
     this.#pending++;
@@ -252,7 +267,11 @@ export class RedisAdapter<P extends SessionProtocol = SessionProtocol> implement
       return;
     }
     this.#counts.received++;
-    this.#rooms.deliver(encoded, { rooms: envelope.rooms, volatile: envelope.volatile });
+    this.#rooms.deliver(encoded, {
+      rooms: envelope.rooms,
+      volatile: envelope.volatile,
+      exceptRooms: envelope.exceptRooms,
+    });
   }
 
   #drop(error: RedisAdapterError): void {

@@ -18,6 +18,12 @@ const envelope = fc.record({
   rooms: fc.option(fc.array(fc.string({ minLength: 1, maxLength: 16 }), { maxLength: 4 }), {
     nil: undefined,
   }),
+  exceptRooms: fc.option(
+    fc.array(fc.string({ minLength: 1, maxLength: 16 }), { minLength: 1, maxLength: 4 }),
+    {
+      nil: undefined,
+    },
+  ),
   frame: fc.uint8Array({ maxLength: 256 }),
 });
 
@@ -60,6 +66,9 @@ describe('envelope', () => {
             expect(e.rooms?.length ?? 0).toBeLessThanOrEqual(limits.maxRooms);
             for (const room of e.rooms ?? [])
               expect(room.length).toBeLessThanOrEqual(limits.maxRoomNameLength);
+            expect(e.exceptRooms?.length ?? 0).toBeLessThanOrEqual(limits.maxRooms);
+            for (const room of e.exceptRooms ?? [])
+              expect(room.length).toBeLessThanOrEqual(limits.maxRoomNameLength);
             expect(e.frame.length).toBeLessThanOrEqual(limits.maxFrameSize);
           } catch (error) {
             expect(isRedisAdapterError(error)).toBe(true);
@@ -76,6 +85,37 @@ describe('envelope', () => {
       expect.objectContaining({ code: 'message-too-large' }),
     );
     expect(() => decodeEnvelope(new Uint8Array(ENVELOPE_HEADER_SIZE - 1), limits)).toThrow(
+      expect.objectContaining({ code: 'malformed-envelope' }),
+    );
+  });
+
+  test('without except-rooms the envelope is the format before them (bit 2 clear); with the bit, at least one', () => {
+    const base = {
+      sender: new Uint8Array(16),
+      fingerprint: new Uint8Array(8),
+      volatile: false,
+      rooms: ['a'],
+      frame: new Uint8Array([1, 2, 3]),
+    };
+    const plain = encodeEnvelope(base);
+    expect(encodeEnvelope({ ...base, exceptRooms: [] })).toEqual(plain);
+    const flags = 1 + 16 + 8;
+    expect(plain[flags]).toBe(2);
+    const withExcept = encodeEnvelope({ ...base, exceptRooms: ['user:ann'] });
+    expect(withExcept[flags]).toBe(2 | 4);
+    expect(decodeEnvelope(withExcept, limits).exceptRooms).toEqual(['user:ann']);
+    // The bit with an empty list is malformed (no writer makes it).
+    const empty = Uint8Array.from([
+      ...plain.subarray(0, flags),
+      2 | 4,
+      ...plain.subarray(flags + 1, flags + 6),
+      0,
+      0,
+      1,
+      2,
+      3,
+    ]);
+    expect(() => decodeEnvelope(empty, limits)).toThrow(
       expect.objectContaining({ code: 'malformed-envelope' }),
     );
   });

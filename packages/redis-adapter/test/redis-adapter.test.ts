@@ -110,6 +110,43 @@ describe('@bp/redis-adapter with three server processes', () => {
     }
   });
 
+  test('exceptRooms leaves out members on every server: a connection in a room of its own, wherever it is', async () => {
+    await waitForMembers();
+    // 'ann' is connected twice, to servers 1 and 2; each connection joins ann's own room there.
+    await servers[1]!.call({ op: 'join', member: 3, room: 'user:ann' });
+    await servers[2]!.call({ op: 'join', member: 5, room: 'user:ann' });
+    const isAnn = (m: Member) =>
+      (m.server === 1 && members.indexOf(m) % MEMBERS_PER_SERVER === 3) ||
+      (m.server === 2 && members.indexOf(m) % MEMBERS_PER_SERVER === 5);
+    // From a server where ann is not connected, and from one where she is (local and remote skip).
+    const fromOther = await servers[0]!.call<{ sent: number }>({
+      op: 'broadcast',
+      text: 'not-for-ann-0',
+      to: 'room',
+      exceptRooms: ['user:ann'],
+    });
+    expect(fromOther.sent).toBe(MEMBERS_PER_SERVER);
+    const fromHers = await servers[1]!.call<{ sent: number }>({
+      op: 'broadcast',
+      text: 'not-for-ann-1',
+      exceptRooms: ['user:ann'],
+    });
+    expect(fromHers.sent).toBe(MEMBERS_PER_SERVER - 1);
+    const others = members.filter((m) => !isAnn(m));
+    expect(others).toHaveLength(3 * MEMBERS_PER_SERVER - 2);
+    await until(
+      () => others.every((m) => count(m, 'not-for-ann-0') === 1 && count(m, 'not-for-ann-1') === 1),
+      'everyone else got both',
+      20_000,
+    );
+    await settle();
+    for (const member of members) {
+      const expected = isAnn(member) ? 0 : 1;
+      expect(count(member, 'not-for-ann-0')).toBe(expected);
+      expect(count(member, 'not-for-ann-1')).toBe(expected);
+    }
+  });
+
   test('hostile messages on the channel are dropped, typed and counted; delivery goes on', async () => {
     const publisher = createClient({ url: redis.url });
     publisher.on('error', () => {});
@@ -128,7 +165,7 @@ describe('@bp/redis-adapter with three server processes', () => {
         );
       const fingerprint = schemaFingerprint(protocol.describe()).fingerprint.subarray(0, 8);
       await publisher.publish('bp:rooms', Buffer.from('not an envelope'));
-      await publisher.publish('bp:rooms', Buffer.alloc(protocol.maxPayloadSize + 64 * 1024));
+      await publisher.publish('bp:rooms', Buffer.alloc(protocol.maxPayloadSize + 256 * 1024)); // past maxEnvelopeSize
       await publisher.publish('bp:rooms', envelope(new Uint8Array(8), valid));
       await publisher.publish('bp:rooms', envelope(fingerprint, valid.subarray(0, valid.length - 1)));
       await publisher.publish('bp:rooms', envelope(fingerprint, valid));

@@ -31,6 +31,8 @@ export {
 } from './error-codes.js';
 export { type ProtocolDescription, type SchemaFingerprint, schemaFingerprint } from './fingerprint.js';
 export {
+  type BroadcastCallOf,
+  type BroadcastResult,
   type Call,
   type CallHandler,
   type CallOf,

@@ -10,7 +10,8 @@ import type { PeerInfo, Session } from './types.js';
 
 /**
  * One call as interceptors see it: a request or a one-way message, sent by this side (`outgoing`)
- * or received from the peer (`incoming`). A union over the protocol's message types, so checking
+ * or received from the peer (`incoming`), or, on servers, a broadcast to rooms (`kind`
+ * `'broadcast'`, see {@link BroadcastCallOf}: once per broadcast, not per member, without a session). A union over the protocol's message types, so checking
  * `call.type` narrows `call.value` (`Infer` of the type's schema flows through).
  *
  * An interceptor may pass a changed call on (`next({ ...call, metadata: { ...call.metadata, k: v } })`);
@@ -18,10 +19,10 @@ import type { PeerInfo, Session } from './types.js';
  * reaches the wire (on incoming ones it is what the handler sees in `context.metadata`).
  */
 export type Call<P extends SessionProtocol = SessionProtocol> = {
-  [T in MessageTypes<P>]: CallOf<P, T>;
+  [T in MessageTypes<P>]: CallOf<P, T> | BroadcastCallOf<P, T>;
 }[MessageTypes<P>];
 
-/** The {@link Call} of message type `T`. */
+/** The {@link Call} of message type `T` on one session. */
 export interface CallOf<P extends SessionProtocol, T> {
   /** `request`: a REQUEST answered by a RESPONSE or ERROR; `message`: one-way (a push, from a server). */
   readonly kind: T extends RequestTypes<P> ? 'request' | 'message' : 'message';
@@ -51,13 +52,85 @@ export interface CallOf<P extends SessionProtocol, T> {
 }
 
 /**
+ * A broadcast (`server.rooms.broadcast` of `@bp/transport-node`) as the server's interceptors see
+ * it: **once per broadcast**, not once per member, so that the message is still encoded once and
+ * the same bytes go to every member, and a broadcast to 1,000 members costs the interceptors one
+ * call (one metric increment, one span). `session`, `principal` and `peer` are undefined: a
+ * broadcast belongs to no connection.
+ *
+ * An interceptor may short-circuit it (throw or reject: nothing is delivered nor forwarded to
+ * other servers, and the error goes to the server's `onHandlerError`), or return without calling
+ * `next` (skipped). It cannot change what is sent: the frame is encoded before the chain runs, so
+ * `value` and `metadata` changes in what it passes on are ignored, and a broadcast frame carries
+ * no metadata. `next` delivers at most once (calling it again resolves with the first outcome).
+ * The outcome's {@link CallResult.broadcast} counts what happened to the members on this server. Deliveries of broadcasts that started on another server (through an adapter) do
+ * not run interceptors: the originating server's did, once.
+ */
+export interface BroadcastCallOf<P extends SessionProtocol, T> {
+  readonly kind: 'broadcast';
+  /** Always `outgoing`. */
+  readonly direction: 'outgoing';
+  /** The message type number. */
+  readonly type: T;
+  /** The message type's name from the protocol's enum, when it has one. */
+  readonly typeName: string | undefined;
+  /** The value broadcast (for a broadcast of a pre-encoded frame: decoded from it). */
+  readonly value: MessageValue<P, T>;
+  /** Always empty: a broadcast frame carries no metadata. */
+  readonly metadata: Metadata;
+  /** The rooms (undefined: every open connection of the server). */
+  readonly rooms: readonly string[] | undefined;
+  /** Rooms whose members are left out, on every server (the broadcast's `exceptRooms`). */
+  readonly exceptRooms: readonly string[] | undefined;
+  /** Whether congested members are skipped (the broadcast's `volatile`). */
+  readonly volatile: boolean;
+  /** Whether it stays on this server (the broadcast's `local`, or no adapter is installed). */
+  readonly local: boolean;
+  /** Undefined: a broadcast belongs to no connection. */
+  readonly session: undefined;
+  /** Undefined: a broadcast belongs to no connection. */
+  readonly principal: undefined;
+  /** Undefined: a broadcast belongs to no connection. */
+  readonly peer: undefined;
+  /** A signal that never aborts (a broadcast is delivered at once, or not at all). */
+  readonly signal: AbortSignal;
+  /** Undefined. */
+  readonly requestId: undefined;
+}
+
+/**
+ * What one broadcast did on this server: how many members got the frame, and why others did not
+ * (`server.rooms.broadcast` returns it; {@link CallResult.broadcast} carries it to interceptors).
+ */
+export interface BroadcastResult {
+  /** Members the frame was queued for, whose queue stayed below its high-water mark. */
+  readonly sent: number;
+  /**
+   * Members the frame was queued for whose queue is now at or over its high-water mark (their
+   * slow-consumer policy applies: `close` closes them, `backpressure` up to `maxBufferedBytes`).
+   */
+  readonly congested: number;
+  /** Members skipped by a `volatile` broadcast because they were congested already. */
+  readonly dropped: number;
+  /** Members skipped because the payload exceeds their negotiated `maxPayloadSize`. */
+  readonly tooLarge: number;
+  /** Members skipped because they were not open (still in their handshake, closing or closed). */
+  readonly notOpen: number;
+  /** Members skipped because their protocol lacks the type (an older or newer schema, version 2). */
+  readonly absent: number;
+}
+
+/**
  * The outcome of a call. For a request: the reply's value and the reply's metadata. For a one-way
- * message: `value` undefined once it was written (outgoing) or delivered (incoming).
+ * message: `value` undefined once it was written (outgoing) or delivered (incoming). For a
+ * broadcast: `value` undefined and the counts in `broadcast`.
  */
 export interface CallResult<P extends SessionProtocol = SessionProtocol> {
   readonly value: ReplyValue<P, RequestTypes<P>> | undefined;
   /** Reply metadata: received (outgoing requests) or to send with the RESPONSE/ERROR (incoming). */
   readonly metadata: Metadata;
+  /** A broadcast's outcome on this server (`kind` `'broadcast'` only; absent when skipped). */
+  readonly broadcast?: BroadcastResult;
 }
 
 /** The rest of the chain: the next interceptor, or the call itself (write, or run the handler). */

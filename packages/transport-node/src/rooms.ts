@@ -1,4 +1,5 @@
 import {
+  type Interceptor,
   type MessageTypes,
   type MessageValue,
   type Session,
@@ -12,6 +13,12 @@ import {
   encodeMessage,
   writeEncodedMessage,
 } from '@bp/session/wire';
+import {
+  type BroadcastErrorReport,
+  BroadcastInterception,
+  type BroadcastPlan,
+  NOT_DECODED,
+} from './broadcast-call.js';
 import { type BroadcastResult, BroadcastTally } from './broadcast-tally.js';
 
 export type { BroadcastResult } from './broadcast-tally.js';
@@ -30,14 +37,27 @@ export interface BroadcastTarget {
   readonly rooms: readonly string[] | undefined;
   /** Skip members that are congested instead of queueing for them. */
   readonly volatile: boolean;
+  /** Skip the members of these rooms (on every server); undefined or empty: none. */
+  readonly exceptRooms?: readonly string[] | undefined;
 }
 
 /** Options of {@link Rooms.broadcast}. */
 export interface BroadcastOptions<P extends SessionProtocol = SessionProtocol> {
   /** A room or rooms; a connection in several of them gets the message once. Omitted: every open connection. */
   to?: string | readonly string[];
-  /** Connections to leave out (typically the sender). They are this server's, so only local delivery skips them. */
+  /**
+   * Connections to leave out (typically the sender). Session objects are this server's, so only
+   * local delivery needs to skip them; to leave out a connection on another server, use
+   * `exceptRooms` with a room of its own (see there).
+   */
   except?: Session<P> | Iterable<Session<P>>;
+  /**
+   * Leave out the members of these rooms, on every server: the names travel with the broadcast
+   * through the adapter and each server skips its own members of them. A connection that joins a
+   * room of its own (`user:<id>`, `conn:<id>`) can so be left out wherever it is connected, as
+   * socket.io's `except(room)` does. Bounded like `to` (the adapter's `maxRooms`).
+   */
+  exceptRooms?: string | readonly string[];
   /**
    * Skip (and count as `dropped`) members whose outgoing queue is already over its high-water
    * mark, instead of queueing behind it: for values that are worthless late (telemetry).
@@ -95,6 +115,14 @@ const NO_SESSIONS: ReadonlySet<never> = new Set();
  * Rooms hold any session of `@bp/session`, so one server's `rooms` may also group the connections
  * of the process's other servers (a TCP and a TLS server, say); a broadcast without `to` reaches
  * the connections of this server only.
+ *
+ * The server's `interceptors` see each broadcast **once**, as a call of kind `'broadcast'`
+ * (`BroadcastCallOf` of `@bp/session`: the type, the value, the rooms; no session), not once per
+ * member: the frame is encoded once and its bytes go to every member unchanged, and a broadcast to
+ * 1,000 members costs one interceptor call. They may stop or skip it (nothing is delivered nor
+ * forwarded) and observe its outcome (the counts of {@link BroadcastResult}), not change its
+ * bytes. Without interceptors the broadcast takes its direct path. Broadcasts that come from
+ * other servers through an adapter do not run them: the originating server's did.
  */
 export class Rooms<P extends SessionProtocol = SessionProtocol> {
   readonly #protocol: P;
@@ -105,6 +133,7 @@ export class Rooms<P extends SessionProtocol = SessionProtocol> {
   readonly #rooms = new Map<string, Set<Session<P>>>();
   readonly #memberOf = new Map<Session<P>, { rooms: Set<string>; stopWatching: () => void }>();
   #adapter: RoomsAdapter | undefined;
+  readonly #interception: BroadcastInterception<P> | undefined;
   #memberships = 0;
   readonly #counts = { broadcasts: 0, remoteBroadcasts: 0, delivered: 0, dropped: 0, tooLarge: 0 };
 
@@ -114,12 +143,20 @@ export class Rooms<P extends SessionProtocol = SessionProtocol> {
     maxPayloadSize: number;
     sessions: () => Iterable<Session<P>>;
     limits?: RoomsOptions | undefined;
+    interceptors?: readonly Interceptor<P>[] | undefined;
+    onHandlerError?: BroadcastErrorReport;
   }) {
     this.#protocol = options.protocol;
     this.#maxPayloadSize = options.maxPayloadSize;
     this.#allSessions = options.sessions;
     this.#maxRoomName = options.limits?.maxRoomNameLength ?? DEFAULT_MAX_ROOM_NAME;
     this.#maxRoomsPerConnection = options.limits?.maxRoomsPerConnection ?? DEFAULT_MAX_ROOMS_PER_CONNECTION;
+    this.#interception = BroadcastInterception.create(
+      options.protocol,
+      options.interceptors,
+      options.onHandlerError,
+      (plan) => this.#send(plan),
+    );
   }
 
   /**
@@ -207,13 +244,18 @@ export class Rooms<P extends SessionProtocol = SessionProtocol> {
    * `options.except`; with an adapter installed, to the members on every other server too
    * (unless `local`). The value is encoded once; a value that does not encode throws as
    * `session.send` would, and nothing is sent. Returns what happened on this server.
+   *
+   * With the server's `interceptors`, they run once around the broadcast (see {@link Rooms});
+   * the result then counts what was delivered if they let it through at once (each calls
+   * `next` before awaiting anything), and is all zeros if one skipped or stopped it or let it
+   * through later (the interceptors see the real outcome in `CallResult.broadcast`).
    */
   broadcast<T extends MessageTypes<P>>(
     type: T,
     value: MessageValue<P, T>,
     options: BroadcastOptions<P> = {},
   ): BroadcastResult {
-    return this.broadcastEncoded(this.encode(type, value), options);
+    return this.#start(this.encode(type, value), value, options);
   }
 
   /**
@@ -224,22 +266,51 @@ export class Rooms<P extends SessionProtocol = SessionProtocol> {
     return encodeMessage(this.#protocol, type as number, value, this.#maxPayloadSize);
   }
 
-  /** {@link Rooms.broadcast} of a message encoded already ({@link Rooms.encode}). */
+  /**
+   * {@link Rooms.broadcast} of a message encoded already ({@link Rooms.encode}). Interceptors see
+   * its value decoded from the frame (once, and only when there are interceptors).
+   */
   broadcastEncoded(message: EncodedMessage, options: BroadcastOptions<P> = {}): BroadcastResult {
+    return this.#start(message, NOT_DECODED, options);
+  }
+
+  #start(message: EncodedMessage, value: unknown, options: BroadcastOptions<P>): BroadcastResult {
     const to = options.to;
     const rooms = to === undefined ? undefined : typeof to === 'string' ? [to] : [...to];
     if (rooms !== undefined) for (const name of rooms) this.#checkName('broadcast', name);
-    const target: BroadcastTarget = { rooms, volatile: options.volatile ?? false };
+    const not = options.exceptRooms;
+    const exceptRooms = not === undefined ? undefined : typeof not === 'string' ? [not] : [...not];
+    if (exceptRooms !== undefined) for (const name of exceptRooms) this.#checkName('broadcast', name);
     this.#counts.broadcasts++;
-    const result = this.#deliver(message, target, exceptSet(options.except));
-    if (options.local !== true) this.#adapter?.publish(message, target);
+    const plan: BroadcastPlan<P> = {
+      message,
+      rooms,
+      exceptRooms: exceptRooms?.length === 0 ? undefined : exceptRooms,
+      volatile: options.volatile ?? false,
+      local: options.local === true || this.#adapter === undefined,
+      except: exceptSet(options.except),
+    };
+    const interception = this.#interception;
+    return interception === undefined ? this.#send(plan) : interception.run(plan, value);
+  }
+
+  /** Local delivery, then (unless local) the adapter: the direct path, and the chain's last step. */
+  #send(plan: BroadcastPlan<P>): BroadcastResult {
+    const target: BroadcastTarget = {
+      rooms: plan.rooms,
+      volatile: plan.volatile,
+      exceptRooms: plan.exceptRooms,
+    };
+    const result = this.#deliver(plan.message, target, plan.except);
+    if (!plan.local) this.#adapter?.publish(plan.message, target);
     return result;
   }
 
   /**
    * Delivers a broadcast that came from another server to the members here. For adapters: the
    * message must have been checked (`readEncodedMessage` of `@bp/session/wire`) and the target's
-   * room names bounded by the adapter.
+   * room names (`rooms` and `exceptRooms`) bounded by the adapter. Interceptors do not run: the
+   * originating server's saw the broadcast.
    */
   deliver(message: EncodedMessage, target: BroadcastTarget): BroadcastResult {
     this.#counts.remoteBroadcasts++;
@@ -281,9 +352,14 @@ export class Rooms<P extends SessionProtocol = SessionProtocol> {
   #deliver(
     message: EncodedMessage,
     target: BroadcastTarget,
-    except: ReadonlySet<Session<P>> | undefined,
+    exceptSessions: ReadonlySet<Session<P>> | undefined,
   ): BroadcastResult {
     const tally = new BroadcastTally();
+    const exceptRooms = target.exceptRooms;
+    const except =
+      exceptRooms === undefined || exceptRooms.length === 0
+        ? exceptSessions
+        : this.#without(exceptSessions, exceptRooms);
     const volatile = target.volatile;
     const rooms = target.rooms;
     if (rooms === undefined) {
@@ -321,6 +397,21 @@ export class Rooms<P extends SessionProtocol = SessionProtocol> {
       return;
     }
     tally.add(writeEncodedMessage(session, message, volatile) as EncodedWriteResult);
+  }
+
+  /** `except` plus this server's members of `rooms`. */
+  #without(
+    except: ReadonlySet<Session<P>> | undefined,
+    rooms: readonly string[],
+  ): ReadonlySet<Session<P>> | undefined {
+    let out: Set<Session<P>> | undefined;
+    for (const name of rooms) {
+      const members = this.#rooms.get(name);
+      if (members === undefined) continue;
+      out ??= new Set(except);
+      for (const session of members) out.add(session);
+    }
+    return out ?? except;
   }
 
   #removeMember(name: string, session: Session<P>): void {

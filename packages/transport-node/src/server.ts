@@ -93,7 +93,7 @@ export interface ServerOptions<P extends SessionProtocol> {
   limits?: ServerLimits;
   /** Limits of {@link Server.rooms} (room name length, rooms per connection). */
   rooms?: RoomsOptions;
-  /** Reports errors thrown by handlers (see `@bp/session`). */
+  /** Reports errors thrown by handlers (see `@bp/session`), and by interceptors that stop a broadcast. */
   onHandlerError?: (error: unknown, context: { readonly type: number; readonly requestId?: number }) => void;
   /**
    * How clients whose schemas differ are handled (TCP, TLS and WebSocket alike): `'compatible'`
@@ -108,6 +108,7 @@ export interface ServerOptions<P extends SessionProtocol> {
   /**
    * Interceptors of every connection's calls, both directions (requests and messages from clients,
    * pushes and requests to them), over TCP, TLS and WebSocket alike; see `Interceptor` of `@bp/session`.
+   * They also see each broadcast of {@link Server.rooms} once (kind `'broadcast'`, see {@link Rooms}).
    */
   interceptors?: readonly Interceptor<P>[];
 }
@@ -260,6 +261,8 @@ export class Server<P extends SessionProtocol> {
       maxPayloadSize: this.limits.maxPayloadSize,
       sessions: () => this.sessions(),
       limits: options.rooms,
+      interceptors: options.interceptors,
+      onHandlerError: options.onHandlerError,
     });
     this.#limiter = new ConnectionLimiter(maxConnections, maxConnectionsPerAddress);
     this.#sessionLimits = { ...sessionLimits, closeDeadline };

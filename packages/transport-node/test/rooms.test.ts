@@ -10,6 +10,7 @@ import {
   TOKEN,
 } from '@bp/test-kit/protocols';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { WebSocket } from 'ws';
 import { type Client, connect, isUsageError, type Server } from '../src/index.js';
 import { codeOf, RawClient } from './fixtures/raw-client.js';
 import { startServer } from './fixtures/server.js';
@@ -160,6 +161,70 @@ describe('server.rooms', () => {
     expect(server.rooms.members('room').size).toBe(5);
   }, 60_000);
 
+  test.each([
+    { flow: false, name: 'plain' },
+    { flow: true, name: 'bp-flow.v1' },
+  ])(
+    'a WebSocket member ($name) that never reads is closed as a slow consumer; server memory stays bounded',
+    async ({ flow }) => {
+      const maxQueuedBytes = 64 * 1024;
+      const highWaterMark = 64 * 1024;
+      const { server, port } = await startServer({ limits: { maxQueuedBytes, slowConsumer: 'close' } });
+      cleanups.push(() => server.close({ deadline: 500 }));
+      const listener = await server.listenWebSocket({
+        port: 0,
+        highWaterMark,
+        lowWaterMark: highWaterMark / 4,
+      });
+      const sessions = joinOnConnect(server, () => ['room']);
+      // The slow member: a real `ws` client whose socket stops being read once it is in the room.
+      let slowSocket: WebSocket | undefined;
+      await webSocketClient(listener.url, cleanups, { flow, onSocket: (ws) => (slowSocket = ws) });
+      await until(() => sessions.length === 1, 'the slow member joined');
+      slowSocket!.pause();
+      const slowSession = sessions[0]!;
+      const slowClosed = new Promise<Error | undefined>((resolve) => slowSession.onClose(resolve));
+      const readers = [
+        ...(await tcpClients(port, 2)),
+        await webSocketClient(listener.url, cleanups),
+        await webSocketClient(listener.url, cleanups, { flow: true }),
+      ];
+      const seen = readers.map((reader) => counter(reader));
+      await until(() => server.rooms.members('room').size === 5, 'all joined');
+      const text = 'w'.repeat(1000);
+      const frame = protocol.headerSize + 1000 + 64;
+      // What the server may hold for one connection: its session queue (closed as a slow consumer
+      // past maxQueuedBytes) plus what the transport accepts before it reports backpressure.
+      const perConnection = maxQueuedBytes + highWaterMark + 2 * frame;
+      let sent = 0;
+      let peakSlowQueue = 0;
+      let peakServer = 0;
+      for (let i = 0; i < 20_000 && slowSession.state === 'open'; i++) {
+        server.rooms.broadcast(MessageType.STATUS, { code: 1, text: `${i} ${text}` }, { to: 'room' });
+        sent++;
+        peakSlowQueue = Math.max(peakSlowQueue, slowSession.queuedBytes);
+        peakServer = Math.max(peakServer, server.stats().queuedBytes);
+        if (i % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(codeOf(await slowClosed)).toBe('slow-consumer');
+      expect(peakSlowQueue).toBeLessThanOrEqual(maxQueuedBytes + frame);
+      // Every connection's server-side bytes (session queue + WebSocket/socket backlog) stayed
+      // within its limits, although more than one connection may hold was broadcast to the member
+      // that never read (with bp-flow.v1 the server stops at the client's credit, so sooner).
+      expect(peakServer).toBeLessThanOrEqual(5 * perConnection);
+      expect(sent * 1000).toBeGreaterThan(perConnection);
+      // Membership ended with the close.
+      expect(server.rooms.members('room').has(slowSession)).toBe(false);
+      expect(server.rooms.roomsOf(slowSession)).toEqual([]);
+      // The others were never held back: every broadcast, in order, and still in the room.
+      await until(() => seen.every((s) => s.texts.length === sent), 'readers got everything', 30_000);
+      const expected = Array.from({ length: sent }, (_, i) => `${i} ${text}`);
+      for (const s of seen) expect(s.texts).toEqual(expected);
+      expect(server.rooms.members('room').size).toBe(4);
+    },
+    60_000,
+  );
+
   test('with slowConsumer: backpressure a member that never reads is still bounded by maxBufferedBytes', async () => {
     const maxQueuedBytes = 32 * 1024;
     const maxBufferedBytes = 4 * maxQueuedBytes;
@@ -275,22 +340,69 @@ describe('server.rooms', () => {
     );
   });
 
+  test('exceptRooms leaves out the members of those rooms (with except, and from remote deliveries too)', async () => {
+    const { server, port } = await startServer();
+    cleanups.push(() => server.close({ deadline: 500 }));
+    const listener = await server.listenWebSocket({ port: 0 });
+    const sessions = joinOnConnect(server, () => ['room']);
+    // One after the other, so that sessions[i] is members[i].
+    const members = [
+      ...(await tcpClients(port, 1)),
+      ...(await tcpClients(port, 1)),
+      await webSocketClient(listener.url, cleanups),
+    ];
+    const seen = members.map((member) => counter(member));
+    await until(() => server.rooms.members('room').size === 3, 'joined');
+    // Member 0 is user ann's connection: in a room of its own.
+    server.rooms.join(sessions[0]!, 'user:ann');
+    const local = server.rooms.broadcast(
+      MessageType.STATUS,
+      { code: 1, text: 'not ann' },
+      { to: 'room', exceptRooms: ['user:ann', 'nobody'] },
+    );
+    expect(local.sent + local.congested).toBe(2);
+    const both = server.rooms.broadcast(
+      MessageType.STATUS,
+      { code: 2, text: 'neither' },
+      { exceptRooms: 'user:ann', except: sessions[1]! },
+    );
+    expect(both.sent + both.congested).toBe(1);
+    // As an adapter delivers a broadcast from another server.
+    server.rooms.deliver(server.rooms.encode(MessageType.STATUS, { code: 3, text: 'remote' }), {
+      rooms: ['room'],
+      volatile: false,
+      exceptRooms: ['user:ann'],
+    });
+    await until(() => seen[2]!.texts.length === 3, 'the WebSocket member got all three');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen.map((s) => s.texts)).toEqual([[], ['not ann', 'remote'], ['not ann', 'neither', 'remote']]);
+    expect(() =>
+      server.rooms.broadcast(MessageType.STATUS, { code: 1, text: 'x' }, { exceptRooms: '' }),
+    ).toThrow(expect.objectContaining({ code: 'invalid-option' }));
+  });
+
   test('an adapter receives every non-local broadcast as its encoded frame', async () => {
     const { server } = await startServer();
     cleanups.push(() => server.close({ deadline: 500 }));
-    const published: { frame: Uint8Array; rooms: readonly string[] | undefined }[] = [];
+    const published: {
+      frame: Uint8Array;
+      rooms: readonly string[] | undefined;
+      exceptRooms: readonly string[] | undefined;
+    }[] = [];
     const remove = server.rooms.useAdapter({
-      publish: (message, target) => published.push({ frame: message.frame, rooms: target.rooms }),
+      publish: (message, target) =>
+        published.push({ frame: message.frame, rooms: target.rooms, exceptRooms: target.exceptRooms }),
     });
     expect(() => server.rooms.useAdapter({ publish: () => {} })).toThrow(
       expect.objectContaining({ code: 'invalid-option' }),
     );
-    server.rooms.broadcast(MessageType.STATUS, { code: 1, text: 'x' }, { to: 'r' });
+    server.rooms.broadcast(MessageType.STATUS, { code: 1, text: 'x' }, { to: 'r', exceptRooms: 'user:ann' });
     server.rooms.broadcast(MessageType.STATUS, { code: 1, text: 'y' }, { local: true });
     remove();
     server.rooms.broadcast(MessageType.STATUS, { code: 1, text: 'z' });
     expect(published).toHaveLength(1);
     expect(published[0]!.rooms).toEqual(['r']);
+    expect(published[0]!.exceptRooms).toEqual(['user:ann']);
     expect(protocol.decodeMessage(published[0]!.frame, 4)).toEqual({
       type: MessageType.STATUS,
       value: { code: 1, text: 'x' },
