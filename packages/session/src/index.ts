@@ -40,7 +40,7 @@ export {
   composeInterceptors,
   type Interceptor,
 } from './interceptor.js';
-export type { RateLimit, SessionLimits } from './limits.js';
+export { type LimitDefaults, type RateLimit, resolveLimits, type SessionLimits } from './limits.js';
 export {
   createMemoryTransportPair,
   MemoryTransport,

@@ -65,7 +65,11 @@ export interface LimitDefaults {
   readonly readTimeout: number;
 }
 
-/** Fills in the defaults of {@link SessionLimits}. */
+/**
+ * Fills in the defaults of {@link SessionLimits} and checks them (`RangeError` for a value out of
+ * range): the limits a session created with `given` will run with. Transports use it to derive
+ * their own buffers from the same numbers.
+ */
 export function resolveLimits(protocol: LimitDefaults, given: Partial<SessionLimits> = {}): SessionLimits {
   const readTimeout = given.readTimeout ?? protocol.readTimeout;
   const maxQueuedBytes = given.maxQueuedBytes ?? 1024 * 1024;

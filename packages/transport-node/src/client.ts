@@ -29,7 +29,7 @@ export type ReconnectOptions = BackoffOptions;
 export class Client<P extends SessionProtocol> extends ReconnectingClient<P, TcpConnection> {
   /** Use {@link connect} or {@link createClient}. */
   constructor(options: ConnectOptions<P>, first: FirstConnection = 'fail-fast') {
-    super(tcpDialer(options), options, first);
+    super(tcpDialer(options, { protocol: options.protocol, limits: options.limits }), options, first);
   }
 
   /** The socket of the open connection (for `localPort`, TLS details, ...). */

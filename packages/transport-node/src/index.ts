@@ -79,6 +79,7 @@ export {
 } from './server.js';
 export type { Authenticate, HelloCredentials, ServerAuthOptions, TokenPrincipal } from './server-auth.js';
 export { isServerError, ServerError, type ServerErrorCode, type ServerErrorOptions } from './server-error.js';
+export { socketCeiling } from './socket-ceiling.js';
 export { SocketTransport, type SocketTransportOptions, type TransportSink } from './socket-transport.js';
 export type { TcpDialOptions } from './tcp-dialer.js';
 export type { TlsKeyLog } from './tls-keylog.js';

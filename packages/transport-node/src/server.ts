@@ -26,6 +26,7 @@ import { budgetedSink, defaultHandshakeBytes, HandshakeBudget } from './handshak
 import { Rooms, type RoomsOptions } from './rooms.js';
 import { ServerAuthenticator, type ServerAuthOptions } from './server-auth.js';
 import { listenFailed } from './server-error.js';
+import { socketCeiling } from './socket-ceiling.js';
 import { SocketTransport } from './socket-transport.js';
 import { attachKeyLog } from './tls-keylog.js';
 import { type ServerTlsOptions, secureContextOptions, serverTlsOptions } from './tls-options.js';
@@ -64,7 +65,9 @@ export interface ServerLimits extends Partial<SessionLimits> {
   /**
    * Hard ceiling of bytes queued in one socket. The session's own `maxQueuedBytes` /
    * `slowConsumer` handle slow readers; this guards memory if anything writes past them.
-   * Default 16 MiB.
+   * Default: derived from the session limits, `2 x (maxBufferedBytes + maxPayloadSize +
+   * maxMetadataSize + 64) + 16 KiB` (see `socketCeiling`; about 18 MiB at the defaults), so
+   * that no reply the session may legitimately hand over is ever taken for a peer not reading.
    */
   maxSocketBufferedBytes?: number;
   /**
@@ -221,7 +224,7 @@ export class Server<P extends SessionProtocol> {
   readonly #refusing = new Set<Socket>();
   readonly #sessionListeners = new Set<(session: Session<P>, info: ConnectionInfo) => void>();
   readonly #sessionLimits: Partial<SessionLimits>;
-  readonly #maxSocketBufferedBytes: number | undefined;
+  readonly #maxSocketBufferedBytes: number;
   readonly #closeDeadline: number;
   readonly #handshakeBudget: HandshakeBudget;
   /** TLS connections admitted and still in their TLS handshake, by TCP endpoint. */
@@ -266,7 +269,8 @@ export class Server<P extends SessionProtocol> {
     });
     this.#limiter = new ConnectionLimiter(maxConnections, maxConnectionsPerAddress);
     this.#sessionLimits = { ...sessionLimits, closeDeadline };
-    this.#maxSocketBufferedBytes = maxSocketBufferedBytes;
+    this.#maxSocketBufferedBytes =
+      maxSocketBufferedBytes ?? socketCeiling(options.protocol, this.#sessionLimits);
     this.#closeDeadline = closeDeadline;
     this.#handshakeBudget = new HandshakeBudget(
       maxHandshakeBytes ?? defaultHandshakeBytes(this.limits.maxPayloadSize),

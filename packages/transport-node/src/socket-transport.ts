@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { type TransportSink, UsageError } from '@bp/session';
+import { socketCeiling } from './socket-ceiling.js';
 import { TransportError } from './transport-error.js';
 
 /** @deprecated import `TransportSink` from `@bp/session` (one declaration for every transport). */
@@ -10,12 +11,17 @@ export interface SocketTransportOptions {
   /**
    * Hard ceiling on bytes queued inside the socket. The session is expected to stop writing
    * long before (it gets `false` from `write` at the socket's high-water mark); this only guards
-   * memory against a peer that never reads when something keeps writing anyway.
+   * memory against a peer that never reads when something keeps writing anyway. Default: derived
+   * from the default session limits (`socketCeiling`, about 18 MiB); the server and the client
+   * derive it from the limits they run their sessions with.
    */
   maxBufferedBytes?: number;
 }
 
-const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_BUFFERED_BYTES = socketCeiling(
+  { maxPayloadSize: 1024 * 1024, connectTimeout: 0, readTimeout: 0 },
+  {},
+);
 
 /**
  * Adapts a `net.Socket` or `tls.TLSSocket` to the session's transport interface.

@@ -1,6 +1,14 @@
 import type { Socket } from 'node:net';
-import { ClientError, type DialedConnection, type Dialer, isSessionError } from '@bp/session';
+import {
+  ClientError,
+  type DialedConnection,
+  type Dialer,
+  isSessionError,
+  type LimitDefaults,
+  type SessionLimits,
+} from '@bp/session';
 import { openSocket } from './open-socket.js';
+import { socketCeiling } from './socket-ceiling.js';
 import { SocketTransport } from './socket-transport.js';
 import type { ClientTlsOptions } from './tls-options.js';
 import { TransportError } from './transport-error.js';
@@ -13,7 +21,10 @@ export interface TcpDialOptions {
   port: number;
   /** TLS: `true` for the system trust store, or options (`ca`, client `cert`/`key` for mTLS, ...). Default: plain TCP. */
   tls?: ClientTlsOptions | boolean;
-  /** Hard ceiling of bytes queued in the socket. Default 16 MiB. */
+  /**
+   * Hard ceiling of bytes queued in the socket. Default: derived from the client's session limits
+   * as the server derives its own (see the server's `maxSocketBufferedBytes`).
+   */
   maxSocketBufferedBytes?: number;
 }
 
@@ -24,15 +35,21 @@ export interface TcpConnection extends DialedConnection {
 }
 
 /** The dialer of `@bp/transport-node`'s client: a socket from `openSocket` in a `SocketTransport`. */
-export function tcpDialer(options: TcpDialOptions): Dialer<TcpConnection> {
+export function tcpDialer(
+  options: TcpDialOptions,
+  sessionLimits?: { protocol: LimitDefaults; limits?: Partial<SessionLimits> | undefined },
+): Dialer<TcpConnection> {
   const host = options.host ?? '127.0.0.1';
   const tls = options.tls === true ? {} : options.tls === false ? undefined : options.tls;
   const target = `${host}:${options.port}`;
+  const maxBufferedBytes =
+    options.maxSocketBufferedBytes ??
+    (sessionLimits === undefined ? undefined : socketCeiling(sessionLimits.protocol, sessionLimits.limits));
   return {
     target,
     async dial(signal) {
       const socket = await openSocket({ host, port: options.port, tls }, signal);
-      const transport = new SocketTransport(socket, { maxBufferedBytes: options.maxSocketBufferedBytes });
+      const transport = new SocketTransport(socket, { maxBufferedBytes });
       const closed = socket.closed
         ? Promise.resolve()
         : new Promise<void>((resolve) => socket.once('close', () => resolve()));

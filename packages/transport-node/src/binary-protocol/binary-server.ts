@@ -1,6 +1,7 @@
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { ConnectionLimiter } from '../connection-limiter.js';
+import { SOCKET_HIGH_WATER_MARK } from '../socket-ceiling.js';
 import { type ServerTlsOptions, serverTlsOptions } from '../tls-options.js';
 import type { BinaryHandler } from './binary-handler.js';
 import { BinaryProtocolError } from './binary-protocol-error.js';
@@ -21,7 +22,11 @@ export interface BinaryServerLimits {
   idleTimeout?: number;
   /** ms for a TLS handshake. Default: the protocol's `connectTimeout`. */
   handshakeTimeout?: number;
-  /** Bytes a reply may leave queued in a socket before the client counts as not reading. Default 16 MiB. */
+  /**
+   * Bytes a reply may leave queued in a socket before the client counts as not reading. Replies
+   * are written one at a time, each after the socket drained below its high-water mark, so the
+   * default is that mark plus the largest message: 16 KiB + the protocol's `maxPayloadSize` + 64.
+   */
   maxSocketBufferedBytes?: number;
   /** UDP: handlers running at once; datagrams beyond are dropped and counted. Default 1024. */
   maxInFlight?: number;
@@ -202,7 +207,8 @@ export class BinaryServer {
       handlers: this.#handlers,
       readTimeout: limits.readTimeout ?? this.config.readTimeout,
       idleTimeout: limits.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
-      maxSocketBufferedBytes: limits.maxSocketBufferedBytes ?? 16 * 1024 * 1024,
+      maxSocketBufferedBytes:
+        limits.maxSocketBufferedBytes ?? SOCKET_HIGH_WATER_MARK + this.config.maxPayloadSize + 64,
       transport: this.#options.tls === undefined ? 'tcp' : 'tls',
       onHandlerError,
       onClose: (reason) => {
