@@ -40,6 +40,9 @@ const v: Infer<typeof S> = S.decode(S.encode({ a: 1, s: 'x' }));
 const n: number = v.a;
 const s: string = v.s;
 export { n, s };`,
+    subpaths: {
+      interpreted: `if (s.struct({ a: s.u8 }, { engine: 'interpreted' }).engine !== 'interpreted') throw new Error('no interpreted engine');`,
+    },
   },
   '@bp/session': {
     browser: true,

@@ -1,14 +1,19 @@
 import type { CompiledCodec, CompileOptions, EngineCompiler, EngineName } from './engine.js';
 import { compileClosures } from './engine-closures.js';
-import { compileInterpreted } from './engine-interpreted.js';
 import { BpError } from './errors.js';
 import type { SchemaNode } from './schema-node.js';
 
 // The generated-code engine is registered only by the entry points that may use `new Function`
 // (the Node entry and `@bp/codec/generated`), so the default browser bundle holds no eval at all.
-const compilers: Partial<Record<EngineName, EngineCompiler>> = {
-  closures: compileClosures,
-  interpreted: compileInterpreted,
+// The interpreted engine is registered by the Node entry and `@bp/codec/interpreted`, so browser
+// bundles carry it only when asked for.
+const compilers: Partial<Record<EngineName, EngineCompiler>> = { closures: compileClosures };
+
+const missingEngine: Partial<Record<EngineName, string>> = {
+  generated:
+    "the 'generated' engine is not part of this entry point (it needs eval): import from '@bp/codec/generated', or run in Node",
+  interpreted:
+    "the 'interpreted' engine is not part of this entry point (kept out of browser bundles): import from '@bp/codec/interpreted', or run in Node",
 };
 
 let defaultEngine: EngineName = 'closures';
@@ -16,12 +21,8 @@ let defaultEngine: EngineName = 'closures';
 function compilerFor(engine: EngineName): EngineCompiler {
   const compiler = compilers[engine];
   if (compiler !== undefined) return compiler;
-  if (engine === 'generated') {
-    throw new BpError(
-      'engine-unavailable',
-      "the 'generated' engine is not part of this entry point (it needs eval): import from '@bp/codec/generated', or run in Node",
-    );
-  }
+  const missing = missingEngine[engine];
+  if (missing !== undefined) throw new BpError('engine-unavailable', missing);
   throw new BpError('engine-unavailable', `unknown engine ${JSON.stringify(engine)}`);
 }
 

@@ -15,7 +15,7 @@ export interface Bundled<M> {
 }
 
 export async function bundle<M>(
-  entry: 'index.ts' | 'index.node.ts',
+  entry: 'index.ts' | 'index.node.ts' | 'index.interpreted.ts',
   platform: 'neutral' | 'browser' = 'neutral',
 ): Promise<Bundled<M>> {
   const dir = mkdtempSync(join(tmpdir(), 'bp-codec-bundle-'));

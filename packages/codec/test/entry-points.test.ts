@@ -25,6 +25,41 @@ describe('default (browser-safe) entry', () => {
       expect.objectContaining({ code: 'engine-unavailable' }),
     );
   });
+
+  test('leaves the interpreted engine out, and says where it is', () => {
+    expect(b.text).not.toMatch(/function compileInterpreted/);
+    expect(() => b.esm.struct({ a: b.esm.u8 }, { engine: 'interpreted' })).toThrow(/@bp\/codec\/interpreted/);
+    expect(
+      () =>
+        new b.esm.ProtocolConfig({
+          messageStructures: { 1: b.esm.struct({ a: b.esm.u8 }) },
+          enablePerformanceImprovements: false,
+        }),
+    ).toThrow(expect.objectContaining({ code: 'engine-unavailable' }));
+  });
+});
+
+describe('interpreted entry (@bp/codec/interpreted)', () => {
+  let b: Bundled<M>;
+  beforeAll(async () => {
+    b = await bundle<M>('index.interpreted.ts', 'browser');
+  });
+  afterAll(() => b.dispose());
+
+  test('keeps closures as the default, holds no eval, and offers the interpreted engine', () => {
+    expect(b.text).not.toMatch(/new Function|\beval\(/);
+    for (const m of [b.esm, b.cjs]) {
+      expect(m.getDefaultEngine()).toBe('closures');
+      const S = m.struct({ a: m.u32, s: m.string() }, { engine: 'interpreted' });
+      expect(S.engine).toBe('interpreted');
+      expect(S.decode(S.encode({ a: 7, s: 'hé' }))).toEqual({ a: 7, s: 'hé' });
+      const config = new m.ProtocolConfig({
+        messageStructures: { 1: m.struct({ a: m.u8 }) },
+        enablePerformanceImprovements: false,
+      });
+      expect(config.codecFor(1).engine).toBe('interpreted');
+    }
+  });
 });
 
 describe('generated entry (Node condition, or @bp/codec/generated)', () => {
@@ -33,6 +68,10 @@ describe('generated entry (Node condition, or @bp/codec/generated)', () => {
     b = await bundle<M>('index.node.ts');
   });
   afterAll(() => b.dispose());
+
+  test('has the interpreted engine too', () => {
+    expect(b.esm.struct({ a: b.esm.u8 }, { engine: 'interpreted' }).engine).toBe('interpreted');
+  });
 
   test('compiles generated code by default, in ESM and CJS alike', () => {
     for (const m of [b.esm, b.cjs]) {
