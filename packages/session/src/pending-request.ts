@@ -37,7 +37,7 @@ export class PendingRequest {
 }
 
 /** Request ids run from 1 to 2^32-1 and wrap around, skipping ids still in flight. */
-export function nextRequestId(current: number, inFlight: ReadonlyMap<number, unknown>): number {
+export function nextRequestId(current: number, inFlight: { has(id: number): boolean }): number {
   let id = current;
   do {
     id = id >= 0xffffffff ? 1 : id + 1;

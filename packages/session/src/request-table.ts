@@ -2,6 +2,7 @@ import { ErrorCode, type WireErrorName } from './error-codes.js';
 import { FrameKind } from './frame-kind.js';
 import type { FrameWriter } from './frame-writer.js';
 import { type HandlerErrorReport, reportHandlerError } from './handler-errors.js';
+import { InFlightTable } from './in-flight-table.js';
 import type { CallHandler, CallResult } from './interceptor.js';
 import { isThenable } from './is-thenable.js';
 import { EMPTY_METADATA, isEmptyMetadata, type Metadata } from './metadata.js';
@@ -58,10 +59,10 @@ export interface RequestTableParts<P extends SessionProtocol> {
  * answered yet (their contexts, aborted on CANCEL or close).
  */
 export class RequestTable<P extends SessionProtocol> {
-  /** Ours, by id, in the order sent (the sweep relies on it). */
-  readonly pending = new Map<number, PendingRequest>();
+  /** Ours, by id (not a `Map`: see {@link InFlightTable}). */
+  readonly pending = new InFlightTable<PendingRequest>();
   /** The peer's, by id, whose handlers answer asynchronously. */
-  readonly incoming = new Map<number, RequestContext<P>>();
+  readonly incoming = new InFlightTable<RequestContext<P>>();
   readonly #protocol: P;
   readonly #session: Session<P>;
   readonly #writer: FrameWriter;
@@ -74,7 +75,7 @@ export class RequestTable<P extends SessionProtocol> {
   /** The session's interceptor chain; undefined without interceptors (the direct path). */
   intercept: CallHandler<any> | undefined;
   /** `onReplyMetadata` callbacks of our requests in flight that have one; created on first use. */
-  #replyMetadata: Map<number, (metadata: Metadata) => void> | undefined;
+  #replyMetadata: InFlightTable<(metadata: Metadata) => void> | undefined;
 
   constructor(parts: RequestTableParts<P>) {
     this.#protocol = parts.protocol;
@@ -121,7 +122,7 @@ export class RequestTable<P extends SessionProtocol> {
     }
     this.pending.set(id, pending);
     const onReplyMetadata = options?.onReplyMetadata;
-    if (onReplyMetadata !== undefined) (this.#replyMetadata ??= new Map()).set(id, onReplyMetadata);
+    if (onReplyMetadata !== undefined) (this.#replyMetadata ??= new InFlightTable()).set(id, onReplyMetadata);
     return promise;
   }
 
@@ -151,22 +152,28 @@ export class RequestTable<P extends SessionProtocol> {
   }
 
   /**
-   * Fails requests whose default deadline passed. They share one timer: requests with the default
-   * timeout are added in deadline order, so the sweep stops at the first one still in time.
+   * Fails requests whose default deadline passed, oldest first. They share one timer, armed for
+   * the earliest deadline still to come.
    */
   #sweep(): void {
     this.#sweepTimer = undefined;
     const now = Date.now();
     let next = 0;
+    const due: PendingRequest[] = [];
     for (const pending of this.pending.values()) {
       if (pending.deadline === 0) continue;
       if (pending.deadline > now) {
-        next = pending.deadline;
-        break;
-      }
-      this.#expire(pending, 'timeout', this.#defaultTimeout);
+        if (next === 0 || pending.deadline < next) next = pending.deadline;
+      } else due.push(pending);
     }
+    for (const pending of this.#oldestFirst(due)) this.#expire(pending, 'timeout', this.#defaultTimeout);
     if (next !== 0 && !this.#host.closed()) this.#armSweep(next - now);
+  }
+
+  /** `requests` in the order they were sent (ids count up from the last one, wrapping at 2^32). */
+  #oldestFirst(requests: PendingRequest[]): PendingRequest[] {
+    const last = this.#lastId;
+    return requests.sort((a, b) => ((last - b.id) >>> 0) - ((last - a.id) >>> 0));
   }
 
   #expire(pending: PendingRequest, code: 'timeout' | 'aborted', timeout: number): void {
@@ -379,7 +386,7 @@ export class RequestTable<P extends SessionProtocol> {
   failAll(failure: Error): void {
     if (this.#sweepTimer !== undefined) clearTimeout(this.#sweepTimer);
     this.#sweepTimer = undefined;
-    for (const pending of this.pending.values()) {
+    for (const pending of this.#oldestFirst(this.pending.values())) {
       pending.dispose();
       pending.reject(failure);
     }
