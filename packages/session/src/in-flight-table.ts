@@ -14,20 +14,16 @@
  * Ids are spread by a multiplicative hash with a random odd factor per table, so a peer that picks
  * its request ids cannot aim them at one slot; the count is bounded by the in-flight limits.
  */
+/** Shared by every empty table; never written (the first `set` grows the table). */
+const NO_KEYS = new Uint32Array(0);
+
 export class InFlightTable<T> {
-  #keys: Uint32Array;
-  #values: (T | undefined)[];
-  #shift: number;
+  // Empty until the first entry: an idle connection holds no slots (it has two tables).
+  #keys = NO_KEYS;
+  #values: (T | undefined)[] = [];
+  #shift = 32;
   readonly #factor = (Math.random() * 0x1_0000_0000) | 1;
   #size = 0;
-
-  constructor(initialCapacity = 64) {
-    let bits = 3;
-    while (1 << bits < initialCapacity) bits++;
-    this.#keys = new Uint32Array(1 << bits);
-    this.#values = new Array<T | undefined>(1 << bits).fill(undefined);
-    this.#shift = 32 - bits;
-  }
 
   /** Entries in the table. */
   get size(): number {
@@ -40,6 +36,7 @@ export class InFlightTable<T> {
 
   /** The entry of `id`, or undefined. */
   get(id: number): T | undefined {
+    if (this.#size === 0) return undefined;
     const keys = this.#keys;
     const values = this.#values;
     const mask = keys.length - 1;
@@ -76,6 +73,7 @@ export class InFlightTable<T> {
 
   /** Removes the entry of `id`; true when there was one. */
   delete(id: number): boolean {
+    if (this.#size === 0) return false;
     const keys = this.#keys;
     const values = this.#values;
     const mask = keys.length - 1;
@@ -117,9 +115,10 @@ export class InFlightTable<T> {
   #grow(): void {
     const keys = this.#keys;
     const values = this.#values;
-    this.#keys = new Uint32Array(keys.length * 2);
-    this.#values = new Array<T | undefined>(keys.length * 2).fill(undefined);
-    this.#shift--;
+    const capacity = Math.max(8, keys.length * 2);
+    this.#keys = new Uint32Array(capacity);
+    this.#values = new Array<T | undefined>(capacity).fill(undefined);
+    this.#shift = Math.clz32(capacity) + 1;
     this.#size = 0;
     for (let i = 0; i < keys.length; i++) {
       const value = values[i];

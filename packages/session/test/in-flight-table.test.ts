@@ -41,13 +41,13 @@ function check(ops: Op[], table: InFlightTable<string>) {
 describe('InFlightTable', () => {
   test('behaves like a Map for any sequence of set, delete, get and clear', () => {
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 400 }), (ops) => check(ops, new InFlightTable<string>(8))),
+      fc.property(fc.array(op, { maxLength: 400 }), (ops) => check(ops, new InFlightTable<string>())),
       { numRuns: 300 },
     );
   });
 
   test('keeps every entry through growth, with sequential ids as a client sends them', () => {
-    const table = new InFlightTable<number>(8);
+    const table = new InFlightTable<number>();
     for (let id = 1; id <= 5000; id++) table.set(id, id);
     for (let id = 1; id <= 5000; id += 2) expect(table.delete(id)).toBe(true);
     expect(table.size).toBe(2500);
@@ -55,7 +55,7 @@ describe('InFlightTable', () => {
   });
 
   test('ids that share their low bits (a peer aiming at one slot) stay distinct and findable', () => {
-    const table = new InFlightTable<number>(64);
+    const table = new InFlightTable<number>();
     const aimed = Array.from({ length: 1024 }, (_, k) => (k * 1024 + 7) >>> 0);
     for (const id of aimed) table.set(id, id);
     for (const id of aimed) expect(table.get(id)).toBe(id);
@@ -64,7 +64,7 @@ describe('InFlightTable', () => {
   });
 
   test('values() is a copy: deleting while walking it visits every entry once', () => {
-    const table = new InFlightTable<number>(8);
+    const table = new InFlightTable<number>();
     for (let id = 1; id <= 100; id++) table.set(id, id);
     const seen: number[] = [];
     for (const v of table.values()) {
