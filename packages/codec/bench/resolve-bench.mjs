@@ -91,6 +91,9 @@ function loops(c) {
   }
   const target = new Uint8Array(4096);
   const decodeOp = (codec, bytes) => codec.decode(bytes);
+  // Rebuilt from its source text by compileLoop, so it reaches the shared site through ctx.
+  const sharedOp = (ctx, bytes) => ctx.site(ctx.codec, bytes);
+  const via = (codec) => ({ codec, site: sharedDecode });
   const encodeOp = (codec, value, t) => codec.encodeInto(value, t, 0);
   return {
     decode: {
@@ -108,6 +111,33 @@ function loops(c) {
         inputs: writerBytes,
       }),
     },
+    'decode, shared call site': {
+      native: compileLoop('decode', {
+        op: sharedOp,
+        consume: c.consume,
+        ctx: via(c.reader),
+        inputs: nativeBytes,
+      }),
+      resolved: compileLoop('decode', {
+        op: sharedOp,
+        consume: c.consume,
+        ctx: via(resolved),
+        inputs: writerBytes,
+      }),
+      writer: compileLoop('decode', {
+        op: sharedOp,
+        consume: c.writerConsume ?? c.consume,
+        ctx: via(c.writer),
+        inputs: writerBytes,
+      }),
+      warm: () => {
+        for (let i = 0; i < 64; i++) {
+          sharedDecode(c.reader, nativeBytes[i & 15]);
+          sharedDecode(resolved, writerBytes[i & 15]);
+          sharedDecode(c.writer, writerBytes[i & 15]);
+        }
+      },
+    },
     encodeInto: {
       native: compileLoop('encodeInto', { op: encodeOp, ctx: c.reader, inputs: values, target }),
       resolved: compileLoop('encodeInto', { op: encodeOp, ctx: resolved, inputs: values, target }),
@@ -116,10 +146,36 @@ function loops(c) {
   };
 }
 
+/**
+ * One decode call site for every codec of the run, as the session's payload decoder has (it calls
+ * `decodeFrom` for whatever type arrived): V8 inlines no codec into it, native or resolved, so
+ * this row shows the two without the inlining limit that decides the direct loop for codecs near
+ * it (V8 inlines functions of up to 460 bytes of bytecode; see bench/FINDINGS.md).
+ */
+function sharedDecode(codec, bytes) {
+  return codec.decodeFrom(bytes, 0, bytes.length).value;
+}
+
+// Make the shared site megamorphic before anything is timed, with codecs of other shapes (more
+// than the four a polymorphic site inlines), so that each case finds it as a session would.
+const others = [
+  [struct({ a: u8 }), { a: 1 }],
+  [struct({ a: u16, b: u8 }), { a: 1, b: 2 }],
+  [struct({ a: u32, b: string() }), { a: 1, b: 'x' }],
+  [struct({ a: f32, b: f32, c: u8 }), { a: 1, b: 2, c: 3 }],
+  [struct({ a: string(), b: u32, c: u16 }), { a: 'y', b: 1, c: 2 }],
+  [struct({ a: array(u8) }), { a: [1, 2] }],
+];
+for (const [codec, value] of others) {
+  const bytes = codec.encode(value).slice();
+  for (let i = 0; i < 64; i++) sharedDecode(codec, bytes);
+}
+
 const results = [];
 for (const c of cases) {
   const l = loops(c);
-  for (const op of ['decode', 'encodeInto']) {
+  l['decode, shared call site'].warm();
+  for (const op of ['decode', 'decode, shared call site', 'encodeInto']) {
     const pair = l[op];
     const sides = ['native', 'resolved', 'writer'];
     const n = Object.fromEntries(sides.map((side) => [side, calibrate(pair[side], SAMPLE_MS, WARMUP_MS).n]));
