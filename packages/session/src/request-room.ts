@@ -20,10 +20,13 @@ export interface RequestRoomHost {
  * the peer read too slowly. Requests waiting here count against the peer's `maxInFlight`, so at
  * most that many wait.
  */
+/** The tail of an empty queue, shared: an idle connection holds no promise of its own here. */
+const NO_TURN: Promise<unknown> = Promise.resolve();
+
 export class RequestRoom {
   readonly #host: RequestRoomHost;
   #waiting = 0;
-  #tail: Promise<unknown> = Promise.resolve();
+  #tail: Promise<unknown> = NO_TURN;
 
   constructor(host: RequestRoomHost) {
     this.#host = host;

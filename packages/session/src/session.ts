@@ -153,7 +153,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   /** Server: waiting for the client's descriptors. */
   #pendingDescriptors: PendingDescriptors | undefined;
 
-  readonly #iterators = new Set<MessageIterator<unknown>>();
+  /** Open `messages()` iterators; made by the first one. */
+  #iterators: Set<MessageIterator<unknown>> | undefined;
   #fullIterators = 0;
   #sessionAbort: AbortController | undefined;
 
@@ -600,7 +601,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       iterator.end(this.#closeError);
       return iterator;
     }
-    this.#iterators.add(iterator);
+    (this.#iterators ??= new Set()).add(iterator);
     const unsubscribe = this.on(type, (value) => iterator.push(value));
     (iterator as unknown as { unsubscribe: () => void }).unsubscribe = unsubscribe;
     return iterator;
@@ -1087,7 +1088,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   }
 
   iteratorClosed(iterator: MessageIterator<unknown>): void {
-    if (!this.#iterators.delete(iterator)) return;
+    if (this.#iterators?.delete(iterator) !== true) return;
     (iterator as unknown as { unsubscribe?: () => void }).unsubscribe?.();
   }
 
@@ -1171,8 +1172,11 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     const failure = error ?? new SessionError('connection-closed', 'the connection closed');
     this.#requests.failAll(failure);
     this.#sessionAbort?.abort(failure);
-    for (const iterator of [...this.#iterators]) iterator.end(error);
-    this.#iterators.clear();
+    const iterators = this.#iterators;
+    if (iterators !== undefined) {
+      for (const iterator of [...iterators]) iterator.end(error);
+      iterators.clear();
+    }
     this.#writer.releaseDrain();
     if (wasHandshaking) this.#readyReject(failure);
     for (const listener of [...this.#closeListeners]) {

@@ -14,7 +14,8 @@ export type Listener = (value: unknown, context: HandlerContext<any>) => unknown
 export class Subscribers {
   /** The `handlers` option: one per type; for request types, the one that answers. */
   readonly handlers = new Map<number, Listener>();
-  readonly #listeners = new Map<number, Listener[]>();
+  /** Subscribers by type; made by the first `on()` (most sessions have handlers only). */
+  #listeners: Map<number, Listener[]> | undefined;
   readonly #protocol: SessionProtocol;
   readonly #report: HandlerErrorReport;
   /** Makes the context one-way handlers get; called once, on the first message delivered. */
@@ -43,15 +44,16 @@ export class Subscribers {
   on(type: number, handler: (value: any) => void): () => void {
     if (!this.#protocol.hasType(type)) throw new TypeError(`unknown message type ${type}`);
     const listener = handler as Listener;
-    this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), listener]);
+    const listeners = (this.#listeners ??= new Map<number, Listener[]>());
+    listeners.set(type, [...(listeners.get(type) ?? []), listener]);
     return () => {
-      const list = this.#listeners.get(type);
+      const list = listeners.get(type);
       if (list === undefined) return;
       const index = list.indexOf(listener);
       if (index < 0) return;
       const next = list.filter((_, i) => i !== index);
-      if (next.length === 0) this.#listeners.delete(type);
-      else this.#listeners.set(type, next);
+      if (next.length === 0) listeners.delete(type);
+      else listeners.set(type, next);
     };
   }
 
@@ -64,7 +66,7 @@ export class Subscribers {
     if (context.metadata !== metadata) context.metadata = metadata;
     const handler = this.handlers.get(type);
     if (handler !== undefined) this.#call(handler, type, value);
-    const list = this.#listeners.get(type);
+    const list = this.#listeners?.get(type);
     if (list === undefined) return;
     for (let i = 0; i < list.length; i++) this.#call(list[i], type, value);
   }
