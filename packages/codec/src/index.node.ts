@@ -12,5 +12,7 @@ import { registerEngine, setDefaultEngine } from './engine-registry.js';
 export * from './index.js';
 
 registerEngine('generated', compileGenerated);
+// Registered here, not by re-exporting ./index.interpreted.js: the package is marked free of side
+// effects, so a bundler keeps that entry's exports and drops its registration.
 registerEngine('interpreted', compileInterpreted);
 setDefaultEngine('generated');

@@ -1,3 +1,6 @@
+/** Shared by every empty table; never written (the first `set` grows the table). */
+const NO_KEYS = new Uint32Array(0);
+
 /**
  * The requests in flight on one session, by request id: an open-addressing hash table that only
  * grows, in place of a `Map`.
@@ -14,9 +17,6 @@
  * Ids are spread by a multiplicative hash with a random odd factor per table, so a peer that picks
  * its request ids cannot aim them at one slot; the count is bounded by the in-flight limits.
  */
-/** Shared by every empty table; never written (the first `set` grows the table). */
-const NO_KEYS = new Uint32Array(0);
-
 export class InFlightTable<T> {
   // Empty until the first entry: an idle connection holds no slots (it has two tables).
   #keys = NO_KEYS;

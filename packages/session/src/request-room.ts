@@ -12,6 +12,9 @@ export interface RequestRoomHost {
   drained(): Promise<void>;
 }
 
+/** The tail of an empty queue, shared: an idle connection holds no promise of its own here. */
+const NO_TURN: Promise<unknown> = Promise.resolve();
+
 /**
  * Backpressure for `request()`: while the outgoing queue is at or above `maxQueuedBytes`, a new
  * request waits for room instead of being queued, in the order requests were made, until the
@@ -20,9 +23,6 @@ export interface RequestRoomHost {
  * the peer read too slowly. Requests waiting here count against the peer's `maxInFlight`, so at
  * most that many wait.
  */
-/** The tail of an empty queue, shared: an idle connection holds no promise of its own here. */
-const NO_TURN: Promise<unknown> = Promise.resolve();
-
 export class RequestRoom {
   readonly #host: RequestRoomHost;
   #waiting = 0;

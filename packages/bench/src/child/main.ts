@@ -62,10 +62,10 @@ async function runServer(config: Extract<ChildConfig, { role: 'server' }>): Prom
   send({ type: 'ready', port: server.port });
 }
 
-/** Memory after full collections, so garbage does not count as connection state. */
 /** How long the heap gets to hand freed pages back to the OS before RSS is read. */
 const SETTLE_MS = 100;
 
+/** Memory after full collections, so garbage does not count as connection state. */
 async function readMemory(): Promise<MemoryReading> {
   const gc = (globalThis as { gc?: () => void }).gc;
   for (let i = 0; i < 3; i++) gc?.();
