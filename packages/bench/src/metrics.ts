@@ -77,7 +77,11 @@ export function metricsOf(spec: CaseSpec, result: PairCaseResult): Record<string
     const loaded = result.serverMemory?.loaded;
     const n = m.idle?.connections ?? 0;
     if (base && loaded && n > 0) {
-      out.serverRssPerConnectionKB = (loaded.rssBytes - base.rssBytes) / 1024 / n;
+      // Opening connections quickly grows the young generation by several MB (15 MB for bp-tcp's
+      // 2,000, 1 to 2 MB for 100), and an idle-time GC may shrink it again before the other
+      // reading: counted, it made 100 ws-msgpackr connections -16 KB each in one run of five.
+      const young = (loaded.youngGenerationBytes ?? 0) - (base.youngGenerationBytes ?? 0);
+      out.serverRssPerConnectionKB = (loaded.rssBytes - base.rssBytes - young) / 1024 / n;
       out.serverHeapPerConnectionKB = (loaded.heapUsedBytes - base.heapUsedBytes) / 1024 / n;
     }
     out.connectionsPerSec = n / seconds;

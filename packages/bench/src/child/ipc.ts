@@ -12,6 +12,12 @@ export type ChildConfig =
 export interface MemoryReading {
   rssBytes: number;
   heapUsedBytes: number;
+  /**
+   * Pages V8's young generation holds. After full collections it keeps nothing alive, and V8 sizes
+   * it by the recent allocation rate (1 to 16 MB a semispace), so it is not memory a connection
+   * keeps; the per-connection RSS leaves its change out. Absent in results from before 2026-12-03.
+   */
+  youngGenerationBytes?: number;
 }
 
 /** Messages from a child process to the harness. */

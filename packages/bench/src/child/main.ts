@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { competitorEntry } from '../competitors/registry.js';
 import type { BenchClient } from '../competitors/types.js';
 import { type CaseSpec, caseTimeoutMs, maxConcurrencyOf } from '../scenarios/case-spec.js';
@@ -75,7 +76,11 @@ async function readMemory(): Promise<MemoryReading> {
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   gc?.();
   const usage = process.memoryUsage();
-  return { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed };
+  let youngGenerationBytes = 0;
+  for (const space of getHeapSpaceStatistics())
+    if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space')
+      youngGenerationBytes += space.physical_space_size;
+  return { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, youngGenerationBytes };
 }
 
 async function runClient(config: Extract<ChildConfig, { role: 'client' }>): Promise<void> {
