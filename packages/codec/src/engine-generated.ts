@@ -23,7 +23,7 @@ import type { CompiledCodec, CompileOptions, DecodeResult } from './engine.js';
 import { compileClosures } from './engine-closures.js';
 import { DecodeError, type EncodeError, relocateError } from './errors.js';
 import { genSkip, skipsInline } from './generated-skip.js';
-import { Gen, PREFIX_MAX, prefixRead, prefixWrite, q } from './generated-source.js';
+import { FAIL_LABEL, Gen, PREFIX_MAX, prefixRead, prefixWrite, q } from './generated-source.js';
 import { F32_OVERFLOW_SQUARED, invalidPrimitiveExpr, PRIMITIVE_SPECS } from './primitive-specs.js';
 import { bufferTooSmall, decodeRangeError, encodeOffsetError } from './range-errors.js';
 import {
@@ -389,7 +389,7 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
   const invalid = (what: string) =>
     g.c((x: unknown, at: number) => new DecodeError('invalid-value', `${String(x)} ${what}`, path, at));
   if (fixed !== undefined && !checked) {
-    g.emit(`if (${g.pos(fixed)} > end) throw ${trunc()}(${fixed}, end - ${g.pos()}, ${g.pos()});`);
+    g.emit(`if (${g.pos(fixed)} > end) ${g.fail(trunc, `${fixed}, end - ${g.pos()}, ${g.pos()}`)}`);
     checked = true;
   }
   switch (node.kind) {
@@ -398,7 +398,7 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
       const x = g.id('x');
       if (spec.kind === 'bool') {
         g.emit(`const ${x} = s[${g.pos()}];`);
-        g.emit(`if (${x} > 1) throw ${invalid('is not a bool byte (0 or 1)')}(${x}, ${g.pos()});`);
+        g.emit(`if (${x} > 1) ${g.fail(() => invalid('is not a bool byte (0 or 1)'), `${x}, ${g.pos()}`)}`);
         g.k += 1;
         return `(${x} === 1)`;
       }
@@ -413,17 +413,18 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
       const x = g.id('x');
       g.emit(`const ${w} = ${readExpr(node.repr.name as Exclude<PrimitiveName, 'bool'>, 's', g.pos())};`);
       g.emit(`const ${x} = ${map}.get(${w});`);
-      g.emit(`if (${x} === undefined) throw ${invalid('is not a value of the enum')}(${w}, ${g.pos()});`);
+      g.emit(
+        `if (${x} === undefined) ${g.fail(() => invalid('is not a value of the enum'), `${w}, ${g.pos()}`)}`,
+      );
       g.k += spec.size;
       return x;
     }
     case 'string': {
       const x = g.id('x');
-      const bad = g.c((at: number) => new DecodeError('invalid-value', 'invalid UTF-8', path, at));
+      const bad = () => g.c((at: number) => new DecodeError('invalid-value', 'invalid UTF-8', path, at));
       // A lenient read never fails: it has no check to emit.
       const read = node.fatal === true ? 'U' : 'UL';
-      const check = (at: string) =>
-        node.fatal === true ? `if (${x} === undefined) throw ${bad}(${at});` : '';
+      const check = (at: string) => (node.fatal === true ? `if (${x} === undefined) ${g.fail(bad, at)}` : '');
       if (node.length !== undefined) {
         const e = g.id('e');
         g.emit(`let ${e} = ${g.pos(node.length)};`);
@@ -436,12 +437,13 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
       const width = node.prefix;
       g.flush();
       const n = g.id('n');
-      const len = g.c((len: number, left: number, at: number) => lengthError('length', len, left, path, at));
-      const bb = g.c((len: number, at: number) => byteBudgetError(len, path, at));
-      g.emit(`if (p + ${width} > end) throw ${trunc()}(${width}, end - p, p);`);
+      const len = () =>
+        g.c((len: number, left: number, at: number) => lengthError('length', len, left, path, at));
+      const bb = () => g.c((len: number, at: number) => byteBudgetError(len, path, at));
+      g.emit(`if (p + ${width} > end) ${g.fail(trunc, `${width}, end - p, p`)}`);
       g.emit(`const ${n} = ${prefixRead(width, 'p')};`);
-      g.emit(`if (${n} > end - p - ${width}) throw ${len}(${n}, end - p - ${width}, p);`);
-      g.emit(`if ((B.bytes -= ${n}) < 0) throw ${bb}(${n}, p);`);
+      g.emit(`if (${n} > end - p - ${width}) ${g.fail(len, `${n}, end - p - ${width}, p`)}`);
+      g.emit(`if ((B.bytes -= ${n}) < 0) ${g.fail(bb, `${n}, p`)}`);
       g.emit(`const ${x} = ${read}(s, p + ${width}, p + ${width} + ${n});`);
       g.emit(check('p'));
       g.emit(`p += ${width} + ${n};`);
@@ -458,12 +460,13 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
       const width = node.prefix;
       g.flush();
       const n = g.id('n');
-      const len = g.c((len: number, left: number, at: number) => lengthError('length', len, left, path, at));
-      const bb = g.c((len: number, at: number) => byteBudgetError(len, path, at));
-      g.emit(`if (p + ${width} > end) throw ${trunc()}(${width}, end - p, p);`);
+      const len = () =>
+        g.c((len: number, left: number, at: number) => lengthError('length', len, left, path, at));
+      const bb = () => g.c((len: number, at: number) => byteBudgetError(len, path, at));
+      g.emit(`if (p + ${width} > end) ${g.fail(trunc, `${width}, end - p, p`)}`);
       g.emit(`const ${n} = ${prefixRead(width, 'p')};`);
-      g.emit(`if (${n} > end - p - ${width}) throw ${len}(${n}, end - p - ${width}, p);`);
-      g.emit(`if ((B.bytes -= ${n}) < 0) throw ${bb}(${n}, p);`);
+      g.emit(`if (${n} > end - p - ${width}) ${g.fail(len, `${n}, end - p - ${width}, p`)}`);
+      g.emit(`if ((B.bytes -= ${n}) < 0) ${g.fail(bb, `${n}, p`)}`);
       g.emit(`const ${x} = s.${how}(p + ${width}, p + ${width} + ${n});`);
       g.emit(`p += ${width} + ${n};`);
       return x;
@@ -475,20 +478,21 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
       g.flush();
       const n = g.id('n');
       const start = g.id('st');
-      const eb = g.c((c: number, at: number) => elementBudgetError(c, path, at));
+      const eb = () => g.c((c: number, at: number) => elementBudgetError(c, path, at));
       g.emit(`const ${start} = p;`);
       if (count === undefined) {
-        const len = g.c((c: number, left: number, at: number) => lengthError('count', c, left, path, at));
-        g.emit(`if (p + 4 > end) throw ${trunc()}(4, end - p, p);`);
+        const len = () =>
+          g.c((c: number, left: number, at: number) => lengthError('count', c, left, path, at));
+        g.emit(`if (p + 4 > end) ${g.fail(trunc, '4, end - p, p')}`);
         g.emit(`const ${n} = ${readExpr('u32', 's', 'p')};`);
         g.emit('p += 4;');
-        if (min > 0) g.emit(`if (${n} * ${min} > end - p) throw ${len}(${n}, end - p, ${start});`);
+        if (min > 0) g.emit(`if (${n} * ${min} > end - p) ${g.fail(len, `${n}, end - p, ${start}`)}`);
       } else {
         g.emit(`const ${n} = ${count};`);
         if (!checked && min > 0)
-          g.emit(`if (p + ${count * min} > end) throw ${trunc()}(${count * min}, end - p, p);`);
+          g.emit(`if (p + ${count * min} > end) ${g.fail(trunc, `${count * min}, end - p, p`)}`);
       }
-      g.emit(`if ((B.elements -= ${n}) < 0) throw ${eb}(${n}, ${start});`);
+      g.emit(`if ((B.elements -= ${n}) < 0) ${g.fail(eb, `${n}, ${start}`)}`);
       const a = g.id('a');
       const i = g.id('i');
       const itemPath = `${path}[]`;
@@ -506,14 +510,14 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
       g.flush();
       const f = g.id('fl');
       const x = g.id('x');
-      g.emit(`if (p + 1 > end) throw ${trunc()}(1, end - p, p);`);
+      g.emit(`if (p + 1 > end) ${g.fail(trunc, '1, end - p, p')}`);
       g.emit(`const ${f} = s[p];`);
-      g.emit(`if (${f} > 1) throw ${invalid('is not an optional flag (0 or 1)')}(${f}, p);`);
+      g.emit(`if (${f} > 1) ${g.fail(() => invalid('is not an optional flag (0 or 1)'), `${f}, p`)}`);
       g.emit('p += 1;');
       g.emit(`let ${x};`);
       g.emit(`if (${f} === 1) {`);
       if (itemFixed !== undefined) {
-        g.emit(`if (p + ${itemFixed} > end) throw ${trunc()}(${itemFixed}, end - p, p);`);
+        g.emit(`if (p + ${itemFixed} > end) ${g.fail(trunc, `${itemFixed}, end - p, p`)}`);
       }
       const y = genRead(g, node.item, path, itemFixed !== undefined);
       g.flush();
@@ -533,24 +537,25 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
     case 'union': {
       const spec = PRIMITIVE_SPECS[node.repr.name];
       const tagPath = fieldPath(path, node.tagKey);
-      const tagTrunc = g.c((need: number, left: number, at: number) =>
-        truncatedError(need, left, tagPath, at),
-      );
-      const badTag = g.c(
-        (w: number, at: number) =>
-          new DecodeError('invalid-value', `${w} is not a tag of the union`, tagPath, at),
-      );
+      const tagTrunc = () =>
+        g.c((need: number, left: number, at: number) => truncatedError(need, left, tagPath, at));
+      const badTag = () =>
+        g.c(
+          (w: number, at: number) =>
+            new DecodeError('invalid-value', `${w} is not a tag of the union`, tagPath, at),
+        );
       g.flush();
       const w = g.id('w');
       const x = g.id('x');
-      g.emit(`if (p + ${spec.size} > end) throw ${tagTrunc}(${spec.size}, end - p, p);`);
+      g.emit(`if (p + ${spec.size} > end) ${g.fail(tagTrunc, `${spec.size}, end - p, p`)}`);
       g.emit(`const ${w} = ${readExpr(node.repr.name as Exclude<PrimitiveName, 'bool'>, 's', 'p')};`);
       g.emit(`let ${x};`);
       node.variants.forEach((variant, i) => {
         const vfixed = fixedSizeOf(variant.node);
         g.emit(`${i === 0 ? '' : 'else '}if (${w} === ${variant.wire}) {`);
         g.emit(`p += ${spec.size};`);
-        if (vfixed !== undefined) g.emit(`if (p + ${vfixed} > end) throw ${trunc()}(${vfixed}, end - p, p);`);
+        if (vfixed !== undefined)
+          g.emit(`if (p + ${vfixed} > end) ${g.fail(trunc, `${vfixed}, end - p, p`)}`);
         const values = genFields(g, variant.node, path, vfixed !== undefined);
         g.flush();
         const fields = variant.node.fields.flatMap((fld, j) =>
@@ -559,7 +564,7 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
         g.emit(`${x} = { ${[`${q(node.tagKey)}: ${JSON.stringify(variant.tag)}`, ...fields].join(', ')} };`);
         g.emit('}');
       });
-      g.emit(`else throw ${badTag}(${w}, p);`);
+      g.emit(`else ${g.fail(badTag, `${w}, p`)}`);
       return x;
     }
     case 'const':
@@ -593,8 +598,8 @@ function genFields(g: Gen, node: StructNode, path: string, checked: boolean): st
     const fpath = fieldPath(path, fld.name);
     const run = runs?.[idx] ?? 0;
     if (run !== 0) {
-      const t = g.c((need: number, left: number, at: number) => truncatedError(need, left, fpath, at));
-      g.emit(`if (${g.pos(run)} > end) throw ${t}(${run}, end - ${g.pos()}, ${g.pos()});`);
+      const t = () => g.c((need: number, left: number, at: number) => truncatedError(need, left, fpath, at));
+      g.emit(`if (${g.pos(run)} > end) ${g.fail(t, `${run}, end - ${g.pos()}, ${g.pos()}`)}`);
     }
     return genRead(g, fld.node, fpath, checked || fixedSizeOf(fld.node) !== undefined);
   });
@@ -659,11 +664,17 @@ export function compileGenerated(node: SchemaNode, options: CompileOptions = {})
   ge.emit('};');
   const encodeInto = build(ge, ge.lines.join('\n'));
 
-  // decode and decodeFrom share one body.
+  // decode and decodeFrom share one body. Its checks only leave it (see Gen.failFast): the
+  // closures decoder then decodes the same input again from the start (fresh budgets, as every
+  // decode call starts) and throws the exact error, or, should the two ever disagree, its value
+  // is the answer.
   const gd = new Gen();
+  gd.failFast = true;
   gd.emit('let p = o;');
   const value = genRead(gd, node, '', false);
   const body = gd.lines.join('\n');
+  const slowDecode = gd.c(fallback.decode);
+  const slowDecodeFrom = gd.c(fallback.decodeFrom);
   const tail = gd.k === 0 ? '' : ` + ${gd.k}`;
   const prologue = [
     budgeted
@@ -679,16 +690,22 @@ export function compileGenerated(node: SchemaNode, options: CompileOptions = {})
     'if ((o >>> 0) !== o || o > s.length) throw RANGE(s, o, s.length);',
     'const end = s.length;',
     prologue,
+    `${FAIL_LABEL}: {`,
     body,
     `return ${value};`,
+    '}',
+    `return ${slowDecode}(s, o, limits);`,
     '}',
     'function decodeFrom(s, o, end, limits) {',
     'if ((end >>> 0) !== end || end > s.length || (o >>> 0) !== o || o > end) throw RANGE(s, o, end);',
     prologue,
+    `${FAIL_LABEL}: {`,
     body,
     `result.value = ${value};`,
     `result.offset = p${tail};`,
     'return result;',
+    '}',
+    `return ${slowDecodeFrom}(s, o, end, limits);`,
     '}',
     'return { decode, decodeFrom };',
   ].join('\n');

@@ -46,12 +46,13 @@ export function genSkip(g: Gen, node: SchemaNode, path: string): void {
       const width = node.prefix;
       g.flush();
       const n = g.id('n');
-      const len = g.c((c: number, left: number, at: number) => lengthError('length', c, left, path, at));
-      const bb = g.c((c: number, at: number) => byteBudgetError(c, path, at));
+      const len = () =>
+        g.c((c: number, left: number, at: number) => lengthError('length', c, left, path, at));
+      const bb = () => g.c((c: number, at: number) => byteBudgetError(c, path, at));
       emitRoom(g, width, path);
       g.emit(`const ${n} = ${prefixRead(width, 'p')};`);
-      g.emit(`if (${n} > end - p - ${width}) throw ${len}(${n}, end - p - ${width}, p);`);
-      g.emit(`if ((B.bytes -= ${n}) < 0) throw ${bb}(${n}, p);`);
+      g.emit(`if (${n} > end - p - ${width}) ${g.fail(len, `${n}, end - p - ${width}, p`)}`);
+      g.emit(`if ((B.bytes -= ${n}) < 0) ${g.fail(bb, `${n}, p`)}`);
       g.emit(`p += ${width} + ${n};`);
       return;
     }
@@ -61,30 +62,30 @@ export function genSkip(g: Gen, node: SchemaNode, path: string): void {
       const itemElements = fixedElements(node.item);
       g.flush();
       const n = g.id('n');
-      const charge = g.id('ch');
-      const len = g.c((c: number, left: number, at: number) => lengthError('count', c, left, path, at));
-      const eb = g.c((c: number, at: number) => elementBudgetError(c, path, at));
+      const len = () => g.c((c: number, left: number, at: number) => lengthError('count', c, left, path, at));
+      const eb = () => g.c((c: number, at: number) => elementBudgetError(c, path, at));
       emitRoom(g, 4, path);
       g.emit(`const ${n} = ${readExpr('u32', 's', 'p')};`);
-      g.emit(`if (${n} * ${min} > end - p - 4) throw ${len}(${n}, end - p - 4, p);`);
-      g.emit(`const ${charge} = ${n} + ${n} * ${itemElements};`);
-      g.emit(
-        `if ((B.elements -= ${charge}) < 0) throw ${eb}(B.elements + ${charge} < ${n} ? ${n} : ${n} * ${itemElements}, p);`,
-      );
+      if (min > 0) g.emit(`if (${n} * ${min} > end - p - 4) ${g.fail(len, `${n}, end - p - 4, p`)}`);
+      // Items with no elements of their own (the usual case) charge the count alone.
+      const charge = itemElements === 0 ? n : `(${n} + ${n} * ${itemElements})`;
+      const over = itemElements === 0 ? n : `B.elements + ${charge} < ${n} ? ${n} : ${n} * ${itemElements}`;
+      g.emit(`if ((B.elements -= ${charge}) < 0) ${g.fail(eb, `${over}, p`)}`);
       g.emit(`p += 4 + ${n} * ${itemFixed};`);
       return;
     }
     case 'optional': {
       g.flush();
       const flag = g.id('fl');
-      const bad = g.c(
-        (x: number, at: number) =>
-          new DecodeError('invalid-value', `optional flag is ${x}, not 0 or 1`, path, at),
-      );
+      const bad = () =>
+        g.c(
+          (x: number, at: number) =>
+            new DecodeError('invalid-value', `optional flag is ${x}, not 0 or 1`, path, at),
+        );
       emitRoom(g, 1, path);
       g.emit(`const ${flag} = s[p];`);
       g.emit(`if (${flag} === 0) p += 1;`);
-      g.emit(`else if (${flag} !== 1) throw ${bad}(${flag}, p);`);
+      g.emit(`else if (${flag} !== 1) ${g.fail(bad, `${flag}, p`)}`);
       g.emit('else {');
       g.emit('p += 1;');
       genSkip(g, node.item, path);
@@ -108,6 +109,6 @@ export function genSkip(g: Gen, node: SchemaNode, path: string): void {
 }
 
 function emitRoom(g: Gen, size: number, path: string): void {
-  const trunc = g.c((need: number, left: number, at: number) => truncatedError(need, left, path, at));
-  g.emit(`if (${g.pos(size)} > end) throw ${trunc}(${size}, end - ${g.pos()}, ${g.pos()});`);
+  const trunc = () => g.c((need: number, left: number, at: number) => truncatedError(need, left, path, at));
+  g.emit(`if (${g.pos(size)} > end) ${g.fail(trunc, `${size}, end - ${g.pos()}, ${g.pos()}`)}`);
 }
