@@ -106,6 +106,17 @@ export class InFlightTable<T> {
     return out;
   }
 
+  /**
+   * Gives the slots back when the table is empty, to grow again with the next entry: for a
+   * connection gone quiet (the table never shrinks while requests come and go).
+   */
+  release(): void {
+    if (this.#size !== 0 || this.#keys === NO_KEYS) return;
+    this.#keys = NO_KEYS;
+    this.#values = [];
+    this.#shift = 32;
+  }
+
   /** Removes every entry (keeps the capacity). */
   clear(): void {
     this.#values.fill(undefined);

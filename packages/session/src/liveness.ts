@@ -12,6 +12,8 @@ export interface LivenessHost {
   deadPeer(message: string): void;
   /** No application frames either way for `idleTimeout` (close gracefully, unless closing already). */
   idle(): void;
+  /** No application frame went either way since the previous tick: let go of buffers kept for traffic. */
+  quiet(): void;
 }
 
 /**
@@ -129,14 +131,13 @@ export class Liveness {
       this.#writer.writeU32Frame(FrameKind.PING, this.#pingNonce);
       this.#writer.afterWrite();
     }
-    const idle = this.#idleTimeout;
-    if (idle > 0) {
-      if (this.activity) {
-        this.activity = false;
-        this.#lastActivity = now;
-      } else if (now - this.#lastActivity >= idle) {
-        host.idle();
-      }
+    const active = this.activity;
+    this.activity = false;
+    if (active) this.#lastActivity = now;
+    else {
+      host.quiet();
+      const idle = this.#idleTimeout;
+      if (idle > 0 && now - this.#lastActivity >= idle) host.idle();
     }
   }
 }

@@ -76,6 +76,18 @@ export class OutgoingBuffer {
     return chunk;
   }
 
+  /**
+   * Lets go of the buffer when nothing is waiting in it, and starts the next one small again
+   * (the connection has gone quiet; see {@link Liveness}).
+   */
+  release(): void {
+    if (this.position !== this.start) return;
+    this.buffer = EMPTY;
+    this.start = 0;
+    this.position = 0;
+    this.#nextSlab = FIRST_SLAB;
+  }
+
   /** Drops everything not flushed yet. */
   discard(): void {
     this.start = this.position;

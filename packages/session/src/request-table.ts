@@ -87,6 +87,13 @@ export class RequestTable<P extends SessionProtocol> {
     this.#host = parts.host;
   }
 
+  /** Lets go of the slots of empty tables (the connection has gone quiet). */
+  release(): void {
+    this.pending.release();
+    this.incoming.release();
+    this.#replyMetadata?.release();
+  }
+
   /** No request is in flight either way (a graceful close may finish). */
   get idle(): boolean {
     return this.pending.size === 0 && this.incoming.size === 0;

@@ -43,7 +43,7 @@ import { peerLacksType } from './peer-types.js';
 import { closeHandshake, expectSchema, setHandshakeLimits, setOpenLimits } from './phase-limits.js';
 import type { SessionCodec, SessionProtocol } from './protocol-types.js';
 import { RateLimiter } from './rate-limiter.js';
-import { RequestRoom } from './request-room.js';
+import { RequestRoom, type RequestRoomHost } from './request-room.js';
 import { RequestTable, type RequestTableHost } from './request-table.js';
 import type { ResolvedCodecCache } from './resolved-codec-cache.js';
 import type { ConnectionSchemas } from './schema-resolution.js';
@@ -181,6 +181,76 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   readonly #closed: Promise<void>;
   #closeError: Error | undefined;
 
+  /**
+   * What the session's parts ask of it (the writer, the liveness timer, the request table and
+   * room), as methods on one object per session: as arrow functions in an object literal they were
+   * a dozen closures on every connection, idle ones included (issue 13's idle memory). Declared in
+   * the class body so that it may reach the session's private members.
+   */
+  static readonly #Host = class SessionHost
+    implements FrameWriterHost, LivenessHost, RequestTableHost, RequestRoomHost
+  {
+    readonly #session: BpSession<any>;
+    constructor(session: BpSession<any>) {
+      this.#session = session;
+    }
+    closed(): boolean {
+      return this.#session.#state === 'closed';
+    }
+    slowConsumer(queued: number): void {
+      this.#session.#fatal('slow-consumer', `the peer reads too slowly: ${queued} bytes queued`);
+    }
+    pauseReading(): void {
+      this.#session.#pause(PAUSED_FOR_OUTPUT);
+    }
+    resumeReading(): void {
+      this.#session.#resume(PAUSED_FOR_OUTPUT);
+    }
+    consumerPaused(): boolean {
+      return (this.#session.#paused & PAUSED_FOR_ITERATOR) !== 0;
+    }
+    deadPeer(message: string): void {
+      this.#session.#fatal('read-timeout', message);
+    }
+    idle(): void {
+      const session = this.#session;
+      if (session.#goodbyeSent) return;
+      session.#sendGoodbye(ErrorCode['idle-timeout'], session.#limits.closeDeadline, 'idle');
+      session.#maybeFinishClose();
+    }
+    quiet(): void {
+      // A connection that was busy once would otherwise keep its largest output buffer (up to
+      // 64 KiB) and its request tables for as long as it stays open.
+      const session = this.#session;
+      session.#writer.out.release();
+      session.#requests.release();
+    }
+    cancel(id: number): void {
+      const writer = this.#session.#writer;
+      writer.writeU32Frame(FrameKind.CANCEL, id);
+      writer.afterWrite();
+    }
+    expired(): void {
+      if (this.#session.#goodbyeSent) this.#session.#maybeFinishClose();
+    }
+    answered(): void {
+      this.#session.#maybeFinishClose();
+    }
+    writeMetadata(id: number, metadata: Metadata): boolean {
+      const session = this.#session;
+      if ((session.#peer?.version ?? 0) < METADATA_VERSION) return false;
+      session.#writer.out.append(encodeMetadataFrame(id, metadata, session.#limits));
+      return true;
+    }
+    full(): boolean {
+      const session = this.#session;
+      return session.#state !== 'closed' && session.#writer.out.queued >= session.#limits.maxQueuedBytes;
+    }
+    drained(): Promise<void> {
+      return this.#session.#writer.drained();
+    }
+  };
+
   constructor(
     role: 'client' | 'server',
     options: SessionOptions<P> & Partial<ServerSessionOptions<P>> & { token?: string },
@@ -214,33 +284,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       metadata: EMPTY_METADATA,
       replyMetadata: {},
     }));
-    const host: FrameWriterHost & LivenessHost & RequestTableHost = {
-      closed: () => this.#state === 'closed',
-      slowConsumer: (queued) =>
-        this.#fatal('slow-consumer', `the peer reads too slowly: ${queued} bytes queued`),
-      pauseReading: () => this.#pause(PAUSED_FOR_OUTPUT),
-      resumeReading: () => this.#resume(PAUSED_FOR_OUTPUT),
-      consumerPaused: () => (this.#paused & PAUSED_FOR_ITERATOR) !== 0,
-      deadPeer: (message) => this.#fatal('read-timeout', message),
-      idle: () => {
-        if (this.#goodbyeSent) return;
-        this.#sendGoodbye(ErrorCode['idle-timeout'], this.#limits.closeDeadline, 'idle');
-        this.#maybeFinishClose();
-      },
-      cancel: (id) => {
-        this.#writer.writeU32Frame(FrameKind.CANCEL, id);
-        this.#writer.afterWrite();
-      },
-      expired: () => {
-        if (this.#goodbyeSent) this.#maybeFinishClose();
-      },
-      answered: () => this.#maybeFinishClose(),
-      writeMetadata: (id, metadata) => {
-        if ((this.#peer?.version ?? 0) < METADATA_VERSION) return false;
-        this.#writer.out.append(encodeMetadataFrame(id, metadata, this.#limits));
-        return true;
-      },
-    };
+    const host = new BpSession.#Host(this);
     const table = MessageTable.of(protocol);
     this.#table = table;
     this.#schemaCache = options.schemaCache;
@@ -248,10 +292,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       this.#fatal(code, message, cause),
     );
     this.#writer = new FrameWriter(this.#transport, this.#limits, protocol, table, host);
-    this.#room = new RequestRoom({
-      full: () => this.#state !== 'closed' && this.#writer.out.queued >= this.#limits.maxQueuedBytes,
-      drained: () => this.#writer.drained(),
-    });
+    this.#room = new RequestRoom(host);
     this.#requests = new RequestTable({
       protocol,
       session: this,

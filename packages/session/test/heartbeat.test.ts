@@ -78,6 +78,38 @@ describe('heartbeats, dead peers, idle connections', () => {
     expect((client as unknown as { peerGoodbye: { code: number } }).peerGoodbye.code).toBe(8);
   });
 
+  test('a connection gone quiet lets go of its output buffer; a busy one keeps it', async () => {
+    const { client, server, serverEnd } = connect({
+      protocol: testProtocol,
+      // Chunks as written, not copies: each is a view of the buffer the session wrote it into.
+      transport: { copy: false },
+      server: { limits: { heartbeatInterval: 1000, readTimeout: 3000 } },
+      client: { limits: { readTimeout: 3000 } },
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    await client.ready;
+    const bufferOfNextFrame = async () => {
+      serverEnd.written.length = 0;
+      server.send(T.TICK, { n: 1 });
+      await vi.advanceTimersByTimeAsync(0);
+      return serverEnd.written.at(-1)!.buffer.byteLength;
+    };
+    // A burst grows the output buffer to its largest size.
+    for (let i = 0; i < 20_000; i++) server.send(T.TICK, { n: i });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await bufferOfNextFrame()).toBeGreaterThanOrEqual(32 * 1024);
+    // Traffic between every two ticks: the buffer is kept, not allocated again and again.
+    for (let i = 0; i < 8; i++) {
+      server.send(T.TICK, { n: i });
+      await vi.advanceTimersByTimeAsync(500);
+    }
+    expect(await bufferOfNextFrame()).toBeGreaterThanOrEqual(32 * 1024);
+    // Quiet for a few ticks (pings and pongs are not traffic): it starts small again.
+    await vi.advanceTimersByTimeAsync(2500);
+    expect(await bufferOfNextFrame()).toBeLessThanOrEqual(1024);
+    expect(server.state).toBe('open');
+  });
+
   test('heartbeatInterval 0: no pings, and an idle connection is not declared dead', async () => {
     const { client, server, clientEnd, serverEnd } = connect({
       protocol: testProtocol,

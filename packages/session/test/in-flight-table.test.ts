@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { InFlightTable } from '../src/in-flight-table.js';
 
-type Op = { kind: 'set' | 'delete' | 'get'; id: number } | { kind: 'clear' };
+type Op = { kind: 'set' | 'delete' | 'get'; id: number } | { kind: 'clear' | 'release' };
 
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 // Few distinct ids, so that sets, deletes and gets of the same id meet often.
@@ -15,6 +15,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constantFrom('set', 'delete', 'get'), id: ids }) as fc.Arbitrary<Op>,
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'clear' } as Op) },
+  // What a quiet connection does: a no-op unless empty, and the table must work on after it.
+  { weight: 2, arbitrary: fc.constant({ kind: 'release' } as Op) },
 );
 
 function check(ops: Op[], table: InFlightTable<string>) {
@@ -23,6 +25,8 @@ function check(ops: Op[], table: InFlightTable<string>) {
     if (o.kind === 'clear') {
       table.clear();
       model.clear();
+    } else if (o.kind === 'release') {
+      table.release();
     } else if (o.kind === 'set') {
       table.set(o.id, `v${step}`);
       model.set(o.id, `v${step}`);
@@ -39,7 +43,7 @@ function check(ops: Op[], table: InFlightTable<string>) {
 }
 
 describe('InFlightTable', () => {
-  test('behaves like a Map for any sequence of set, delete, get and clear', () => {
+  test('behaves like a Map for any sequence of set, delete, get, clear and release', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 400 }), (ops) => check(ops, new InFlightTable<string>())),
       { numRuns: 300 },
