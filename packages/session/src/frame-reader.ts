@@ -35,6 +35,36 @@ export function createFrameLimits(): FrameLimits {
   return { min: new Int32Array(16), max: new Int32Array(16).fill(-1) };
 }
 
+/** A copy of `limits` to change (a table in use may be shared, see {@link sharedFrameLimits}). */
+export function copyFrameLimits(limits: FrameLimits): FrameLimits {
+  return { min: limits.min.slice(), max: limits.max.slice() };
+}
+
+/** At most this many tables are kept: keys come from our own limits, so a few are ever made. */
+const SHARED_TABLES = 256;
+const sharedTables = new Map<string, FrameLimits>();
+const keyOfTable = new WeakMap<FrameLimits, string>();
+
+/** The key a table was made under by {@link sharedFrameLimits} ('' for any other table). */
+export function sharedFrameLimitsKey(limits: FrameLimits): string {
+  return keyOfTable.get(limits) ?? '';
+}
+
+/**
+ * The table named `key`, made by `make` the first time: sessions in the same phase with the
+ * same limits share one (never written to afterwards), where each had two Int32Arrays of its own,
+ * about 0.4 KB a connection.
+ */
+export function sharedFrameLimits(key: string, make: () => FrameLimits): FrameLimits {
+  let limits = sharedTables.get(key);
+  if (limits === undefined) {
+    limits = make();
+    keyOfTable.set(limits, key);
+    if (sharedTables.size < SHARED_TABLES) sharedTables.set(key, limits);
+  }
+  return limits;
+}
+
 const allocateDefault = (size: number): Uint8Array => new Uint8Array(size);
 
 /**
@@ -48,7 +78,7 @@ const allocateDefault = (size: number): Uint8Array => new Uint8Array(size);
  */
 export class FrameReader {
   readonly #sink: FrameSink;
-  readonly #limits: FrameLimits;
+  #limits: FrameLimits;
   readonly #allocate: (size: number) => Uint8Array;
   readonly #header = new Uint8Array(FRAME_HEADER_SIZE);
   #headerFilled = 0;
@@ -64,6 +94,16 @@ export class FrameReader {
     this.#sink = sink;
     this.#limits = limits;
     this.#allocate = options.allocate ?? allocateDefault;
+  }
+
+  /** The limits the next frame headers are checked against. */
+  get limits(): FrameLimits {
+    return this.#limits;
+  }
+
+  /** Checks the next frame headers against `limits` (the session's phase changed). */
+  useLimits(limits: FrameLimits): void {
+    this.#limits = limits;
   }
 
   /** Bytes held for a frame that is not complete yet (header and body). */

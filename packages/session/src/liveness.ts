@@ -26,6 +26,11 @@ export function deadPeerTimeout(readTimeout: number, heartbeatInterval: number):
   return Math.max(readTimeout, 2 * heartbeatInterval);
 }
 
+/** The timer's callback, one for every session (a closure was one more function on each). */
+function tickOf(liveness: Liveness): void {
+  liveness.tick();
+}
+
 /**
  * Heartbeats, the read timeout (dead peers) and the idle timeout of an open session
  * (docs/PROTOCOL.md section 12). The receive path only counts frames; one timer turns the count
@@ -82,7 +87,7 @@ export class Liveness {
     const period = Math.max(1, Math.floor(Math.min(...candidates)));
     this.#lastActivity = this.#lastReceived = Date.now();
     this.#framesSeen = this.framesReceived;
-    this.#timer = unref(setInterval(() => this.tick(), period));
+    this.#timer = unref(setInterval(tickOf, period, this));
   }
 
   stop(): void {

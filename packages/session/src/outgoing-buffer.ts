@@ -1,5 +1,9 @@
-/** Size of the first buffer; each new one doubles, up to {@link MAX_SLAB}. */
-const FIRST_SLAB = 1024;
+/**
+ * Size of the first buffer; each new one doubles, up to {@link MAX_SLAB}. Small, so that a
+ * connection that sent its handshake and a reply or two holds no buffer at all: each of those
+ * buffers has less than {@link MIN_TAIL} left after its flush and is let go.
+ */
+const FIRST_SLAB = 256;
 /** Largest buffer allocated for ordinary traffic (a bigger frame gets a buffer of its size). */
 const MAX_SLAB = 64 * 1024;
 /** When less than this is left after a flush, the next frame starts a fresh buffer. */
@@ -13,8 +17,9 @@ const EMPTY = new Uint8Array(0);
  * A chunk given to the transport may be held by it until the OS has sent it, so its bytes are
  * never written again: after a flush the next frames go after it in the same buffer, and a new
  * buffer is allocated only when this one is full. That is one allocation per 64 KiB of output,
- * not one per frame or per flush. Buffers start small and double in size as they fill, so an
- * idle connection holds about a kilobyte, not 64.
+ * not one per frame or per flush. Buffers start small and double in size as they fill, so a new
+ * connection holds none once it has flushed, and one gone quiet lets go of its own
+ * ({@link OutgoingBuffer.release}).
  */
 export class OutgoingBuffer {
   /** The buffer frames are written into; replaced when it runs out of room. */

@@ -3,7 +3,10 @@ import type { MessageTable } from './message-table.js';
 import type { SessionProtocol } from './protocol-types.js';
 
 /** How a decode failure closes the connection (the session's fatal error, section 10). */
-export type DecodeFailure = (code: WireErrorName, message: string, cause?: unknown) => void;
+/** Told when a payload does not decode (the session closes with the code). */
+export interface DecodeFailureHost {
+  decodeFailed(code: WireErrorName, message: string, cause?: unknown): void;
+}
 
 /**
  * Decodes the type header and payload of received MESSAGE, REQUEST and RESPONSE frames. The result
@@ -18,12 +21,12 @@ export class PayloadDecoder {
   readonly #protocol: SessionProtocol;
   /** Direct codec access for the hot paths; undefined when the protocol only offers the generic API. */
   #table: MessageTable | undefined;
-  readonly #fail: DecodeFailure;
+  readonly #host: DecodeFailureHost;
 
-  constructor(protocol: SessionProtocol, table: MessageTable | undefined, fail: DecodeFailure) {
+  constructor(protocol: SessionProtocol, table: MessageTable | undefined, host: DecodeFailureHost) {
     this.#protocol = protocol;
     this.#table = table;
-    this.#fail = fail;
+    this.#host = host;
   }
 
   /** Decodes with `table` from now on (one resolved for this connection's peer, protocol version 2). */
@@ -49,13 +52,16 @@ export class PayloadDecoder {
     const type = table.readType(source, start);
     const codec = table.codec(type);
     if (codec === undefined) {
-      this.#fail('unknown-type', `message type ${type} is not part of the protocol`);
+      this.#host.decodeFailed('unknown-type', `message type ${type} is not part of the protocol`);
       return false;
     }
     try {
       const result = codec.decodeFrom(source, start + table.headerSize, end, table.decodeLimits);
       if (result.offset !== end) {
-        this.#fail('decode-error', `${end - result.offset} bytes left after the payload of type ${type}`);
+        this.#host.decodeFailed(
+          'decode-error',
+          `${end - result.offset} bytes left after the payload of type ${type}`,
+        );
         return false;
       }
       this.type = type;
@@ -70,9 +76,9 @@ export class PayloadDecoder {
   #failed(error: unknown): void {
     const code = (error as { code?: unknown } | null)?.code;
     const message = error instanceof Error ? error.message : 'payload does not decode';
-    if (code === 'unknown-type') this.#fail('unknown-type', message);
-    else if (code === 'payload-too-large') this.#fail('payload-too-large', message);
-    else if (typeof code === 'string') this.#fail('decode-error', message);
-    else this.#fail('internal-error', 'internal error while decoding', error);
+    if (code === 'unknown-type') this.#host.decodeFailed('unknown-type', message);
+    else if (code === 'payload-too-large') this.#host.decodeFailed('payload-too-large', message);
+    else if (typeof code === 'string') this.#host.decodeFailed('decode-error', message);
+    else this.#host.decodeFailed('internal-error', 'internal error while decoding', error);
   }
 }

@@ -21,11 +21,19 @@ import {
 } from './encoded-message.js';
 import { ErrorCode, errorCodeName, type SessionErrorCode, type WireErrorName } from './error-codes.js';
 import { FRAME_HEADER_SIZE, FrameKind, frameKindNames, PROTOCOL_VERSION } from './frame-kind.js';
-import { createFrameLimits, type FrameLimits, FrameReader, type FrameSink } from './frame-reader.js';
+import {
+  copyFrameLimits,
+  createFrameLimits,
+  type FrameLimits,
+  FrameReader,
+  type FrameSink,
+  sharedFrameLimits,
+  sharedFrameLimitsKey,
+} from './frame-reader.js';
 import { FrameWriter, type FrameWriterHost } from './frame-writer.js';
 import { type HandlerErrorReport, reportHandlerError } from './handler-errors.js';
 import { type CallHandler, type CallResult, composeInterceptors } from './interceptor.js';
-import { resolveLimits, type SessionLimits } from './limits.js';
+import { type SessionLimits, sessionLimitsFor } from './limits.js';
 import { Liveness, type LivenessHost } from './liveness.js';
 import { type IteratorOwner, MessageIterator } from './message-iterator.js';
 import { MessageTable } from './message-table.js';
@@ -38,7 +46,7 @@ import {
   type Metadata,
   type MetadataFrame,
 } from './metadata.js';
-import { PayloadDecoder } from './payload-decoder.js';
+import { type DecodeFailureHost, PayloadDecoder } from './payload-decoder.js';
 import { peerLacksType } from './peer-types.js';
 import { closeHandshake, expectSchema, setHandshakeLimits, setOpenLimits } from './phase-limits.js';
 import type { SessionCodec, SessionProtocol } from './protocol-types.js';
@@ -113,9 +121,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   readonly #role: 'client' | 'server';
   /** The HELLO-answering code; only server sessions carry it (see server-handshake.ts). */
   readonly #server: ServerHandshake | undefined;
-  readonly #limits: SessionLimits;
+  readonly #limits: Readonly<SessionLimits>;
   readonly #decoder: PayloadDecoder;
-  readonly #frameLimits: FrameLimits;
   readonly #reader: FrameReader;
   readonly #writer: FrameWriter;
   readonly #live: Liveness;
@@ -182,13 +189,13 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   #closeError: Error | undefined;
 
   /**
-   * What the session's parts ask of it (the writer, the liveness timer, the request table and
-   * room), as methods on one object per session: as arrow functions in an object literal they were
+   * What the session's parts ask of it (the writer, the liveness timer, the payload decoder, the
+   * request table and room), as methods on one object per session: as arrow functions in an object literal they were
    * a dozen closures on every connection, idle ones included (issue 13's idle memory). Declared in
    * the class body so that it may reach the session's private members.
    */
   static readonly #Host = class SessionHost
-    implements FrameWriterHost, LivenessHost, RequestTableHost, RequestRoomHost
+    implements FrameWriterHost, LivenessHost, RequestTableHost, RequestRoomHost, DecodeFailureHost
   {
     readonly #session: BpSession<any>;
     constructor(session: BpSession<any>) {
@@ -242,6 +249,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       session.#writer.out.append(encodeMetadataFrame(id, metadata, session.#limits));
       return true;
     }
+    decodeFailed(code: WireErrorName, message: string, cause?: unknown): void {
+      this.#session.#fatal(code, message, cause);
+    }
     full(): boolean {
       const session = this.#session;
       return session.#state !== 'closed' && session.#writer.out.queued >= session.#limits.maxQueuedBytes;
@@ -261,7 +271,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#transport = options.transport;
     this.#role = role;
     this.#server = server;
-    this.#limits = resolveLimits(protocol, options.limits);
+    this.#limits = sessionLimitsFor(protocol, options.limits);
     this.#auth = options.auth;
     this.#report = options.onHandlerError;
     this.#remoteAddress = options.remoteAddress;
@@ -288,9 +298,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     const table = MessageTable.of(protocol);
     this.#table = table;
     this.#schemaCache = options.schemaCache;
-    this.#decoder = new PayloadDecoder(protocol, table, (code, message, cause) =>
-      this.#fatal(code, message, cause),
-    );
+    this.#decoder = new PayloadDecoder(protocol, table, host);
     this.#writer = new FrameWriter(this.#transport, this.#limits, protocol, table, host);
     this.#room = new RequestRoom(host);
     this.#requests = new RequestTable({
@@ -306,16 +314,23 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       this.#lastStep(call as unknown as CallParts),
     );
     this.#requests.intercept = this.#intercept;
-    this.#frameLimits = createFrameLimits();
-    this.#reader = new FrameReader(this, this.#frameLimits);
+    const maxPayload = this.#limits.maxPayloadSize;
+    this.#reader = new FrameReader(
+      this,
+      // Keys name the phases a table went through, with the limits that shaped it.
+      sharedFrameLimits(`${role}:${maxPayload}`, () => {
+        const limits = createFrameLimits();
+        setHandshakeLimits(limits, role, maxPayload);
+        return limits;
+      }),
+    );
     this.#live = new Liveness(this.#reader, this.#writer, host);
-    setHandshakeLimits(this.#frameLimits, role, this.#limits.maxPayloadSize);
     this.#handshakeTimer = unref(setTimeout(() => this.#onHandshakeTimeout(), this.#limits.handshakeTimeout));
     if (role === 'client') {
       this.#firstBytes = new FirstBytes();
       // Resolution happens on the server; the client only needs to describe its own types.
       const offer = this.#schemaPolicy === 'compatible' && this.#maxVersion >= 2 && table !== undefined;
-      if (offer) expectSchema(this.#frameLimits, this.#limits.maxPayloadSize);
+      if (offer) this.#changeFrameLimits('schema', (limits) => expectSchema(limits, maxPayload));
       this.#writer.writeDirect(
         encodeClientHello(protocol, this.#limits.maxPayloadSize, options.token, this.#maxVersion, offer),
       );
@@ -947,7 +962,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   // Handshake (the checks live in client-handshake.ts and server-handshake.ts).
 
   #onHello(source: Uint8Array, start: number, end: number): void {
-    closeHandshake(this.#frameLimits);
+    this.#changeFrameLimits('closed', closeHandshake);
     (this.#server as ServerHandshake).answerHello(this.#helloHost(), source, start, end);
   }
 
@@ -972,7 +987,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       },
       askDescriptors: (request, pending) => {
         this.#pendingDescriptors = pending;
-        expectSchema(this.#frameLimits, this.#limits.maxPayloadSize);
+        this.#changeFrameLimits('schema', (limits) => expectSchema(limits, this.#limits.maxPayloadSize));
         this.#writer.writeDirect(request);
       },
       accept: (hello, version, principal, schemas) => this.#accept(hello, version, principal, schemas),
@@ -981,7 +996,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 
   /** The client's SCHEMA frame (server) or the server's descriptor request (client), section 4.11. */
   #onSchema(source: Uint8Array, start: number, end: number): void {
-    closeHandshake(this.#frameLimits);
+    this.#changeFrameLimits('closed', closeHandshake);
     if (this.#role === 'client') {
       const answer = answerSchemaRequest(this.#protocol, source, start, end);
       if (typeof answer === 'string') this.#fatal('malformed-frame', answer);
@@ -1064,17 +1079,32 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#open(peer.heartbeatInterval);
   }
 
+  /**
+   * Moves the reader to the table of the next phase, `step` after the current one (shared by every
+   * session that took the same steps with the same limits; see sharedFrameLimits).
+   */
+  #changeFrameLimits(step: string, change: (limits: FrameLimits) => void): void {
+    const current = this.#reader.limits;
+    const key = `${sharedFrameLimitsKey(current)}|${step}`;
+    this.#reader.useLimits(
+      sharedFrameLimits(key, () => {
+        const next = copyFrameLimits(current);
+        change(next);
+        return next;
+      }),
+    );
+  }
+
   #open(heartbeatInterval: number): void {
     if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
     this.#handshakeTimer = undefined;
     this.#state = 'open';
     this.#firstBytes = undefined;
-    setOpenLimits(
-      this.#frameLimits,
-      this.#protocol.headerSize,
-      this.#limits.maxPayloadSize,
-      this.#peer?.version,
-      this.#limits.maxMetadataSize,
+    const headerSize = this.#protocol.headerSize;
+    const { maxPayloadSize, maxMetadataSize } = this.#limits;
+    const version = this.#peer?.version;
+    this.#changeFrameLimits(`open:${headerSize}:${version}:${maxMetadataSize}`, (limits) =>
+      setOpenLimits(limits, headerSize, maxPayloadSize, version, maxMetadataSize),
     );
     const rate = this.#limits.rateLimit;
     if (rate !== undefined) this.#rate = new RateLimiter(rate, Date.now());

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { InFlightTable } from '../src/in-flight-table.js';
 
-type Op = { kind: 'set' | 'delete' | 'get'; id: number } | { kind: 'clear' | 'release' };
+type Op = { kind: 'set' | 'delete' | 'get'; id: number } | { kind: 'clear' } | { kind: 'release' };
 
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 // Few distinct ids, so that sets, deletes and gets of the same id meet often.

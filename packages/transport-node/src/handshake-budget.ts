@@ -59,33 +59,62 @@ export function budgetedSink(
   budget: HandshakeBudget,
   refuse: (transport: SessionTransport) => void,
 ): TransportSink {
-  let charged = 0;
-  let handshaking = true;
-  let refused = false;
-  const settle = () => {
-    handshaking = false;
-    budget.release(charged);
-    charged = 0;
-  };
-  session.ready.then(settle, settle);
-  return {
-    receive(chunk) {
-      if (refused) return;
-      if (handshaking) {
-        if (!budget.charge(chunk.length)) {
-          refused = true;
-          settle();
-          refuse(transport);
-          return;
-        }
-        charged += chunk.length;
+  return new BudgetedSink(session, transport, budget, refuse);
+}
+
+/**
+ * {@link budgetedSink}'s sink, a class so that its methods are shared: it stays the socket's sink
+ * for the life of the connection, and as closures it held four functions and a context on each.
+ */
+class BudgetedSink implements TransportSink {
+  readonly #session: Session<any>;
+  readonly #transport: SessionTransport;
+  readonly #budget: HandshakeBudget;
+  readonly #refuse: (transport: SessionTransport) => void;
+  #charged = 0;
+  #handshaking = true;
+  #refused = false;
+
+  constructor(
+    session: Session<any>,
+    transport: SessionTransport,
+    budget: HandshakeBudget,
+    refuse: (transport: SessionTransport) => void,
+  ) {
+    this.#session = session;
+    this.#transport = transport;
+    this.#budget = budget;
+    this.#refuse = refuse;
+    const settle = () => this.#settle();
+    session.ready.then(settle, settle);
+  }
+
+  #settle(): void {
+    this.#handshaking = false;
+    this.#budget.release(this.#charged);
+    this.#charged = 0;
+  }
+
+  receive(chunk: Uint8Array): void {
+    if (this.#refused) return;
+    if (this.#handshaking) {
+      if (!this.#budget.charge(chunk.length)) {
+        this.#refused = true;
+        this.#settle();
+        this.#refuse(this.#transport);
+        return;
       }
-      session.receive(chunk);
-    },
-    transportDrained: () => session.transportDrained(),
-    transportClosed(error) {
-      settle();
-      session.transportClosed(error);
-    },
-  };
+      this.#charged += chunk.length;
+    }
+    this.#session.receive(chunk);
+  }
+
+  transportDrained(): void {
+    this.#session.transportDrained();
+  }
+
+  transportClosed(error?: Error): void {
+    this.#settle();
+    this.#session.transportClosed(error);
+  }
 }

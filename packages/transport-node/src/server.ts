@@ -181,14 +181,84 @@ export interface ExternalConnectionInfo {
 interface Connection<P extends SessionProtocol> {
   readonly address: string;
   session: Session<P> | undefined;
-  /** Aborted when the connection closes (cancels a pending auth slowdown). */
-  readonly abort: AbortController;
+  /** Aborted when the connection closes (cancels a pending `authenticate`). */
+  readonly signal: AbortSignal;
+  /** Aborts {@link Connection.signal}, if anything asked for it. */
+  abortPending(): void;
   readonly closed: Promise<void>;
   destroy(): void;
   /** Bytes the transport holds that the kernel has not taken yet. */
-  bufferedBytes: () => number;
+  bufferedBytes(): number;
   /** Bytes and frames so far (live; added to the server's totals when the connection closes). */
   readonly traffic: TrafficCounters;
+}
+
+/** Where a raw socket's shared 'close' listener finds its connection. */
+const CONNECTION = Symbol('bp.serverConnection');
+
+/**
+ * One admitted connection. A class, so that what every connection needs (destroy it, read its
+ * backlog, note its close) is methods, not a few closures on each, idle ones included.
+ */
+class ServerConnection<P extends SessionProtocol> implements Connection<P> {
+  session: Session<P> | undefined = undefined;
+  readonly closed: Promise<void>;
+  // Made when `authenticate` first asks for a signal: each AbortSignal is an EventTarget with a
+  // hidden class of its own, about 0.5 KB, and most connections never need one.
+  #abort: AbortController | undefined;
+  #aborted = false;
+  readonly traffic = new TrafficCounters();
+  /** The session's transport once there is one (it knows its backlog). */
+  transport: SessionTransport | undefined = undefined;
+  #markClosed!: () => void;
+
+  constructor(
+    readonly address: string,
+    /** The raw socket, for TCP and TLS; destroying it takes a TLS socket on top with it. */
+    readonly socket: Socket | undefined,
+    /** The server's bookkeeping when the connection closes (one function per server). */
+    readonly release: (connection: Connection<P>) => void,
+  ) {
+    this.closed = new Promise<void>((resolve) => {
+      this.#markClosed = resolve;
+    });
+  }
+
+  /** The connection ended: the server forgets it, and `closed` resolves. */
+  ended(): void {
+    this.release(this);
+    this.#markClosed();
+  }
+
+  get signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController();
+      if (this.#aborted) this.#abort.abort();
+    }
+    return this.#abort.signal;
+  }
+
+  abortPending(): void {
+    this.#aborted = true;
+    this.#abort?.abort();
+  }
+
+  destroy(): void {
+    if (this.socket !== undefined) this.socket.destroy();
+    else this.transport?.destroy();
+  }
+
+  bufferedBytes(): number {
+    // The socket transport counts its own backlog, the WebSocket one reports `bufferedAmount`.
+    const transport = this.transport as { bufferedBytes?: number; bufferedAmount?: number } | undefined;
+    if (transport !== undefined) return transport.bufferedBytes ?? transport.bufferedAmount ?? 0;
+    return this.socket?.writableLength ?? 0;
+  }
+
+  /** One listener shared by every socket: it finds its connection through the socket. */
+  static readonly onSocketClose = function (this: Socket & { [CONNECTION]?: ServerConnection<any> }): void {
+    this[CONNECTION]?.ended();
+  };
 }
 
 const DEFAULT_MAX_CONNECTIONS = 10_000;
@@ -198,6 +268,9 @@ const DEFAULT_CLOSE_DEADLINE = 5000;
 const REFUSAL_LINGER_MS = 1000;
 /** After the close deadline, how long sessions get to finish before their sockets are destroyed. */
 const FORCE_CLOSE_GRACE_MS = 250;
+
+/** The raw socket's errors reach the transport, or end a refused socket: here they are only swallowed. */
+function ignoreSocketError(): void {}
 
 function serverBusyFrame(): Uint8Array {
   return encodeRefusal('server-busy', 'server busy');
@@ -228,7 +301,7 @@ export class Server<P extends SessionProtocol> {
   readonly #closeDeadline: number;
   readonly #handshakeBudget: HandshakeBudget;
   /** TLS connections admitted and still in their TLS handshake, by TCP endpoint. */
-  readonly #tlsPending = new Map<string, Connection<P>>();
+  readonly #tlsPending = new Map<string, ServerConnection<P>>();
   readonly #endpoints = new Set<{ close(options?: { deadline?: number }): Promise<void> }>();
   #tlsContext: ServerTlsOptions | undefined;
   #closing: Promise<void> | undefined;
@@ -439,17 +512,8 @@ export class Server<P extends SessionProtocol> {
       transport.end();
       return undefined;
     }
-    let markClosed!: () => void;
-    const connection: Connection<P> = {
-      address,
-      session: undefined,
-      abort: new AbortController(),
-      closed: new Promise<void>((resolve) => (markClosed = resolve)),
-      destroy: () => transport.destroy(),
-      // Transports that know their own backlog (the WebSocket one does) report it to stats().
-      bufferedBytes: () => (transport as { readonly bufferedAmount?: number }).bufferedAmount ?? 0,
-      traffic: new TrafficCounters(),
-    };
+    const connection = new ServerConnection<P>(address, undefined, this.#releaseConnection);
+    connection.transport = transport;
     // Likewise for byte counts (the WebSocket transport keeps them; others count as 0).
     if (typeof (transport as Partial<ByteCounts>).bytesRead === 'number') {
       connection.traffic.bytes = transport as unknown as ByteCounts;
@@ -464,10 +528,7 @@ export class Server<P extends SessionProtocol> {
       tls: undefined,
       traffic: connection.traffic,
     });
-    session.onClose(() => {
-      this.#release(connection);
-      markClosed();
-    });
+    session.onClose(() => connection.ended());
     return session;
   }
 
@@ -552,6 +613,8 @@ export class Server<P extends SessionProtocol> {
     return false;
   }
 
+  readonly #releaseConnection = (connection: Connection<P>): void => this.#release(connection);
+
   #release(connection: Connection<P>): void {
     if (!this.#connections.delete(connection)) return;
     this.#limiter.release(connection.address);
@@ -561,12 +624,12 @@ export class Server<P extends SessionProtocol> {
     closed.bytesWritten += traffic.bytesWritten;
     closed.framesRead += traffic.framesRead;
     closed.framesWritten += traffic.framesWritten;
-    connection.abort.abort();
+    connection.abortPending();
   }
 
   /** Admission of a raw socket; `undefined` when it was refused (and is being closed). */
-  #admitSocket(socket: Socket, tls: boolean): Connection<P> | undefined {
-    socket.on('error', () => {});
+  #admitSocket(socket: Socket, tls: boolean): ServerConnection<P> | undefined {
+    socket.on('error', ignoreSocketError);
     if (this.#closing !== undefined) {
       socket.destroy();
       return undefined;
@@ -576,22 +639,11 @@ export class Server<P extends SessionProtocol> {
       this.#refuse(socket, tls);
       return undefined;
     }
-    let markClosed!: () => void;
-    const connection: Connection<P> = {
-      address,
-      session: undefined,
-      abort: new AbortController(),
-      closed: new Promise<void>((resolve) => (markClosed = resolve)),
-      destroy: () => socket.destroy(),
-      bufferedBytes: () => socket.writableLength,
-      traffic: new TrafficCounters(),
-    };
+    const connection = new ServerConnection<P>(address, socket, this.#releaseConnection);
     this.#connections.add(connection);
     // The raw socket closes with its TLS socket too, so this covers both kinds.
-    socket.once('close', () => {
-      this.#release(connection);
-      markClosed();
-    });
+    (socket as Socket & { [CONNECTION]?: ServerConnection<P> })[CONNECTION] = connection;
+    socket.on('close', ServerConnection.onSocketClose);
     if (tls) {
       // The TLS socket that 'secureConnection' hands over is another object; it shares the TCP
       // endpoint, which finds the connection again.
@@ -626,28 +678,29 @@ export class Server<P extends SessionProtocol> {
     socket.end(serverBusyFrame());
   }
 
-  #startSocketSession(socket: Socket, connection: Connection<P>): void {
+  #startSocketSession(socket: Socket, connection: ServerConnection<P>): void {
     const transport = new SocketTransport(socket, { maxBufferedBytes: this.#maxSocketBufferedBytes });
     // For TLS this is the TLS socket (the raw one never holds the encrypted bytes).
-    connection.bufferedBytes = () => transport.bufferedBytes;
+    connection.transport = transport;
     connection.traffic.bytes = transport;
     const session = this.#createSession(transport, connection, connectionInfoOf(socket, connection.traffic));
-    transport.attach(
-      budgetedSink(session, transport, this.#handshakeBudget, () => {
-        this.#counters.refusedHandshakeBytes++;
-        transport.write(serverBusyFrame());
-        transport.end();
-        // As in #refuse: linger to read out what the client still sends, then drop it.
-        const timer = setTimeout(() => transport.destroy(), REFUSAL_LINGER_MS);
-        timer.unref();
-        socket.once('close', () => clearTimeout(timer));
-      }),
-    );
+    transport.attach(budgetedSink(session, transport, this.#handshakeBudget, this.#refuseHandshake));
   }
+
+  /** Answers a connection whose hello does not fit the handshake budget (one function per server). */
+  readonly #refuseHandshake = (refused: SessionTransport): void => {
+    const transport = refused as SocketTransport;
+    this.#counters.refusedHandshakeBytes++;
+    transport.write(serverBusyFrame());
+    transport.end();
+    // As in #refuse: linger to read out what the client still sends, then drop it.
+    const timer = setTimeout(() => transport.destroy(), REFUSAL_LINGER_MS);
+    timer.unref();
+    transport.socket.once('close', () => clearTimeout(timer));
+  };
 
   #createSession(transport: SessionTransport, connection: Connection<P>, info: ConnectionInfo): Session<P> {
     const auth = this.#auth;
-    const signal = connection.abort.signal;
     const session = createServerSession<P>({
       protocol: this.#options.protocol,
       transport,
@@ -665,7 +718,7 @@ export class Server<P extends SessionProtocol> {
           : {
               authenticate: async (hello) => {
                 try {
-                  return await auth.authenticate({ token: hello.token }, info, signal);
+                  return await auth.authenticate({ token: hello.token }, info, connection.signal);
                 } catch (error) {
                   this.#counters.authFailures++;
                   throw error;

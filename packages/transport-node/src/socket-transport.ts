@@ -23,6 +23,10 @@ const DEFAULT_MAX_BUFFERED_BYTES = socketCeiling(
   {},
 );
 
+/** Where a socket's shared listeners find the transport that owns it. */
+const TRANSPORT = Symbol('bp.socketTransport');
+type OwnedSocket = Socket & { [TRANSPORT]?: SocketTransport };
+
 /**
  * Adapts a `net.Socket` or `tls.TLSSocket` to the session's transport interface.
  *
@@ -41,10 +45,35 @@ export class SocketTransport {
   #bytesRead = 0;
   #bytesWritten = 0;
   readonly #maxBufferedBytes: number;
-  readonly #uncork = (): void => {
-    this.#corked = false;
-    this.socket.uncork();
+
+  // The socket's listeners and the uncork task are shared by every transport (each finds its own
+  // through the socket): as closures they were five functions and a context on every connection.
+  static readonly #onData = function (this: OwnedSocket, chunk: Buffer): void {
+    const transport = this[TRANSPORT]!;
+    if (transport.#closed) return;
+    transport.#bytesRead += chunk.length;
+    transport.#sink!.receive(chunk);
   };
+  static readonly #onDrain = function (this: OwnedSocket): void {
+    const transport = this[TRANSPORT]!;
+    if (!transport.#closed) transport.#sink!.transportDrained();
+  };
+  static readonly #onError = function (this: OwnedSocket, error: Error): void {
+    const transport = this[TRANSPORT]!;
+    transport.#error ??= error;
+    // Socket errors come with a destroy, but TLS errors after the handshake do not: a refused
+    // renegotiation (a fatal alert) or a client renegotiating past Node's limit
+    // (`ERR_TLS_SESSION_ATTACK`, where renegotiation was allowed again through `extra`) are
+    // only reported, and the connection, or the attacker's renegotiating, would go on.
+    if (!this.destroyed) this.destroy();
+  };
+  static readonly #onClose = function (this: OwnedSocket): void {
+    this[TRANSPORT]!.#finish();
+  };
+  static #uncork(transport: SocketTransport): void {
+    transport.#corked = false;
+    transport.socket.uncork();
+  }
 
   constructor(socket: Socket, options: SocketTransportOptions = {}) {
     this.socket = socket;
@@ -86,26 +115,15 @@ export class SocketTransport {
       );
     }
     this.#sink = sink;
-    const socket = this.socket;
+    const socket = this.socket as OwnedSocket;
+    socket[TRANSPORT] = this;
     // A peer dripping a frame byte by byte needs no guard here: the session's readTimeout counts
     // complete frames only (docs/PROTOCOL.md section 12).
-    socket.on('data', (chunk: Buffer) => {
-      if (this.#closed) return;
-      this.#bytesRead += chunk.length;
-      sink.receive(chunk);
-    });
-    socket.on('drain', () => {
-      if (!this.#closed) sink.transportDrained();
-    });
-    socket.on('error', (error) => {
-      this.#error ??= error;
-      // Socket errors come with a destroy, but TLS errors after the handshake do not: a refused
-      // renegotiation (a fatal alert) or a client renegotiating past Node's limit
-      // (`ERR_TLS_SESSION_ATTACK`, where renegotiation was allowed again through `extra`) are
-      // only reported, and the connection, or the attacker's renegotiating, would go on.
-      if (!socket.destroyed) socket.destroy();
-    });
-    socket.once('close', () => this.#finish());
+    socket.on('data', SocketTransport.#onData);
+    socket.on('drain', SocketTransport.#onDrain);
+    socket.on('error', SocketTransport.#onError);
+    // 'close' comes once: `on`, as `once` would wrap the listener in two more objects per socket.
+    socket.on('close', SocketTransport.#onClose);
     // A socket that died before attach never emits 'close' to us; report it asynchronously so
     // the session sees the same ordering as a live close.
     if (socket.destroyed) process.nextTick(() => this.#finish());
@@ -118,7 +136,7 @@ export class SocketTransport {
       this.socket.cork();
       // nextTick runs after the microtasks of this turn, so replies resolved by promises in the
       // same turn still join the batch.
-      process.nextTick(this.#uncork);
+      process.nextTick(SocketTransport.#uncork, this);
     }
     const ok = this.socket.write(chunk);
     this.#bytesWritten += chunk.length;
@@ -137,7 +155,7 @@ export class SocketTransport {
 
   end(): void {
     if (this.#closed) return;
-    if (this.#corked) this.#uncork();
+    if (this.#corked) SocketTransport.#uncork(this);
     this.socket.end();
   }
 
@@ -145,7 +163,7 @@ export class SocketTransport {
     if (error !== undefined) this.#error ??= error;
     // Best effort for a last frame written just before (the session's ERROR for read-timeout or
     // slow-consumer): uncorking hands it to the kernel now, which still sends it after close.
-    if (this.#corked && !this.socket.destroyed) this.#uncork();
+    if (this.#corked && !this.socket.destroyed) SocketTransport.#uncork(this);
     this.socket.destroy();
   }
 
