@@ -2,8 +2,7 @@ import type { WireErrorName } from './error-codes.js';
 import type { MessageTable } from './message-table.js';
 import type { SessionProtocol } from './protocol-types.js';
 
-/** How a decode failure closes the connection (the session's fatal error, section 10). */
-/** Told when a payload does not decode (the session closes with the code). */
+/** Told when a payload does not decode: the session closes with the code (section 10). */
 export interface DecodeFailureHost {
   decodeFailed(code: WireErrorName, message: string, cause?: unknown): void;
 }

@@ -190,9 +190,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 
   /**
    * What the session's parts ask of it (the writer, the liveness timer, the payload decoder, the
-   * request table and room), as methods on one object per session: as arrow functions in an object literal they were
-   * a dozen closures on every connection, idle ones included (issue 13's idle memory). Declared in
-   * the class body so that it may reach the session's private members.
+   * request table and room), as methods on one object per session: as arrow functions in an
+   * object literal they were a dozen closures on every connection, idle ones included (issue 13's
+   * idle memory). Declared in the class body so that it may reach the session's private members.
    */
   static readonly #Host = class SessionHost
     implements FrameWriterHost, LivenessHost, RequestTableHost, RequestRoomHost, DecodeFailureHost

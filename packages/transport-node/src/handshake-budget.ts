@@ -53,11 +53,11 @@ export class HandshakeBudget {
  * calls `refuse` (which answers `REJECT(server-busy)` and ends the transport); later bytes are
  * dropped.
  */
-export function budgetedSink(
+export function budgetedSink<T extends SessionTransport>(
   session: Session<any>,
-  transport: SessionTransport,
+  transport: T,
   budget: HandshakeBudget,
-  refuse: (transport: SessionTransport) => void,
+  refuse: (transport: T) => void,
 ): TransportSink {
   return new BudgetedSink(session, transport, budget, refuse);
 }
@@ -66,21 +66,16 @@ export function budgetedSink(
  * {@link budgetedSink}'s sink, a class so that its methods are shared: it stays the socket's sink
  * for the life of the connection, and as closures it held four functions and a context on each.
  */
-class BudgetedSink implements TransportSink {
+class BudgetedSink<T extends SessionTransport> implements TransportSink {
   readonly #session: Session<any>;
-  readonly #transport: SessionTransport;
+  readonly #transport: T;
   readonly #budget: HandshakeBudget;
-  readonly #refuse: (transport: SessionTransport) => void;
+  readonly #refuse: (transport: T) => void;
   #charged = 0;
   #handshaking = true;
   #refused = false;
 
-  constructor(
-    session: Session<any>,
-    transport: SessionTransport,
-    budget: HandshakeBudget,
-    refuse: (transport: SessionTransport) => void,
-  ) {
+  constructor(session: Session<any>, transport: T, budget: HandshakeBudget, refuse: (transport: T) => void) {
     this.#session = session;
     this.#transport = transport;
     this.#budget = budget;

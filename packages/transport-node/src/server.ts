@@ -512,7 +512,7 @@ export class Server<P extends SessionProtocol> {
       transport.end();
       return undefined;
     }
-    const connection = new ServerConnection<P>(address, undefined, this.#releaseConnection);
+    const connection = new ServerConnection<P>(address, undefined, this.#release);
     connection.transport = transport;
     // Likewise for byte counts (the WebSocket transport keeps them; others count as 0).
     if (typeof (transport as Partial<ByteCounts>).bytesRead === 'number') {
@@ -613,9 +613,8 @@ export class Server<P extends SessionProtocol> {
     return false;
   }
 
-  readonly #releaseConnection = (connection: Connection<P>): void => this.#release(connection);
-
-  #release(connection: Connection<P>): void {
+  /** A connection's bookkeeping when it closes (a field: every connection holds this one function). */
+  readonly #release = (connection: Connection<P>): void => {
     if (!this.#connections.delete(connection)) return;
     this.#limiter.release(connection.address);
     const closed = this.#closedTraffic;
@@ -625,7 +624,7 @@ export class Server<P extends SessionProtocol> {
     closed.framesRead += traffic.framesRead;
     closed.framesWritten += traffic.framesWritten;
     connection.abortPending();
-  }
+  };
 
   /** Admission of a raw socket; `undefined` when it was refused (and is being closed). */
   #admitSocket(socket: Socket, tls: boolean): ServerConnection<P> | undefined {
@@ -639,7 +638,7 @@ export class Server<P extends SessionProtocol> {
       this.#refuse(socket, tls);
       return undefined;
     }
-    const connection = new ServerConnection<P>(address, socket, this.#releaseConnection);
+    const connection = new ServerConnection<P>(address, socket, this.#release);
     this.#connections.add(connection);
     // The raw socket closes with its TLS socket too, so this covers both kinds.
     (socket as Socket & { [CONNECTION]?: ServerConnection<P> })[CONNECTION] = connection;
@@ -688,8 +687,7 @@ export class Server<P extends SessionProtocol> {
   }
 
   /** Answers a connection whose hello does not fit the handshake budget (one function per server). */
-  readonly #refuseHandshake = (refused: SessionTransport): void => {
-    const transport = refused as SocketTransport;
+  readonly #refuseHandshake = (transport: SocketTransport): void => {
     this.#counters.refusedHandshakeBytes++;
     transport.write(serverBusyFrame());
     transport.end();
