@@ -21,10 +21,11 @@ import {
 import { encodeRefusal } from '@bp/session/wire';
 import { type ConnectionInfo, connectionInfoOf } from './connection-info.js';
 import { ConnectionLimiter } from './connection-limiter.js';
-import { type ByteCounts, TrafficCounters } from './connection-traffic.js';
+import type { ByteCounts } from './connection-traffic.js';
 import { budgetedSink, defaultHandshakeBytes, HandshakeBudget } from './handshake-budget.js';
 import { Rooms, type RoomsOptions } from './rooms.js';
 import { ServerAuthenticator, type ServerAuthOptions } from './server-auth.js';
+import { ServerConnection } from './server-connection.js';
 import { listenFailed } from './server-error.js';
 import { socketCeiling } from './socket-ceiling.js';
 import { SocketTransport } from './socket-transport.js';
@@ -178,89 +179,6 @@ export interface ExternalConnectionInfo {
   readonly kind: 'websocket';
 }
 
-interface Connection<P extends SessionProtocol> {
-  readonly address: string;
-  session: Session<P> | undefined;
-  /** Aborted when the connection closes (cancels a pending `authenticate`). */
-  readonly signal: AbortSignal;
-  /** Aborts {@link Connection.signal}, if anything asked for it. */
-  abortPending(): void;
-  readonly closed: Promise<void>;
-  destroy(): void;
-  /** Bytes the transport holds that the kernel has not taken yet. */
-  bufferedBytes(): number;
-  /** Bytes and frames so far (live; added to the server's totals when the connection closes). */
-  readonly traffic: TrafficCounters;
-}
-
-/** Where a raw socket's shared 'close' listener finds its connection. */
-const CONNECTION = Symbol('bp.serverConnection');
-
-/**
- * One admitted connection. A class, so that what every connection needs (destroy it, read its
- * backlog, note its close) is methods, not a few closures on each, idle ones included.
- */
-class ServerConnection<P extends SessionProtocol> implements Connection<P> {
-  session: Session<P> | undefined = undefined;
-  readonly closed: Promise<void>;
-  // Made when `authenticate` first asks for a signal: each AbortSignal is an EventTarget with a
-  // hidden class of its own, about 0.5 KB, and most connections never need one.
-  #abort: AbortController | undefined;
-  #aborted = false;
-  readonly traffic = new TrafficCounters();
-  /** The session's transport once there is one (it knows its backlog). */
-  transport: SessionTransport | undefined = undefined;
-  #markClosed!: () => void;
-
-  constructor(
-    readonly address: string,
-    /** The raw socket, for TCP and TLS; destroying it takes a TLS socket on top with it. */
-    readonly socket: Socket | undefined,
-    /** The server's bookkeeping when the connection closes (one function per server). */
-    readonly release: (connection: Connection<P>) => void,
-  ) {
-    this.closed = new Promise<void>((resolve) => {
-      this.#markClosed = resolve;
-    });
-  }
-
-  /** The connection ended: the server forgets it, and `closed` resolves. */
-  ended(): void {
-    this.release(this);
-    this.#markClosed();
-  }
-
-  get signal(): AbortSignal {
-    if (this.#abort === undefined) {
-      this.#abort = new AbortController();
-      if (this.#aborted) this.#abort.abort();
-    }
-    return this.#abort.signal;
-  }
-
-  abortPending(): void {
-    this.#aborted = true;
-    this.#abort?.abort();
-  }
-
-  destroy(): void {
-    if (this.socket !== undefined) this.socket.destroy();
-    else this.transport?.destroy();
-  }
-
-  bufferedBytes(): number {
-    // The socket transport counts its own backlog, the WebSocket one reports `bufferedAmount`.
-    const transport = this.transport as { bufferedBytes?: number; bufferedAmount?: number } | undefined;
-    if (transport !== undefined) return transport.bufferedBytes ?? transport.bufferedAmount ?? 0;
-    return this.socket?.writableLength ?? 0;
-  }
-
-  /** One listener shared by every socket: it finds its connection through the socket. */
-  static readonly onSocketClose = function (this: Socket & { [CONNECTION]?: ServerConnection<any> }): void {
-    this[CONNECTION]?.ended();
-  };
-}
-
 const DEFAULT_MAX_CONNECTIONS = 10_000;
 const DEFAULT_MAX_PER_ADDRESS = 1024;
 const DEFAULT_CLOSE_DEADLINE = 5000;
@@ -293,7 +211,7 @@ export class Server<P extends SessionProtocol> {
   readonly #net: NetServer | TlsServer;
   readonly #limiter: ConnectionLimiter;
   readonly #auth: ServerAuthenticator | undefined;
-  readonly #connections = new Set<Connection<P>>();
+  readonly #connections = new Set<ServerConnection<P>>();
   readonly #refusing = new Set<Socket>();
   readonly #sessionListeners = new Set<(session: Session<P>, info: ConnectionInfo) => void>();
   readonly #sessionLimits: Partial<SessionLimits>;
@@ -614,7 +532,7 @@ export class Server<P extends SessionProtocol> {
   }
 
   /** A connection's bookkeeping when it closes (a field: every connection holds this one function). */
-  readonly #release = (connection: Connection<P>): void => {
+  readonly #release = (connection: ServerConnection<P>): void => {
     if (!this.#connections.delete(connection)) return;
     this.#limiter.release(connection.address);
     const closed = this.#closedTraffic;
@@ -638,11 +556,9 @@ export class Server<P extends SessionProtocol> {
       this.#refuse(socket, tls);
       return undefined;
     }
+    // The raw socket closes with its TLS socket too, so the connection's close covers both kinds.
     const connection = new ServerConnection<P>(address, socket, this.#release);
     this.#connections.add(connection);
-    // The raw socket closes with its TLS socket too, so this covers both kinds.
-    (socket as Socket & { [CONNECTION]?: ServerConnection<P> })[CONNECTION] = connection;
-    socket.on('close', ServerConnection.onSocketClose);
     if (tls) {
       // The TLS socket that 'secureConnection' hands over is another object; it shares the TCP
       // endpoint, which finds the connection again.
@@ -697,7 +613,11 @@ export class Server<P extends SessionProtocol> {
     transport.socket.once('close', () => clearTimeout(timer));
   };
 
-  #createSession(transport: SessionTransport, connection: Connection<P>, info: ConnectionInfo): Session<P> {
+  #createSession(
+    transport: SessionTransport,
+    connection: ServerConnection<P>,
+    info: ConnectionInfo,
+  ): Session<P> {
     const auth = this.#auth;
     const session = createServerSession<P>({
       protocol: this.#options.protocol,
