@@ -31,7 +31,7 @@ export interface RequestTableHost {
 }
 
 /** An incoming request as the last step of the interceptor chain receives it. */
-interface IncomingCall {
+export interface IncomingCall {
   readonly type: number;
   readonly value: unknown;
   readonly metadata: Metadata;

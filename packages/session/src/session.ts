@@ -32,7 +32,8 @@ import {
 } from './frame-reader.js';
 import { FrameWriter, type FrameWriterHost } from './frame-writer.js';
 import { type HandlerErrorReport, reportHandlerError } from './handler-errors.js';
-import { type CallHandler, type CallResult, composeInterceptors } from './interceptor.js';
+import { InterceptedCalls, type InterceptedCallsHost } from './intercepted-calls.js';
+import type { CallResult } from './interceptor.js';
 import { type SessionLimits, sessionLimitsFor } from './limits.js';
 import { Liveness, type LivenessHost } from './liveness.js';
 import { type IteratorOwner, MessageIterator } from './message-iterator.js';
@@ -52,7 +53,7 @@ import { closeHandshake, expectSchema, setHandshakeLimits, setOpenLimits } from 
 import type { SessionCodec, SessionProtocol } from './protocol-types.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RequestRoom, type RequestRoomHost } from './request-room.js';
-import { RequestTable, type RequestTableHost } from './request-table.js';
+import { type IncomingCall, RequestTable, type RequestTableHost } from './request-table.js';
 import type { ResolvedCodecCache } from './resolved-codec-cache.js';
 import type { ConnectionSchemas } from './schema-resolution.js';
 import type { HelloHost, PendingDescriptors, ServerHandshake } from './server-handshake.js';
@@ -80,34 +81,15 @@ const PAUSED_FOR_ITERATOR = 2;
 
 const noop = (): void => {};
 
-/** What the chain's last step answers for a one-way message (written or delivered). */
-const DONE: Promise<CallResult<any>> = Promise.resolve({ value: undefined, metadata: EMPTY_METADATA });
-DONE.catch(noop);
-
-/** What an outgoing one-way message's last step reports back to `send()` (shared by the call's copies). */
-interface SendOutcome {
-  written: boolean | undefined;
-  error: unknown;
-}
-
-/** The fields of a call the last step reads beyond {@link Call}: the caller's options. */
-interface CallParts {
-  readonly kind: 'request' | 'message';
-  readonly direction: 'outgoing' | 'incoming';
-  readonly type: number;
-  readonly value: unknown;
-  readonly metadata: Metadata;
-  readonly options?: RequestOptions;
-  readonly outcome?: SendOutcome;
-}
 /**
  * The state machine of one connection, both sides. See docs/PROTOCOL.md for the wire rules it
  * implements; this class is exposed through `createServerSession` and `createClientSession`.
  *
  * It ties together the parts that each own one job: {@link FrameReader} (input framing),
  * {@link FrameWriter} (output and backpressure), {@link Liveness} (heartbeats, read and idle
- * timeouts), {@link RequestTable} (requests in flight both ways), the handshakes
- * (client-handshake.ts, server-handshake.ts) and the per-phase frame limits (phase-limits.ts).
+ * timeouts), {@link RequestTable} (requests in flight both ways), {@link InterceptedCalls} (calls
+ * through the interceptor chain), the handshakes (client-handshake.ts, server-handshake.ts) and
+ * the per-phase frame limits (phase-limits.ts).
  * What stays here is frame dispatch, the state transitions and closing.
  *
  * Hot paths (send, message dispatch, request/response) allocate nothing per message beyond what
@@ -129,8 +111,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   readonly #requests: RequestTable<P>;
   readonly #room: RequestRoom;
   readonly #subscribers: Subscribers;
-  /** The interceptor chain (the `interceptors` option); undefined without: calls take their direct path. */
-  readonly #intercept: CallHandler<any> | undefined;
+  /** Calls through the interceptor chain (the `interceptors` option); undefined without any. */
+  readonly #calls: InterceptedCalls | undefined;
   readonly #report: HandlerErrorReport;
   /** A received METADATA frame, waiting for the frame it annotates (docs/PROTOCOL.md section 20.3). */
   #inMetadata: MetadataFrame | undefined;
@@ -195,11 +177,45 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
    * idle memory). Declared in the class body so that it may reach the session's private members.
    */
   static readonly #Host = class SessionHost
-    implements FrameWriterHost, LivenessHost, RequestTableHost, RequestRoomHost, DecodeFailureHost
+    implements
+      FrameWriterHost,
+      LivenessHost,
+      RequestTableHost,
+      RequestRoomHost,
+      DecodeFailureHost,
+      InterceptedCallsHost
   {
     readonly #session: BpSession<any>;
     constructor(session: BpSession<any>) {
       this.#session = session;
+    }
+    get session(): BpSession<any> {
+      return this.#session;
+    }
+    principal(): unknown {
+      return this.#session.#principal;
+    }
+    peer(): PeerInfo | undefined {
+      return this.#session.#peer;
+    }
+    signal(): AbortSignal {
+      return this.#session.sessionSignal;
+    }
+    sendDirect(type: number, value: unknown, metadata: Metadata | undefined): boolean {
+      return this.#session.#send(type, value, metadata);
+    }
+    requestDirect(type: number, value: unknown, options: RequestOptions): Promise<any> {
+      return this.#session.#request(type, value, options);
+    }
+    handleRequest(call: IncomingCall): Promise<CallResult<any>> {
+      return this.#session.#requests.runHandler(call);
+    }
+    deliver(type: number, value: unknown, metadata: Metadata): void {
+      this.#session.#subscribers.deliver(type, value, metadata);
+    }
+    hasRoom(): boolean {
+      const session = this.#session;
+      return session.#writer.out.queued < session.#limits.maxQueuedBytes;
     }
     closed(): boolean {
       return this.#session.#state === 'closed';
@@ -310,10 +326,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       onHandlerError: options.onHandlerError,
       host,
     });
-    this.#intercept = composeInterceptors<any>(options.interceptors as never, (call) =>
-      this.#lastStep(call as unknown as CallParts),
-    );
-    this.#requests.intercept = this.#intercept;
+    this.#calls = InterceptedCalls.of(options.interceptors, protocol, options.onHandlerError, host);
+    this.#requests.intercept = this.#calls?.chain;
     const maxPayload = this.#limits.maxPayloadSize;
     this.#reader = new FrameReader(
       this,
@@ -375,7 +389,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   }
 
   send(type: number, value: unknown, options?: SendOptions): boolean {
-    if (this.#intercept !== undefined) return this.#sendIntercepted(type, value, options?.metadata);
+    if (this.#calls !== undefined) return this.#calls.send(type, value, options?.metadata);
     return this.#send(type, value, options?.metadata);
   }
 
@@ -439,7 +453,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   }
 
   request(type: number, value: unknown, options?: RequestOptions): Promise<any> {
-    if (this.#intercept !== undefined) return this.#requestIntercepted(type, value, options);
+    if (this.#calls !== undefined) return this.#calls.request(type, value, options);
     return this.#request(type, value, options);
   }
 
@@ -516,131 +530,6 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     const promise = requests.track(id, type, replyType, options);
     this.#writer.afterWrite();
     return promise;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Interceptors (interceptor.ts). Each entry point builds the call and runs the chain; its last
-  // step (#lastStep) is the direct path the session takes without interceptors.
-
-  #callOf(
-    kind: 'request' | 'message',
-    direction: 'outgoing' | 'incoming',
-    type: number,
-    value: unknown,
-    metadata: Metadata,
-    signal: AbortSignal,
-  ) {
-    return {
-      kind,
-      direction,
-      type,
-      typeName: this.#protocol.typeName(type),
-      value,
-      metadata,
-      session: this,
-      principal: this.#principal,
-      peer: this.#peer,
-      signal,
-      requestId: undefined as number | undefined,
-      options: undefined as RequestOptions | undefined,
-      outcome: undefined as SendOutcome | undefined,
-    };
-  }
-
-  #requestIntercepted(type: number, value: unknown, options: RequestOptions | undefined): Promise<any> {
-    const call = this.#callOf(
-      'request',
-      'outgoing',
-      type,
-      value,
-      options?.metadata ?? EMPTY_METADATA,
-      options?.signal ?? this.sessionSignal,
-    );
-    (call as { options?: RequestOptions }).options = options;
-    let outcome: Promise<CallResult<any>>;
-    try {
-      outcome = (this.#intercept as CallHandler<any>)(call as never);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const onReply = options?.onReplyMetadata;
-    return outcome.then((result) => {
-      if (onReply !== undefined && !isEmptyMetadata(result.metadata)) onReply(result.metadata);
-      return result.value;
-    });
-  }
-
-  #sendIntercepted(type: number, value: unknown, metadata: Metadata | undefined): boolean {
-    const sent: SendOutcome = { written: undefined, error: undefined };
-    const call = this.#callOf(
-      'message',
-      'outgoing',
-      type,
-      value,
-      metadata ?? EMPTY_METADATA,
-      this.sessionSignal,
-    );
-    (call as { outcome?: SendOutcome }).outcome = sent;
-    // A chain that calls next() at once writes now, and send() answers as without interceptors
-    // (its errors thrown, its backpressure returned); a short-circuit has no caller to fail.
-    const outcome = (this.#intercept as CallHandler<any>)(call as never);
-    if (sent.error !== undefined) {
-      outcome.catch(noop);
-      throw sent.error;
-    }
-    outcome.catch((error: unknown) => {
-      if (error !== sent.error) reportHandlerError(this.#report, error, type, undefined, true);
-    });
-    return sent.written ?? this.#writer.out.queued < this.#limits.maxQueuedBytes;
-  }
-
-  #deliverIntercepted(type: number, value: unknown, metadata: Metadata): void {
-    const call = this.#callOf('message', 'incoming', type, value, metadata, this.sessionSignal);
-    let outcome: Promise<CallResult<any>>;
-    try {
-      outcome = (this.#intercept as CallHandler<any>)(call as never);
-    } catch (error) {
-      reportHandlerError(this.#report, error, type, undefined, true);
-      return;
-    }
-    outcome.catch((error: unknown) => reportHandlerError(this.#report, error, type, undefined, true));
-  }
-
-  /** The end of the chain: what the session does without interceptors. */
-  #lastStep(call: CallParts): Promise<CallResult<any>> {
-    if (call.direction === 'incoming') {
-      if (call.kind === 'request') return this.#requests.runHandler(call as never);
-      this.#subscribers.deliver(call.type, call.value, call.metadata);
-      return DONE;
-    }
-    if (call.kind === 'message') {
-      const sent = call.outcome;
-      try {
-        const written = this.#send(call.type, call.value, call.metadata);
-        if (sent !== undefined) sent.written = written;
-      } catch (error) {
-        if (sent !== undefined) sent.error = error;
-        return Promise.reject(error);
-      }
-      return DONE;
-    }
-    const options = call.options;
-    let replyMetadata = EMPTY_METADATA;
-    return this.#request(call.type, call.value, {
-      signal: options?.signal,
-      timeout: options?.timeout,
-      metadata: call.metadata,
-      onReplyMetadata: (metadata) => {
-        replyMetadata = metadata;
-      },
-    }).then(
-      (value) => ({ value, metadata: replyMetadata }),
-      (error: unknown) => {
-        // An ERROR answer's metadata reaches the caller even though no result carries it.
-        if (replyMetadata !== EMPTY_METADATA) options?.onReplyMetadata?.(replyMetadata);
-        throw error;
-      },
-    );
   }
 
   drained(): Promise<void> {
@@ -851,8 +740,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     const decoder = this.#decoder;
     if (!decoder.decode(source, start, end)) return;
     this.#live.activity = true;
-    if (this.#intercept !== undefined) {
-      this.#deliverIntercepted(decoder.type, decoder.value, this.#frameMetadata ?? EMPTY_METADATA);
+    if (this.#calls !== undefined) {
+      this.#calls.deliver(decoder.type, decoder.value, this.#frameMetadata ?? EMPTY_METADATA);
       return;
     }
     this.#subscribers.deliver(decoder.type, decoder.value, this.#frameMetadata);
