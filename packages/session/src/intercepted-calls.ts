@@ -2,8 +2,9 @@ import { type HandlerErrorReport, reportHandlerError } from './handler-errors.js
 import { type CallHandler, type CallResult, composeInterceptors, type Interceptor } from './interceptor.js';
 import { EMPTY_METADATA, isEmptyMetadata, type Metadata } from './metadata.js';
 import type { SessionProtocol } from './protocol-types.js';
+import type { RequestContext } from './request-context.js';
 import type { IncomingCall } from './request-table.js';
-import type { PeerInfo, RequestOptions, Session } from './types.js';
+import type { RequestOptions, Session } from './types.js';
 
 const noop = (): void => {};
 
@@ -28,24 +29,25 @@ interface CallParts {
   readonly outcome?: SendOutcome;
 }
 
-/** What the calls ask of their session: its direct paths (the chain's last step) and its state. */
+/** The session as its calls name it, with the signal calls without one of their own get. */
+export interface CallSession extends Session<any> {
+  readonly sessionSignal: AbortSignal;
+}
+
+/** What the calls ask of their session beyond its public surface: its direct paths. */
 export interface InterceptedCallsHost {
-  /** The session the calls name. */
-  readonly session: Session<any>;
-  principal(): unknown;
-  peer(): PeerInfo | undefined;
-  /** The session's signal, for calls without one of their own. */
-  signal(): AbortSignal;
   /** Writes a one-way message, as `send()` does without interceptors. */
   sendDirect(type: number, value: unknown, metadata: Metadata | undefined): boolean;
   /** Sends a request, as `request()` does without interceptors. */
   requestDirect(type: number, value: unknown, options: RequestOptions): Promise<any>;
-  /** Runs an incoming request's handler (the request table's last step). */
-  handleRequest(call: IncomingCall): Promise<CallResult<any>>;
-  /** Hands an incoming one-way message to its handlers. */
-  deliver(type: number, value: unknown, metadata: Metadata): void;
   /** Whether the output queue is under its limit (`send()`'s answer when the chain did not write). */
   hasRoom(): boolean;
+}
+
+/** Where the chain's last step hands incoming calls: the request table and the subscribers. */
+export interface IncomingTargets {
+  readonly requests: { runHandler(call: IncomingCall): Promise<CallResult<any>> };
+  readonly subscribers: { deliver(type: number, value: unknown, metadata: Metadata): void };
 }
 
 /**
@@ -54,33 +56,28 @@ export interface InterceptedCallsHost {
  * the session takes without interceptors. Sessions without interceptors have none of this.
  */
 export class InterceptedCalls {
-  /** The composed chain; the request table runs incoming requests through it too. */
-  readonly chain: CallHandler<any>;
+  readonly #chain: CallHandler<any>;
   readonly #protocol: SessionProtocol;
-  readonly #report: HandlerErrorReport;
+  readonly #session: CallSession;
   readonly #host: InterceptedCallsHost;
+  readonly #incoming: IncomingTargets;
+  readonly #report: HandlerErrorReport;
 
-  /** The calls of a session with `interceptors`; undefined without any (calls take the direct path). */
-  static of(
-    interceptors: readonly Interceptor<any>[] | undefined,
-    protocol: SessionProtocol,
-    report: HandlerErrorReport,
-    host: InterceptedCallsHost,
-  ): InterceptedCalls | undefined {
-    if (interceptors === undefined || interceptors.length === 0) return undefined;
-    return new InterceptedCalls(interceptors, protocol, report, host);
-  }
-
-  private constructor(
+  /** `interceptors`: the session's, at least one (a session without any has no InterceptedCalls). */
+  constructor(
     interceptors: readonly Interceptor<any>[],
     protocol: SessionProtocol,
-    report: HandlerErrorReport,
+    session: CallSession,
     host: InterceptedCallsHost,
+    incoming: IncomingTargets,
+    report: HandlerErrorReport,
   ) {
     this.#protocol = protocol;
-    this.#report = report;
+    this.#session = session;
     this.#host = host;
-    this.chain = composeInterceptors<any>(interceptors, (call) =>
+    this.#incoming = incoming;
+    this.#report = report;
+    this.#chain = composeInterceptors<any>(interceptors, (call) =>
       this.#lastStep(call as unknown as CallParts),
     ) as CallHandler<any>;
   }
@@ -93,12 +90,12 @@ export class InterceptedCalls {
       type,
       value,
       options?.metadata ?? EMPTY_METADATA,
-      options?.signal ?? this.#host.signal(),
+      options?.signal ?? this.#session.sessionSignal,
     );
     (call as { options?: RequestOptions }).options = options;
     let outcome: Promise<CallResult<any>>;
     try {
-      outcome = this.chain(call as never);
+      outcome = this.#chain(call as never);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -118,12 +115,12 @@ export class InterceptedCalls {
       type,
       value,
       metadata ?? EMPTY_METADATA,
-      this.#host.signal(),
+      this.#session.sessionSignal,
     );
     (call as { outcome?: SendOutcome }).outcome = sent;
     // A chain that calls next() at once writes now, and send() answers as without interceptors
     // (its errors thrown, its backpressure returned); a short-circuit has no caller to fail.
-    const outcome = this.chain(call as never);
+    const outcome = this.#chain(call as never);
     if (sent.error !== undefined) {
       outcome.catch(noop);
       throw sent.error;
@@ -136,10 +133,10 @@ export class InterceptedCalls {
 
   /** An incoming one-way message through the chain to its handlers. */
   deliver(type: number, value: unknown, metadata: Metadata): void {
-    const call = this.#callOf('message', 'incoming', type, value, metadata, this.#host.signal());
+    const call = this.#callOf('message', 'incoming', type, value, metadata, this.#session.sessionSignal);
     let outcome: Promise<CallResult<any>>;
     try {
-      outcome = this.chain(call as never);
+      outcome = this.#chain(call as never);
     } catch (error) {
       reportHandlerError(this.#report, error, type, undefined, true);
       return;
@@ -147,6 +144,25 @@ export class InterceptedCalls {
     outcome.catch((error: unknown) => reportHandlerError(this.#report, error, type, undefined, true));
   }
 
+  /** An incoming request through the chain; its last step runs `handler` (the request table answers). */
+  incomingRequest(
+    type: number,
+    value: unknown,
+    context: RequestContext<any>,
+    handler: IncomingCall['handler'],
+  ): Promise<CallResult<any>> {
+    const call = this.#callOf('request', 'incoming', type, value, context.metadata, context.signal);
+    call.requestId = context.requestId;
+    call.context = context;
+    call.handler = handler;
+    try {
+      return this.#chain(call as never);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** One shape for every call (fields a kind does not use stay undefined), so call sites stay monomorphic. */
   #callOf(
     kind: 'request' | 'message',
     direction: 'outgoing' | 'incoming',
@@ -155,7 +171,7 @@ export class InterceptedCalls {
     metadata: Metadata,
     signal: AbortSignal,
   ) {
-    const host = this.#host;
+    const session = this.#session;
     return {
       kind,
       direction,
@@ -163,13 +179,15 @@ export class InterceptedCalls {
       typeName: this.#protocol.typeName(type),
       value,
       metadata,
-      session: host.session,
-      principal: host.principal(),
-      peer: host.peer(),
+      session,
+      principal: session.principal,
+      peer: session.peer,
       signal,
       requestId: undefined as number | undefined,
       options: undefined as RequestOptions | undefined,
       outcome: undefined as SendOutcome | undefined,
+      context: undefined as RequestContext<any> | undefined,
+      handler: undefined as IncomingCall['handler'] | undefined,
     };
   }
 
@@ -177,8 +195,8 @@ export class InterceptedCalls {
   #lastStep(call: CallParts): Promise<CallResult<any>> {
     const host = this.#host;
     if (call.direction === 'incoming') {
-      if (call.kind === 'request') return host.handleRequest(call as never);
-      host.deliver(call.type, call.value, call.metadata);
+      if (call.kind === 'request') return this.#incoming.requests.runHandler(call as never);
+      this.#incoming.subscribers.deliver(call.type, call.value, call.metadata);
       return DONE;
     }
     if (call.kind === 'message') {

@@ -3,7 +3,8 @@ import { FrameKind } from './frame-kind.js';
 import type { FrameWriter } from './frame-writer.js';
 import { type HandlerErrorReport, reportHandlerError } from './handler-errors.js';
 import { InFlightTable } from './in-flight-table.js';
-import type { CallHandler, CallResult } from './interceptor.js';
+import type { InterceptedCalls } from './intercepted-calls.js';
+import type { CallResult } from './interceptor.js';
 import { isThenable } from './is-thenable.js';
 import { EMPTY_METADATA, isEmptyMetadata, type Metadata } from './metadata.js';
 import { nextRequestId, PendingRequest } from './pending-request.js';
@@ -72,8 +73,8 @@ export class RequestTable<P extends SessionProtocol> {
   readonly #host: RequestTableHost;
   #lastId = 0;
   #sweepTimer: Timer | undefined;
-  /** The session's interceptor chain; undefined without interceptors (the direct path). */
-  intercept: CallHandler<any> | undefined;
+  /** The session's calls through its interceptors; undefined without any (the direct path). */
+  calls: InterceptedCalls | undefined;
   /** `onReplyMetadata` callbacks of our requests in flight that have one; created on first use. */
   #replyMetadata: InFlightTable<(metadata: Metadata) => void> | undefined;
 
@@ -214,9 +215,14 @@ export class RequestTable<P extends SessionProtocol> {
       return;
     }
     const context = new RequestContext<P>(this.#session, id, metadata);
-    const intercept = this.intercept;
-    if (intercept !== undefined) {
-      this.#answerIntercepted(intercept, context, type, replyType, value, handler);
+    const calls = this.calls;
+    if (calls !== undefined) {
+      // The chain's last step runs the handler (runHandler), with the metadata the chain passed on.
+      this.incoming.set(id, context);
+      calls.incomingRequest(type, value, context, handler).then(
+        (result) => this.#complete(context, type, replyType, result.value, result.metadata),
+        (error) => this.#complete(context, type, replyType, undefined, context.reply, error, true),
+      );
       return;
     }
     let result: unknown;
@@ -235,44 +241,6 @@ export class RequestTable<P extends SessionProtocol> {
       return;
     }
     this.#respond(id, type, replyType, result, context.reply);
-  }
-
-  /** {@link RequestTable.answer} through the interceptors: the chain's last step runs the handler. */
-  #answerIntercepted(
-    intercept: CallHandler<any>,
-    context: RequestContext<P>,
-    type: number,
-    replyType: number,
-    value: unknown,
-    handler: Listener,
-  ): void {
-    const session = this.#session;
-    const call = {
-      kind: 'request' as const,
-      direction: 'incoming' as const,
-      type,
-      typeName: this.#protocol.typeName(type),
-      value,
-      metadata: context.metadata,
-      session,
-      principal: session.principal,
-      peer: session.peer,
-      signal: context.signal,
-      requestId: context.requestId,
-      context,
-      handler,
-    };
-    this.incoming.set(context.requestId, context);
-    let outcome: Promise<CallResult<any>>;
-    try {
-      outcome = intercept(call as never);
-    } catch (error) {
-      outcome = Promise.reject(error);
-    }
-    outcome.then(
-      (result) => this.#complete(context, type, replyType, result.value, result.metadata),
-      (error) => this.#complete(context, type, replyType, undefined, context.reply, error, true),
-    );
   }
 
   /** The last step of the chain for an incoming request: its handler, with the metadata the chain passed on. */

@@ -33,7 +33,6 @@ import {
 import { FrameWriter, type FrameWriterHost } from './frame-writer.js';
 import { type HandlerErrorReport, reportHandlerError } from './handler-errors.js';
 import { InterceptedCalls, type InterceptedCallsHost } from './intercepted-calls.js';
-import type { CallResult } from './interceptor.js';
 import { type SessionLimits, sessionLimitsFor } from './limits.js';
 import { Liveness, type LivenessHost } from './liveness.js';
 import { type IteratorOwner, MessageIterator } from './message-iterator.js';
@@ -53,7 +52,7 @@ import { closeHandshake, expectSchema, setHandshakeLimits, setOpenLimits } from 
 import type { SessionCodec, SessionProtocol } from './protocol-types.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RequestRoom, type RequestRoomHost } from './request-room.js';
-import { type IncomingCall, RequestTable, type RequestTableHost } from './request-table.js';
+import { RequestTable, type RequestTableHost } from './request-table.js';
 import type { ResolvedCodecCache } from './resolved-codec-cache.js';
 import type { ConnectionSchemas } from './schema-resolution.js';
 import type { HelloHost, PendingDescriptors, ServerHandshake } from './server-handshake.js';
@@ -189,29 +188,11 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     constructor(session: BpSession<any>) {
       this.#session = session;
     }
-    get session(): BpSession<any> {
-      return this.#session;
-    }
-    principal(): unknown {
-      return this.#session.#principal;
-    }
-    peer(): PeerInfo | undefined {
-      return this.#session.#peer;
-    }
-    signal(): AbortSignal {
-      return this.#session.sessionSignal;
-    }
     sendDirect(type: number, value: unknown, metadata: Metadata | undefined): boolean {
       return this.#session.#send(type, value, metadata);
     }
     requestDirect(type: number, value: unknown, options: RequestOptions): Promise<any> {
       return this.#session.#request(type, value, options);
-    }
-    handleRequest(call: IncomingCall): Promise<CallResult<any>> {
-      return this.#session.#requests.runHandler(call);
-    }
-    deliver(type: number, value: unknown, metadata: Metadata): void {
-      this.#session.#subscribers.deliver(type, value, metadata);
     }
     hasRoom(): boolean {
       const session = this.#session;
@@ -326,8 +307,20 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       onHandlerError: options.onHandlerError,
       host,
     });
-    this.#calls = InterceptedCalls.of(options.interceptors, protocol, options.onHandlerError, host);
-    this.#requests.intercept = this.#calls?.chain;
+    const interceptors = options.interceptors;
+    // Without interceptors calls take their direct path, and nothing of the chain is made.
+    this.#calls =
+      interceptors !== undefined && interceptors.length > 0
+        ? new InterceptedCalls(
+            interceptors,
+            protocol,
+            this,
+            host,
+            { requests: this.#requests, subscribers: this.#subscribers },
+            options.onHandlerError,
+          )
+        : undefined;
+    this.#requests.calls = this.#calls;
     const maxPayload = this.#limits.maxPayloadSize;
     this.#reader = new FrameReader(
       this,
