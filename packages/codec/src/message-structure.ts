@@ -2,6 +2,7 @@ import type { CodecOptions, Prettify } from './codec.js';
 import type { DecodeLimits } from './decode-limits.js';
 import type { DecodeResult } from './engine.js';
 import type { FieldDefinition } from './field-definition.js';
+import type { ProtocolCodecHooks } from './protocol-codec-hooks.js';
 import { StructCodec, structNode } from './struct.js';
 
 type AnyField = FieldDefinition<string, any, any>;
@@ -92,6 +93,14 @@ export class MessageStructure<const Fs extends readonly AnyField[] = readonly An
     const value = super.decodeInto(source, offset, target);
     if (this.#nulTerminated.length > 0) cutAtNul(value as Record<string, unknown>, this.#nulTerminated);
     return value;
+  }
+
+  /** For ProtocolConfig: a variable structure's payload carries a length; it rebuilds itself. @internal */
+  '~protocolHooks'(): ProtocolCodecHooks {
+    return {
+      lengthPrefixed: this.#variable,
+      interpreted: () => new MessageStructure(this.fields, { engine: 'interpreted' }),
+    };
   }
 
   /** The package's `has_variable_length_fields()`: true when a message of this structure carries a length. */

@@ -2,8 +2,9 @@ import { type Codec, type Infer, nodeOf, SchemaCodec, withEngine } from './codec
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, type DecodeLimits } from './decode-limits.js';
 import { BpError, DecodeError, EncodeError, relocateError } from './errors.js';
 import { formatNode } from './format.js';
-import { MessageStructure } from './message-structure.js';
+import type { MessageStructure } from './message-structure.js';
 import { PRIMITIVE_SPECS } from './primitive-specs.js';
+import { protocolCodecHooks } from './protocol-codec-hooks.js';
 import { decodeRangeError } from './range-errors.js';
 import { describeNode, type SchemaDescriptor } from './schema-node.js';
 import { encodeToSlab, type SlabEncoder } from './slab.js';
@@ -265,14 +266,12 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
       }
       let codec = (structures as Record<number, Codec<unknown>>)[type];
       nodeOf(codec, `ProtocolConfig: messageStructures[${key}]`);
+      const hooks = protocolCodecHooks(codec);
       if (!this.enablePerformanceImprovements && codec.engine !== 'interpreted') {
         // A MessageStructure is rebuilt from its fields so it keeps its own decode rules.
-        codec =
-          codec instanceof MessageStructure
-            ? new MessageStructure(codec.fields, { engine: 'interpreted' })
-            : withEngine(codec, 'interpreted');
+        codec = hooks !== undefined ? hooks.interpreted() : withEngine(codec, 'interpreted');
       }
-      if (codec instanceof MessageStructure && codec.hasVariableLengthFields()) this.lengthPrefixed.add(type);
+      if (hooks?.lengthPrefixed) this.lengthPrefixed.add(type);
       rebuilt[type] = codec;
       this.codecs.set(type, codec);
       const t = type as TypeKey<S>;

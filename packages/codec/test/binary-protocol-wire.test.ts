@@ -288,6 +288,21 @@ describe('MessageStructure as the package lays it out', () => {
     expect(hex(b.decode(bytes('61000000')).raw)).toBe('61000000');
   });
 
+  test('a ProtocolConfig without performance improvements keeps the NUL rule of its structures', () => {
+    // It rebuilds every codec on the interpreted engine; a MessageStructure must stay one.
+    const tagged = new MessageStructure([new FieldDefinition('tag', String, { fixedLength: 6 }), f('n', '>H')]);
+    for (const fast of [true, false]) {
+      const config = new ProtocolConfig({
+        messageTypeEnum: { TAGGED: 1 },
+        messageStructures: { 1: tagged },
+        enablePerformanceImprovements: fast,
+      });
+      const codec = config.codecs.get(1)!;
+      expect(codec.engine === 'interpreted').toBe(!fast);
+      expect(codec.decode(bytes('6162 00 6364 00 0007'))).toEqual({ tag: 'ab', n: 7 });
+    }
+  });
+
   test('an over-long fixed value is refused (the package grows the message and shifts the stream)', () => {
     const s = new MessageStructure([new FieldDefinition('tag', String, { fixedLength: 4 }), f('n', '>H')]);
     expect(() => s.encode({ tag: 'abcdef', n: 7 })).toThrow(EncodeError);
