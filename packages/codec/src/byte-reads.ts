@@ -119,12 +119,30 @@ function load64(u: Uint8Array, p: number, littleEndian: boolean): void {
     U32[LO] = b;
   }
 }
-export const readF64 = (u: Uint8Array, p: number): number => (load64(u, p, false), F64[0]);
-export const readF64le = (u: Uint8Array, p: number): number => (load64(u, p, true), F64[0]);
-export const readU64 = (u: Uint8Array, p: number): bigint => (load64(u, p, false), U64[0]);
-export const readU64le = (u: Uint8Array, p: number): bigint => (load64(u, p, true), U64[0]);
-export const readI64 = (u: Uint8Array, p: number): bigint => (load64(u, p, false), I64[0]);
-export const readI64le = (u: Uint8Array, p: number): bigint => (load64(u, p, true), I64[0]);
+export const readF64 = (u: Uint8Array, p: number): number => {
+  load64(u, p, false);
+  return F64[0];
+};
+export const readF64le = (u: Uint8Array, p: number): number => {
+  load64(u, p, true);
+  return F64[0];
+};
+export const readU64 = (u: Uint8Array, p: number): bigint => {
+  load64(u, p, false);
+  return U64[0];
+};
+export const readU64le = (u: Uint8Array, p: number): bigint => {
+  load64(u, p, true);
+  return U64[0];
+};
+export const readI64 = (u: Uint8Array, p: number): bigint => {
+  load64(u, p, false);
+  return I64[0];
+};
+export const readI64le = (u: Uint8Array, p: number): bigint => {
+  load64(u, p, true);
+  return I64[0];
+};
 
 /** Reads a primitive's wire value (enum and union tags, length prefixes). */
 export const READ: Record<PrimitiveName, (u: Uint8Array, p: number) => number | bigint> = {

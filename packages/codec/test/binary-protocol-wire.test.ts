@@ -290,14 +290,17 @@ describe('MessageStructure as the package lays it out', () => {
 
   test('a ProtocolConfig without performance improvements keeps the NUL rule of its structures', () => {
     // It rebuilds every codec on the interpreted engine; a MessageStructure must stay one.
-    const tagged = new MessageStructure([new FieldDefinition('tag', String, { fixedLength: 6 }), f('n', '>H')]);
+    const tagged = new MessageStructure([
+      new FieldDefinition('tag', String, { fixedLength: 6 }),
+      f('n', '>H'),
+    ]);
     for (const fast of [true, false]) {
       const config = new ProtocolConfig({
         messageTypeEnum: { TAGGED: 1 },
         messageStructures: { 1: tagged },
         enablePerformanceImprovements: fast,
       });
-      const codec = config.codecs.get(1)!;
+      const codec = config.codecFor(1);
       expect(codec.engine === 'interpreted').toBe(!fast);
       expect(codec.decode(bytes('6162 00 6364 00 0007'))).toEqual({ tag: 'ab', n: 7 });
     }

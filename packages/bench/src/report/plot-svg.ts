@@ -206,7 +206,7 @@ function plotArea(
 }
 
 /** The x label under an area and the y label turned along its left side. */
-function axisLabels(width: number, height: number, area: Area, x: AxisOptions, y: AxisOptions): string[] {
+function axisLabels(height: number, area: Area, x: AxisOptions, y: AxisOptions): string[] {
   const middle = (area.top + area.bottom) / 2;
   return [
     text(
@@ -234,7 +234,7 @@ export function lineChart(options: LineChartOptions): string {
     top: MARGIN.top,
     bottom: height - MARGIN.bottom,
   };
-  const body = [...plotArea(area, x, y, series), ...axisLabels(width, height, area, x, y)];
+  const body = [...plotArea(area, x, y, series), ...axisLabels(height, area, x, y)];
   series.forEach((s, i) => {
     const ly = area.top + 8 + i * 18;
     body.push(`<rect x="${area.right + 16}" y="${ly - 8}" width="14" height="10" fill="${s.color}"/>`);
@@ -301,7 +301,7 @@ export function smallMultiples(options: SmallMultiplesOptions): string {
     top: MARGIN.top,
     bottom: height - MARGIN.bottom,
   };
-  body.push(...axisLabels(width, height, whole, x, y));
+  body.push(...axisLabels(height, whole, x, y));
   return frame(width, height, options.title, body);
 }
 
