@@ -45,9 +45,9 @@ const SHARED_TABLES = 256;
 const sharedTables = new Map<string, FrameLimits>();
 const keyOfTable = new WeakMap<FrameLimits, string>();
 
-/** The key a table was made under by {@link sharedFrameLimits} ('' for any other table). */
-export function sharedFrameLimitsKey(limits: FrameLimits): string {
-  return keyOfTable.get(limits) ?? '';
+/** The key a table was made under by {@link sharedFrameLimits}; undefined for any other table. */
+export function sharedFrameLimitsKey(limits: FrameLimits): string | undefined {
+  return keyOfTable.get(limits);
 }
 
 /**

@@ -967,14 +967,15 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
    */
   #changeFrameLimits(step: string, change: (limits: FrameLimits) => void): void {
     const current = this.#reader.limits;
-    const key = `${sharedFrameLimitsKey(current)}|${step}`;
-    this.#reader.useLimits(
-      sharedFrameLimits(key, () => {
-        const next = copyFrameLimits(current);
-        change(next);
-        return next;
-      }),
-    );
+    const make = (): FrameLimits => {
+      const next = copyFrameLimits(current);
+      change(next);
+      return next;
+    };
+    // A table nobody shares (made without a key) has successors nobody shares either: under one
+    // key, two different such tables would share the successor of whichever came first.
+    const base = sharedFrameLimitsKey(current);
+    this.#reader.useLimits(base === undefined ? make() : sharedFrameLimits(`${base}|${step}`, make));
   }
 
   #open(heartbeatInterval: number): void {

@@ -1,6 +1,7 @@
 import { concat, cut } from '@bp/test-kit/bytes';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { sharedFrameLimits, sharedFrameLimitsKey } from '../src/frame-reader.js';
 import { isSessionError } from '../src/index.js';
 import { createFrameLimits, encodeFrame, type FrameLimits, FrameReader, NOT_NOW } from '../src/wire/index.js';
 
@@ -193,5 +194,21 @@ describe('FrameReader', () => {
     );
     stopping.push(concat([encodeFrame(4, new Uint8Array(2)), encodeFrame(5, new Uint8Array(6))]));
     expect(seen).toEqual([4]);
+  });
+});
+
+describe('shared frame-limit tables', () => {
+  test('one table per key, made once; tables made without a key have none', () => {
+    let made = 0;
+    const make = () => {
+      made++;
+      return createFrameLimits();
+    };
+    const a = sharedFrameLimits('test:shared-tables', make);
+    expect(sharedFrameLimits('test:shared-tables', make)).toBe(a);
+    expect(made).toBe(1);
+    expect(sharedFrameLimitsKey(a)).toBe('test:shared-tables');
+    // No key to extend: a successor of this table must not be shared under '' + step.
+    expect(sharedFrameLimitsKey(createFrameLimits())).toBeUndefined();
   });
 });
