@@ -1,7 +1,7 @@
 import { type Codec, type Infer, nodeOf, SchemaCodec, withEngine } from './codec.js';
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, type DecodeLimits } from './decode-limits.js';
 import { BpError, DecodeError, EncodeError, relocateError } from './errors.js';
-import { formatNode } from './format.js';
+import { headerFormatNode } from './header-format.js';
 import type { MessageStructure } from './message-structure.js';
 import { PRIMITIVE_SPECS } from './primitive-specs.js';
 import { protocolCodecHooks } from './protocol-codec-hooks.js';
@@ -194,13 +194,7 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
 
   constructor(options: ProtocolOptions<S, R>) {
     this.headerFormat = options.headerFormat ?? '>H';
-    const headerNode = formatNode(this.headerFormat);
-    if (headerNode.kind !== 'prim' || PRIMITIVE_SPECS[headerNode.name].kind !== 'int') {
-      throw new BpError(
-        'invalid-format',
-        `ProtocolConfig: headerFormat ${JSON.stringify(this.headerFormat)} must be an integer code (b B h H i I l L)`,
-      );
-    }
+    const headerNode = headerFormatNode(this.headerFormat);
     const headerSpec = PRIMITIVE_SPECS[headerNode.name];
     this.header = new SchemaCodec<number>(headerNode);
     this.headerSize = headerSpec.size;

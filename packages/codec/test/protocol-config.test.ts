@@ -1,9 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
+  BpError,
   type DecodeError,
   EncodeError,
   FieldDefinition,
   f32,
+  fromFormat,
   isDecodeError,
   MessageStructure,
   ProtocolConfig,
@@ -124,5 +127,37 @@ test('header formats other than an integer code are refused', () => {
   expect(() => new ProtocolConfig({ messageStructures: {}, headerFormat: 'H' })).toThrow(/byte order/);
   expect(() => new ProtocolConfig({ messageStructures: { 300: sensor }, headerFormat: '>B' })).toThrow(
     RangeError,
+  );
+});
+
+const empty = struct({});
+
+test('any header format string gives the integer header Python reads, or an invalid-format error', () => {
+  // The header has its own parser; Python's struct (fromFormat) is the reference for what it
+  // accepts: the same width and byte order for every integer code, and nothing else.
+  const codes = fc.constantFrom(...'bBhHiIlLqQfd?sx'.split(''));
+  const orders = fc.constantFrom('<', '>', '!', '=', '@', '');
+  const format = fc.oneof(
+    fc.tuple(orders, fc.constantFrom('', '1', '2'), codes).map((parts) => parts.join('')),
+    fc.string({ maxLength: 6 }),
+  );
+  fc.assert(
+    fc.property(format, (headerFormat) => {
+      let config: ProtocolConfig<{ 1: typeof empty }>;
+      try {
+        config = new ProtocolConfig({ messageStructures: { 1: empty }, headerFormat });
+      } catch (error) {
+        expect(error).toBeInstanceOf(BpError);
+        expect((error as BpError).code).toBe('invalid-format');
+        expect((error as Error).message).toContain(JSON.stringify(headerFormat));
+        expect(/^[<>!]1?[bBhHiIlL]$/.test(headerFormat)).toBe(false);
+        return;
+      }
+      // Type 1 in the header, an empty payload after it: the bytes Python's struct.pack gives.
+      const reference = fromFormat(headerFormat) as unknown as { encode(v: number): Uint8Array };
+      expect(config.headerSize).toBe(reference.encode(1).length);
+      expect(config.encodeMessage(1, {})).toEqual(reference.encode(1));
+    }),
+    { numRuns: 2000 },
   );
 });

@@ -1,0 +1,31 @@
+import { BpError } from './errors.js';
+import type { PrimitiveName, PrimNode } from './schema-node.js';
+
+// The integer codes of a Python `struct` format, [big-endian, little-endian]; standard sizes.
+const HEADER_CODES: Record<string, readonly [PrimitiveName, PrimitiveName]> = {
+  b: ['i8', 'i8'],
+  B: ['u8', 'u8'],
+  h: ['i16', 'i16le'],
+  H: ['u16', 'u16le'],
+  i: ['i32', 'i32le'],
+  I: ['u32', 'u32le'],
+  l: ['i32', 'i32le'],
+  L: ['u32', 'u32le'],
+};
+
+/**
+ * The node of a message-type header format: a one-value integer Python `struct` format with an
+ * explicit byte order, such as `'>H'`. Its own small parser rather than the field format parser
+ * (`fromFormat`), which an app that spells no field in Python's formats need not bundle.
+ */
+export function headerFormatNode(format: unknown): PrimNode {
+  const match = typeof format === 'string' ? /^([<>!])1?([bBhHiIlL])$/.exec(format) : null;
+  if (match === null) {
+    throw new BpError(
+      'invalid-format',
+      `ProtocolConfig: headerFormat ${JSON.stringify(format)} must be a byte order ('<' little-endian, '>' or '!' big-endian) then one integer code (b B h H i I l L), such as '>H'`,
+    );
+  }
+  const [big, little] = HEADER_CODES[match[2] as string] as readonly [PrimitiveName, PrimitiveName];
+  return { kind: 'prim', name: match[1] === '<' ? little : big };
+}
