@@ -1,6 +1,7 @@
 import { SchemaCodec } from './codec.js';
 import { BpError } from './errors.js';
-import type { PrimitiveName, SchemaNode } from './schema-node.js';
+import { type CodePair, INTEGER_CODES } from './header-format.js';
+import type { SchemaNode } from './schema-node.js';
 
 /** The value type of a one-value Python `struct` format string. */
 export type FormatValue<F extends string> = F extends `${string}${'q' | 'Q'}`
@@ -11,17 +12,10 @@ export type FormatValue<F extends string> = F extends `${string}${'q' | 'Q'}`
       ? Uint8Array
       : number;
 
-const CODES: Record<string, readonly [big: PrimitiveName, little: PrimitiveName]> = {
-  b: ['i8', 'i8'],
-  B: ['u8', 'u8'],
+const CODES: Record<string, CodePair> = {
+  ...INTEGER_CODES,
   '?': ['bool', 'bool'],
-  h: ['i16', 'i16le'],
-  H: ['u16', 'u16le'],
-  i: ['i32', 'i32le'],
-  I: ['u32', 'u32le'],
-  // Standard sizes (any explicit byte order): l/L are 4 bytes, q/Q 8, as in Python's struct.
-  l: ['i32', 'i32le'],
-  L: ['u32', 'u32le'],
+  // Standard sizes (any explicit byte order): q/Q are 8 bytes, as in Python's struct.
   q: ['i64', 'i64le'],
   Q: ['u64', 'u64le'],
   f: ['f32', 'f32le'],

@@ -1,8 +1,15 @@
 import { BpError } from './errors.js';
 import type { PrimitiveName, PrimNode } from './schema-node.js';
 
-// The integer codes of a Python `struct` format, [big-endian, little-endian]; standard sizes.
-const HEADER_CODES: Record<string, readonly [PrimitiveName, PrimitiveName]> = {
+/** A Python `struct` code's primitive in big-endian (`>`, `!`) and little-endian (`<`) order. */
+export type CodePair = readonly [big: PrimitiveName, little: PrimitiveName];
+
+/**
+ * The number codes of Python `struct` that fit a JavaScript number exactly, with the standard
+ * sizes of any explicit byte order (l/L are 4 bytes): what a message-type header may be, and
+ * the integer part of the field formats (format.ts).
+ */
+export const INTEGER_CODES: Readonly<Record<string, CodePair>> = {
   b: ['i8', 'i8'],
   B: ['u8', 'u8'],
   h: ['i16', 'i16le'],
@@ -26,6 +33,6 @@ export function headerFormatNode(format: unknown): PrimNode {
       `ProtocolConfig: headerFormat ${JSON.stringify(format)} must be a byte order ('<' little-endian, '>' or '!' big-endian) then one integer code (b B h H i I l L), such as '>H'`,
     );
   }
-  const [big, little] = HEADER_CODES[match[2] as string] as readonly [PrimitiveName, PrimitiveName];
+  const [big, little] = INTEGER_CODES[match[2] as string] as CodePair;
   return { kind: 'prim', name: match[1] === '<' ? little : big };
 }
