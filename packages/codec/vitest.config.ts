@@ -12,5 +12,8 @@ export default defineProject({
     name: 'codec',
     include: ['test/**/*.test.ts'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    // Property tests compile and run hundreds of cases: 1-2.5 s alone, several times that on a
+    // loaded machine (vitest's default is 5 s). Still a bound: a hang fails.
+    testTimeout: 30_000,
   },
 });
