@@ -46,7 +46,7 @@ import {
   type Metadata,
   type MetadataFrame,
 } from './metadata.js';
-import { type DecodeFailureHost, PayloadDecoder } from './payload-decoder.js';
+import { DECODE_FAILED, type DecodeFailureHost, PayloadDecoder } from './payload-decoder.js';
 import { peerLacksType } from './peer-types.js';
 import { closeHandshake, expectSchema, setHandshakeLimits, setOpenLimits } from './phase-limits.js';
 import type { SessionCodec, SessionProtocol } from './protocol-types.js';
@@ -731,13 +731,14 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       return;
     }
     const decoder = this.#decoder;
-    if (!decoder.decode(source, start, end)) return;
+    const value = decoder.decode(source, start, end);
+    if (value === DECODE_FAILED) return;
     this.#live.activity = true;
     if (this.#calls !== undefined) {
-      this.#calls.deliver(decoder.type, decoder.value, this.#frameMetadata ?? EMPTY_METADATA);
+      this.#calls.deliver(decoder.type, value, this.#frameMetadata ?? EMPTY_METADATA);
       return;
     }
-    this.#subscribers.deliver(decoder.type, decoder.value, this.#frameMetadata);
+    this.#subscribers.deliver(decoder.type, value, this.#frameMetadata);
   }
 
   #onRequest(source: Uint8Array, start: number, end: number): void {
@@ -768,9 +769,10 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       return;
     }
     const decoder = this.#decoder;
-    if (!decoder.decode(source, start + 4, end)) return;
+    const value = decoder.decode(source, start + 4, end);
+    if (value === DECODE_FAILED) return;
     this.#live.activity = true;
-    requests.answer(id, decoder.type, decoder.value, this.#frameMetadata);
+    requests.answer(id, decoder.type, value, this.#frameMetadata);
   }
 
   #onResponse(source: Uint8Array, start: number, end: number): void {
@@ -779,9 +781,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     // Late answers (after a timeout, an abort or a cancel) are expected and ignored.
     if (pending === undefined) return;
     const decoder = this.#decoder;
-    if (!decoder.decode(source, start + 4, end)) return;
+    const value = decoder.decode(source, start + 4, end);
+    if (value === DECODE_FAILED) return;
     const type = decoder.type;
-    const value = decoder.value;
     if (type !== pending.replyType) {
       this.#fatal(
         'unexpected-frame',
