@@ -5,30 +5,10 @@
 // --single-threaded bench/receive-cost.mjs N, for two N, difference / (messages between them)):
 // 913 instructions a message before the decoder stopped storing values in a field, 862 after.
 import { ProtocolConfig, struct, u32 } from '@bp/codec';
-import { createClientSession, createServerSession } from '../dist/esm/index.js';
+import { sessionPair } from './session-pair.mjs';
 
 const protocol = new ProtocolConfig({ messageStructures: { 1: struct({ a: u32 }) } });
-const toServer = [],
-  toClient = [];
-const lim = {
-  heartbeatInterval: 0,
-  readTimeout: 0,
-  maxQueuedBytes: 64 * 1024 * 1024,
-  maxBufferedBytes: 1 << 30,
-};
-const server = createServerSession({
-  protocol,
-  transport: { write: (c) => toClient.push(c) > 0, end() {}, destroy() {} },
-  limits: lim,
-});
-const client = createClientSession({
-  protocol,
-  transport: { write: (c) => toServer.push(c) > 0, end() {}, destroy() {} },
-  limits: lim,
-});
-for (const c of toServer.splice(0)) server.receive(c);
-for (const c of toClient.splice(0)) client.receive(c);
-await client.ready;
+const { server, client, toServer } = await sessionPair(protocol);
 let sum = 0;
 server.on(1, (v) => {
   sum += v.a;
