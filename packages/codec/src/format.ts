@@ -12,8 +12,10 @@ export type FormatValue<F extends string> = F extends `${string}${'q' | 'Q'}`
       ? Uint8Array
       : number;
 
-const CODES: Record<string, CodePair> = {
-  ...INTEGER_CODES,
+// The codes beyond the integer ones a header may use. Kept apart rather than spread into one
+// table: a spread at module level is a side effect to a bundler, which then keeps this module
+// (and the whole format parser) in apps that never call fromFormat.
+const NON_HEADER_CODES: Readonly<Record<string, CodePair>> = {
   '?': ['bool', 'bool'],
   // Standard sizes (any explicit byte order): q/Q are 8 bytes, as in Python's struct.
   q: ['i64', 'i64le'],
@@ -46,7 +48,7 @@ export function formatNode(format: string): SchemaNode {
     if (!Number.isSafeInteger(n) || n > 0x7fffffff) refuse(format, 'byte count too large');
     return { kind: 'bytes', length: n, prefix: 4, copy: false };
   }
-  const pair = CODES[code];
+  const pair = INTEGER_CODES[code] ?? NON_HEADER_CODES[code];
   if (pair === undefined) {
     refuse(format, `code '${code}' is not supported (supported: b B ? h H i I l L q Q f d and Ns)`);
   }
