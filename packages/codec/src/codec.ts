@@ -38,7 +38,7 @@ export interface Codec<T> {
   decode(source: Uint8Array, offset?: number, limits?: DecodeLimits): T;
   /**
    * Decodes one value from `source[offset..end)` and returns it with the offset just after it.
-   * The result object is reused by the next call on this codec.
+   * Each call returns a new result object (it used to be reused by the next call).
    */
   decodeFrom(source: Uint8Array, offset: number, end: number, limits?: DecodeLimits): DecodeResult<T>;
   /** Encoded size of `value` in bytes, computed without allocating. */

@@ -814,7 +814,6 @@ export function compileClosures(node: SchemaNode): CompiledCodec {
   const read = part.read;
   const budgeted = usesBudget(node);
   const depth = depthOf(node);
-  const result: DecodeResult<unknown> = { value: undefined, offset: 0 };
 
   const encodeInto = (value: unknown, target: Uint8Array, offset = 0): number => {
     if (!isOffset(offset, target.length)) throw encodeOffsetError(target, offset);
@@ -850,9 +849,8 @@ export function compileClosures(node: SchemaNode): CompiledCodec {
     limits?: DecodeLimits,
   ): DecodeResult<unknown> => {
     if (!isOffset(end, source.length) || !isOffset(offset, end)) throw decodeRangeError(source, offset, end);
-    result.value = run(source, offset, end, limits);
-    result.offset = state.p;
-    return result;
+    const value = run(source, offset, end, limits);
+    return { value, offset: state.p };
   };
 
   let decodeInto: CompiledCodec['decodeInto'];

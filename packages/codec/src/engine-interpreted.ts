@@ -14,7 +14,7 @@ import {
   truncatedError,
 } from './decode-limits.js';
 import { explainEncodeFailure, fieldPath } from './encode-failure.js';
-import type { CompiledCodec, DecodeResult } from './engine.js';
+import type { CompiledCodec } from './engine.js';
 import { DecodeError } from './errors.js';
 import { PRIMITIVE_SPECS } from './primitive-specs.js';
 import { bufferTooSmall, decodeRangeError, encodeOffsetError, isOffset } from './range-errors.js';
@@ -322,7 +322,6 @@ function decodeNode(node: SchemaNode, c: Cursor, path: string, into?: any): unkn
 export function compileInterpreted(node: SchemaNode): CompiledCodec {
   const fixed = fixedSizeOf(node);
   const depth = depthOf(node);
-  const result: DecodeResult<unknown> = { value: undefined, offset: 0 };
   const encodeInto = (value: unknown, target: Uint8Array, offset = 0): number => {
     if (!isOffset(offset, target.length)) throw encodeOffsetError(target, offset);
     if (fixed !== undefined && offset + fixed > target.length)
@@ -354,10 +353,7 @@ export function compileInterpreted(node: SchemaNode): CompiledCodec {
     decodeFrom: (source, offset, end, limits) => {
       if (!isOffset(end, source.length) || !isOffset(offset, end))
         throw decodeRangeError(source, offset, end);
-      const r = run(source, offset, end, limits);
-      result.value = r.value;
-      result.offset = r.offset;
-      return result;
+      return run(source, offset, end, limits);
     },
     decodeInto:
       fixed !== undefined && node.kind === 'struct'

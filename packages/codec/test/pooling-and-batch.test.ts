@@ -68,6 +68,16 @@ describe.each(ENGINES)('%s', (engine) => {
       ),
     ).toThrow('[1].a: 300 is outside the u8 range 0..255');
   });
+
+  test('decodeFrom results stay valid after later calls (each call returns its own)', () => {
+    const P = struct({ a: u8, s: string({ lengthPrefix: 'u8' }) }, { engine });
+    const bytes = new Uint8Array([1, 1, 0x78, 2, 0]);
+    const first = P.decodeFrom(bytes, 0, bytes.length);
+    const second = P.decodeFrom(bytes, first.offset, bytes.length);
+    expect(second).not.toBe(first);
+    expect(first).toEqual({ value: { a: 1, s: 'x' }, offset: 3 });
+    expect(second).toEqual({ value: { a: 2, s: '' }, offset: 5 });
+  });
 });
 
 test('Writer grows its buffer and appends messages', () => {
