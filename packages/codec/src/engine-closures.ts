@@ -29,6 +29,7 @@ import { encodeView, viewOf } from './data-view-cache.js';
 import {
   budget,
   byteBudgetError,
+  DEFAULT_MAX_DEPTH,
   type DecodeLimits,
   elementBudgetError,
   lengthError,
@@ -829,7 +830,10 @@ export function compileClosures(node: SchemaNode): CompiledCodec {
     limits: DecodeLimits | undefined,
   ): unknown => {
     if (fixed !== undefined && offset + fixed > end) throw truncatedError(fixed, end - offset, '', offset);
-    if (budgeted || limits !== undefined) startBudget(limits, depth);
+    if (budgeted) startBudget(limits, depth);
+    // Without a budget only the depth check is left: startBudget throws its error.
+    else if (limits !== undefined && depth > (limits.maxDepth ?? DEFAULT_MAX_DEPTH))
+      startBudget(limits, depth);
     const s = state;
     s.u8 = source;
     s.p = offset;

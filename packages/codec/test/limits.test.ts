@@ -71,6 +71,20 @@ describe.each(ENGINES)('decode budgets (%s)', (engine) => {
     expect([e.code, e.message]).toEqual(['depth-exceeded', 'schema nests 4 levels, the limit is 3']);
   });
 
+  test('the nesting depth limit holds for schemas without arrays, strings or bytes', () => {
+    const Flat = struct({ a: struct({ b: u8 }, { engine }) }, { engine });
+    const bytes = Flat.encode({ a: { b: 7 } });
+    expect(Flat.decode(bytes, 0, { maxDepth: 2 })).toEqual({ a: { b: 7 } });
+    expect(Flat.decodeFrom(bytes, 0, 1, { maxElements: 0 }).value).toEqual({ a: { b: 7 } });
+    for (const call of [
+      () => Flat.decode(bytes, 0, { maxDepth: 1 }),
+      () => Flat.decodeFrom(bytes, 0, 1, { maxDepth: 1 }),
+    ]) {
+      const e = decodeError(call);
+      expect([e.code, e.message]).toEqual(['depth-exceeded', 'schema nests 2 levels, the limit is 1']);
+    }
+  });
+
   test('random inputs against a deeply nested schema always end in a value or a DecodeError', () => {
     const Tree = array(
       struct({ k: string({ engine }), v: optional(array(array(u8, { engine }), { engine })) }, { engine }),

@@ -22,7 +22,7 @@ export function parseHeaderFormat(format: string): HeaderShape | undefined {
 /**
  * Direct access to a protocol's payload codecs and type header, for the session's hot paths:
  * the type header is read and written inline, codecs are found by array index when the type
- * numbers are small, and decoding uses the codec's reused result object. This skips what
+ * numbers are small, and decoding calls the codec's decodeFrom directly. This skips what
  * `ProtocolConfig.encodeMessageInto`/`decodeMessage` do per call (a map lookup, argument checks,
  * a `{ type, value }` object per decoded message) without changing a byte on the wire.
  */
