@@ -1,4 +1,4 @@
-import type { HandlerContext, Handlers, Session } from '@bp/session';
+import type { HandlerContext, Handlers } from '@bp/session';
 import type { BlobValue, MessageName, Messages, StreamReport, SubscribeSpec } from '../workload/messages.js';
 import { startPushes } from '../workload/push-scheduler.js';
 import { StreamChecker } from '../workload/stream-checker.js';
@@ -53,38 +53,24 @@ export async function bpCompetitor(transport: 'tcp' | 'tls' | 'ws'): Promise<Com
 type Context = HandlerContext<BenchProtocol>;
 
 /**
- * One-way stream checking, one checker per connection, kept where the other alternatives keep
- * theirs: in the connection's own closure (made when the session starts, as a bp user keeps
- * per-connection state with `onSession`), so that a message costs no lookup of its connection's
- * state. `REPORT` (a request, once per window) finds the same checker through its session.
+ * The server's handlers: echo requests, check one-way streams per session (one checker per
+ * connection, as the other alternatives keep), answer reports, push on subscription.
  */
-class StreamCheckers {
-  readonly #bySession = new WeakMap<object, StreamChecker>();
-
-  /** Subscribes a new session's stream types to a checker of its own. */
-  watch = (session: Session<BenchProtocol>): Session<BenchProtocol> => {
-    const checker = new StreamChecker();
-    this.#bySession.set(session, checker);
-    session.on(BenchType.SENSOR_STREAM, (value) => checker.accept('sensor', value));
-    session.on(BenchType.FIXED_STREAM, (value) => checker.accept('fixed4', value));
-    session.on(BenchType.BLOB_STREAM, (value) => checker.accept('blob', value));
-    return session;
+function handlers(): Handlers<BenchProtocol> {
+  const checkers = new WeakMap<object, StreamChecker>();
+  const checkerOf = (ctx: Context) => {
+    let checker = checkers.get(ctx.session);
+    if (checker === undefined) checkers.set(ctx.session, (checker = new StreamChecker()));
+    return checker;
   };
-
-  report(ctx: Context): StreamReport {
-    const checker = this.#bySession.get(ctx.session);
-    if (checker === undefined) throw new Error('REPORT on a session that was not watched');
-    return checker.report();
-  }
-}
-
-/** The server's handlers: echo requests, answer reports, push on subscription. */
-function handlers(checkers: StreamCheckers): Handlers<BenchProtocol> {
   return {
     [BenchType.SENSOR]: (value) => value,
     [BenchType.FIXED_BENCHMARK]: (value) => value,
     [BenchType.BLOB]: (value) => value,
-    [BenchType.REPORT]: (_value, ctx) => checkers.report(ctx),
+    [BenchType.SENSOR_STREAM]: (value, ctx) => checkerOf(ctx).accept('sensor', value),
+    [BenchType.FIXED_STREAM]: (value, ctx) => checkerOf(ctx).accept('fixed4', value),
+    [BenchType.BLOB_STREAM]: (value, ctx) => checkerOf(ctx).accept('blob', value),
+    [BenchType.REPORT]: (_value, ctx) => checkerOf(ctx).report(),
     [BenchType.SUBSCRIBE]: (spec: SubscribeSpec, ctx) => {
       const stop = startPushes(spec, (value) => ctx.session.send(BenchType.PUSH, value));
       ctx.session.onClose(stop);
@@ -94,34 +80,20 @@ function handlers(checkers: StreamCheckers): Handlers<BenchProtocol> {
 
 async function startBpServer(transport: 'tcp' | 'tls' | 'ws'): Promise<BenchServer> {
   const node = await import('@bp/transport-node');
-  const checkers = new StreamCheckers();
   if (transport === 'ws') {
-    const { createServerSession } = await import('@bp/session');
-    const wsHandlers = handlers(checkers);
     const listener = await node.listenWebSocket({
       protocol: benchProtocol,
+      handlers: handlers(),
       limits: LIMITS,
       host: '127.0.0.1',
       port: 0,
       path: '/bp',
-      // The endpoint's own session creation, plus the per-connection checker (the endpoint has
-      // no onSession of its own).
-      accept: (socket, info) =>
-        checkers.watch(
-          createServerSession({
-            protocol: benchProtocol,
-            handlers: wsHandlers,
-            limits: LIMITS,
-            transport: socket,
-            remoteAddress: info.remoteAddress,
-          }),
-        ),
     });
     return { port: listener.port, close: () => listener.close({ deadline: 0 }) };
   }
   const server = node.createServer({
     protocol: benchProtocol,
-    handlers: handlers(checkers),
+    handlers: handlers(),
     limits: {
       ...LIMITS,
       maxConnections: 100_000,
@@ -130,7 +102,6 @@ async function startBpServer(transport: 'tcp' | 'tls' | 'ws'): Promise<BenchServ
     },
     tls: transport === 'tls' ? { key: BENCH_TLS_KEY, cert: BENCH_TLS_CERT } : undefined,
   });
-  server.onSession(checkers.watch);
   const address = await server.listen({ host: '127.0.0.1', port: 0 });
   return { port: address.port, close: () => server.close({ deadline: 0 }) };
 }
