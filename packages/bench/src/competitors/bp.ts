@@ -19,9 +19,8 @@ const STREAM: Record<MessageName, BenchType> = {
 
 /**
  * Session limits for the benchmark: payloads up to the sweep's largest, no idle timeout, and an
- * outgoing queue that holds 16 requests of 1 MiB in flight. With the defaults (1 MiB high
- * watermark, 8 MiB absolute cap) `request()` gives the caller no backpressure signal, and 16 x
- * 1 MiB requests issued in one turn overflow the cap and close the session.
+ * outgoing queue of 4 MiB, so that the sweep's 16 requests of 1 MiB in flight wait for room in
+ * `request()` (its backpressure) a few at a time rather than fill the queue at once.
  */
 const LIMITS = {
   maxPayloadSize: benchProtocol.maxPayloadSize,
