@@ -98,6 +98,14 @@ export interface WebSocketEndpoint<P extends AnyProtocol = AnyProtocol> {
   /** Sessions currently running over this endpoint. */
   readonly sessions: ReadonlySet<Session<P>>;
   /**
+   * Calls `listener` for every new session, before its handshake completes (await
+   * `session.ready` for the authenticated, open state) and before any of its frames is read, so
+   * that per-connection state and `session.on` subscriptions miss nothing. A listener that
+   * throws does not affect the connection. Returns the unsubscribe function. (A bp `Server`'s
+   * own `onSession` covers its WebSocket clients as well.)
+   */
+  onSession(listener: (session: Session<P>, info: WebSocketConnectionInfo) => void): () => void;
+  /**
    * Handles an HTTP upgrade for this endpoint (call it from your own `'upgrade'` listener).
    * Returns false, without touching the socket, if the request's path is not the endpoint's.
    */
@@ -188,6 +196,7 @@ export function createWebSocketEndpoint<P extends AnyProtocol>(
     protocol.headerSize,
   );
   const sessions = new Set<Session<P>>();
+  const sessionListeners = new Set<(session: Session<P>, info: WebSocketConnectionInfo) => void>();
   const transports = new Map<Session<P>, WebSocketServerTransport>();
   let closing: Promise<void> | undefined;
 
@@ -252,6 +261,13 @@ export function createWebSocketEndpoint<P extends AnyProtocol>(
         sessions.delete(session);
         transports.delete(session);
       });
+      for (const listener of sessionListeners) {
+        try {
+          listener(session, info);
+        } catch {
+          // A listener's bug must not take the connection (or the endpoint) down.
+        }
+      }
       transport.attach(session);
     });
     return true;
@@ -275,6 +291,10 @@ export function createWebSocketEndpoint<P extends AnyProtocol>(
     path,
     maxPayload,
     sessions,
+    onSession(listener) {
+      sessionListeners.add(listener);
+      return () => sessionListeners.delete(listener);
+    },
     handleUpgrade,
     close(closeOptions) {
       closing ??= closeAll(closeOptions?.deadline ?? DEFAULT_CLOSE_DEADLINE);

@@ -125,6 +125,42 @@ describe('WebSocket endpoint', () => {
     await expect(refused.ready).rejects.toMatchObject({ code: 'unauthorized', remote: true });
   });
 
+  test('onSession sees every new session before its frames, with what the endpoint knows of the connection', async () => {
+    const listener = await listen();
+    const seen: { remoteAddress: string | undefined; kind: string; path: string | undefined }[] = [];
+    const notes: string[][] = [];
+    const stop = listener.onSession((session, info) => {
+      seen.push({ remoteAddress: info.remoteAddress, kind: info.kind, path: info.request.url });
+      // Per-connection state, subscribed before the first frame is read.
+      const mine: string[] = [];
+      notes.push(mine);
+      session.on(Type.NOTE, ({ text }) => mine.push(text));
+    });
+    listener.onSession(() => {
+      throw new Error('a listener bug');
+    });
+
+    const first = await connectedSession(listener.url);
+    first.send(Type.NOTE, { text: 'one' });
+    first.send(Type.NOTE, { text: 'two' });
+    // A request after the notes: its answer means the notes were delivered (one connection keeps order).
+    await first.request(Type.GET, { key: 'k' });
+    const second = await connectedSession(listener.url);
+    second.send(Type.NOTE, { text: 'three' });
+    await second.request(Type.GET, { key: 'k' });
+    expect(seen).toEqual([
+      { remoteAddress: '127.0.0.1', kind: 'websocket', path: '/bp' },
+      { remoteAddress: '127.0.0.1', kind: 'websocket', path: '/bp' },
+    ]);
+    expect(notes).toEqual([['one', 'two'], ['three']]);
+
+    stop();
+    const third = await connectedSession(listener.url);
+    await third.request(Type.GET, { key: 'k' });
+    expect(seen).toHaveLength(2);
+    expect(listener.sessions.size).toBe(3);
+  });
+
   test('maxPayload follows the largest legal frame for maxPayloadSize', async () => {
     expect(maxWebSocketPayload(1_048_576, 2)).toBe(1_048_586);
     expect(maxWebSocketPayload(4096, 2)).toBe(65_540);
