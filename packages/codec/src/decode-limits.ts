@@ -32,12 +32,22 @@ export function startBudget(limits: DecodeLimits | undefined, depth: number): vo
     budget.bytes = Number.MAX_SAFE_INTEGER;
     return;
   }
-  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
-  if (depth > maxDepth) {
-    throw new DecodeError('depth-exceeded', `schema nests ${depth} levels, the limit is ${maxDepth}`);
-  }
+  checkDepth(limits, depth);
   budget.elements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
   budget.bytes = limits.maxBytes ?? Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * Throws `depth-exceeded` when a schema `depth` levels deep is deeper than `limits` allow: all a
+ * decode with nothing to budget has to check (small enough for V8 to inline where it is called).
+ */
+export function checkDepth(limits: DecodeLimits, depth: number): void {
+  const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (depth > maxDepth) throw depthError(depth, maxDepth);
+}
+
+function depthError(depth: number, maxDepth: number): DecodeError {
+  return new DecodeError('depth-exceeded', `schema nests ${depth} levels, the limit is ${maxDepth}`);
 }
 
 /** The error for an array count that would overdraw the element budget. */

@@ -29,7 +29,7 @@ import { encodeView, viewOf } from './data-view-cache.js';
 import {
   budget,
   byteBudgetError,
-  DEFAULT_MAX_DEPTH,
+  checkDepth,
   type DecodeLimits,
   elementBudgetError,
   lengthError,
@@ -831,9 +831,7 @@ export function compileClosures(node: SchemaNode): CompiledCodec {
   ): unknown => {
     if (fixed !== undefined && offset + fixed > end) throw truncatedError(fixed, end - offset, '', offset);
     if (budgeted) startBudget(limits, depth);
-    // Without a budget only the depth check is left: startBudget throws its error.
-    else if (limits !== undefined && depth > (limits.maxDepth ?? DEFAULT_MAX_DEPTH))
-      startBudget(limits, depth);
+    else if (limits !== undefined) checkDepth(limits, depth);
     const s = state;
     s.u8 = source;
     s.p = offset;

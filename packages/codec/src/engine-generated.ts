@@ -12,7 +12,7 @@ import { encodeView, viewOf } from './data-view-cache.js';
 import {
   budget,
   byteBudgetError,
-  DEFAULT_MAX_DEPTH,
+  checkDepth,
   DEFAULT_MAX_ELEMENTS,
   elementBudgetError,
   lengthError,
@@ -53,6 +53,7 @@ const HELPERS = {
   I64,
   B: budget,
   SB: startBudget,
+  CD: checkDepth,
   W: writeUtf8,
   L: utf8Length,
   U: readUtf8,
@@ -681,12 +682,11 @@ export function compileGenerated(node: SchemaNode, options: CompileOptions = {})
     budgeted
       ? 'if (limits === undefined) { B.elements = MAXE; B.bytes = MAXB; } else SB(limits, DEPTH);'
       : '',
-    // Without a budget only the depth check is left, which rarely fails: test it here and call
-    // SB (which throws the error) only then; the call a message was a tenth of a small receive.
-    budgeted ? '' : 'if (limits !== undefined && DEPTH > (limits.maxDepth ?? MAXD)) SB(limits, DEPTH);',
+    // Without a budget only the depth check is left (startBudget was a tenth of a small receive).
+    budgeted ? '' : 'if (limits !== undefined) CD(limits, DEPTH);',
   ].join('\n');
   const decodeSource = [
-    `const DEPTH = ${depth}, MAXD = ${DEFAULT_MAX_DEPTH}, MAXE = ${DEFAULT_MAX_ELEMENTS}, MAXB = ${Number.MAX_SAFE_INTEGER};`,
+    `const DEPTH = ${depth}, MAXE = ${DEFAULT_MAX_ELEMENTS}, MAXB = ${Number.MAX_SAFE_INTEGER};`,
     'function decode(s, o, limits) {',
     'if (o === undefined) o = 0;',
     'if ((o >>> 0) !== o || o > s.length) throw RANGE(s, o, s.length);',
