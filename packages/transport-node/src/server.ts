@@ -27,6 +27,7 @@ import { Rooms, type RoomsOptions } from './rooms.js';
 import { ServerAuthenticator, type ServerAuthOptions } from './server-auth.js';
 import { ServerConnection } from './server-connection.js';
 import { listenFailed } from './server-error.js';
+import { SessionListeners } from './session-listeners.js';
 import { socketCeiling } from './socket-ceiling.js';
 import { SocketTransport } from './socket-transport.js';
 import { attachKeyLog } from './tls-keylog.js';
@@ -213,7 +214,7 @@ export class Server<P extends SessionProtocol> {
   readonly #auth: ServerAuthenticator | undefined;
   readonly #connections = new Set<ServerConnection<P>>();
   readonly #refusing = new Set<Socket>();
-  readonly #sessionListeners = new Set<(session: Session<P>, info: ConnectionInfo) => void>();
+  readonly #sessionListeners = new SessionListeners<Session<P>, ConnectionInfo>();
   readonly #sessionLimits: Partial<SessionLimits>;
   readonly #maxSocketBufferedBytes: number;
   readonly #closeDeadline: number;
@@ -393,8 +394,7 @@ export class Server<P extends SessionProtocol> {
    * `session.ready` for the authenticated, open state). Returns the unsubscribe function.
    */
   onSession(listener: (session: Session<P>, info: ConnectionInfo) => void): () => void {
-    this.#sessionListeners.add(listener);
-    return () => this.#sessionListeners.delete(listener);
+    return this.#sessionListeners.add(listener);
   }
 
   /**
@@ -646,13 +646,7 @@ export class Server<P extends SessionProtocol> {
     });
     connection.session = session;
     connection.traffic.frames = session;
-    for (const listener of this.#sessionListeners) {
-      try {
-        listener(session, info);
-      } catch {
-        // A listener's bug must not take the connection (or the server) down.
-      }
-    }
+    this.#sessionListeners.notify(session, info);
     return session;
   }
 }

@@ -11,6 +11,7 @@ import { createServerSession, type Session } from '@bp/session';
 import { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL, WebSocketCloseCode } from '@bp/session/wire';
 import { WebSocketServer } from 'ws';
 import { listenFailed } from './server-error.js';
+import { SessionListeners } from './session-listeners.js';
 import { checkPemOptions, withoutRenegotiation } from './tls-options.js';
 import { defaultReadAhead, maxWebSocketPayload } from './websocket-limits.js';
 import { WebSocketServerTransport, type WebSocketSessionTransport } from './websocket-server-transport.js';
@@ -196,7 +197,7 @@ export function createWebSocketEndpoint<P extends AnyProtocol>(
     protocol.headerSize,
   );
   const sessions = new Set<Session<P>>();
-  const sessionListeners = new Set<(session: Session<P>, info: WebSocketConnectionInfo) => void>();
+  const sessionListeners = new SessionListeners<Session<P>, WebSocketConnectionInfo>();
   const transports = new Map<Session<P>, WebSocketServerTransport>();
   let closing: Promise<void> | undefined;
 
@@ -261,13 +262,7 @@ export function createWebSocketEndpoint<P extends AnyProtocol>(
         sessions.delete(session);
         transports.delete(session);
       });
-      for (const listener of sessionListeners) {
-        try {
-          listener(session, info);
-        } catch {
-          // A listener's bug must not take the connection (or the endpoint) down.
-        }
-      }
+      sessionListeners.notify(session, info);
       transport.attach(session);
     });
     return true;
@@ -291,10 +286,7 @@ export function createWebSocketEndpoint<P extends AnyProtocol>(
     path,
     maxPayload,
     sessions,
-    onSession(listener) {
-      sessionListeners.add(listener);
-      return () => sessionListeners.delete(listener);
-    },
+    onSession: (listener) => sessionListeners.add(listener),
     handleUpgrade,
     close(closeOptions) {
       closing ??= closeAll(closeOptions?.deadline ?? DEFAULT_CLOSE_DEADLINE);
