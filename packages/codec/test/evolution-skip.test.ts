@@ -146,6 +146,29 @@ describe('skipping fields only the writer has', () => {
     );
   });
 
+  test('decode (no end offset) reads up to the last field the reader keeps, and checks all of that', () => {
+    fc.assert(
+      fc.property(caseArb, fc.nat(), (c, cut) => {
+        const { writer, resolved, pick } = setUp(c);
+        const fields = (c.schema as { fields: Fields }).fields;
+        const last = c.keep.lastIndexOf(true);
+        // Where the last kept field ends in the writer's bytes: the length of the writer's
+        // leading fields up to it (a struct's layout is its fields one after another).
+        const upTo = struct(
+          Object.fromEntries(fields.slice(0, last + 1).map(([n, s]) => [n, build(s, c.engine)])),
+          { engine: c.engine },
+        );
+        const bytes = writer.encode(c.value);
+        const boundary = upTo.encode(c.value).length;
+        const short = bytes.subarray(0, cut % (bytes.length + 1));
+        const got = outcome(() => ({ offset: 0, value: resolved.decode(short) }));
+        if (short.length < boundary) expect(got).toHaveProperty('code');
+        else expect(resolved.decode(short)).toEqual(pick(writer.decode(bytes)));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   test('an altered message is read or refused exactly as the writer would, where only the layout is checked', () => {
     // With bools, enums and strings as plain bytes, the writer's codec checks only what a skip
     // checks (prefixes, counts, optional flags, union tags), so the outcomes must be equal.

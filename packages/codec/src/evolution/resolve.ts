@@ -5,6 +5,7 @@ import { compileNode, getDefaultEngine } from '../engine-registry.js';
 import { describeNode, type SchemaDescriptor, type SchemaNode } from '../schema-node.js';
 import { LARGE } from '../slab.js';
 import type { CompatibilityIssue } from './compatibility-issue.js';
+import { withoutTrailingSkips } from './decode-tail.js';
 import type { DescriptorLimits } from './descriptor-parse.js';
 import { SchemaError } from './schema-error.js';
 import { matchNodes } from './schema-match.js';
@@ -43,13 +44,15 @@ export class ResolvedCodec<T> implements Codec<T> {
   /** @internal */
   constructor(writer: SchemaNode, dec: SchemaNode, enc: SchemaNode, engine: EngineName) {
     const decoder = compileNode(dec, engine);
+    const trimmed = withoutTrailingSkips(dec);
+    const valueDecoder = trimmed === dec ? decoder : compileNode(trimmed, engine);
     const encoder = compileNode(enc, engine);
     this.#writer = writer;
     this.engine = engine;
     this.fixedSize = encoder.fixedSize;
     this.encodeInto = encoder.encodeInto as never;
     this.byteLength = encoder.byteLength as never;
-    this.decode = decoder.decode as never;
+    this.decode = valueDecoder.decode as never;
     this.decodeFrom = decoder.decodeFrom as never;
   }
 
@@ -75,7 +78,9 @@ export class ResolvedCodec<T> implements Codec<T> {
  * layout, for answering an older peer in its own schema (fields only the writer has get the
  * writer's default or are left absent when optional; a value the writer cannot hold throws
  * `EncodeError`). It compiles like any codec: same engines, zero-allocation `encodeInto`, same
- * decode limits.
+ * decode limits. As every codec's `decode` ignores bytes after the value, a resolved `decode`
+ * stops after the last field the reader keeps: fields only the writer has after it are not read
+ * or checked. `decodeFrom`, which returns where the value ends, reads and checks them all.
  *
  * `writer` is usually a peer's `describe()` output and is treated as hostile: it is validated and
  * bounded by `options.limits`, and no string from it reaches generated code. Throws
