@@ -38,7 +38,7 @@ export class ResolvedCodec<T> implements Codec<T> {
   ) => DecodeResult<T>;
   readonly byteLength: (value: T) => number;
   /** @internal */
-  [LARGE] = false;
+  declare [LARGE]: boolean;
   readonly #writer: SchemaNode;
 
   /** @internal */
@@ -47,6 +47,8 @@ export class ResolvedCodec<T> implements Codec<T> {
     const trimmed = withoutTrailingSkips(dec);
     const valueDecoder = trimmed === dec ? decoder : compileNode(trimmed, engine);
     const encoder = compileNode(enc, engine);
+    // Set here, not as a field: a computed class key keeps the class in every bundle.
+    this[LARGE] = false;
     this.#writer = writer;
     this.engine = engine;
     this.fixedSize = encoder.fixedSize;
