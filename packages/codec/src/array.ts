@@ -1,4 +1,5 @@
 import { type Codec, type CodecOptions, nodeOf, SchemaCodec } from './codec.js';
+import { enableArrays } from './engine-closures.js';
 
 /** Options of {@link array}. */
 export interface ArrayOptions extends CodecOptions {
@@ -12,5 +13,6 @@ export function array<T>(item: Codec<T>, options: ArrayOptions = {}): SchemaCode
   if (length !== undefined && !(Number.isInteger(length) && length >= 0 && length <= 0xffffffff)) {
     throw new RangeError(`array: length must be a non-negative integer, got ${length}`);
   }
+  enableArrays();
   return new SchemaCodec<T[]>({ kind: 'array', item: nodeOf(item, 'array'), length }, options.engine);
 }

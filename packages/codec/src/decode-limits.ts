@@ -19,11 +19,18 @@ export const DEFAULT_MAX_ELEMENTS = 1 << 20;
 /** Default of {@link DecodeLimits.maxDepth}: 64 levels of struct, array and optional. */
 export const DEFAULT_MAX_DEPTH = 64;
 
+const BUDGET = Symbol.for('@bp/codec/decode-budget');
+
 /**
  * What is left of the current decode's budget. Decoding is synchronous and never re-enters a
- * top-level decode, so one shared record per bundle is enough and costs no allocation.
+ * top-level decode, so one shared record is enough and costs no allocation. It is one record per
+ * process, not per copy of this package: a codec compiled by one copy (an ESM and a CJS copy) may
+ * hold parts compiled by another (engine-closures.ts, `everyCopy`), and all of them must charge
+ * the budget the decode started.
  */
-export const budget = { elements: 0, bytes: 0 };
+export const budget: { elements: number; bytes: number } = ((
+  globalThis as { [BUDGET]?: { elements: number; bytes: number } }
+)[BUDGET] ??= { elements: 0, bytes: 0 });
 
 /** Starts a decode's budget; throws if the schema is deeper than allowed. */
 export function startBudget(limits: DecodeLimits | undefined, depth: number): void {

@@ -44,6 +44,7 @@ import { bufferTooSmall, decodeRangeError, encodeOffsetError, isOffset } from '.
 import {
   type ArrayNode,
   type BytesNode,
+  type ConstNode,
   type ConvertNode,
   depthOf,
   type EnumNode,
@@ -54,6 +55,7 @@ import {
   type PrimitiveName,
   type PrimNode,
   type SchemaNode,
+  type SkipNode,
   type StringNode,
   type StructNode,
   type UnionNode,
@@ -745,48 +747,106 @@ function compileUnion(node: UnionNode, path: string): Part {
   return { fixed: undefined, write, read, size: sizer, readInto: undefined };
 }
 
+const SHARED = Symbol.for('@bp/codec/closure-kinds');
+
+type KindCompilers = {
+  [K in SchemaNode['kind']]?: (node: Extract<SchemaNode, { kind: K }>, path: string) => Part;
+};
+
+/**
+ * The compilers this engine knows. Every schema has structs and primitives; the other kinds are
+ * added by whatever makes such nodes (`array()` calls {@link enableArrays}, and so on), so that a
+ * bundle holds only the compilers of the kinds its app uses: a switch over every kind here kept
+ * all of them in every browser bundle.
+ */
+const kinds: KindCompilers = { prim: compilePrim, struct: compileStruct };
+
+/**
+ * The same, shared by every copy of this package in the process (an ESM and a CJS copy, or two
+ * versions): a copy asked to compile a node another copy made (`struct({ list })` with `list`
+ * from the other copy) finds that copy's compiler here.
+ */
+const everyCopy: KindCompilers = ((globalThis as { [SHARED]?: KindCompilers })[SHARED] ??= {});
+
+function enable<K extends SchemaNode['kind']>(kind: K, compile: KindCompilers[K]): void {
+  kinds[kind] = compile;
+  everyCopy[kind] ??= compile;
+}
+
+/** Lets the engine compile array nodes (called by every maker of them). */
+export function enableArrays(): void {
+  enable('array', compileArray);
+}
+/** Lets the engine compile optional nodes. */
+export function enableOptionals(): void {
+  enable('optional', compileOptional);
+}
+/** Lets the engine compile enum nodes. */
+export function enableEnums(): void {
+  enable('enum', compileEnum);
+}
+/** Lets the engine compile union nodes. */
+export function enableUnions(): void {
+  enable('union', compileUnion);
+}
+/** Lets the engine compile string nodes. */
+export function enableStrings(): void {
+  enable('string', compileString);
+}
+/** Lets the engine compile bytes nodes. */
+export function enableBytes(): void {
+  enable('bytes', compileBytes);
+}
+/**
+ * Every kind, including those only resolved codecs have: for schemas that come from a descriptor
+ * (any kind may be in it) and for schema resolution.
+ */
+export function enableAllKinds(): void {
+  enableArrays();
+  enableOptionals();
+  enableEnums();
+  enableUnions();
+  enableStrings();
+  enableBytes();
+  enable('const', compileConst);
+  enable('convert', compileConvert);
+  enable('skip', compileSkip);
+}
+
 function compileNode(node: SchemaNode, path: string): Part {
-  switch (node.kind) {
-    case 'union':
-      return compileUnion(node, path);
-    case 'prim':
-      return compilePrim(node, path);
-    case 'enum':
-      return compileEnum(node, path);
-    case 'string':
-      return compileString(node, path);
-    case 'bytes':
-      return compileBytes(node, path);
-    case 'array':
-      return compileArray(node, path);
-    case 'optional':
-      return compileOptional(node, path);
-    case 'struct':
-      return compileStruct(node, path);
-    case 'const': {
-      const { value, fresh } = node;
-      const read: Reader = fresh === undefined ? () => value : fresh;
-      return { fixed: 0, write: (_v, _t, _dv, p) => p, read, size: () => 0, readInto: undefined };
-    }
-    case 'convert':
-      return compileConvert(node, path);
-    case 'skip': {
-      const skip = node.skip;
-      // Skippers read only the bytes (schema-node.ts, Skipper): no DataView per input buffer.
-      const view = new DataView(new ArrayBuffer(0));
-      const read: Reader = (s) => {
-        s.p = skip(s.u8, view, 0, s.p, s.end);
-        return undefined;
-      };
-      return {
-        fixed: fixedSizeOf(node),
-        write: (_v, _t, _dv, p) => p,
-        read,
-        size: () => 0,
-        readInto: undefined,
-      };
-    }
+  const compile = (kinds[node.kind] ?? everyCopy[node.kind]) as
+    | ((node: SchemaNode, path: string) => Part)
+    | undefined;
+  if (compile === undefined) {
+    // A bug in @bp/codec, not in the schema: the maker of this node did not enable its kind.
+    throw new TypeError(`closures engine: ${node.kind} nodes are not enabled (${path || 'root'})`);
   }
+  return compile(node, path);
+}
+
+/** Resolved codecs only: a reader's default for a field the peer lacks, no bytes on the wire. */
+function compileConst(node: ConstNode): Part {
+  const { value, fresh } = node;
+  const read: Reader = fresh === undefined ? () => value : fresh;
+  return { fixed: 0, write: (_v, _t, _dv, p) => p, read, size: () => 0, readInto: undefined };
+}
+
+/** Resolved codecs only: a run of fields only the peer has, stepped over by its skipper. */
+function compileSkip(node: SkipNode): Part {
+  const skip = node.skip;
+  // Skippers read only the bytes (schema-node.ts, Skipper): no DataView per input buffer.
+  const view = new DataView(new ArrayBuffer(0));
+  const read: Reader = (s) => {
+    s.p = skip(s.u8, view, 0, s.p, s.end);
+    return undefined;
+  };
+  return {
+    fixed: fixedSizeOf(node),
+    write: (_v, _t, _dv, p) => p,
+    read,
+    size: () => 0,
+    readInto: undefined,
+  };
 }
 
 /** Resolved codecs only: an integer whose wire type and value type differ (i32 on the wire, bigint seen). */

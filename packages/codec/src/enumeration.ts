@@ -1,5 +1,6 @@
 import type { Codec } from './codec.js';
 import { type CodecOptions, nodeOf, SchemaCodec } from './codec.js';
+import { enableEnums } from './engine-closures.js';
 import { PRIMITIVE_SPECS } from './primitive-specs.js';
 import type { EnumNode, PrimNode } from './schema-node.js';
 
@@ -74,6 +75,7 @@ function enumCodec<T>(values: (string | number)[], options: EnumOptions, where: 
     wire,
     ...(fallback === undefined ? {} : { fallback }),
   };
+  enableEnums();
   return new SchemaCodec<T>(node, options.engine);
 }
 

@@ -1,4 +1,5 @@
 import { type Codec, nodeOf } from './codec.js';
+import { enableBytes, enableStrings } from './engine-closures.js';
 import { BpError } from './errors.js';
 import { type FormatValue, formatNode } from './format.js';
 import type { SchemaNode } from './schema-node.js';
@@ -58,6 +59,7 @@ function fieldNode(name: string, type: FieldType, options: FieldOptions): Schema
       if (fixedLength !== undefined) bad('fixedLength applies to String and Uint8Array fields');
       return fromFormat ?? { kind: 'prim', name: 'f64' };
     case String:
+      enableStrings();
       if (fromFormat !== undefined) {
         if (fromFormat.kind !== 'bytes')
           return bad(`a String field's format must be 'Ns', got ${formatString}`);
@@ -77,6 +79,7 @@ function fieldNode(name: string, type: FieldType, options: FieldOptions): Schema
       }
       return fromFormat;
     case Uint8Array:
+      enableBytes();
       if (fromFormat !== undefined) {
         if (fromFormat.kind !== 'bytes') bad(`a Uint8Array field's format must be 'Ns', got ${formatString}`);
         return fromFormat;

@@ -1,4 +1,5 @@
 import { SchemaCodec } from './codec.js';
+import { enableBytes } from './engine-closures.js';
 import { BpError } from './errors.js';
 import { type CodePair, INTEGER_CODES } from './header-format.js';
 import type { SchemaNode } from './schema-node.js';
@@ -46,6 +47,7 @@ export function formatNode(format: string): SchemaNode {
   if (code === 's') {
     const n = countText === '' ? 1 : Number(countText);
     if (!Number.isSafeInteger(n) || n > 0x7fffffff) refuse(format, 'byte count too large');
+    enableBytes();
     return { kind: 'bytes', length: n, prefix: 4, copy: false };
   }
   const pair = INTEGER_CODES[code] ?? NON_HEADER_CODES[code];

@@ -1,4 +1,5 @@
 import { type Codec, type CodecOptions, nodeOf, SchemaCodec } from './codec.js';
+import { enableOptionals } from './engine-closures.js';
 import type { SchemaNode } from './schema-node.js';
 
 /** A codec whose value may be absent; as a struct field its key is optional. */
@@ -17,5 +18,6 @@ export class OptionalCodec<T> extends SchemaCodec<T | undefined> {
  * `undefined` and `null` encode as absent; absent decodes as `undefined`.
  */
 export function optional<T>(item: Codec<T>, options: CodecOptions = {}): OptionalCodec<T> {
+  enableOptionals();
   return new OptionalCodec<T>({ kind: 'optional', item: nodeOf(item, 'optional') }, options.engine);
 }

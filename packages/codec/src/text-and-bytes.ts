@@ -1,4 +1,5 @@
 import { type CodecOptions, SchemaCodec } from './codec.js';
+import { enableBytes, enableStrings } from './engine-closures.js';
 import type { PrefixWidth } from './schema-node.js';
 
 /** Width of the unsigned big-endian length prefix of a variable-length string or bytes field. */
@@ -43,6 +44,7 @@ export interface StringOptions extends CodecOptions {
  */
 export function string(options: StringOptions = {}): SchemaCodec<string> {
   checkLength('string', options.length);
+  enableStrings();
   return new SchemaCodec<string>(
     {
       kind: 'string',
@@ -73,6 +75,7 @@ export interface BytesOptions extends CodecOptions {
  */
 export function bytes(options: BytesOptions = {}): SchemaCodec<Uint8Array> {
   checkLength('bytes', options.length);
+  enableBytes();
   return new SchemaCodec<Uint8Array>(
     {
       kind: 'bytes',

@@ -1,4 +1,5 @@
 import { type Codec, type CodecOptions, type Infer, nodeOf, type Prettify, SchemaCodec } from './codec.js';
+import { enableUnions } from './engine-closures.js';
 import { PRIMITIVE_SPECS } from './primitive-specs.js';
 import type { PrimNode, UnionNode, UnionVariant } from './schema-node.js';
 
@@ -91,5 +92,6 @@ export function union<const K extends string, const V extends Variants>(
     variants: list,
     ...(fallback === undefined ? {} : { fallback }),
   };
+  enableUnions();
   return new SchemaCodec(node, options.engine);
 }

@@ -133,3 +133,34 @@ describe('default entry in a context that forbids eval (as a strict Content-Secu
     );
   });
 });
+
+describe('an app bundles the compilers of the kinds it uses', () => {
+  async function bundleApp(source: string): Promise<string> {
+    const out = await build({
+      stdin: { contents: source, resolveDir: new URL('.', import.meta.url).pathname, loader: 'ts' },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      logLevel: 'error',
+    });
+    return out.outputFiles[0].text;
+  }
+  const OTHERS = ['compileArray', 'compileOptional', 'compileEnum', 'compileUnion', 'compileBytes'];
+
+  test('a struct of u32 and string leaves out arrays, optionals, enums, unions and bytes', async () => {
+    const text = await bundleApp(
+      "import { string, struct, u32 } from '../src/index.ts';\nconsole.log(struct({ id: u32, s: string() }).encode({ id: 1, s: 'a' }));",
+    );
+    expect(text).toMatch(/function compileString\b/);
+    for (const name of OTHERS) expect(text).not.toMatch(new RegExp(`function ${name}\\b`));
+  });
+
+  test('using array() brings its compiler in', async () => {
+    const text = await bundleApp(
+      "import { array, struct, u32 } from '../src/index.ts';\nconsole.log(struct({ a: array(u32) }).encode({ a: [1] }));",
+    );
+    expect(text).toMatch(/function compileArray\b/);
+    expect(text).not.toMatch(/function compileUnion\b/);
+  });
+});
