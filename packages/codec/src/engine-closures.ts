@@ -36,7 +36,18 @@ import {
   startBudget,
   truncatedError,
 } from './decode-limits.js';
-import { encodeFailure, explainEncodeFailure, fieldPath } from './encode-failure.js';
+import {
+  explainArray,
+  explainBytes,
+  explainConvert,
+  explainEnum,
+  explainPrim,
+  explainString,
+  explainStruct,
+  explainUnion,
+  failure,
+  fieldPath,
+} from './encode-failure.js';
 import type { CompiledCodec, DecodeResult } from './engine.js';
 import { DecodeError, relocateError } from './errors.js';
 import { F32_OVERFLOW, PRIMITIVE_SPECS } from './primitive-specs.js';
@@ -326,7 +337,7 @@ function readPrefix(width: PrefixWidth, u8: Uint8Array, p: number): number {
 function compilePrim(node: PrimNode, path: string): Part {
   const size = PRIMITIVE_SPECS[node.name].size;
   const write = WRITERS[node.name]((v) => {
-    throw encodeFailure(node, v, path);
+    throw failure(explainPrim(node, v, path), v, path);
   });
   const read = READERS[node.name]((b, at) => {
     throw new DecodeError('invalid-value', `bool byte is ${b}, not 0 or 1`, path, at);
@@ -342,7 +353,7 @@ function compileEnum(node: EnumNode, path: string): Part {
   const fromWire = new Map<number, number | string>(node.wire.map((w, i) => [w, node.values[i]]));
   const write: Writer = (v, _t, dv, p) => {
     const w = toWire.get(v);
-    if (w === undefined) throw encodeFailure(node, v, path);
+    if (w === undefined) throw failure(explainEnum(node, v, path), v, path);
     set(dv, p, w);
     return p + size;
   };
@@ -361,9 +372,10 @@ function compileString(node: StringNode, path: string): Part {
   const decodeText = node.fatal === true ? readUtf8 : readUtf8Lenient;
   if (fixed !== undefined) {
     const write: Writer = (v, t, _dv, p) => {
-      if (typeof v !== 'string' || v.charCodeAt(v.length - 1) === 0) throw encodeFailure(node, v, path);
+      if (typeof v !== 'string' || v.charCodeAt(v.length - 1) === 0)
+        throw failure(explainString(node, v, path), v, path);
       const w = writeUtf8(t, p, v, p + fixed);
-      if (w < 0) throw encodeFailure(node, v, path);
+      if (w < 0) throw failure(explainString(node, v, path), v, path);
       t.fill(0, p + w, p + fixed);
       return p + fixed;
     };
@@ -382,11 +394,11 @@ function compileString(node: StringNode, path: string): Part {
   const width = node.prefix;
   const max = PREFIX_MAX[width];
   const write: Writer = (v, t, dv, p) => {
-    if (typeof v !== 'string') throw encodeFailure(node, v, path);
+    if (typeof v !== 'string') throw failure(explainString(node, v, path), v, path);
     const start = p + width;
     const w = writeUtf8(t, start, v, t.length);
     if (w === NO_ROOM) throw bufferTooSmall(width + utf8Length(v), t, p, path);
-    if (w < 0 || w > max) throw encodeFailure(node, v, path);
+    if (w < 0 || w > max) throw failure(explainString(node, v, path), v, path);
     writePrefix(width, dv, p, w);
     return start + w;
   };
@@ -403,7 +415,7 @@ function compileString(node: StringNode, path: string): Part {
     return str;
   };
   const size: Sizer = (v) => {
-    if (typeof v !== 'string') throw encodeFailure(node, v, path);
+    if (typeof v !== 'string') throw failure(explainString(node, v, path), v, path);
     return width + utf8Length(v);
   };
   return { fixed: undefined, write, read, size, readInto: undefined };
@@ -414,7 +426,7 @@ function compileBytes(node: BytesNode, path: string): Part {
   const copy = node.copy;
   if (fixed !== undefined) {
     const write: Writer = (v, t, _dv, p) => {
-      if (!(v instanceof Uint8Array) || v.length > fixed) throw encodeFailure(node, v, path);
+      if (!(v instanceof Uint8Array) || v.length > fixed) throw failure(explainBytes(node, v, path), v, path);
       t.set(v, p);
       t.fill(0, p + v.length, p + fixed);
       return p + fixed;
@@ -429,7 +441,7 @@ function compileBytes(node: BytesNode, path: string): Part {
   const width = node.prefix;
   const max = PREFIX_MAX[width];
   const write: Writer = (v, t, dv, p) => {
-    if (!(v instanceof Uint8Array) || v.length > max) throw encodeFailure(node, v, path);
+    if (!(v instanceof Uint8Array) || v.length > max) throw failure(explainBytes(node, v, path), v, path);
     const n = v.length;
     if (p + width + n > t.length) throw bufferTooSmall(width + n, t, p, path);
     writePrefix(width, dv, p, n);
@@ -447,7 +459,7 @@ function compileBytes(node: BytesNode, path: string): Part {
     return copy ? s.u8.slice(start, start + n) : s.u8.subarray(start, start + n);
   };
   const size: Sizer = (v) => {
-    if (!(v instanceof Uint8Array)) throw encodeFailure(node, v, path);
+    if (!(v instanceof Uint8Array)) throw failure(explainBytes(node, v, path), v, path);
     return width + v.length;
   };
   return { fixed: undefined, write, read, size, readInto: undefined };
@@ -465,7 +477,8 @@ function compileArray(node: ArrayNode, path: string): Part {
   const header = count === undefined ? 4 : 0;
 
   const write: Writer = (v, t, dv, p) => {
-    if (!Array.isArray(v) || (count !== undefined && v.length !== count)) throw encodeFailure(node, v, path);
+    if (!Array.isArray(v) || (count !== undefined && v.length !== count))
+      throw failure(explainArray(node, v, path), v, path);
     const n = v.length;
     if (fixed === undefined) {
       const need = header + (itemFixed === undefined ? 0 : n * itemFixed);
@@ -513,7 +526,7 @@ function compileArray(node: ArrayNode, path: string): Part {
     fixed !== undefined
       ? () => fixed
       : (v) => {
-          if (!Array.isArray(v)) throw encodeFailure(node, v, path);
+          if (!Array.isArray(v)) throw failure(explainArray(node, v, path), v, path);
           if (itemFixed !== undefined) return header + v.length * itemFixed;
           let total = header;
           let i = 0;
@@ -606,7 +619,7 @@ function compileStruct(node: StructNode, path: string): Part {
   // Fixed-size structs are bounds-checked whole by their container: no run checks inside.
   const checks = fixed === undefined ? runs : runs.map(() => 0);
   const notObject = (v: unknown): never => {
-    throw encodeFailure(node, v, path);
+    throw failure(explainStruct(node, v, path), v, path);
   };
   const { unrolledWriter, unrolledReader } = unrolledFor(names);
   const allF32 =
@@ -622,7 +635,7 @@ function compileStruct(node: StructNode, path: string): Part {
           (v) => {
             if (typeof v !== 'object') notObject(v);
             for (const f of node.fields) {
-              const e = explainEncodeFailure(f.node, v[f.name], fieldPath(path, f.name));
+              const e = explainPrim(f.node as PrimNode, v[f.name], fieldPath(path, f.name));
               if (e !== undefined) throw e;
             }
           },
@@ -641,12 +654,12 @@ function compileStruct(node: StructNode, path: string): Part {
     unrolledWrite ??
     (fixed !== undefined
       ? (v, t, dv, p) => {
-          if (typeof v !== 'object' || v === null) throw encodeFailure(node, v, path);
+          if (typeof v !== 'object' || v === null) throw failure(explainStruct(node, v, path), v, path);
           for (let i = 0; i < n; i++) p = writers[i](v[names[i]], t, dv, p);
           return p;
         }
       : (v, t, dv, p) => {
-          if (typeof v !== 'object' || v === null) throw encodeFailure(node, v, path);
+          if (typeof v !== 'object' || v === null) throw failure(explainStruct(node, v, path), v, path);
           for (let i = 0; i < n; i++) {
             const run = runs[i];
             if (run !== 0 && p + run > t.length) throw bufferTooSmall(run, t, p, fieldPath(path, names[i]));
@@ -682,7 +695,7 @@ function compileStruct(node: StructNode, path: string): Part {
     fixed !== undefined
       ? () => fixed
       : (v) => {
-          if (typeof v !== 'object' || v === null) throw encodeFailure(node, v, path);
+          if (typeof v !== 'object' || v === null) throw failure(explainStruct(node, v, path), v, path);
           let total = 0;
           for (let i = 0; i < n; i++)
             total += parts[i].size(keep[i] ? v[names[i]] : node.fields[i].wireOnly?.fill);
@@ -719,7 +732,7 @@ function compileUnion(node: UnionNode, path: string): Part {
 
   const write: Writer = (v, t, dv, p) => {
     const i = typeof v === 'object' && v !== null ? byTag.get(v[tagKey]) : undefined;
-    if (i === undefined) throw encodeFailure(node, v, path);
+    if (i === undefined) throw failure(explainUnion(node, v, path), v, path);
     const part = parts[i];
     const need = size + (part.fixed ?? 0);
     if (p + need > t.length) throw bufferTooSmall(need, t, p, path);
@@ -741,7 +754,7 @@ function compileUnion(node: UnionNode, path: string): Part {
   };
   const sizer: Sizer = (v) => {
     const i = typeof v === 'object' && v !== null ? byTag.get(v[tagKey]) : undefined;
-    if (i === undefined) throw encodeFailure(node, v, path);
+    if (i === undefined) throw failure(explainUnion(node, v, path), v, path);
     return size + parts[i].size(v);
   };
   return { fixed: undefined, write, read, size: sizer, readInto: undefined };
@@ -855,7 +868,7 @@ function compileConvert(node: ConvertNode, path: string): Part {
   const w = item.write;
   const r = item.read;
   const fail = (v: unknown): never => {
-    throw encodeFailure(node, v, path);
+    throw failure(explainConvert(node, v, path), v, path);
   };
   const write: Writer =
     node.to === 'bigint'

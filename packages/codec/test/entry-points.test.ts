@@ -146,7 +146,18 @@ describe('an app bundles the compilers of the kinds it uses', () => {
     });
     return out.outputFiles[0].text;
   }
-  const OTHERS = ['compileArray', 'compileOptional', 'compileEnum', 'compileUnion', 'compileBytes'];
+  // Each kind's compiler and the explainer of its encode errors.
+  const OTHERS = [
+    'compileArray',
+    'compileOptional',
+    'compileEnum',
+    'compileUnion',
+    'compileBytes',
+    'explainArray',
+    'explainEnum',
+    'explainUnion',
+    'explainBytes',
+  ];
 
   test('a struct of u32 and string leaves out arrays, optionals, enums, unions and bytes', async () => {
     const text = await bundleApp(
@@ -161,6 +172,7 @@ describe('an app bundles the compilers of the kinds it uses', () => {
       "import { array, struct, u32 } from '../src/index.ts';\nconsole.log(struct({ a: array(u32) }).encode({ a: [1] }));",
     );
     expect(text).toMatch(/function compileArray\b/);
+    expect(text).toMatch(/function explainArray\b/);
     expect(text).not.toMatch(/function compileUnion\b/);
   });
 });
