@@ -60,6 +60,8 @@ export class MessageTable {
   readonly #shape: HeaderShape;
   readonly #array: (SessionCodec | undefined)[] | undefined;
   readonly #map: Map<number, SessionCodec> | undefined;
+  /** By type (array case only): the payload size of fixed-size codecs that have `decode`, else -1. */
+  readonly #fixed: Int32Array | undefined;
 
   private constructor(
     shape: HeaderShape,
@@ -76,6 +78,13 @@ export class MessageTable {
       const array: (SessionCodec | undefined)[] = new Array(Math.max(0, ...types) + 1).fill(undefined);
       for (const [type, codec] of codecs) array[type] = codec;
       this.#array = array;
+      const fixed = new Int32Array(array.length).fill(-1);
+      array.forEach((codec, type) => {
+        const size = codec?.fixedSize;
+        if (size !== undefined && size <= 0x7fffffff && typeof codec?.decode === 'function')
+          fixed[type] = size;
+      });
+      this.#fixed = fixed;
     } else {
       this.#map = new Map(
         [...codecs].filter((entry): entry is [number, SessionCodec] => entry[1] !== undefined),
@@ -130,6 +139,16 @@ export class MessageTable {
     const array = this.#array;
     if (array !== undefined) return array[type];
     return (this.#map as Map<number, SessionCodec>).get(type);
+  }
+
+  /**
+   * The payload size of `type` when its codec is fixed-size (and can `decode`), else -1: such a
+   * payload that fills its frame exactly decodes with `decode`, which returns the value alone
+   * where `decodeFrom` allocates a result object each message.
+   */
+  fixedPayload(type: number): number {
+    const fixed = this.#fixed;
+    return fixed !== undefined && type < fixed.length ? fixed[type] : -1;
   }
 
   /** Writes the type header at `at`. */

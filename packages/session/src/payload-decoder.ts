@@ -1,6 +1,6 @@
 import type { WireErrorName } from './error-codes.js';
 import type { MessageTable } from './message-table.js';
-import type { SessionProtocol } from './protocol-types.js';
+import type { SessionCodec, SessionProtocol } from './protocol-types.js';
 
 /** Told when a payload does not decode: the session closes with the code (section 10). */
 export interface DecodeFailureHost {
@@ -49,8 +49,16 @@ export class PayloadDecoder {
     const type = table.readType(source, start);
     const codec = table.codec(type);
     if (codec === undefined) return this.#unknownType(type);
+    const payload = start + table.headerSize;
     try {
-      const result = codec.decodeFrom(source, start + table.headerSize, end, table.decodeLimits);
+      if (end - payload === table.fixedPayload(type)) {
+        // Exactly its fixed size (anything else takes decodeFrom, and its errors): `decode`
+        // returns the value alone, where decodeFrom's result object is an allocation a message.
+        const value = (codec as Required<SessionCodec>).decode(source, payload, table.decodeLimits);
+        this.type = type;
+        return value;
+      }
+      const result = codec.decodeFrom(source, payload, end, table.decodeLimits);
       if (result.offset !== end) return this.#bytesLeft(type, end - result.offset);
       this.type = type;
       return result.value;

@@ -12,6 +12,8 @@ export interface SessionCodec {
   byteLength(value: any): number;
   encodeInto(value: any, target: Uint8Array, offset?: number): number;
   decodeFrom(source: Uint8Array, offset: number, end: number, limits?: any): { value: any; offset: number };
+  /** Optional: one value from `offset`, bytes after it ignored (used for fixed-size payloads). */
+  decode?(source: Uint8Array, offset?: number, limits?: any): any;
 }
 
 /**
