@@ -97,6 +97,7 @@ const noop = (): void => {};
  * received chunks.
  */
 export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSink, IteratorOwner {
+  data: unknown = undefined;
   readonly #protocol: P;
   readonly #transport: SessionTransport;
   readonly #role: 'client' | 'server';

@@ -172,6 +172,14 @@ export interface Session<P extends SessionProtocol = SessionProtocol> {
   readonly ready: Promise<void>;
   /** Server side: what authentication returned (undefined without authentication). */
   readonly principal: unknown;
+  /**
+   * The application's own state for this connection (socket.io's `socket.data`): undefined until
+   * you set it, never read or sent by bp. Handlers reach it as `ctx.session.data`, typically
+   * made on first use: `(ctx.session.data ??= new PlayerState()) as PlayerState`. Cheaper than a
+   * `WeakMap` keyed by the session (one property load a message), and nothing is held for
+   * connections that never set it.
+   */
+  data: unknown;
   /** What the peer announced, once the handshake is done. */
   readonly peer: PeerInfo | undefined;
   /** Bytes queued and not yet handed to the transport. */

@@ -130,3 +130,29 @@ describe('one-way messages', () => {
     await iterator.return?.();
   });
 });
+
+describe('session.data', () => {
+  test("is the application's slot per connection: undefined until set, kept across messages, its own on each connection", async () => {
+    const seen: [unknown, number][] = [];
+    const handlers = {
+      [T.TICK]: ({ n }: { n: number }, ctx: { session: { data: unknown } }) => {
+        const counts = (ctx.session.data ??= { ticks: 0 }) as { ticks: number };
+        counts.ticks += n;
+        seen.push([ctx.session.data, counts.ticks]);
+      },
+    };
+    const a = connect({ protocol: testProtocol, server: { handlers } });
+    const b = connect({ protocol: testProtocol, server: { handlers } });
+    expect(a.server.data).toBeUndefined();
+    await a.client.ready;
+    await b.client.ready;
+    a.client.send(T.TICK, { n: 1 });
+    a.client.send(T.TICK, { n: 2 });
+    b.client.send(T.TICK, { n: 10 });
+    await vi.waitUntil(() => seen.length === 3);
+    expect(a.server.data).toEqual({ ticks: 3 });
+    expect(b.server.data).toEqual({ ticks: 10 });
+    expect(a.client.data).toBeUndefined();
+    expect(seen.filter(([d]) => d === a.server.data).map(([, t]) => t)).toEqual([1, 3]);
+  });
+});
