@@ -56,12 +56,8 @@ type Context = HandlerContext<BenchProtocol>;
  * connection, as the other alternatives keep), answer reports, push on subscription.
  */
 function handlers(): Handlers<BenchProtocol> {
-  const checkers = new WeakMap<object, StreamChecker>();
-  const checkerOf = (ctx: Context) => {
-    let checker = checkers.get(ctx.session);
-    if (checker === undefined) checkers.set(ctx.session, (checker = new StreamChecker()));
-    return checker;
-  };
+  // The connection's own slot, as an application keeps per-connection state.
+  const checkerOf = (ctx: Context) => (ctx.session.data ??= new StreamChecker()) as StreamChecker;
   return {
     [BenchType.SENSOR]: (value) => value,
     [BenchType.FIXED_BENCHMARK]: (value) => value,
