@@ -1,6 +1,7 @@
 import { type Codec, nodeOf, SchemaCodec } from '../codec.js';
 import type { DecodeLimits } from '../decode-limits.js';
 import type { DecodeResult, EngineName } from '../engine.js';
+import { enableAllKinds } from '../engine-closures.js';
 import { compileNode, getDefaultEngine } from '../engine-registry.js';
 import { describeNode, type SchemaDescriptor, type SchemaNode } from '../schema-node.js';
 import { LARGE } from '../slab.js';
@@ -43,6 +44,9 @@ export class ResolvedCodec<T> implements Codec<T> {
 
   /** @internal */
   constructor(writer: SchemaNode, dec: SchemaNode, enc: SchemaNode, engine: EngineName) {
+    // The writer's layout comes from a descriptor (any kind, made by no maker of ours), and
+    // resolution adds kinds of its own (defaults, conversions, skips).
+    enableAllKinds();
     const decoder = compileNode(dec, engine);
     const trimmed = withoutTrailingSkips(dec);
     const valueDecoder = trimmed === dec ? decoder : compileNode(trimmed, engine);

@@ -5,7 +5,7 @@
  * values and union tags become their wire numbers. So the generated-code engine, which writes
  * names into the source it compiles, never sees a string a peer chose freely.
  */
-import { compileClosures } from '../engine-closures.js';
+import { compileClosures, enableAllKinds } from '../engine-closures.js';
 import type { SchemaNode, StructField, StructNode } from '../schema-node.js';
 
 const PLAIN = /^[A-Za-z_$][\w$]{0,63}$/;
@@ -59,6 +59,8 @@ export function safeLayout(node: SchemaNode): SchemaNode {
  * once (by closures, which compile no source): a resolved codec writes them as they are.
  */
 export function fillBytes(node: SchemaNode, value: unknown): Uint8Array {
+  // A peer's layout, from its descriptor: any kind may be in it, made by no maker of ours.
+  enableAllKinds();
   const raw = compileClosures(node);
   const bytes = new Uint8Array(raw.byteLength(value));
   raw.encodeInto(value, bytes, 0);

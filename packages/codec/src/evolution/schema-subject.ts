@@ -1,5 +1,4 @@
 import { NODE, nodeOf } from '../codec.js';
-import { enableAllKinds } from '../engine-closures.js';
 import { DEFAULT_MAX_PAYLOAD } from '../protocol-config.js';
 import type { SchemaNode } from '../schema-node.js';
 import {
@@ -38,8 +37,6 @@ function isProtocol(x: unknown): x is ProtocolLike {
  * something to compare. Descriptors are checked and bounded by `limits` (they may come from a peer).
  */
 export function subjectOf(x: unknown, limits: DescriptorLimits, where: string): Subject {
-  // Resolution compiles writer layouts (any kind, from a descriptor) and kinds of its own.
-  enableAllKinds();
   if (typeof x === 'object' && x !== null && NODE in x) return { kind: 'schema', node: nodeOf(x, where) };
   if (isProtocol(x)) {
     const types = new Map<number, { name: string | undefined; node: SchemaNode }>();
