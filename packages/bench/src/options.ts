@@ -290,7 +290,7 @@ export function parseCommand(argv: string[], now = new Date()): Command {
       pushFraction,
       pushIntervalMs: positive('push-interval', values['push-interval'], 50),
       pushSizes,
-      idleConnections: positive('idle-connections', values['idle-connections'], quick ? 100 : 2000),
+      idleConnections: positive('idle-connections', values['idle-connections'], quick ? 500 : 2000),
       transports,
       compare,
       competitors,

@@ -63,8 +63,12 @@ async function runServer(config: Extract<ChildConfig, { role: 'server' }>): Prom
   send({ type: 'ready', port: server.port });
 }
 
-/** How long the heap gets to hand freed pages back to the OS before RSS is read. */
+/** How long the heap gets to hand freed pages back to the OS between two readings of RSS. */
 const SETTLE_MS = 100;
+/** At most this many readings before RSS is taken as it is. */
+const SETTLE_READINGS = 8;
+/** A fall in RSS smaller than this (one V8 page) between readings counts as settled. */
+const SETTLED_BYTES = 256 * 1024;
 
 /** Memory after full collections, so garbage does not count as connection state. */
 async function readMemory(): Promise<MemoryReading> {
@@ -72,9 +76,17 @@ async function readMemory(): Promise<MemoryReading> {
   for (let i = 0; i < 3; i++) gc?.();
   // V8 unmaps the pages a GC freed on a background thread: read RSS at once and a later reading
   // can be lower than an earlier one with more connections (a smoke run of 100 idle connections
-  // came out at -24 KB each). Let it finish, collect once more, then read.
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  gc?.();
+  // came out at -24 KB each, twice: once at once, once after a fixed 100 ms on a busy CI machine,
+  // where that thread waits for a CPU). Read until RSS stops falling.
+  let rss = process.memoryUsage.rss();
+  for (let i = 0; i < SETTLE_READINGS; i++) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    gc?.();
+    const now = process.memoryUsage.rss();
+    const fell = rss - now;
+    rss = now;
+    if (fell < SETTLED_BYTES) break;
+  }
   const usage = process.memoryUsage();
   let youngGenerationBytes = 0;
   for (const space of getHeapSpaceStatistics())
