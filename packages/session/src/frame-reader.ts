@@ -66,6 +66,8 @@ export function sharedFrameLimits(key: string, make: () => FrameLimits): FrameLi
 }
 
 const allocateDefault = (size: number): Uint8Array => new Uint8Array(size);
+/** The body of an empty frame whose header was cut by the end of a chunk. */
+const NO_BODY = /* @__PURE__ */ new Uint8Array(0);
 
 /**
  * Incremental frame reader: feed it chunks of any size and it calls the sink once per complete
@@ -80,7 +82,11 @@ export class FrameReader {
   readonly #sink: FrameSink;
   #limits: FrameLimits;
   readonly #allocate: (size: number) => Uint8Array;
-  readonly #header = new Uint8Array(FRAME_HEADER_SIZE);
+  /**
+   * The bytes of a header cut by the end of a chunk, big-endian (at most 3, so a small integer):
+   * a buffer for them would be ~230 bytes on every connection, idle ones included.
+   */
+  #headerBits = 0;
   #headerFilled = 0;
   #body: Uint8Array | undefined;
   #bodyFilled = 0;
@@ -145,7 +151,9 @@ export class FrameReader {
     const sink = this.#sink;
     while (offset < length) {
       if (length - offset < FRAME_HEADER_SIZE) {
-        this.#header.set(chunk.subarray(offset, length));
+        let bits = 0;
+        for (let i = offset; i < length; i++) bits = (bits << 8) | chunk[i];
+        this.#headerBits = bits;
         this.#headerFilled = length - offset;
         break;
       }
@@ -171,19 +179,22 @@ export class FrameReader {
   #continuePartial(chunk: Uint8Array): number {
     let offset = 0;
     if (this.#headerFilled > 0) {
-      const need = FRAME_HEADER_SIZE - this.#headerFilled;
-      const take = Math.min(need, chunk.length);
-      this.#header.set(chunk.subarray(0, take), this.#headerFilled);
+      const take = Math.min(FRAME_HEADER_SIZE - this.#headerFilled, chunk.length);
+      let bits = this.#headerBits;
+      for (let i = 0; i < take; i++) bits = (bits << 8) | chunk[i];
       this.#headerFilled += take;
-      if (this.#headerFilled < FRAME_HEADER_SIZE) return -1;
+      if (this.#headerFilled < FRAME_HEADER_SIZE) {
+        this.#headerBits = bits;
+        return -1;
+      }
       offset = take;
-      const h = this.#header;
-      const kind = h[0] >>> 4;
-      const bodyLength = ((h[0] & 0x0f) << 24) | (h[1] << 16) | (h[2] << 8) | h[3];
+      const kind = bits >>> 28;
+      const bodyLength = bits & 0x0fffffff;
+      this.#headerBits = 0;
       this.#headerFilled = 0;
       this.#check(kind, bodyLength, this.#consumed - (FRAME_HEADER_SIZE - take));
       if (bodyLength === 0) {
-        this.#sink.onFrame(kind, this.#header, 0, 0);
+        this.#sink.onFrame(kind, NO_BODY, 0, 0);
         return offset;
       }
       this.#startBody(kind, bodyLength, chunk, offset, offset);

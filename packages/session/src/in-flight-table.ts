@@ -1,5 +1,7 @@
 /** Shared by every empty table; never written (the first `set` grows the table). */
 const NO_KEYS = new Uint32Array(0);
+/** The same for the values: an idle connection's two tables then hold no arrays of their own. */
+const NO_VALUES: never[] = [];
 
 /**
  * The requests in flight on one session, by request id: an open-addressing hash table that only
@@ -20,7 +22,7 @@ const NO_KEYS = new Uint32Array(0);
 export class InFlightTable<T> {
   // Empty until the first entry: an idle connection holds no slots (it has two tables).
   #keys = NO_KEYS;
-  #values: (T | undefined)[] = [];
+  #values: (T | undefined)[] = NO_VALUES;
   #shift = 32;
   readonly #factor = (Math.random() * 0x1_0000_0000) | 1;
   #size = 0;
@@ -113,7 +115,7 @@ export class InFlightTable<T> {
   release(): void {
     if (this.#size !== 0 || this.#keys === NO_KEYS) return;
     this.#keys = NO_KEYS;
-    this.#values = [];
+    this.#values = NO_VALUES;
     this.#shift = 32;
   }
 

@@ -1,3 +1,5 @@
+import { OptionsCache } from './options-cache.js';
+
 /** Token-bucket rate limit on received messages and requests (docs/PROTOCOL.md section 11). */
 export interface RateLimit {
   /** Messages + requests per second; omit for no message limit. */
@@ -112,20 +114,8 @@ export function resolveLimits(protocol: LimitDefaults, given: Partial<SessionLim
   return limits;
 }
 
-interface CachedLimits {
-  /** The given limits' own entries when they were resolved (the object may have changed since). */
-  readonly given: readonly (readonly [string, unknown])[];
-  readonly limits: Readonly<SessionLimits>;
-}
 const EMPTY_GIVEN: Partial<SessionLimits> = {};
-const resolvedLimits = new WeakMap<LimitDefaults, WeakMap<object, CachedLimits>>();
-
-function sameEntries(given: object, seen: readonly (readonly [string, unknown])[]): boolean {
-  const now = Object.entries(given);
-  return (
-    now.length === seen.length && now.every(([k, v], i) => seen[i]![0] === k && Object.is(seen[i]![1], v))
-  );
-}
+const resolvedLimits = /* @__PURE__ */ new OptionsCache<LimitDefaults, Readonly<SessionLimits>>();
 
 /**
  * {@link resolveLimits} for a session: sessions made with the same protocol and the same limits
@@ -137,11 +127,5 @@ export function sessionLimitsFor(
   given: Partial<SessionLimits> | undefined,
 ): Readonly<SessionLimits> {
   const key = given ?? EMPTY_GIVEN;
-  let byGiven = resolvedLimits.get(protocol);
-  if (byGiven === undefined) resolvedLimits.set(protocol, (byGiven = new WeakMap()));
-  const cached = byGiven.get(key);
-  if (cached !== undefined && sameEntries(key, cached.given)) return cached.limits;
-  const limits = Object.freeze(resolveLimits(protocol, key));
-  byGiven.set(key, { given: Object.entries(key), limits });
-  return limits;
+  return resolvedLimits.get(protocol, key, () => Object.freeze(resolveLimits(protocol, key)));
 }

@@ -79,6 +79,7 @@ const PAUSED_FOR_OUTPUT = 1;
 const PAUSED_FOR_ITERATOR = 2;
 
 const noop = (): void => {};
+const NO_LISTENERS: readonly ((error?: Error) => void)[] = Object.freeze([]);
 
 /**
  * The state machine of one connection, both sides. See docs/PROTOCOL.md for the wire rules it
@@ -147,9 +148,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   #fullIterators = 0;
   #sessionAbort: AbortController | undefined;
 
-  // Handshake.
-  #readyResolve!: () => void;
-  #readyReject!: (error: unknown) => void;
+  // Handshake. Dropped once the handshake ended, with the context they hold (~170 bytes a connection).
+  #readyResolve: () => void = noop;
+  #readyReject: (error: unknown) => void = noop;
   readonly ready: Promise<void>;
   #handshakeTimer: Timer | undefined;
   readonly #auth: SessionAuth | undefined;
@@ -165,9 +166,11 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   #deadlineTimer: Timer | undefined;
   /** True while #endTransport runs (see there). */
   #endingTransport = false;
-  readonly #closeListeners = new Set<(error?: Error) => void>();
-  #closedResolve!: () => void;
-  readonly #closed: Promise<void>;
+  /** Replaced, never mutated, so an unsubscribe during the calls at close changes nothing. */
+  #closeListeners: readonly ((error?: Error) => void)[] = NO_LISTENERS;
+  // Made when close() is first called: most sessions end with their transport, never asked.
+  #closedResolve: (() => void) | undefined;
+  #closed: Promise<void> | undefined;
   #closeError: Error | undefined;
 
   /**
@@ -281,9 +284,6 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     });
     // Nobody may be awaiting `ready`; its rejection must not become an unhandled rejection.
     this.ready.catch(noop);
-    this.#closed = new Promise<void>((resolve) => {
-      this.#closedResolve = resolve;
-    });
     this.#subscribers = new Subscribers(protocol, options.handlers, options.onHandlerError, () => ({
       session: this,
       principal: this.#principal,
@@ -558,7 +558,11 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       this.#sendGoodbye(ErrorCode[options.code ?? 'normal'], deadline, options.reason ?? '');
     }
     this.#maybeFinishClose();
-    return this.#closed;
+    // #maybeFinishClose may have ended the session already.
+    if (this.state === 'closed') return Promise.resolve();
+    return (this.#closed ??= new Promise<void>((resolve) => {
+      this.#closedResolve = resolve;
+    }));
   }
 
   onClose(listener: (error?: Error) => void): () => void {
@@ -566,8 +570,11 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       listener(this.#closeError);
       return noop;
     }
-    this.#closeListeners.add(listener);
-    return () => this.#closeListeners.delete(listener);
+    // As a set: a listener added twice is called once.
+    if (!this.#closeListeners.includes(listener)) this.#closeListeners = [...this.#closeListeners, listener];
+    return () => {
+      this.#closeListeners = this.#closeListeners.filter((l) => l !== listener);
+    };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -997,6 +1004,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#live.start(heartbeatInterval, this.#limits.readTimeout, this.#limits.idleTimeout);
     this.#writer.hold = false;
     this.#readyResolve();
+    this.#readyResolve = this.#readyReject = noop;
     // Requests queued before WELCOME may have crossed the peer's limits, unknown until now.
     this.#writer.flush();
   }
@@ -1136,7 +1144,10 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     }
     this.#writer.releaseDrain();
     if (wasHandshaking) this.#readyReject(failure);
-    for (const listener of [...this.#closeListeners]) {
+    this.#readyResolve = this.#readyReject = noop;
+    const closeListeners = this.#closeListeners;
+    this.#closeListeners = NO_LISTENERS;
+    for (const listener of closeListeners) {
       try {
         listener(error);
       } catch (listenerError) {
@@ -1145,8 +1156,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
         });
       }
     }
-    this.#closeListeners.clear();
-    this.#closedResolve();
+    this.#closedResolve?.();
+    this.#closedResolve = undefined;
   }
 
   // ---------------------------------------------------------------------------------------------

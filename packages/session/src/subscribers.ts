@@ -1,10 +1,27 @@
 import { type HandlerErrorReport, reportHandlerError } from './handler-errors.js';
 import { EMPTY_METADATA, type Metadata } from './metadata.js';
+import { OptionsCache } from './options-cache.js';
 import type { SessionProtocol } from './protocol-types.js';
 import type { HandlerContext } from './types.js';
 
 /** A handler or subscriber as stored: the value and its context. */
 export type Listener = (value: unknown, context: HandlerContext<any>) => unknown;
+
+const NO_HANDLERS: ReadonlyMap<number, Listener> = new Map();
+/** A server gives every connection the same handlers object: its sessions share one table. */
+const handlerTables = /* @__PURE__ */ new OptionsCache<SessionProtocol, ReadonlyMap<number, Listener>>();
+
+/** The `handlers` option as a table by type, checked against the protocol. */
+function handlerTable(protocol: SessionProtocol, handlers: object): ReadonlyMap<number, Listener> {
+  const table = new Map<number, Listener>();
+  for (const [key, handler] of Object.entries(handlers)) {
+    if (typeof handler !== 'function') continue;
+    const type = Number(key);
+    if (!protocol.hasType(type)) throw new TypeError(`handler for unknown message type ${key}`);
+    table.set(type, handler as Listener);
+  }
+  return table;
+}
 
 /**
  * Who gets which message type: the handlers given at creation (which also answer requests) and
@@ -12,8 +29,11 @@ export type Listener = (value: unknown, context: HandlerContext<any>) => unknown
  * loop is not disturbed by an unsubscribe inside a handler.
  */
 export class Subscribers {
-  /** The `handlers` option: one per type; for request types, the one that answers. */
-  readonly handlers = new Map<number, Listener>();
+  /**
+   * The `handlers` option: one per type; for request types, the one that answers. Shared by the
+   * sessions made with the same protocol and handlers object, so never written.
+   */
+  readonly handlers: ReadonlyMap<number, Listener>;
   /** Subscribers by type; made by the first `on()` (most sessions have handlers only). */
   #listeners: Map<number, Listener[]> | undefined;
   readonly #protocol: SessionProtocol;
@@ -31,13 +51,10 @@ export class Subscribers {
     this.#protocol = protocol;
     this.#report = report;
     this.#createContext = createContext;
-    if (handlers === undefined) return;
-    for (const [key, handler] of Object.entries(handlers)) {
-      if (typeof handler !== 'function') continue;
-      const type = Number(key);
-      if (!protocol.hasType(type)) throw new TypeError(`handler for unknown message type ${key}`);
-      this.handlers.set(type, handler as Listener);
-    }
+    this.handlers =
+      handlers === undefined
+        ? NO_HANDLERS
+        : handlerTables.get(protocol, handlers, () => handlerTable(protocol, handlers));
   }
 
   /** Adds a subscriber of `type`; returns its unsubscribe function. */

@@ -118,3 +118,28 @@ describe('graceful close', () => {
     });
   });
 });
+
+describe('onClose', () => {
+  test('calls each listener once, in the order added, and not one unsubscribed before', async () => {
+    const { client, server } = connect({ protocol: testProtocol });
+    await client.ready;
+    const calls: string[] = [];
+    const first = (error?: Error) => calls.push(`first ${error?.message ?? 'clean'}`);
+    server.onClose(first);
+    server.onClose(first);
+    const stopSecond = server.onClose(() => calls.push('second'));
+    server.onClose(() => {
+      calls.push('third');
+      // Subscribing while closed calls at once; unsubscribing a listener already called is harmless.
+      server.onClose(() => calls.push('late'));
+      stopSecond();
+    });
+    const stopFourth = server.onClose(() => calls.push('fourth'));
+    stopFourth();
+    await client.close();
+    await vi.waitUntil(() => server.state === 'closed');
+    expect(calls).toEqual(['first clean', 'second', 'third', 'late']);
+    server.onClose(() => calls.push('after'));
+    expect(calls.at(-1)).toBe('after');
+  });
+});

@@ -19,8 +19,6 @@ function onSocketClose(this: WatchedSocket): void {
  */
 export class ServerConnection<P extends SessionProtocol> {
   session: Session<P> | undefined = undefined;
-  /** Resolves once the connection has closed and the server has forgotten it. */
-  readonly closed: Promise<void>;
   /** Bytes and frames so far (live; added to the server's totals when the connection closes). */
   readonly traffic = new TrafficCounters();
   /** The session's transport once there is one (it knows its backlog). */
@@ -29,7 +27,10 @@ export class ServerConnection<P extends SessionProtocol> {
   // hidden class of its own, about 0.5 KB, and most connections never need one.
   #abort: AbortController | undefined;
   #aborted = false;
-  #markClosed!: () => void;
+  // Made when the server first waits for the connection (its close): an idle one holds none.
+  #closed: Promise<void> | undefined;
+  #markClosed: (() => void) | undefined;
+  #ended = false;
 
   /**
    * @param socket the raw socket, for TCP and TLS (destroying it takes a TLS socket on top with
@@ -42,9 +43,6 @@ export class ServerConnection<P extends SessionProtocol> {
     readonly socket: Socket | undefined,
     readonly release: (connection: ServerConnection<P>) => void,
   ) {
-    this.closed = new Promise<void>((resolve) => {
-      this.#markClosed = resolve;
-    });
     if (socket !== undefined) {
       (socket as WatchedSocket)[CONNECTION] = this;
       socket.on('close', onSocketClose);
@@ -54,7 +52,18 @@ export class ServerConnection<P extends SessionProtocol> {
   /** The connection ended: the server forgets it, and `closed` resolves. */
   ended(): void {
     this.release(this);
-    this.#markClosed();
+    this.#ended = true;
+    this.#markClosed?.();
+    this.#markClosed = undefined;
+  }
+
+  /** Resolves once the connection has closed and the server has forgotten it. */
+  get closed(): Promise<void> {
+    return (this.#closed ??= this.#ended
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          this.#markClosed = resolve;
+        }));
   }
 
   /** Aborted when the connection closes (cancels a pending `authenticate`). */
