@@ -1,5 +1,9 @@
 // Request/response cost with 64 in flight, both sessions in one process (no transport). Run after
-// building: node bench/hot-path-requests.mjs
+// building: node bench/hot-path-requests.mjs [requests per round, default 500000] [rounds, default 5]
+// Instructions per request, steadier than time on a shared machine: run it under
+// `valgrind --tool=callgrind --smc-check=all-non-file --callgrind-out-file=/dev/null node
+// --single-threaded` with 32000 1 and 96000 1 and divide the difference by 64000; it varies by
+// about 10% from run to run (JIT), so compare medians of several (about 6,700 on 2026-12-05).
 import { f32, ProtocolConfig, struct } from '@bp/codec';
 import { createClientSession, createServerSession } from '../dist/esm/index.js';
 
@@ -37,8 +41,10 @@ function pump() {
 pump();
 await client.ready;
 const value = { a: 1, b: 2, c: 3, d: 4 };
-for (let round = 0; round < 5; round++) {
-  const n = 500_000;
+const requests = Number(process.argv[2] ?? 500_000);
+const rounds = Number(process.argv[3] ?? 5);
+for (let round = 0; round < rounds; round++) {
+  const n = requests;
   const t0 = performance.now();
   for (let done = 0; done < n; done += 64) {
     const ps = [];
