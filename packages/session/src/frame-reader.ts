@@ -69,6 +69,12 @@ const allocateDefault = (size: number): Uint8Array => new Uint8Array(size);
 /** The body of an empty frame whose header was cut by the end of a chunk. */
 const NO_BODY = /* @__PURE__ */ new Uint8Array(0);
 
+/** `bits` with the bytes `chunk[from..to)` appended, big-endian (a header is 4 bytes, an int32). */
+function appendHeaderBytes(bits: number, chunk: Uint8Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) bits = (bits << 8) | chunk[i];
+  return bits;
+}
+
 /**
  * Incremental frame reader: feed it chunks of any size and it calls the sink once per complete
  * frame, in order. A frame that lies inside one chunk is passed as a view of that chunk; only
@@ -151,9 +157,7 @@ export class FrameReader {
     const sink = this.#sink;
     while (offset < length) {
       if (length - offset < FRAME_HEADER_SIZE) {
-        let bits = 0;
-        for (let i = offset; i < length; i++) bits = (bits << 8) | chunk[i];
-        this.#headerBits = bits;
+        this.#headerBits = appendHeaderBytes(0, chunk, offset, length);
         this.#headerFilled = length - offset;
         break;
       }
@@ -180,8 +184,7 @@ export class FrameReader {
     let offset = 0;
     if (this.#headerFilled > 0) {
       const take = Math.min(FRAME_HEADER_SIZE - this.#headerFilled, chunk.length);
-      let bits = this.#headerBits;
-      for (let i = 0; i < take; i++) bits = (bits << 8) | chunk[i];
+      const bits = appendHeaderBytes(this.#headerBits, chunk, 0, take);
       this.#headerFilled += take;
       if (this.#headerFilled < FRAME_HEADER_SIZE) {
         this.#headerBits = bits;
