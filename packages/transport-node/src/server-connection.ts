@@ -30,7 +30,6 @@ export class ServerConnection<P extends SessionProtocol> {
   // Made when the server first waits for the connection (its close): an idle one holds none.
   #closed: Promise<void> | undefined;
   #markClosed: (() => void) | undefined;
-  #ended = false;
 
   /**
    * @param socket the raw socket, for TCP and TLS (destroying it takes a TLS socket on top with
@@ -52,18 +51,16 @@ export class ServerConnection<P extends SessionProtocol> {
   /** The connection ended: the server forgets it, and `closed` resolves. */
   ended(): void {
     this.release(this);
-    this.#ended = true;
     this.#markClosed?.();
     this.#markClosed = undefined;
+    this.#closed ??= Promise.resolve();
   }
 
   /** Resolves once the connection has closed and the server has forgotten it. */
   get closed(): Promise<void> {
-    return (this.#closed ??= this.#ended
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => {
-          this.#markClosed = resolve;
-        }));
+    return (this.#closed ??= new Promise<void>((resolve) => {
+      this.#markClosed = resolve;
+    }));
   }
 
   /** Aborted when the connection closes (cancels a pending `authenticate`). */
