@@ -57,7 +57,7 @@ import type { ResolvedCodecCache } from './resolved-codec-cache.js';
 import type { ConnectionSchemas } from './schema-resolution.js';
 import type { HelloHost, PendingDescriptors, ServerHandshake } from './server-handshake.js';
 import { SessionError } from './session-error.js';
-import { Subscribers } from './subscribers.js';
+import { requireType, Subscribers } from './subscribers.js';
 import type {
   CloseOptions,
   PeerInfo,
@@ -535,6 +535,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   }
 
   messages(type: number, options?: { signal?: AbortSignal }): AsyncIterableIterator<any> {
+    requireType(this.#protocol, type, 'messages()');
     const iterator = new MessageIterator<unknown>(this, this.#limits.iteratorHighWaterMark, options?.signal);
     if (this.#state === 'closed') {
       iterator.end(this.#closeError);

@@ -3,6 +3,7 @@ import { EMPTY_METADATA, type Metadata } from './metadata.js';
 import { OptionsCache } from './options-cache.js';
 import type { SessionProtocol } from './protocol-types.js';
 import type { HandlerContext } from './types.js';
+import { UsageError } from './usage-error.js';
 
 /** A handler or subscriber as stored: the value and its context. */
 export type Listener = (value: unknown, context: HandlerContext<any>) => unknown;
@@ -11,13 +12,26 @@ const NO_HANDLERS: ReadonlyMap<number, Listener> = new Map();
 /** A server gives every connection the same handlers object: its sessions share one table. */
 const handlerTables = /* @__PURE__ */ new OptionsCache<SessionProtocol, ReadonlyMap<number, Listener>>();
 
+/**
+ * Throws {@link UsageError} `unknown-type` unless `type` is one of the protocol's message types:
+ * a handler for a type no peer can send would never run, so the mistake is reported where it is
+ * made. `where` names the call or option, for the message.
+ */
+export function requireType(protocol: SessionProtocol, type: number, where: string): void {
+  if (protocol.hasType(type)) return;
+  throw new UsageError(
+    'unknown-type',
+    `${where}: message type ${String(type)} is not part of the protocol; use a type of its messageStructures`,
+  );
+}
+
 /** The `handlers` option as a table by type, checked against the protocol. */
 function handlerTable(protocol: SessionProtocol, handlers: object): ReadonlyMap<number, Listener> {
   const table = new Map<number, Listener>();
   for (const [key, handler] of Object.entries(handlers)) {
     if (typeof handler !== 'function') continue;
     const type = Number(key);
-    if (!protocol.hasType(type)) throw new TypeError(`handler for unknown message type ${key}`);
+    requireType(protocol, type, `handlers[${key}]`);
     table.set(type, handler as Listener);
   }
   return table;
@@ -59,7 +73,7 @@ export class Subscribers {
 
   /** Adds a subscriber of `type`; returns its unsubscribe function. */
   on(type: number, handler: (value: any) => void): () => void {
-    if (!this.#protocol.hasType(type)) throw new TypeError(`unknown message type ${type}`);
+    requireType(this.#protocol, type, 'on()');
     const listener = handler as Listener;
     const listeners = (this.#listeners ??= new Map<number, Listener[]>());
     listeners.set(type, [...(listeners.get(type) ?? []), listener]);

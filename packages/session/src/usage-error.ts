@@ -12,6 +12,8 @@ export type UsageErrorCode =
   | 'not-tls'
   /** An option has a value that cannot work (the message names the option and the fix). */
   | 'invalid-option'
+  /** `on()`, `messages()` or a `handlers` key names a message type the protocol does not have. */
+  | 'unknown-type'
   /** A message iterator's `next()` was called again before the previous call settled. */
   | 'concurrent-next'
   /** A metadata key or value the protocol cannot carry (docs/PROTOCOL.md section 20.2). */

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { isUsageError } from '../src/index.js';
 import { connect, T, testProtocol } from './fixtures.js';
 
 describe('the handlers option', () => {
@@ -19,10 +20,37 @@ describe('the handlers option', () => {
 
     // A handler for a type the protocol lacks is refused for every session, not only the first.
     handlers[999] = () => undefined;
-    for (let i = 0; i < 2; i++)
-      expect(() => connect({ protocol: testProtocol, server: { handlers } })).toThrow(
-        'handler for unknown message type 999',
+    for (let i = 0; i < 2; i++) {
+      const error = caught(() => connect({ protocol: testProtocol, server: { handlers } }));
+      expect(isUsageError(error) && error.code).toBe('unknown-type');
+      expect((error as Error).message).toContain(
+        'handlers[999]: message type 999 is not part of the protocol',
       );
+    }
     await Promise.all([first, second, third].map((pair) => pair.client.close()));
   });
+
+  test('on() and messages() of an unknown type throw UsageError unknown-type and subscribe nothing', async () => {
+    const { client, server } = connect({ protocol: testProtocol });
+    for (const [where, call] of [
+      ['on()', () => client.on(999 as never, () => undefined)],
+      ['messages()', () => client.messages(999 as never)],
+    ] as const) {
+      const error = caught(call);
+      expect(isUsageError(error) && error.code).toBe('unknown-type');
+      expect((error as Error).message).toContain(`${where}: message type 999`);
+    }
+    // The refused iterator was not left registered: the session still closes cleanly.
+    await client.close();
+    await server.close();
+  });
 });
+
+function caught(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to throw');
+}

@@ -7,6 +7,7 @@ import type {
   SessionProtocol,
 } from '../protocol-types.js';
 import { isSessionError } from '../session-error.js';
+import { requireType } from '../subscribers.js';
 import type { CloseOptions, RequestOptions, SendOptions, Session } from '../types.js';
 import { backoffDelay, type ResolvedBackoff, resolveBackoff } from './backoff.js';
 import { ClientError } from './client-error.js';
@@ -237,7 +238,7 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
 
   /** Calls `handler` for every one-way message of `type`, on this and every later connection. */
   on<T extends MessageTypes<P>>(type: T, handler: (value: MessageValue<P, T>) => void): () => void {
-    if (!this.#protocol.hasType(type)) throw new TypeError(`unknown message type ${type}`);
+    requireType(this.#protocol, type, 'on()');
     let handlers = this.#handlers.get(type);
     if (handlers === undefined) {
       handlers = new Set();
@@ -266,7 +267,7 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
     type: T,
     options?: { signal?: AbortSignal },
   ): AsyncIterableIterator<MessageValue<P, T>> {
-    if (!this.#protocol.hasType(type)) throw new TypeError(`unknown message type ${type}`);
+    requireType(this.#protocol, type, 'messages()');
     const iterator = new SessionMessages<MessageValue<P, T>>(this, type, options?.signal);
     if (this.#state === 'closed') {
       iterator.finish(this.#closeError);

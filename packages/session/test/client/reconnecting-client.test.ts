@@ -9,6 +9,7 @@ import {
   type DialedConnection,
   type Dialer,
   ReconnectingClient,
+  UsageError,
 } from '../../src/index.js';
 
 /** A dialer whose dials never connect; it records each attempt's signal. */
@@ -122,4 +123,22 @@ test('retryNow() ends a long backoff wait at once', async () => {
 
 test('a client needs a protocol', () => {
   expect(() => new ReconnectingClient(hangingDialer(), {} as never, 'retry')).toThrow(TypeError);
+});
+
+test('on() and messages() of a type the protocol lacks throw UsageError unknown-type', async () => {
+  const client = new ReconnectingClient(hangingDialer(), { protocol: sessionProtocol }, 'retry');
+  expect(() => client.on(999 as never, () => undefined)).toThrow(
+    expect.objectContaining({
+      code: 'unknown-type',
+      message: expect.stringContaining('on(): message type 999'),
+    }),
+  );
+  expect(() => client.messages(999 as never)).toThrow(
+    expect.objectContaining({
+      code: 'unknown-type',
+      message: expect.stringContaining('messages(): message type 999'),
+    }),
+  );
+  expect(() => client.on(999 as never, () => undefined)).toThrow(UsageError);
+  await client.close();
 });
