@@ -108,11 +108,13 @@ function encodeNode(node: SchemaNode, v: any, c: Cursor, path: string): void {
       return;
     }
     case 'optional':
-      room(c, 1, path);
       if (v === undefined || v === null) {
+        room(c, 1, path);
         c.u8[c.p++] = 0;
         return;
       }
+      // The flag and a fixed-size item must fit together, as in the compiled engines.
+      room(c, 1 + (fixedSizeOf(node.item) ?? 0), path);
       c.u8[c.p++] = 1;
       encodeNode(node.item, v, c, path);
       return;
@@ -133,6 +135,8 @@ function encodeNode(node: SchemaNode, v: any, c: Cursor, path: string): void {
       return;
     case 'union': {
       const variant = node.variants.find((x) => x.tag === v[node.tagKey]) as UnionVariant;
+      // The tag and a fixed-size variant must fit together, as in the compiled engines.
+      room(c, (fixedSizeOf(node.repr) as number) + (fixedSizeOf(variant.node) ?? 0), path);
       encodeNode(node.repr, variant.wire, c, fieldPath(path, node.tagKey));
       encodeNode(variant.node, v, c, path);
       return;
@@ -263,7 +267,11 @@ function decodeNode(node: SchemaNode, c: Cursor, path: string, into?: any): unkn
       const flag = c.u8[c.p];
       if (flag > 1) throw new DecodeError('invalid-value', `optional flag is ${flag}, not 0 or 1`, path, c.p);
       c.p++;
-      return flag === 0 ? undefined : decodeNode(node.item, c, path);
+      if (flag === 0) return undefined;
+      // A fixed-size item must fit as a whole before any of it is read, as in the compiled engines.
+      const fixed = fixedSizeOf(node.item);
+      if (fixed !== undefined) need(c, fixed, path);
+      return decodeNode(node.item, c, path);
     }
     case 'union': {
       const tagPath = fieldPath(path, node.tagKey);
