@@ -6,6 +6,7 @@
  * protocol in the dissector), the payload fields as `bpy.<TypeName>.<field path>`.
  */
 import type { ProtocolConfig } from '@bp/codec';
+import { CliError } from './cli-error.js';
 import { buildPlan, type FieldSpec, type MessagePlan, type ProtocolPlan } from './field-plan.js';
 
 /** The header-level fields of the wire. */
@@ -67,8 +68,25 @@ const RESERVED = [
   ...Object.values(PY_EXPERTS).map((e) => e.abbrev),
 ];
 
-/** The wire plan of a protocol. */
-export function pythonWirePlanOf(protocol: ProtocolConfig<any, any>): PythonWirePlan {
+/**
+ * True for a protocol that has the Python package's wire: a `ProtocolConfig` (a `Protocol` has
+ * only bp's, header then payload, and no lengths, checksum or NOT_FOUND).
+ */
+export function hasPythonWire(protocol: object): protocol is ProtocolConfig<any, any> {
+  return typeof (protocol as Partial<ProtocolConfig>).isLengthPrefixed === 'function';
+}
+
+/**
+ * The wire plan of a protocol; {@link CliError} `not-a-protocol` for one without the Python
+ * package's wire (`option` names what asked for it).
+ */
+export function pythonWirePlanOf(protocol: object, option = 'the Python wire plan'): PythonWirePlan {
+  if (!hasPythonWire(protocol)) {
+    throw new CliError(
+      'not-a-protocol',
+      `${option} needs a ProtocolConfig: this protocol is a Protocol, which has only bp's own wire; build the same schema with \`new ProtocolConfig({...})\` to describe the Python binary_protocol wire`,
+    );
+  }
   const plan = buildPlan(
     {
       descriptor: protocol.describe(),

@@ -61,3 +61,24 @@ test('a port out of range is a usage error that names the option', async () => {
   expect(badPort.status).toBe(2);
   expect(badPort.err).toMatch(/--binary-protocol-port "70000" is not a port/);
 });
+
+test('a Protocol (bp wire only) gets a dissector without the Python wire, and asking for that wire says why not', async () => {
+  const codec = new URL('../../codec/dist/esm/index.js', import.meta.url).href;
+  writeFileSync(
+    join(dir, 'bp-only.mjs'),
+    `import { Protocol, struct, u32 } from ${JSON.stringify(codec)};\n` +
+      'export const protocol = new Protocol({ messageStructures: { 1: struct({ id: u32 }) } });\n',
+  );
+  const lua = await bp('wireshark', './bp-only.mjs', '--out', '-');
+  expect(lua.status).toBe(0);
+  expect(lua.out).toContain('Proto("bpwire"');
+  expect(lua.out).not.toContain('bpy');
+  for (const argv of [
+    ['wireshark', './bp-only.mjs', '--out', '-', '--binary-protocol-port', '9000'],
+    ['decode', '--protocol', './bp-only.mjs', '--binary-protocol', '--hex', '0001'],
+  ]) {
+    const { status, err } = await bp(...argv);
+    expect(status).toBe(1);
+    expect(err).toMatch(/needs a ProtocolConfig: this protocol is a Protocol/);
+  }
+});

@@ -23,14 +23,15 @@ export const INTEGER_CODES: Readonly<Record<string, CodePair>> = {
 /**
  * The node of a message-type header format: a one-value integer Python `struct` format with an
  * explicit byte order, such as `'>H'`. Its own small parser rather than the field format parser
- * (`fromFormat`), which an app that spells no field in Python's formats need not bundle.
+ * (`fromFormat`), which an app that spells no field in Python's formats need not bundle. `what`
+ * names the protocol class in the error.
  */
-export function headerFormatNode(format: unknown): PrimNode {
+export function headerFormatNode(format: unknown, what = 'ProtocolConfig'): PrimNode {
   const match = typeof format === 'string' ? /^([<>!])1?([bBhHiIlL])$/.exec(format) : null;
   if (match === null) {
     throw new BpError(
       'invalid-format',
-      `ProtocolConfig: headerFormat ${JSON.stringify(format)} must be a byte order ('<' little-endian, '>' or '!' big-endian) then one integer code (b B h H i I l L), such as '>H'`,
+      `${what}: headerFormat ${JSON.stringify(format)} must be a byte order ('<' little-endian, '>' or '!' big-endian) then one integer code (b B h H i I l L), such as '>H'`,
     );
   }
   const [big, little] = INTEGER_CODES[match[2] as string] as CodePair;

@@ -67,6 +67,7 @@ export {
   u64,
   u64le,
 } from './primitives.js';
+export { Protocol } from './protocol.js';
 export {
   DEFAULT_CHECKSUM_SIZE,
   DEFAULT_MAX_PAYLOAD,
@@ -86,6 +87,7 @@ export {
   type Structures,
   type TransportType,
 } from './protocol-config.js';
+export { ProtocolSchema, type ProtocolSchemaOptions } from './protocol-schema.js';
 export type { FieldDescriptor, PrimitiveName, SchemaDescriptor } from './schema-node.js';
 export { type Shape, StructCodec, type StructValue, struct } from './struct.js';
 export { type BytesOptions, bytes, type LengthPrefix, type StringOptions, string } from './text-and-bytes.js';

@@ -1,42 +1,43 @@
-import { type Codec, type Infer, nodeOf, SchemaCodec, withEngine } from './codec.js';
-import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, type DecodeLimits } from './decode-limits.js';
+import { type Codec, type Infer, withEngine } from './codec.js';
 import { BpError, DecodeError, EncodeError, relocateError } from './errors.js';
 import { headerFormatNode } from './header-format.js';
 import type { MessageStructure } from './message-structure.js';
 import { PRIMITIVE_SPECS } from './primitive-specs.js';
 import { protocolCodecHooks } from './protocol-codec-hooks.js';
-import { decodeRangeError } from './range-errors.js';
-import { describeNode, type SchemaDescriptor } from './schema-node.js';
+import {
+  type DecodedMessage,
+  nonNegative,
+  ProtocolSchema,
+  type ProtocolSchemaOptions,
+  type Responses,
+  type Structures,
+  type TypeKey,
+} from './protocol-schema.js';
 import { encodeToSlab, type SlabEncoder } from './slab.js';
 
-/** Payload codecs by message type number. */
-export type Structures = { readonly [type: number]: Codec<any> };
-/** Which message type answers which request type. */
-export type Responses = { readonly [requestType: number]: number };
+export {
+  DEFAULT_MAX_PAYLOAD,
+  DEFAULT_TIMEOUT_MS,
+  type DecodedMessage,
+  type MessageTypes,
+  type MessageValue,
+  type ProtocolDescriptor,
+  type ReplyType,
+  type ReplyValue,
+  type Responses,
+  type Structures,
+} from './protocol-schema.js';
 
 /** Options of a {@link ProtocolConfig}, named as in the Python `binary_protocol` package. */
-export interface ProtocolOptions<S extends Structures = Structures, R extends Responses = Responses> {
-  /** A TypeScript enum (or any name -> number object) naming the message types. */
-  messageTypeEnum?: object;
+export interface ProtocolOptions<S extends Structures = Structures, R extends Responses = Responses>
+  extends ProtocolSchemaOptions<S, R> {
   /** The payload codec of each message type: DSL codecs or {@link MessageStructure}s. */
   messageStructures: S;
-  /** One-value Python `struct` format of the message-type header. Default `'>H'` (u16 big-endian). */
-  headerFormat?: string;
-  /** Largest payload (excluding the header) encoded or accepted. Default 1 MiB (1 048 576). */
-  maxPayloadSize?: number;
-  /** Milliseconds a transport waits to connect. Default 30 000. */
-  connectTimeout?: number;
-  /** Milliseconds a transport waits for a reply or a read. Default 30 000. */
-  readTimeout?: number;
   /**
    * `true` (default): codecs run compiled (generated code in Node, closures elsewhere).
    * `false`: every payload codec is rebuilt with the interpreted engine, identical bytes.
    */
   enablePerformanceImprovements?: boolean;
-  /** Which message type answers which request: `{ [Type.PING]: Type.PONG }`. */
-  responses?: R;
-  /** Decode budgets; by default maxElements and maxBytes follow maxPayloadSize. */
-  decodeLimits?: DecodeLimits;
   /**
    * The type number of the NOT_FOUND reply of the Python package's wire (a header-only message).
    * Default: every bit of the header set (`0xFFFF` for `'>H'`, `-1` for a signed header). A
@@ -81,52 +82,6 @@ export const PAYLOAD_LENGTH_SIZE = 4;
 /** Default `checksumSize` of a {@link ProtocolConfig}: 4 bytes. */
 export const DEFAULT_CHECKSUM_SIZE = 4;
 
-/** Canonical, JSON-able description of a protocol (for fingerprints and documentation). */
-export interface ProtocolDescriptor {
-  readonly headerFormat: string;
-  readonly types: readonly {
-    readonly type: number;
-    readonly name?: string;
-    readonly schema: SchemaDescriptor;
-  }[];
-}
-
-type TypeKey<S> = keyof S & number;
-
-/** A decoded message: a union of `{ type, value }` discriminated by `type`. */
-export type DecodedMessage<S extends Structures> = {
-  [K in TypeKey<S>]: { type: K; value: Infer<S[K]> };
-}[TypeKey<S>];
-
-type StructuresOf<P> = P extends ProtocolConfig<infer S, any> ? S : never;
-type ResponsesOf<P> = P extends ProtocolConfig<any, infer R> ? R : never;
-
-/** The message type numbers of a protocol. */
-export type MessageTypes<P> = TypeKey<StructuresOf<P>>;
-/** The value type of message type `T` of protocol `P`. */
-export type MessageValue<P, T extends number> = T extends keyof StructuresOf<P>
-  ? Infer<StructuresOf<P>[T]>
-  : never;
-/** The message type that answers request type `T` (never when `T` has no declared reply). */
-export type ReplyType<P, T extends number> = T extends keyof ResponsesOf<P>
-  ? ResponsesOf<P>[T] & number
-  : never;
-/** The value type of the reply to request type `T`. */
-export type ReplyValue<P, T extends number> = MessageValue<P, ReplyType<P, T>>;
-
-/** Default `maxPayloadSize` of a {@link ProtocolConfig}: 1 MiB. */
-export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
-/** Default `connectTimeout` and `readTimeout` of a {@link ProtocolConfig}: 30 s. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
-
-function nonNegative(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= 0)) {
-    throw new RangeError(`ProtocolConfig: ${name} must be a non-negative number, got ${String(value)}`);
-  }
-  return value;
-}
-
 /**
  * A protocol: the message types, their payload codecs and the message-type header, in the
  * spelling of the Python `binary_protocol` package, with its message bytes:
@@ -149,27 +104,12 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
  * const bytes = config.encodeMessage(MessageType.STATUS, { status_code: 200, message: 'ok' });
  * const { type, value } = config.decodeMessage(bytes);
  */
-export class ProtocolConfig<const S extends Structures = Structures, const R extends Responses = {}> {
-  /** Format of the message-type header. */
-  readonly headerFormat: string;
-  /** Bytes of the message-type header. */
-  readonly headerSize: number;
-  /** Largest payload encoded or accepted, in bytes. */
-  readonly maxPayloadSize: number;
-  /** Milliseconds a transport waits to connect. */
-  readonly connectTimeout: number;
-  /** Milliseconds a transport waits for a reply or a read. */
-  readonly readTimeout: number;
+export class ProtocolConfig<
+  const S extends Structures = Structures,
+  const R extends Responses = {},
+> extends ProtocolSchema<S, R> {
   /** Whether codecs run compiled (true) or interpreted (false). */
   readonly enablePerformanceImprovements: boolean;
-  /** The enum naming the message types, if given. */
-  readonly messageTypeEnum: object | undefined;
-  /** The payload codecs by type (rebuilt with the interpreted engine when performance improvements are off). */
-  readonly messageStructures: S;
-  /** Which type answers which request type. */
-  readonly responses: R;
-  /** The budgets every message decode runs with. */
-  readonly decodeLimits: Readonly<Required<DecodeLimits>>;
   /** The type number of NOT_FOUND replies. */
   readonly notFoundType: NotFoundType;
   /** Whether messages carry a checksum trailer. */
@@ -183,50 +123,52 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
   /** How the package's wire is carried by `BinaryServer`/`BinaryClient`: `'tcp'` or `'udp'`. */
   readonly transportType: TransportType;
 
-  private readonly header: SchemaCodec<number>;
-  private readonly codecs = new Map<number, Codec<unknown>>();
-  private readonly names = new Map<number, string>();
   /** Per type, header plus payload as one encoder for the slab of encodeMessage. */
   private readonly slabEncoders = new Map<number, SlabEncoder<unknown>>();
   /** Types whose payload is preceded by the `>I` length (variable MessageStructures). */
-  private readonly lengthPrefixed = new Set<number>();
+  private readonly lengthPrefixed: ReadonlySet<number>;
   private readonly trailerSize: number;
 
   constructor(options: ProtocolOptions<S, R>) {
-    this.headerFormat = options.headerFormat ?? '>H';
-    const headerNode = headerFormatNode(this.headerFormat);
-    const headerSpec = PRIMITIVE_SPECS[headerNode.name];
-    this.header = new SchemaCodec<number>(headerNode);
-    this.headerSize = headerSpec.size;
-    this.maxPayloadSize = nonNegative('maxPayloadSize', options.maxPayloadSize, DEFAULT_MAX_PAYLOAD);
-    this.connectTimeout = nonNegative('connectTimeout', options.connectTimeout, DEFAULT_TIMEOUT_MS);
-    this.readTimeout = nonNegative('readTimeout', options.readTimeout, DEFAULT_TIMEOUT_MS);
-    this.enablePerformanceImprovements = options.enablePerformanceImprovements !== false;
-    this.messageTypeEnum = options.messageTypeEnum;
-    this.responses = (options.responses ?? {}) as R;
-    this.decodeLimits = {
-      maxElements: options.decodeLimits?.maxElements ?? Math.max(DEFAULT_MAX_ELEMENTS, this.maxPayloadSize),
-      maxBytes: options.decodeLimits?.maxBytes ?? this.maxPayloadSize,
-      maxDepth: options.decodeLimits?.maxDepth ?? DEFAULT_MAX_DEPTH,
-    };
-
+    // NOT_FOUND and the engine switch decide what each declared type may be and which codec is
+    // kept, so they are settled before the base constructor walks the types.
+    const headerSpec = PRIMITIVE_SPECS[headerFormatNode(options.headerFormat ?? '>H').name];
+    const [min, max] = [headerSpec.min as number, headerSpec.max as number];
     const explicitNotFound = options.notFoundType !== undefined;
-    const notFound = options.notFoundType ?? (headerSpec.min === 0 ? (headerSpec.max as number) : -1);
-    if (
-      !Number.isInteger(notFound) ||
-      notFound < (headerSpec.min as number) ||
-      notFound > (headerSpec.max as number)
-    ) {
+    const notFound = options.notFoundType ?? (min === 0 ? max : -1);
+    if (!Number.isInteger(notFound) || notFound < min || notFound > max) {
       throw new BpError(
         'invalid-format',
-        `ProtocolConfig: notFoundType ${String(notFound)} does not fit the ${this.headerFormat} header`,
+        `ProtocolConfig: notFoundType ${String(notFound)} does not fit the ${options.headerFormat ?? '>H'} header`,
       );
     }
+    const compiled = options.enablePerformanceImprovements !== false;
+    const lengthPrefixed = new Set<number>();
+    super(options, 'ProtocolConfig', (type, key, given) => {
+      if (type === notFound && explicitNotFound) {
+        throw new BpError(
+          'invalid-format',
+          `ProtocolConfig: message type ${key} is the notFoundType given; choose another notFoundType`,
+        );
+      }
+      const hooks = protocolCodecHooks(given);
+      if (hooks?.lengthPrefixed) lengthPrefixed.add(type);
+      if (compiled || given.engine === 'interpreted') return given;
+      // A MessageStructure is rebuilt from its fields so it keeps its own decode rules.
+      return hooks !== undefined ? hooks.interpreted() : withEngine(given, 'interpreted');
+    });
+    this.enablePerformanceImprovements = compiled;
+    this.lengthPrefixed = lengthPrefixed;
     this.notFoundType = notFound as NotFoundType;
     this.checksumEnabled = options.checksumEnabled === true;
     this.checksumFunc = options.checksumFunc;
     this.checksumVerify = options.checksumVerify;
-    this.checksumSize = nonNegative('checksumSize', options.checksumSize, DEFAULT_CHECKSUM_SIZE);
+    this.checksumSize = nonNegative(
+      'ProtocolConfig',
+      'checksumSize',
+      options.checksumSize,
+      DEFAULT_CHECKSUM_SIZE,
+    );
     if (this.checksumEnabled && typeof this.checksumFunc !== 'function') {
       // The package then sends no checksum but reads checksumSize bytes: the peers fall out of step.
       throw new BpError('invalid-format', 'ProtocolConfig: checksumEnabled needs a checksumFunc');
@@ -239,35 +181,7 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
         `ProtocolConfig: transportType must be 'tcp' or 'udp', got ${String(this.transportType)}`,
       );
     }
-
-    const structures = options.messageStructures;
-    if (typeof structures !== 'object' || structures === null) {
-      throw new TypeError('ProtocolConfig: messageStructures must map type numbers to codecs');
-    }
-    const rebuilt: Record<number, Codec<unknown>> = {};
-    for (const key of Object.keys(structures)) {
-      const type = Number(key);
-      if (!Number.isInteger(type) || type < (headerSpec.min as number) || type > (headerSpec.max as number)) {
-        throw new RangeError(
-          `ProtocolConfig: message type ${key} does not fit the ${this.headerFormat} header`,
-        );
-      }
-      if (type === notFound && explicitNotFound) {
-        throw new BpError(
-          'invalid-format',
-          `ProtocolConfig: message type ${key} is the notFoundType given; choose another notFoundType`,
-        );
-      }
-      let codec = (structures as Record<number, Codec<unknown>>)[type];
-      nodeOf(codec, `ProtocolConfig: messageStructures[${key}]`);
-      const hooks = protocolCodecHooks(codec);
-      if (!this.enablePerformanceImprovements && codec.engine !== 'interpreted') {
-        // A MessageStructure is rebuilt from its fields so it keeps its own decode rules.
-        codec = hooks !== undefined ? hooks.interpreted() : withEngine(codec, 'interpreted');
-      }
-      if (hooks?.lengthPrefixed) this.lengthPrefixed.add(type);
-      rebuilt[type] = codec;
-      this.codecs.set(type, codec);
+    for (const [type, codec] of this.codecs) {
       const t = type as TypeKey<S>;
       this.slabEncoders.set(type, {
         encodeInto: (value, target, offset) => this.encodeMessageInto(t, value as never, target, offset),
@@ -285,51 +199,6 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
         },
       });
     }
-    this.messageStructures = rebuilt as unknown as S;
-
-    const names = options.messageTypeEnum as Record<string, unknown> | undefined;
-    if (names !== undefined) {
-      for (const name of Object.keys(names)) {
-        const value = names[name];
-        if (typeof value === 'number' && !this.names.has(value)) this.names.set(value, name);
-      }
-    }
-    for (const [req, reply] of Object.entries(this.responses)) {
-      if (!this.codecs.has(Number(req)) || !this.codecs.has(reply as number)) {
-        throw new RangeError(
-          `ProtocolConfig: responses maps ${req} -> ${String(reply)}, not both message types`,
-        );
-      }
-    }
-  }
-
-  /** The message type numbers, ascending. */
-  messageTypes(): TypeKey<S>[] {
-    return [...this.codecs.keys()].sort((a, b) => a - b) as TypeKey<S>[];
-  }
-
-  /** True when `type` is a message type of this protocol. */
-  hasType(type: number): type is TypeKey<S> {
-    return this.codecs.has(type);
-  }
-
-  /** The enum name of a message type, if an enum was given. */
-  typeName(type: number): string | undefined {
-    return this.names.get(type);
-  }
-
-  /** The payload codec of a type; throws {@link EncodeError} `unknown-type` for other numbers. */
-  codecFor<T extends TypeKey<S>>(type: T): S[T];
-  codecFor(type: number): Codec<unknown>;
-  codecFor(type: number): Codec<unknown> {
-    const codec = this.codecs.get(type);
-    if (codec === undefined) throw this.unknownEncode(type);
-    return codec;
-  }
-
-  /** The type that answers request `type`, per `responses`. */
-  replyTypeOf<T extends number>(requestType: T): ReplyType<this, T> | undefined {
-    return (this.responses as Record<number, number>)[requestType] as ReplyType<this, T> | undefined;
   }
 
   /** True when messages of `type` carry the `>I` payload length (a variable {@link MessageStructure}). */
@@ -389,19 +258,12 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
     target: Uint8Array,
     offset = 0,
   ): number {
-    const codec = this.codecs.get(type);
-    if (codec === undefined) throw this.unknownEncode(type);
+    const codec = this.codecFor(type as number);
     const h = this.header.encodeInto(type, target, offset);
     const prefixed = this.lengthPrefixed.has(type);
     const payloadAt = offset + h + (prefixed ? PAYLOAD_LENGTH_SIZE : 0);
     if (payloadAt > target.length) throw this.noRoom(type, payloadAt - target.length);
-    let n: number;
-    try {
-      n = codec.encodeInto(value, target, payloadAt);
-    } catch (e) {
-      throw relocateError(e, '', this.label(type));
-    }
-    if (n > this.maxPayloadSize) throw this.tooLarge(type, n);
+    const n = this.encodePayload(type, codec, value, target, payloadAt);
     if (prefixed) {
       const at = offset + h;
       target[at] = n >>> 24;
@@ -478,21 +340,7 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
     offset = 0,
     end: number = bytes.length,
   ): DecodedMessage<S> | NotFoundMessage {
-    if (!(bytes instanceof Uint8Array)) {
-      throw new DecodeError('invalid-range', `expected a Uint8Array, got ${typeof bytes}`);
-    }
-    if (!(offset >>> 0 === offset && end >>> 0 === end && offset <= end && end <= bytes.length)) {
-      throw decodeRangeError(bytes, offset, end);
-    }
-    if (end - offset < this.headerSize) {
-      throw new DecodeError(
-        'truncated',
-        `message needs a ${this.headerSize}-byte header, only ${end - offset} bytes`,
-        '',
-        offset,
-      );
-    }
-    const type = this.header.decode(bytes, offset);
+    const type = this.readHeader(bytes, offset, end);
     if (type === this.notFoundType && !this.codecs.has(type)) {
       if (end - offset > this.headerSize) {
         throw new DecodeError(
@@ -504,10 +352,7 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
       }
       return { type: this.notFoundType, value: {} };
     }
-    const codec = this.codecs.get(type);
-    if (codec === undefined) {
-      throw new DecodeError('unknown-type', `message type ${type} is not part of the protocol`, '', offset);
-    }
+    const codec = this.codecAt(type, offset);
     let start = offset + this.headerSize;
     let payloadEnd = end - this.trailerSize;
     if (this.lengthPrefixed.has(type)) {
@@ -537,36 +382,8 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
     }
     if (payloadEnd - start > this.maxPayloadSize) throw this.tooLargeDecode(type, payloadEnd - start, start);
     if (this.trailerSize > 0) this.verifyChecksum(type, bytes, offset, payloadEnd);
-    let value: unknown;
-    let stop: number;
-    try {
-      const r = codec.decodeFrom(bytes, start, payloadEnd, this.decodeLimits);
-      value = r.value;
-      stop = r.offset;
-    } catch (e) {
-      throw relocateError(e, '', this.label(type));
-    }
-    if (stop !== payloadEnd) {
-      throw new DecodeError(
-        'trailing-bytes',
-        `${payloadEnd - stop} bytes left after the payload`,
-        this.label(type),
-        stop,
-      );
-    }
+    const value = this.decodePayload(type, codec, bytes, start, payloadEnd);
     return { type, value } as DecodedMessage<S>;
-  }
-
-  /** Canonical description of the protocol: header format and each type's schema. */
-  describe(): ProtocolDescriptor {
-    return {
-      headerFormat: this.headerFormat,
-      types: this.messageTypes().map((type) => {
-        const name = this.typeName(type);
-        const schema = describeNode(nodeOf(this.codecs.get(type), 'describe'));
-        return name === undefined ? { type, schema } : { type, name, schema };
-      }),
-    };
   }
 
   /** Bytes of a message around its payload: header, length (variable structures) and checksum. */
@@ -596,35 +413,6 @@ export class ProtocolConfig<const S extends Structures = Structures, const R ext
         payloadEnd,
       );
     }
-  }
-
-  private noRoom(type: number, missing: number): EncodeError {
-    return new EncodeError('buffer-too-small', `target needs ${missing} more bytes`, this.label(type));
-  }
-
-  private tooLargeDecode(type: number, size: number, at: number): DecodeError {
-    return new DecodeError(
-      'payload-too-large',
-      `payload of ${size} bytes exceeds maxPayloadSize ${this.maxPayloadSize}`,
-      this.label(type),
-      at,
-    );
-  }
-
-  private label(type: number): string {
-    return this.names.get(type) ?? `type ${type}`;
-  }
-
-  private unknownEncode(type: number): EncodeError {
-    return new EncodeError('unknown-type', `message type ${String(type)} is not part of the protocol`);
-  }
-
-  private tooLarge(type: number, size: number): EncodeError {
-    return new EncodeError(
-      'payload-too-large',
-      `payload of ${size} bytes exceeds maxPayloadSize ${this.maxPayloadSize}`,
-      this.label(type),
-    );
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Codec } from './codec.js';
+import type { Protocol } from './protocol.js';
 import type { ProtocolConfig } from './protocol-config.js';
 import { NO_ROOM_SIGNAL, probe } from './range-errors.js';
 
@@ -30,7 +31,7 @@ export class Writer {
   }
 
   /** Appends one message (header and payload) of a protocol. */
-  writeMessage<P extends ProtocolConfig<any, any>>(
+  writeMessage<P extends Protocol<any, any> | ProtocolConfig<any, any>>(
     config: P,
     type: Parameters<P['encodeMessageInto']>[0],
     value: Parameters<P['encodeMessageInto']>[1],

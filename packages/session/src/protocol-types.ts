@@ -2,7 +2,7 @@ import type {
   MessageTypes as CodecMessageTypes,
   MessageValue as CodecMessageValue,
   ReplyValue as CodecReplyValue,
-  ProtocolConfig,
+  ProtocolSchema,
 } from '@bp/codec';
 import type { ProtocolDescription } from './fingerprint.js';
 
@@ -17,7 +17,7 @@ export interface SessionCodec {
 }
 
 /**
- * What a session needs from a `ProtocolConfig` of `@bp/codec`. Declared structurally so the
+ * What a session needs from a `Protocol` or `ProtocolConfig` of `@bp/codec`. Declared structurally so the
  * session also works with any object that honours the same contract.
  */
 export interface SessionProtocol {
@@ -49,4 +49,4 @@ export type MessageValue<P, T> = T extends number ? CodecMessageValue<P, T> : ne
 /** The value type of the reply to request type `T` of protocol `P`. */
 export type ReplyValue<P, T> = T extends number ? CodecReplyValue<P, T> : never;
 /** The message types of `P` that have a declared reply (`responses`): the ones `request()` takes. */
-export type RequestTypes<P> = P extends ProtocolConfig<any, infer R> ? keyof R & number : never;
+export type RequestTypes<P> = P extends ProtocolSchema<any, infer R> ? keyof R & number : never;

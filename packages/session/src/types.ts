@@ -238,7 +238,7 @@ export type SessionAuth =
 
 /** Options shared by both sides. */
 export interface SessionOptions<P extends SessionProtocol> {
-  /** The protocol (a `ProtocolConfig` of `@bp/codec`). */
+  /** The protocol (a `Protocol` or `ProtocolConfig` of `@bp/codec`). */
   protocol: P;
   /** The transport to write to; it must call the session's `receive`/`transportDrained`/`transportClosed`. */
   transport: SessionTransport;

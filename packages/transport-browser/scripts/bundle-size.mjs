@@ -24,8 +24,9 @@ import { build } from 'esbuild';
 // MessageStructure and the field format parser (DSL-only apps bundle neither: 37.3 KB).
 // 37.5 -> 36 KB and 11.5 -> 10 KB when the closures engine's compilers of node kinds an app never
 // makes (arrays, optionals, enums, unions, bytes) left its bundle, with their encode-error
-// explainers: 35.4 KB and 9.4 KB.
-export const BUDGETS = { total: 36 * 1024, own: 3 * 1024, codec: 10 * 1024 };
+// explainers: 35.4 KB and 9.4 KB. 36 -> 35 KB when the small app moved to `Protocol`, which
+// leaves out ProtocolConfig's Python-wire code (34.3 KB).
+export const BUDGETS = { total: 35 * 1024, own: 3 * 1024, codec: 10 * 1024 };
 
 const here = dirname(fileURLToPath(import.meta.url));
 const app = (name) => join(here, 'size-apps', name);

@@ -1,4 +1,4 @@
-import { f32, ProtocolConfig, string, struct, u32 } from '@bp/codec';
+import { f32, Protocol, string, struct, u32 } from '@bp/codec';
 import { describe, expectTypeOf, test } from 'vitest';
 import { type ConnectionState, connect, type WebSocketClient } from '../src/index.js';
 
@@ -7,7 +7,7 @@ enum MessageType {
   VALUE = 2,
   SENSOR_DATA = 3,
 }
-const protocol = new ProtocolConfig({
+const protocol = new Protocol({
   messageTypeEnum: MessageType,
   messageStructures: {
     [MessageType.GET]: struct({ key: string() }),

@@ -6,8 +6,8 @@ import {
 } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { BpError, type ProtocolConfig } from '@bp/codec';
-import { createServerSession, type Session } from '@bp/session';
+import { BpError } from '@bp/codec';
+import { createServerSession, type Session, type SessionProtocol } from '@bp/session';
 import { FLOW_SUBPROTOCOL, PLAIN_SUBPROTOCOL, WebSocketCloseCode } from '@bp/session/wire';
 import { WebSocketServer } from 'ws';
 import { listenFailed } from './server-error.js';
@@ -18,7 +18,7 @@ import { WebSocketServerTransport, type WebSocketSessionTransport } from './webs
 
 export { maxWebSocketPayload } from './websocket-limits.js';
 
-type AnyProtocol = ProtocolConfig<any>;
+type AnyProtocol = SessionProtocol;
 type ServerSessionOptions<P extends AnyProtocol> = Parameters<typeof createServerSession<P>>[0];
 
 /**

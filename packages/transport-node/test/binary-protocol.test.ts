@@ -212,6 +212,15 @@ describe('BinaryServer and BinaryClient (bp on both ends)', () => {
     expect(() => new BinaryServer(dsl)).toThrow(/MessageStructure/);
     expect(() => new BinaryClient(dsl)).toThrow(BinaryProtocolError);
   });
+
+  test("a Protocol (bp's own frames only) is refused by name, not with a TypeError", async () => {
+    const { Protocol, u32, struct } = await import('@bp/codec');
+    const bpOnly = new Protocol({ messageStructures: { 1: struct({ n: u32 }) } });
+    for (const build of [() => new BinaryServer(bpOnly as never), () => new BinaryClient(bpOnly as never)]) {
+      expect(build).toThrow(BinaryProtocolError);
+      expect(build).toThrow(/needs a ProtocolConfig/);
+    }
+  });
 });
 
 describe("one client error model: connecting fails as bp's own connect does", () => {

@@ -85,7 +85,9 @@ Options:
             .protocol;
     const plan = protocol === undefined ? undefined : planOf(protocol);
     const wire =
-      protocol !== undefined && values['binary-protocol'] === true ? pythonWirePlanOf(protocol) : undefined;
+      protocol !== undefined && values['binary-protocol'] === true
+        ? pythonWirePlanOf(protocol, '--binary-protocol')
+        : undefined;
     const ports = ((values.port as string[] | undefined) ?? []).map((p) => {
       const n = Number(p);
       if (!Number.isInteger(n) || n < 1 || n > 65535)

@@ -5,7 +5,7 @@ import { CliError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { loadProtocol, planOf } from '../load-protocol.js';
 import { generateDissector } from '../lua-dissector.js';
-import { pythonWirePlanOf } from '../python-wire-plan.js';
+import { hasPythonWire, pythonWirePlanOf } from '../python-wire-plan.js';
 
 function ports(values: unknown, option: string): number[] {
   return ((values as string[] | undefined) ?? []).map((text) => {
@@ -61,10 +61,15 @@ wire only on --binary-protocol-port ports (or Decode As).
       ports: ports(values.port, 'port'),
       tlsPorts: ports(values['tls-port'], 'tls-port'),
       webSocketPorts: ports(values['ws-port'], 'ws-port'),
-      binaryProtocol: {
-        wire: pythonWirePlanOf(loaded.protocol),
-        ports: ports(values['binary-protocol-port'], 'binary-protocol-port'),
-      },
+      // A Protocol has no Python wire to dissect: its dissector leaves that part out unless a
+      // --binary-protocol-port asks for it (then the error says why it cannot be).
+      binaryProtocol:
+        hasPythonWire(loaded.protocol) || values['binary-protocol-port'] !== undefined
+          ? {
+              wire: pythonWirePlanOf(loaded.protocol, '--binary-protocol-port'),
+              ports: ports(values['binary-protocol-port'], 'binary-protocol-port'),
+            }
+          : undefined,
       source: `${positionals[0]} (export ${loaded.exportName})`,
     });
     const out = values.out as string;

@@ -37,7 +37,7 @@ export interface SubscribeOptions {
  */
 export interface ReconnectingClientOptions<P extends SessionProtocol> {
   /**
-   * The message types and schemas (a `ProtocolConfig` of `@bp/codec`); the server's may differ
+   * The message types and schemas (a `Protocol` or `ProtocolConfig` of `@bp/codec`); the server's may differ
    * compatibly (see `schemaPolicy`).
    */
   protocol: P;

@@ -1,4 +1,4 @@
-import { f32, ProtocolConfig, string, struct, u32 } from '@bp/codec';
+import { f32, Protocol, string, struct, u32 } from '@bp/codec';
 
 export enum MessageType {
   GET = 1,
@@ -8,7 +8,7 @@ export enum MessageType {
   SUBSCRIBED = 5,
 }
 
-export const protocol = new ProtocolConfig({
+export const protocol = new Protocol({
   messageTypeEnum: MessageType,
   messageStructures: {
     [MessageType.GET]: struct({ key: string() }),

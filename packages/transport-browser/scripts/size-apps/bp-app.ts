@@ -1,6 +1,6 @@
 // The "small app" whose bundle size is budgeted: a protocol of three message types, a connection,
 // a request and a push subscription; what a dashboard page needs from bp.
-import { f32, ProtocolConfig, string, struct, u32 } from '@bp/codec';
+import { f32, Protocol, string, struct, u32 } from '@bp/codec';
 import { connect } from '@bp/transport-browser';
 
 enum MessageType {
@@ -9,7 +9,7 @@ enum MessageType {
   SENSOR_DATA = 3,
 }
 
-const protocol = new ProtocolConfig({
+const protocol = new Protocol({
   messageTypeEnum: MessageType,
   messageStructures: {
     [MessageType.GET]: struct({ key: string() }),

@@ -19,6 +19,13 @@ export function maxMessageSize(protocol: WireProtocol): number {
  * MessageStructures).
  */
 export function checkWireProtocol(protocol: WireProtocol): void {
+  // A `Protocol` types as a session protocol but lacks this wire's parts; from plain JS it gets here.
+  if (typeof (protocol as Partial<WireProtocol>).hasDistinctNotFound !== 'function') {
+    throw new BinaryProtocolError(
+      'invalid-argument',
+      "the binary_protocol wire needs a ProtocolConfig of @bp/codec (payload lengths, checksums, NOT_FOUND); a Protocol carries only bp's own frames: build the schema with new ProtocolConfig({...})",
+    );
+  }
   if (!protocol.hasDistinctNotFound()) {
     const type = protocol.notFoundType as number;
     throw new BinaryProtocolError(
