@@ -6,7 +6,7 @@ export type CliErrorCode =
   | 'usage'
   /** The protocol module could not be found or failed to load. */
   | 'module-not-found'
-  /** The module loaded but has no export that is a `ProtocolConfig` (or not the one named). */
+  /** The module loaded but has no export that is a `Protocol` or `ProtocolConfig` (or not the one named). */
   | 'not-a-protocol'
   /** The input (hex text, capture file) is not what the command expects. */
   | 'bad-input'

@@ -8,5 +8,12 @@ export type { DecodedField, DecodedFrame, DecodedMessage, Problem } from './deco
 export { buildPlan, type FieldSpec, type FieldType, type ProtocolPlan } from './field-plan.js';
 export { decodeFrame, type FrameContext } from './frame-decoder.js';
 export { FrameStream } from './frame-stream.js';
-export { isProtocolConfig, type LoadedProtocol, loadProtocol, planOf } from './load-protocol.js';
+export {
+  type AnyProtocol,
+  isProtocol,
+  isProtocolConfig,
+  type LoadedProtocol,
+  loadProtocol,
+  planOf,
+} from './load-protocol.js';
 export { type DissectorOptions, generateDissector } from './lua-dissector.js';

@@ -1,18 +1,21 @@
-/** Loads the ProtocolConfig a command works on from a JavaScript module. */
+/** Loads the protocol (a `Protocol` or `ProtocolConfig`) a command works on from a JavaScript module. */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ProtocolConfig } from '@bp/codec';
+import type { Protocol, ProtocolConfig } from '@bp/codec';
 import { CliError } from './cli-error.js';
 import { buildPlan, type ProtocolPlan } from './field-plan.js';
 
+/** What a command works on: a `Protocol` or a `ProtocolConfig` of `@bp/codec`. */
+export type AnyProtocol = Protocol<any, any> | ProtocolConfig<any, any>;
+
 /**
- * True for a ProtocolConfig, from this copy of @bp/codec or another one (a user's module may
- * resolve its own): it is recognised by what it does, not by its class.
+ * True for a `Protocol` or `ProtocolConfig`, from this copy of @bp/codec or another one (a user's
+ * module may resolve its own): it is recognised by what it does, not by its class.
  */
-export function isProtocolConfig(value: unknown): value is ProtocolConfig {
+export function isProtocol(value: unknown): value is AnyProtocol {
   if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<ProtocolConfig>;
+  const v = value as Partial<Protocol>;
   return (
     typeof v.describe === 'function' &&
     typeof v.headerFormat === 'string' &&
@@ -21,16 +24,22 @@ export function isProtocolConfig(value: unknown): value is ProtocolConfig {
   );
 }
 
-/** A loaded protocol: the module's export name and the config. */
+/**
+ * @deprecated Renamed {@link isProtocol} (it is true for a `Protocol` too); this alias goes in
+ * the next minor release.
+ */
+export const isProtocolConfig: (value: unknown) => value is AnyProtocol = isProtocol;
+
+/** A loaded protocol: the module's export name and the protocol. */
 export interface LoadedProtocol {
   readonly exportName: string;
-  readonly protocol: ProtocolConfig<any, any>;
+  readonly protocol: AnyProtocol;
 }
 
 /**
  * Imports `specifier` (a file path, relative to `cwd`, or a package name) and picks its
- * ProtocolConfig: the export named `exportName`, else the default export, else the only
- * ProtocolConfig export. Throws {@link CliError} `module-not-found` or `not-a-protocol`.
+ * protocol: the export named `exportName`, else the default export, else the only export that
+ * is a `Protocol` or `ProtocolConfig`. Throws {@link CliError} `module-not-found` or `not-a-protocol`.
  */
 export async function loadProtocol(
   specifier: string,
@@ -43,7 +52,7 @@ export async function loadProtocol(
   if (looksLikePath && !existsSync(path)) {
     throw new CliError(
       'module-not-found',
-      `no file ${path}: give the path of a JavaScript module that exports a ProtocolConfig`,
+      `no file ${path}: give the path of a JavaScript module that exports a Protocol or ProtocolConfig`,
     );
   }
   let module: Record<string, unknown>;
@@ -62,26 +71,26 @@ export async function loadProtocol(
         `${specifier} has no export named ${JSON.stringify(exportName)} (exports: ${Object.keys(module).join(', ') || 'none'})`,
       );
     }
-    if (!isProtocolConfig(value)) {
+    if (!isProtocol(value)) {
       throw new CliError(
         'not-a-protocol',
-        `export ${JSON.stringify(exportName)} of ${specifier} is not a ProtocolConfig (it is ${describeValue(value)})`,
+        `export ${JSON.stringify(exportName)} of ${specifier} is not a Protocol or ProtocolConfig (it is ${describeValue(value)})`,
       );
     }
     return { exportName, protocol: value };
   }
-  if (isProtocolConfig(module.default)) return { exportName: 'default', protocol: module.default };
-  const found = Object.entries(module).filter(([, v]) => isProtocolConfig(v));
-  if (found.length === 1) return { exportName: found[0][0], protocol: found[0][1] as ProtocolConfig };
+  if (isProtocol(module.default)) return { exportName: 'default', protocol: module.default };
+  const found = Object.entries(module).filter(([, v]) => isProtocol(v));
+  if (found.length === 1) return { exportName: found[0][0], protocol: found[0][1] as AnyProtocol };
   if (found.length === 0) {
     throw new CliError(
       'not-a-protocol',
-      `${specifier} exports no ProtocolConfig (exports: ${Object.keys(module).join(', ') || 'none'}); export one, e.g. \`export const protocol = new ProtocolConfig({...})\``,
+      `${specifier} exports no Protocol or ProtocolConfig (exports: ${Object.keys(module).join(', ') || 'none'}); export one, e.g. \`export const protocol = new Protocol({...})\``,
     );
   }
   throw new CliError(
     'not-a-protocol',
-    `${specifier} exports several ProtocolConfigs (${found.map(([n]) => n).join(', ')}): choose one with --export NAME`,
+    `${specifier} exports several protocols (${found.map(([n]) => n).join(', ')}): choose one with --export NAME`,
   );
 }
 
@@ -92,7 +101,7 @@ function describeValue(value: unknown): string {
 }
 
 /** The field plan of a protocol. */
-export function planOf(protocol: ProtocolConfig<any, any>): ProtocolPlan {
+export function planOf(protocol: AnyProtocol): ProtocolPlan {
   return buildPlan({
     descriptor: protocol.describe(),
     maxPayloadSize: protocol.maxPayloadSize,

@@ -40,7 +40,7 @@ describe('bp schema export', () => {
     expect((await bp('schema', 'export', './nope.mjs')).status).toBe(1);
     const wrong = await bp('schema', 'export', './schema-v2.mjs');
     expect(wrong.status).toBe(1);
-    expect(wrong.err).toMatch(/several ProtocolConfigs \(protocol, broken\)/);
+    expect(wrong.err).toMatch(/several protocols \(protocol, broken\)/);
     expect((await bp('schema', 'frobnicate')).status).toBe(2);
     expect((await bp('schema', 'check', 'only-one.json')).status).toBe(2);
   });

@@ -48,7 +48,7 @@ test('a module without a ProtocolConfig, or a missing one, is named with what to
   ]) {
     const { status, err } = await bp(...argv);
     expect(status).toBe(1);
-    expect(err).toMatch(/exports no ProtocolConfig \(exports: answer\)/);
+    expect(err).toMatch(/exports no Protocol or ProtocolConfig \(exports: answer\)/);
   }
   const missing = await bp('wireshark', './nope.mjs');
   expect(missing.status).toBe(1);
@@ -80,5 +80,21 @@ test('a Protocol (bp wire only) gets a dissector without the Python wire, and as
     const { status, err } = await bp(...argv);
     expect(status).toBe(1);
     expect(err).toMatch(/needs a ProtocolConfig: this protocol is a Protocol/);
+  }
+  const schema = await bp('schema', 'export', './bp-only.mjs');
+  expect(schema.status).toBe(0);
+  expect(JSON.parse(schema.out).types[0]).toMatchObject({ type: 1 });
+});
+
+test('isProtocol (and its deprecated alias isProtocolConfig) knows a Protocol and a ProtocolConfig', async () => {
+  const { Protocol, ProtocolConfig, struct, u32 } = await import('@bp/codec');
+  const { isProtocol, isProtocolConfig } = await import('../src/index.js');
+  const options = { messageStructures: { 1: struct({ id: u32 }) } };
+  for (const is of [isProtocol, isProtocolConfig]) {
+    expect(is(new Protocol(options))).toBe(true);
+    expect(is(new ProtocolConfig(options))).toBe(true);
+    for (const other of [undefined, null, 7, 'protocol', {}, struct({ id: u32 }), { describe() {} }]) {
+      expect(is(other)).toBe(false);
+    }
   }
 });
