@@ -1,3 +1,4 @@
+import { Protocol } from '@bp/codec';
 import { isSessionError } from '@bp/session';
 import { until } from '@bp/test-kit/async';
 import {
@@ -47,6 +48,21 @@ describe('TCP', () => {
     expect(server.connections).toBe(1);
     expect(server.stats()).toMatchObject({ connections: 1, sessions: 1, accepted: 1 });
     expect(client.state).toBe('open');
+  });
+
+  test('a client with a Protocol of the same schema talks to a ProtocolConfig server', async () => {
+    const bpOnly = new Protocol({
+      messageTypeEnum: MessageType,
+      messageStructures: protocol.messageStructures,
+      responses: protocol.responses,
+    });
+    const { port } = await setup();
+    const client = await connect({ host: '127.0.0.1', port, protocol: bpOnly, token: TOKEN });
+    cleanups.push(() => client.close({ deadline: 500 }));
+    expect(await client.request(MessageType.GET, { key: 'b' })).toEqual({
+      key: 'b',
+      value: expectedValue('b'),
+    });
   });
 
   test('handlers get the principal from authentication', async () => {
