@@ -2,7 +2,6 @@
  * The internal form of a schema: a small tree of plain nodes. Every engine (generated code,
  * closures, interpreter) compiles from this tree, so they cannot disagree about the schema.
  */
-import { defaultToJson } from './evolution/default-json.js';
 
 /** Names of the fixed-size primitives, `le` suffix for little-endian. */
 export type PrimitiveName =
@@ -145,7 +144,14 @@ export interface SkipNode {
 /** What a codec declares about itself as a struct field for schema evolution (`withDefault`, `withAliases`). */
 export interface FieldMeta {
   /** The value a reader fills in when the writer's schema lacks the field. */
-  readonly default?: { readonly value: unknown };
+  readonly default?: {
+    readonly value: unknown;
+    /**
+     * The default as `describe()` spells it (a new value each call). A function made where the
+     * default is set, so that apps without defaults do not bundle the JSON spelling.
+     */
+    readonly json: () => unknown;
+  };
   /** Former names of the field, matched when the writer's schema has no field of this name. */
   readonly aliases?: readonly string[];
 }
@@ -266,7 +272,7 @@ function describeField(f: StructField): FieldDescriptor {
     name: f.name,
     schema: describeNode(f.node),
   };
-  if (meta.default !== undefined) d.default = defaultToJson(f.node, meta.default.value);
+  if (meta.default !== undefined) d.default = meta.default.json();
   if (meta.aliases !== undefined) d.aliases = [...meta.aliases];
   return d;
 }

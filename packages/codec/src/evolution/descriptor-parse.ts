@@ -17,7 +17,7 @@ import {
   type UnionVariant,
   withMeta,
 } from '../schema-node.js';
-import { defaultFromJson } from './default-json.js';
+import { defaultFromJson, defaultToJson } from './default-json.js';
 import { SchemaError } from './schema-error.js';
 
 /** Bounds on a descriptor read from outside. Past any of them, parsing throws `descriptor-too-large`. */
@@ -204,7 +204,8 @@ function parseStruct(o: Obj, path: string, depth: number, cx: Ctx): StructNode {
     const budget = { left: cx.nodes };
     const value = defaultFromJson(field.node, d.json, d.path, budget);
     spend(cx, cx.nodes - budget.left, d.path);
-    fields[d.index] = { name: field.name, node: withMeta(field.node, { default: { value } }) };
+    const json = () => defaultToJson(field.node, value);
+    fields[d.index] = { name: field.name, node: withMeta(field.node, { default: { value, json } }) };
   }
   return { kind: 'struct', fields };
 }

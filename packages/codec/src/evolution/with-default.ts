@@ -1,6 +1,6 @@
 import { type Codec, type Infer, NODE, nodeOf, SchemaCodec } from '../codec.js';
 import { type SchemaNode, withMeta } from '../schema-node.js';
-import { copyDefault } from './default-json.js';
+import { copyDefault, defaultToJson } from './default-json.js';
 
 /** @internal The same codec (class, options, engine) over another node. */
 export function withNode<C extends Codec<any>>(codec: C, node: SchemaNode): C {
@@ -24,7 +24,8 @@ export function withDefault<C extends Codec<any>>(codec: C, value: Infer<C>): C 
   const node = nodeOf(codec, 'withDefault');
   codec.byteLength(value);
   codec.encode(value);
-  return withNode(codec, withMeta(node, { default: { value: copyDefault(value) } }));
+  const copy = copyDefault(value);
+  return withNode(codec, withMeta(node, { default: { value: copy, json: () => defaultToJson(node, copy) } }));
 }
 
 /**
