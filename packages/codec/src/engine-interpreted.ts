@@ -24,6 +24,7 @@ import {
   minSizeOf,
   type PrefixWidth,
   type SchemaNode,
+  type StructNode,
   type UnionVariant,
 } from './schema-node.js';
 import { readUtf8, readUtf8Lenient, utf8Length, writeUtf8 } from './utf8.js';
@@ -38,6 +39,17 @@ interface Cursor {
 function check(node: SchemaNode, v: unknown, path: string): void {
   const e = explainEncodeFailure(node, v, path);
   if (e !== undefined) throw e;
+}
+
+/** Bytes of the run of fixed-size fields of `node` that starts at field `i`. */
+function fixedRunAt(node: StructNode, i: number): number {
+  let run = 0;
+  for (let j = i; j < node.fields.length; j++) {
+    const size = fixedSizeOf(node.fields[j].node);
+    if (size === undefined) break;
+    run += size;
+  }
+  return run;
 }
 
 function room(c: Cursor, need: number, path: string): void {
@@ -101,7 +113,8 @@ function encodeNode(node: SchemaNode, v: any, c: Cursor, path: string): void {
     case 'array': {
       const a = v as unknown[];
       if (node.length === undefined) {
-        room(c, 4, path);
+        // The prefix and every fixed-size item must fit together, as in the compiled engines.
+        room(c, 4 + a.length * (fixedSizeOf(node.item) ?? 0), path);
         putPrefix(c, 4, a.length);
       }
       for (let i = 0; i < a.length; i++) encodeNode(node.item, a[i], c, `${path}[${i}]`);
@@ -118,15 +131,24 @@ function encodeNode(node: SchemaNode, v: any, c: Cursor, path: string): void {
       c.u8[c.p++] = 1;
       encodeNode(node.item, v, c, path);
       return;
-    case 'struct':
-      for (const f of node.fields)
+    case 'struct': {
+      // Like the compiled engines, a run of fixed-size fields must fit before any of it is
+      // written, and a buffer too small for it names the run's first field.
+      let inRun = false;
+      for (let i = 0; i < node.fields.length; i++) {
+        const f = node.fields[i];
+        const fixed = fixedSizeOf(f.node) !== undefined;
+        if (fixed && !inRun) room(c, fixedRunAt(node, i), fieldPath(path, f.name));
+        inRun = fixed;
         encodeNode(
           f.node,
           f.wireOnly === undefined ? v[f.name] : f.wireOnly.fill,
           c,
           fieldPath(path, f.name),
         );
+      }
       return;
+    }
     case 'const':
     case 'skip':
       return;
@@ -291,15 +313,7 @@ function decodeNode(node: SchemaNode, c: Cursor, path: string, into?: any): unkn
       let inRun = false;
       node.fields.forEach((f, i) => {
         const fixed = fixedSizeOf(f.node) !== undefined;
-        if (fixed && !inRun) {
-          let run = 0;
-          for (let j = i; j < node.fields.length; j++) {
-            const size = fixedSizeOf(node.fields[j].node);
-            if (size === undefined) break;
-            run += size;
-          }
-          need(c, run, fieldPath(path, f.name));
-        }
+        if (fixed && !inRun) need(c, fixedRunAt(node, i), fieldPath(path, f.name));
         inRun = fixed;
         if (f.wireOnly !== undefined) {
           decodeNode(f.node, c, fieldPath(path, f.name));
