@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,9 @@ describe('bp schema export', () => {
     const file = join(dir, 'v1.json');
     expect((await bp('schema', 'export', './schema-v1.mjs', '--out', file)).status).toBe(0);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(printed.out));
+    const dashed = await bp('schema', 'export', './schema-v1.mjs', '--out', '-');
+    expect(dashed).toMatchObject({ status: 0, out: printed.out });
+    expect(existsSync(join(fixtures, '-'))).toBe(false);
   });
 
   test('names a missing module, export or subcommand', async () => {

@@ -32,7 +32,8 @@ async function exportSchema({ values, positionals }: ParsedArgs, io: CommandIo):
   if (positionals.length !== 2) throw new CliError('usage', 'bp schema export needs one <module>');
   const { protocol } = await loadProtocol(positionals[1], io.cwd, values.export as string | undefined);
   const text = `${JSON.stringify(protocol.describe() as ProtocolDescriptor, null, 2)}\n`;
-  if (values.out === undefined) io.stdout(text);
+  // '-' is standard output, as for `bp wireshark --out -` and `bp decode -`.
+  if (values.out === undefined || values.out === '-') io.stdout(text);
   else writeFileSync(resolve(io.cwd, values.out as string), text);
   return 0;
 }
@@ -82,7 +83,7 @@ check   compares a new schema with an old one (a file written by export, kept in
 
 Options:
   --export NAME  the export of <module> to use (default: the only ProtocolConfig)
-  --out FILE     where export writes the JSON (default: standard output)
+  --out FILE     where export writes the JSON ('-' or no --out: standard output)
   --mode MODE    backward, forward or full (check)
   -h, --help     show this help
 `,
