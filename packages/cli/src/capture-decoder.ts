@@ -2,6 +2,7 @@
  * Decodes the bp traffic of a capture: TCP connections put back in order, WebSocket connections
  * with a bp subprotocol unwrapped, each direction cut into frames as the dissector does.
  */
+import { ByteQueue } from './byte-queue.js';
 import type { Capture } from './capture-reader.js';
 import type { DecodedFrame } from './decoded-frame.js';
 import type { ProtocolPlan } from './field-plan.js';
@@ -58,14 +59,15 @@ interface Direction {
   mode: Mode;
   frames?: FrameSource;
   websocket?: WebSocketReader;
-  http: Uint8Array;
+  /** The HTTP upgrade's bytes so far, then what the client sent before the server's 101. */
+  readonly http: ByteQueue;
 }
 
 const latin1 = new TextDecoder('latin1');
 const HEADER_END = [13, 10, 13, 10];
 
-function headerEnd(bytes: Uint8Array): number {
-  for (let i = 0; i + 4 <= bytes.length; i++) {
+function headerEnd(bytes: Uint8Array, from: number): number {
+  for (let i = from; i + 4 <= bytes.length; i++) {
     if (HEADER_END.every((b, j) => bytes[i + j] === b)) return i + 4;
   }
   return -1;
@@ -91,7 +93,7 @@ export function decodeCapture(capture: Capture, options: CaptureOptions = {}): C
           ports !== undefined && ports.length > 0 && !ports.includes(s.srcPort) && !ports.includes(s.dstPort)
             ? 'skip'
             : 'new',
-        http: new Uint8Array(0),
+        http: new ByteQueue(),
       };
       directions.set(name, d);
     }
@@ -162,31 +164,27 @@ export function decodeCapture(capture: Capture, options: CaptureOptions = {}): C
           d.mode = 'skip';
           return;
         }
-        const joined = new Uint8Array(d.http.length + data.length);
-        joined.set(d.http);
-        joined.set(data, d.http.length);
-        d.http = joined;
+        d.http.append(data);
         return;
       }
       case 'http-request':
       case 'http-response': {
-        const joined = new Uint8Array(d.http.length + data.length);
-        joined.set(d.http);
-        joined.set(data, d.http.length);
+        const before = d.http.length;
+        const joined = d.http.append(data);
         if (joined.length > 65536) {
           d.mode = 'skip';
-          d.http = new Uint8Array(0);
+          d.http.clear();
           return;
         }
-        d.http = joined;
-        const end = headerEnd(joined);
+        // Only the new bytes (and the three before them) can complete the blank line.
+        const end = headerEnd(joined, Math.max(0, before - 3));
         if (end < 0) return;
         const head = latin1.decode(joined.subarray(0, end));
         const rest = joined.subarray(end);
-        d.http = new Uint8Array(0);
+        d.http.clear();
         if (d.mode === 'http-request') {
           // The client waits for the server's 101; keep what follows the request for then.
-          d.http = rest.slice();
+          d.http.append(rest);
           d.mode = 'ws-wait';
           return;
         }
@@ -199,8 +197,8 @@ export function decodeCapture(capture: Capture, options: CaptureOptions = {}): C
         ) {
           startWebSocket(d, chosen, rest, packet);
           if (reverse !== undefined) {
-            const early = reverse.http;
-            reverse.http = new Uint8Array(0);
+            const early = reverse.http.bytes;
+            reverse.http.clear();
             startWebSocket(reverse, chosen, early, packet);
           }
         } else {

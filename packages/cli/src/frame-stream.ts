@@ -3,6 +3,7 @@
  * is not complete waits for the next chunk; bytes whose header cannot start a frame (a reserved
  * kind, a length above every limit) are flagged as not bp, up to the end of their chunk.
  */
+import { ByteQueue } from './byte-queue.js';
 import type { DecodedFrame } from './decoded-frame.js';
 import { decodeFrame, type FrameContext, isFrameKind, maxFrameBody } from './frame-decoder.js';
 import { EXPERTS } from './frame-fields.js';
@@ -20,7 +21,7 @@ function notBp(length: number, message: string): DecodedFrame {
 
 /** A frame reader for one direction of one connection. */
 export class FrameStream {
-  #pending: Uint8Array = new Uint8Array(0);
+  readonly #pending = new ByteQueue();
   readonly #limit: number;
 
   /**
@@ -42,12 +43,7 @@ export class FrameStream {
 
   /** Feeds the next chunk; returns the frames (and not-bp runs) it completes. */
   push(chunk: Uint8Array): DecodedFrame[] {
-    let data = chunk;
-    if (this.#pending.length > 0) {
-      data = new Uint8Array(this.#pending.length + chunk.length);
-      data.set(this.#pending);
-      data.set(chunk, this.#pending.length);
-    }
+    const data = this.#pending.append(chunk);
     const out: DecodedFrame[] = [];
     let at = 0;
     while (at < data.length) {
@@ -57,7 +53,7 @@ export class FrameStream {
           out.push(notBp(left, `${left} bytes left at the end of a WebSocket message`));
           return this.#done(out);
         }
-        this.#pending = data.slice(at);
+        this.#pending.consume(at);
         return out;
       }
       const header = ((data[at] << 24) | (data[at + 1] << 16) | (data[at + 2] << 8) | data[at + 3]) >>> 0;
@@ -81,7 +77,7 @@ export class FrameStream {
           );
           return this.#done(out);
         }
-        this.#pending = data.slice(at);
+        this.#pending.consume(at);
         return out;
       }
       out.push(decodeFrame(data.subarray(at, at + FRAME_HEADER_SIZE + length), this.ctx));
@@ -91,7 +87,7 @@ export class FrameStream {
   }
 
   #done(out: DecodedFrame[]): DecodedFrame[] {
-    this.#pending = new Uint8Array(0);
+    this.#pending.clear();
     return out;
   }
 }

@@ -7,7 +7,8 @@ import { CliError } from './cli-error.js';
  * `bad-input` naming the first character that is not hex.
  */
 export function parseHex(text: string): Uint8Array {
-  const cleaned = text.replace(/0x/gi, ' ');
+  // Two spaces for the two characters, so that a position in `cleaned` is one in `text`.
+  const cleaned = text.replace(/0x/gi, '  ');
   const digits: string[] = [];
   for (let i = 0; i < cleaned.length; i++) {
     const c = cleaned[i];

@@ -5,6 +5,7 @@
  * above `maxPayloadSize` or a type that cannot be framed flagged as not a message up to the end
  * of its chunk. Keep the two in step.
  */
+import { ByteQueue } from './byte-queue.js';
 import type { DecodedField, DecodedFrame, Problem } from './decoded-frame.js';
 import { PRIM_BYTES } from './field-plan.js';
 import { colonHex } from './field-text.js';
@@ -21,7 +22,7 @@ function notAMessage(length: number, problem: Problem): DecodedFrame {
 
 /** A message reader for one direction of one connection (or the datagrams of one flow). */
 export class PythonWireStream {
-  #pending: Uint8Array = new Uint8Array(0);
+  readonly #pending = new ByteQueue();
   readonly #wire: PythonWirePlan;
   readonly #types: ReadonlyMap<number, PythonWireType>;
   readonly #headerSize: number;
@@ -39,12 +40,7 @@ export class PythonWireStream {
 
   /** Feeds the next chunk; returns the messages (and runs that are not messages) it completes. */
   push(chunk: Uint8Array): DecodedFrame[] {
-    let data = chunk;
-    if (this.#pending.length > 0) {
-      data = new Uint8Array(this.#pending.length + chunk.length);
-      data.set(this.#pending);
-      data.set(chunk, this.#pending.length);
-    }
+    const data = this.#pending.append(chunk);
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const { plan, checksumSize } = this.#wire;
     const h = this.#headerSize;
@@ -84,7 +80,7 @@ export class PythonWireStream {
       out.push(this.#message(data, at, size, type, wt, length));
       at += size;
     }
-    this.#pending = data.slice(at);
+    this.#pending.consume(at);
     return out;
   }
 
@@ -152,7 +148,7 @@ export class PythonWireStream {
   }
 
   #done(out: DecodedFrame[]): DecodedFrame[] {
-    this.#pending = new Uint8Array(0);
+    this.#pending.clear();
     return out;
   }
 }

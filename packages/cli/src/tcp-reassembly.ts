@@ -11,11 +11,21 @@ export interface StreamChunk {
   readonly data: Uint8Array;
 }
 
-const before = (a: number, b: number): boolean => ((a - b) | 0) < 0;
-
+/**
+ * One direction's reassembly. Out-of-order segments wait by their position in the stream (bytes
+ * since the first sequence number seen, so that positions do not wrap as sequence numbers do) in
+ * a min-heap: each waits once and leaves once, so a capture of many small segments sent out of
+ * order costs n log n, not n squared, and the recursion that once drained them (and overflowed the
+ * stack at some thousands of segments) is a loop.
+ */
 export class TcpReassembly {
+  /** Sequence number of the next byte in order. */
   #next: number | undefined;
+  /** Stream position of that byte. */
+  #nextAt = 0;
   readonly #held = new Map<number, StreamChunk>();
+  /** The positions in `#held`, as a binary min-heap. */
+  readonly #waiting: number[] = [];
   #heldBytes = 0;
 
   /** @param maxHeldBytes most out-of-order bytes kept waiting for a gap to fill */
@@ -29,45 +39,90 @@ export class TcpReassembly {
     }
     if (segment.payload.length === 0) return [];
     this.#next ??= segment.seq;
+    // A signed distance: a retransmission of bytes already passed lies before the next byte.
+    const at = this.#nextAt + ((segment.seq - this.#next) | 0);
+    const chunk: StreamChunk = { packet, data: segment.payload };
     const out: StreamChunk[] = [];
-    this.#place(segment.seq, { packet, data: segment.payload }, out);
+    if (at > this.#nextAt) {
+      this.#hold(at, chunk);
+      while (this.#heldBytes > this.maxHeldBytes) this.#skipGap(out);
+    } else {
+      this.#emit(at, chunk, out);
+      this.#drain(out);
+    }
     return out;
   }
 
-  #place(seq: number, chunk: StreamChunk, out: StreamChunk[]): void {
-    const next = this.#next as number;
-    if (before(next, seq)) {
-      if (!this.#held.has(seq)) {
-        this.#held.set(seq, chunk);
-        this.#heldBytes += chunk.data.length;
-      }
-      if (this.#heldBytes > this.maxHeldBytes) this.#skipGap(out);
+  /** Emits what `chunk`, at stream position `at` (not after the next byte), adds to the stream. */
+  #emit(at: number, chunk: StreamChunk, out: StreamChunk[]): void {
+    const skip = this.#nextAt - at;
+    if (skip >= chunk.data.length) return;
+    const data = chunk.data.subarray(skip);
+    out.push({ packet: chunk.packet, data });
+    this.#advance(data.length);
+  }
+
+  #advance(bytes: number): void {
+    this.#nextAt += bytes;
+    this.#next = ((this.#next as number) + bytes) >>> 0;
+  }
+
+  #hold(at: number, chunk: StreamChunk): void {
+    const held = this.#held.get(at);
+    if (held !== undefined) {
+      // A retransmission that carries more than the first copy replaces it.
+      if (held.data.length >= chunk.data.length) return;
+      this.#heldBytes += chunk.data.length - held.data.length;
+      this.#held.set(at, chunk);
       return;
     }
-    const skip = (next - seq) >>> 0;
-    if (skip < chunk.data.length) {
-      const data = chunk.data.subarray(skip);
-      out.push({ packet: chunk.packet, data });
-      this.#next = (next + data.length) >>> 0;
-      this.#drain(out);
+    this.#held.set(at, chunk);
+    this.#heldBytes += chunk.data.length;
+    const heap = this.#waiting;
+    let i = heap.push(at) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent] <= at) break;
+      heap[i] = heap[parent];
+      i = parent;
     }
+    heap[i] = at;
   }
 
-  #drain(out: StreamChunk[]): void {
-    for (const [seq, chunk] of this.#held) {
-      if (!before(this.#next as number, seq)) {
-        this.#held.delete(seq);
-        this.#heldBytes -= chunk.data.length;
-        this.#place(seq, chunk, out);
-        return;
+  /** Removes the lowest position waiting. */
+  #popWaiting(): number {
+    const heap = this.#waiting;
+    const top = heap[0];
+    const last = heap.pop() as number;
+    if (heap.length > 0) {
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= heap.length) break;
+        const child = left + 1 < heap.length && heap[left + 1] < heap[left] ? left + 1 : left;
+        if (heap[child] >= last) break;
+        heap[i] = heap[child];
+        i = child;
       }
+      heap[i] = last;
+    }
+    return top;
+  }
+
+  /** Emits the waiting segments the stream has reached. */
+  #drain(out: StreamChunk[]): void {
+    while (this.#waiting.length > 0 && this.#waiting[0] <= this.#nextAt) {
+      const at = this.#popWaiting();
+      const chunk = this.#held.get(at) as StreamChunk;
+      this.#held.delete(at);
+      this.#heldBytes -= chunk.data.length;
+      this.#emit(at, chunk, out);
     }
   }
 
+  /** Takes the gap before the first waiting segment as lost, and goes on after it. */
   #skipGap(out: StreamChunk[]): void {
-    let first: number | undefined;
-    for (const seq of this.#held.keys()) if (first === undefined || before(seq, first)) first = seq;
-    this.#next = first;
+    this.#advance(this.#waiting[0] - this.#nextAt);
     this.#drain(out);
   }
 }

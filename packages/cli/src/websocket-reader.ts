@@ -3,6 +3,7 @@
  * and yields whole binary messages (fragments joined, masks removed). A frame longer than the
  * largest legal bp message (PROTOCOL.md 14.2) is refused before it is buffered.
  */
+import { ByteQueue } from './byte-queue.js';
 
 /** What the reader found in a chunk. */
 export type WebSocketEvent =
@@ -11,19 +12,19 @@ export type WebSocketEvent =
   | { readonly type: 'too-large'; readonly length: number };
 
 export class WebSocketReader {
-  #buffer = new Uint8Array(0);
+  readonly #pending = new ByteQueue();
   #fragments: Uint8Array[] = [];
   #fragmentBytes = 0;
   #failed = false;
+  /** A text message's first frame came without FIN: its continuations are text too. */
+  #inText = false;
 
   /** @param maxMessage largest message accepted, in bytes */
   constructor(readonly maxMessage: number) {}
 
   push(chunk: Uint8Array): WebSocketEvent[] {
     if (this.#failed) return [];
-    const data = new Uint8Array(this.#buffer.length + chunk.length);
-    data.set(this.#buffer);
-    data.set(chunk, this.#buffer.length);
+    const data = this.#pending.append(chunk);
     const events: WebSocketEvent[] = [];
     let at = 0;
     for (;;) {
@@ -46,6 +47,7 @@ export class WebSocketReader {
       }
       if (length > this.maxMessage || this.#fragmentBytes + length > this.maxMessage) {
         this.#failed = true;
+        this.#pending.clear();
         events.push({ type: 'too-large', length: this.#fragmentBytes + length });
         return events;
       }
@@ -56,8 +58,10 @@ export class WebSocketReader {
       if (masked) for (let i = 0; i < payload.length; i++) payload[i] ^= data[maskAt + (i & 3)];
       at += head + length;
       if (opcode === 0x8) events.push({ type: 'close' });
-      else if (opcode === 0x1) events.push({ type: 'text' });
-      else if (opcode === 0x2 || opcode === 0x0) {
+      else if (opcode === 0x1 || (opcode === 0x0 && this.#inText)) {
+        this.#inText = !fin;
+        if (fin) events.push({ type: 'text' });
+      } else if (opcode === 0x2 || opcode === 0x0) {
         this.#fragments.push(payload);
         this.#fragmentBytes += payload.length;
         if (fin) {
@@ -73,7 +77,7 @@ export class WebSocketReader {
         }
       }
     }
-    this.#buffer = data.slice(at);
+    this.#pending.consume(at);
     return events;
   }
 }
