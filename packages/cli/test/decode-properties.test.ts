@@ -1,6 +1,7 @@
 // Properties of what `bp decode` parses: capture files, link and IP layers, TCP reassembly,
 // WebSocket frames, bp frame streams and hex text. All of it is hostile input: any bytes give a
 // value or a CliError, never another exception, a hang or a copy per segment.
+import { FieldDefinition, MessageStructure, ProtocolConfig, struct, u16, u32 } from '@bp/codec';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ByteQueue } from '../src/byte-queue.js';
@@ -10,6 +11,8 @@ import { CliError } from '../src/cli-error.js';
 import { FrameStream } from '../src/frame-stream.js';
 import { parseHex } from '../src/hex-input.js';
 import { type TcpSegment, tcpSegmentOf } from '../src/packet-layers.js';
+import { pythonWirePlanOf } from '../src/python-wire-plan.js';
+import { PythonWireStream } from '../src/python-wire-stream.js';
 import { TcpReassembly } from '../src/tcp-reassembly.js';
 import { WebSocketReader } from '../src/websocket-reader.js';
 
@@ -507,6 +510,69 @@ describe('FrameStream', () => {
             for (const f of stream.push(chunk)) seen += f.kind === undefined ? f.length : 4 + f.length;
           }
           expect(seen + stream.pendingBytes).toBe(bytes.length);
+        },
+      ),
+      { numRuns: RUNS * 5 },
+    );
+  });
+});
+
+describe('PythonWireStream', () => {
+  const protocol = new ProtocolConfig({
+    messageTypeEnum: { READING: 1, NOTE: 2 },
+    // A variable MessageStructure carries the `>I` payload length that frames it on this wire.
+    messageStructures: {
+      1: struct({ id: u32, level: u16 }),
+      2: new MessageStructure([new FieldDefinition('text', String)]),
+    },
+    headerFormat: '>H',
+    checksumEnabled: true,
+    checksumSize: 1,
+    checksumFunc: (bytes) => new Uint8Array([bytes.reduce((a, b) => a ^ b, 0)]),
+  });
+  const wire = pythonWirePlanOf(protocol);
+  const messagesArb = fc.array(
+    fc.oneof(
+      fc
+        .record({ id: fc.nat({ max: 0xffffffff }), level: fc.nat(0xffff) })
+        .map((v) => protocol.encodeMessage(1, v)),
+      fc.string({ maxLength: 20 }).map((text) => protocol.encodeMessage(2, { text })),
+    ),
+    { maxLength: 6 },
+  );
+
+  test('messages decode the same however the stream is cut, and nothing waits at the end', () => {
+    fc.assert(
+      fc.property(
+        messagesArb,
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 10 }),
+        (messages, cuts) => {
+          const bytes = concat(messages);
+          const whole = new PythonWireStream(wire).push(bytes);
+          expect(whole.map((m) => m.message?.typeName)).toEqual(
+            messages.map((m) => (m[1] === 1 ? 'READING' : 'NOTE')),
+          );
+          const stream = new PythonWireStream(wire);
+          expect(JSON.stringify(cut(bytes, cuts).flatMap((chunk) => stream.push(chunk)))).toBe(
+            JSON.stringify(whole),
+          );
+          expect(stream.pendingBytes).toBe(0);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  test('any bytes, cut anywhere, give messages or runs that are not messages, and never throw', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }),
+        (bytes, cuts) => {
+          const stream = new PythonWireStream(wire);
+          let seen = 0;
+          for (const chunk of cut(bytes, cuts)) for (const m of stream.push(chunk)) seen += m.length;
+          expect(seen + stream.pendingBytes).toBeLessThanOrEqual(bytes.length);
         },
       ),
       { numRuns: RUNS * 5 },
