@@ -46,8 +46,9 @@ Input (one of):
   -                  standard input: a capture, hex text, or raw frame bytes
 
 Options:
-  --protocol MODULE  a JavaScript module exporting the ProtocolConfig, to decode payloads by field
-  --export NAME      the export of MODULE to use (default: the only ProtocolConfig)
+  --protocol MODULE  a JavaScript module exporting a Protocol or ProtocolConfig, to decode payloads
+                     by field
+  --export NAME      the export of MODULE to use (default: the only Protocol or ProtocolConfig)
   --port N           only connections on this TCP port (repeatable; default: all that look like bp)
   --binary-protocol  the input is the Python binary_protocol package's wire (what BinaryServer/
                      BinaryClient of @bp/transport-node speak), not bp frames; needs --protocol.

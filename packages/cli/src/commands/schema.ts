@@ -71,7 +71,7 @@ export const schemaCommand: Command = {
   help: `Usage: bp schema export <module> [--export NAME] [--out file.json]
        bp schema check <old.json> <module|new.json> [--mode backward|forward|full] [--export NAME]
 
-export  writes the ProtocolConfig's describe() (every message type's schema, with defaults,
+export  writes the protocol's describe() (every message type's schema, with defaults,
         aliases and fallbacks) as JSON, to standard output or --out.
 check   compares a new schema with an old one (a file written by export, kept in git) and prints
         every breaking change as "<type> <field path>: <rule>: <message>"; exits 1 when there is
@@ -82,7 +82,7 @@ check   compares a new schema with an old one (a file written by export, kept in
         A message type only one side has is not a breaking change.
 
 Options:
-  --export NAME  the export of <module> to use (default: the only ProtocolConfig)
+  --export NAME  the export of <module> to use (default: the only Protocol or ProtocolConfig)
   --out FILE     where export writes the JSON ('-' or no --out: standard output)
   --mode MODE    backward, forward or full (check)
   -h, --help     show this help

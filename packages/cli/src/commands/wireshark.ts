@@ -19,17 +19,20 @@ function ports(values: unknown, option: string): number[] {
 
 export const wiresharkCommand: Command = {
   name: 'wireshark',
-  summary: 'generate a Wireshark Lua dissector for a ProtocolConfig',
+  summary: 'generate a Wireshark Lua dissector for a Protocol or ProtocolConfig',
   help: `Usage: bp wireshark <module> [--export NAME] [--out bp.lua] [--port N ...] [--tls-port N ...] [--ws-port N ...]
 
-Writes a Wireshark dissector (Lua) for the ProtocolConfig exported by <module>: every frame kind
-and control-frame field, the message type by name, and each payload field by name and type.
+Writes a Wireshark dissector (Lua) for the Protocol or ProtocolConfig exported by <module>: every
+frame kind and control-frame field, the message type by name, and each payload field by name and
+type.
 Filter with bp.kind, bp.length, bp.request_id, bp.msg.type and bp.<TypeName>.<field path>, e.g.
   tshark -X lua_script:bp.lua -r cap.pcapng -Y 'bp.msg.type == "SENSOR_DATA" && bp.SENSOR_DATA.sensor1 > 20'
 
 Options:
-  <module>           a JavaScript module (path or package name) exporting a ProtocolConfig
-  --export NAME      the export to use (default: the default export, or the only ProtocolConfig)
+  <module>           a JavaScript module (path or package name) exporting a Protocol or
+                     ProtocolConfig
+  --export NAME      the export to use (default: the default export, or the only Protocol or
+                     ProtocolConfig)
   --out FILE         where to write the dissector (default: bp.lua; "-" for standard output)
   --port N           a TCP port that carries bp (repeatable; any other port: Decode As... > bp)
   --tls-port N       a TCP port that carries bp inside TLS (repeatable); Wireshark decrypts it
