@@ -273,6 +273,9 @@ export class ProtocolConfig<
     }
     const end = payloadAt + n;
     if (!this.checksumEnabled) return end - offset;
+    // Room first: checksumFunc is the user's, and may be costly.
+    if (end + this.checksumSize > target.length)
+      throw this.noRoom(type, end + this.checksumSize - target.length);
     const sum = (this.checksumFunc as (bytes: Uint8Array) => Uint8Array)(target.subarray(offset, end));
     if (!(sum instanceof Uint8Array) || sum.length !== this.checksumSize) {
       throw new EncodeError(
@@ -281,7 +284,6 @@ export class ProtocolConfig<
         this.label(type),
       );
     }
-    if (end + sum.length > target.length) throw this.noRoom(type, end + sum.length - target.length);
     target.set(sum, end);
     return end + sum.length - offset;
   }

@@ -3,7 +3,7 @@ import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, type DecodeLimits } from './de
 import { DecodeError, EncodeError, relocateError } from './errors.js';
 import { headerFormatNode } from './header-format.js';
 import { PRIMITIVE_SPECS } from './primitive-specs.js';
-import { decodeRangeError } from './range-errors.js';
+import { decodeRangeError, NO_ROOM_SIGNAL, probe } from './range-errors.js';
 import { describeNode, type SchemaDescriptor } from './schema-node.js';
 
 /** Payload codecs by message type number. */
@@ -286,6 +286,9 @@ export abstract class ProtocolSchema<
   }
 
   protected noRoom(type: number, missing: number): EncodeError {
+    // While encodeMessage() probes its slab, running out of room there is a signal to retry in a
+    // fresh one, as from the payload codec (range-errors.ts), not an error for the caller.
+    if (probe.on) throw NO_ROOM_SIGNAL;
     return new EncodeError('buffer-too-small', `target needs ${missing} more bytes`, this.label(type));
   }
 

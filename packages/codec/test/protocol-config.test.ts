@@ -11,6 +11,7 @@ import {
   MessageStructure,
   ProtocolConfig,
   struct,
+  u8,
   u32,
 } from '../src/index.node.js';
 
@@ -160,4 +161,42 @@ test('any header format string gives the integer header Python reads, or an inva
     }),
     { numRuns: 2000 },
   );
+});
+
+/** Encodes one-byte values until the slab that encode() results share has exactly `left` bytes free. */
+function leaveInSlab(left: number): void {
+  for (let i = 0; i <= 1 << 17; i++) {
+    const b = u8.encode(0);
+    if (b.buffer.byteLength - (b.byteOffset + 1) === left) return;
+  }
+  throw new Error(`the encode slab never had ${left} bytes free`);
+}
+
+test.each([
+  ['a length-prefixed payload', false],
+  ['a length-prefixed payload and a checksum', true],
+])('encodeMessage of %s never fails for want of room, wherever its shared slab ends', (_, checksum) => {
+  // encodeMessage carves results out of a shared slab and retries in a new one when a message
+  // does not fit; the Python wire's length prefix and checksum once reported that as
+  // buffer-too-small instead. Each message here starts 0..30 bytes before the slab's end.
+  let sums = 0;
+  const config = new ProtocolConfig({
+    messageTypeEnum: MessageType,
+    messageStructures: { [MessageType.STATUS]: status },
+    checksumEnabled: checksum,
+    checksumSize: 2,
+    checksumFunc: (bytes) => {
+      sums++;
+      return new Uint8Array([bytes.length >> 8, bytes.length & 0xff]);
+    },
+  });
+  for (let left = 0; left <= 30; left++) {
+    const value = { status_code: left, message: 'hello', tag: 't' };
+    leaveInSlab(left);
+    const before = sums;
+    const bytes = config.encodeMessage(MessageType.STATUS, value);
+    // The checksum is computed once, not again for a message retried in a new slab.
+    expect(sums - before).toBe(checksum ? 1 : 0);
+    expect(config.decodeMessage(bytes)).toEqual({ type: MessageType.STATUS, value });
+  }
 });
