@@ -26,6 +26,10 @@ let used = 0;
 
 /** Encodes `value` and returns its bytes as an exact-size array (a slab view, or its own array when large). */
 export function encodeToSlab<V>(encoder: SlabEncoder<V>, value: V): Uint8Array {
+  // Called while another value is being written into the slab (a checksumFunc that encodes its
+  // checksum with a codec): that value's bytes start at `used` and are not carved yet, so this one
+  // gets an array of its own, and the probe is left on for the value it belongs to.
+  if (probe.on) return encodeOwn(encoder, value);
   // A slab whose buffer was transferred (postMessage) is detached: start a new one.
   if (slab === undefined || slab.length === 0) {
     slab = new Uint8Array(SLAB_SIZE);
@@ -54,11 +58,7 @@ export function encodeToSlab<V>(encoder: SlabEncoder<V>, value: V): Uint8Array {
 function encodeLarge<V>(encoder: SlabEncoder<V>, value: V): Uint8Array {
   const size = encoder.byteLength(value);
   encoder[LARGE] = size > OWN_ARRAY;
-  if (size > OWN_ARRAY) {
-    const out = new Uint8Array(size);
-    encoder.encodeInto(value, out, 0);
-    return out;
-  }
+  if (size > OWN_ARRAY) return encodeOwn(encoder, value, size);
   if (slab === undefined || slab.length === 0 || used + size > slab.length) {
     slab = new Uint8Array(SLAB_SIZE);
     used = 0;
@@ -67,4 +67,10 @@ function encodeLarge<V>(encoder: SlabEncoder<V>, value: V): Uint8Array {
   used += size;
   encoder.encodeInto(value, slab, start);
   return slab.subarray(start, start + size);
+}
+
+function encodeOwn<V>(encoder: SlabEncoder<V>, value: V, size = encoder.byteLength(value)): Uint8Array {
+  const out = new Uint8Array(size);
+  encoder.encodeInto(value, out, 0);
+  return out;
 }

@@ -200,3 +200,23 @@ test.each([
     expect(config.decodeMessage(bytes)).toEqual({ type: MessageType.STATUS, value });
   }
 });
+
+test('a checksumFunc that encodes its checksum with a codec leaves the message it is for intact', () => {
+  // The checksum's own encode() used to be carved from the slab at the place the message was
+  // still being written: its bytes replaced the message's header.
+  const sum = (b: Uint8Array) => b.reduce((a, x) => (a * 31 + x) >>> 0, 7);
+  const config = new ProtocolConfig({
+    messageTypeEnum: MessageType,
+    messageStructures: { [MessageType.STATUS]: status },
+    checksumEnabled: true,
+    checksumSize: 4,
+    checksumFunc: (bytes) => u32.encode(sum(bytes)),
+  });
+  for (let left = 0; left <= 30; left++) {
+    const value = { status_code: left, message: 'hello', tag: 't' };
+    leaveInSlab(left);
+    const bytes = config.encodeMessage(MessageType.STATUS, value);
+    expect([...bytes.subarray(0, 2)]).toEqual([0, MessageType.STATUS]);
+    expect(config.decodeMessage(bytes)).toEqual({ type: MessageType.STATUS, value });
+  }
+});
