@@ -3,6 +3,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { type Codec, DecodeError, isDecodeError, withEngine } from '../src/index.node.js';
 import { ENGINES } from './engines.js';
 import { build, type Schema, schemaAndValueArb, schemaArb, structSchemaArb } from './schema-arbitrary.js';
+import { leaveInSlab } from './slab-position.js';
 
 // CODEC_FC_RUNS raises the run count for a deeper local search; CI keeps the default short.
 const RUNS = Number(process.env.CODEC_FC_RUNS ?? 150);
@@ -60,6 +61,20 @@ describe.each(ENGINES)('engine %s', (engine) => {
         const r = codec.decodeFrom(encoded, 0, encoded.length);
         expect(r.offset).toBe(encoded.length);
         expect(r.value).toEqual(value);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test('encode() gives the bytes encodeInto writes, wherever in its shared slab the value lands', () => {
+    fc.assert(
+      fc.property(schemaAndValueArb(), fc.nat(), ({ schema, value }, x) => {
+        const codec = one(schema);
+        const expected = new Uint8Array(codec.byteLength(value));
+        codec.encodeInto(value, expected, 0);
+        // Room for all of it, for none, or for any part: the slab's end cuts the value anywhere.
+        leaveInSlab(x % (expected.length + 2));
+        expect(codec.encode(value)).toEqual(expected);
       }),
       { numRuns: RUNS },
     );

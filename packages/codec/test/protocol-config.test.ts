@@ -11,9 +11,9 @@ import {
   MessageStructure,
   ProtocolConfig,
   struct,
-  u8,
   u32,
 } from '../src/index.node.js';
+import { leaveInSlab } from './slab-position.js';
 
 enum MessageType {
   SENSOR_DATA = 1,
@@ -162,15 +162,6 @@ test('any header format string gives the integer header Python reads, or an inva
     { numRuns: 2000 },
   );
 });
-
-/** Encodes one-byte values until the slab that encode() results share has exactly `left` bytes free. */
-function leaveInSlab(left: number): void {
-  for (let i = 0; i <= 1 << 17; i++) {
-    const b = u8.encode(0);
-    if (b.buffer.byteLength - (b.byteOffset + 1) === left) return;
-  }
-  throw new Error(`the encode slab never had ${left} bytes free`);
-}
 
 test.each([
   ['a length-prefixed payload', false],
