@@ -3,6 +3,7 @@ import { compareRuns, comparisonTable } from '../src/compare.js';
 import { formatBytes, formatMicros, formatNumber, formatRatio } from '../src/report/format.js';
 import { buildPlots, cumulativePoints, mergeHistograms } from '../src/report/plots.js';
 import { formatDuration, Progress, progressMode } from '../src/report/progress.js';
+import { renderConsole } from '../src/report/report-console.js';
 import { busyWarning, renderReport } from '../src/report/report-markdown.js';
 import { renderSummary, summaryTable } from '../src/report/summary-markdown.js';
 import {
@@ -256,6 +257,28 @@ describe('smoke runs', () => {
     expect(report).not.toMatch(/\b(met|missed)\b/);
     expect(report).not.toContain('against each alternative');
     expect(renderReport(run)).toContain('against each alternative');
+  });
+
+  it('print the codec suite operations per second without their ratios to the hand-written codec', () => {
+    const rows = [
+      {
+        library: 'hand-written',
+        message: 'SENSOR',
+        operation: 'encodeInto',
+        opsPerSec: 2e8,
+        vsHandWritten: 1,
+      },
+      { library: 'bp', message: 'SENSOR', operation: 'encodeInto', opsPerSec: 1.66e8, vsHandWritten: 0.83 },
+    ];
+    const full = { ...knownRun(), codec: { status: 'ok' as const, rows, raw: {} } };
+    const smoke = { ...full, options: { ...full.options, quick: true } };
+    for (const render of [renderReport, (r: typeof full) => renderConsole(r, 'out')]) {
+      expect(render(full)).toContain('vs hand-written');
+      expect(render(full)).toContain('0.83x');
+      expect(render(smoke)).toContain('166M');
+      expect(render(smoke)).not.toContain('vs hand-written');
+      expect(render(smoke)).not.toContain('0.83x');
+    }
   });
 });
 

@@ -20,7 +20,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = resolve(here, '..');
 
 const usage = `Usage: node bench/codec-bench.mjs [options]
-  --quick           short samples, 3 rounds (a smoke run of ~15 s; numbers are rough)
+  --quick           short samples, 3 rounds: a smoke run of ~15 s that shows every codec ran
+                    (operations per second only: no ratios, no targets)
   --filter <regex>  only cases whose "SCENARIO/adapter/op" matches, e.g. SENSOR, "bp|avsc", "/decode"
                     (the hand-written reference always runs alongside)
   --json            print the JSON results instead of the table
@@ -162,7 +163,12 @@ if (values.from !== undefined) {
   writeFileSync(markdownOut, `${report.formatMarkdown(results)}\n`);
 }
 
-if (values['update-readme']) {
+if (values['update-readme'] && results.quick === true) {
+  console.error(
+    '--update-readme: a --quick run is a smoke test, not figures to publish; README.md not updated',
+  );
+  process.exitCode = 1;
+} else if (values['update-readme']) {
   const readmePath = join(packageDir, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
   const start = readme.indexOf(report.README_START);

@@ -331,6 +331,8 @@ export async function runCodecBench(options = {}) {
   addRatios(cases);
   return {
     tool: '@bp/codec bench',
+    // A smoke run: its rounds are too short for ratios or targets to mean anything.
+    quick: options.quick === true,
     startedAt: startedAt.toISOString(),
     durationSec: Math.round((performance.now() - started) / 100) / 10,
     machine: describeMachine(),

@@ -61,6 +61,19 @@ function fastestLibraryLine(results, scenarioId) {
   return parts.length === 0 ? '' : `fastest library: ${parts.join(', ')}`;
 }
 
+/**
+ * What a `--quick` run prints instead of ratios and target verdicts: that everything ran. Its
+ * rounds of a few milliseconds say that each codec works, not how fast it is.
+ */
+export function smokeRunNote(results) {
+  const scenarios = results.scenarios.length;
+  return (
+    `smoke run (--quick): ${scenarios} scenario(s), ${results.cases.length} case(s), ` +
+    `${results.failures.length} failure(s). A run this short reports no ratio and judges no target; ` +
+    'run without --quick for findings.'
+  );
+}
+
 function pad(text, width, right = false) {
   const s = String(text);
   return right ? s.padStart(width) : s.padEnd(width);
@@ -81,8 +94,11 @@ export function formatText(results) {
   lines.push(
     `clock: ${results.timing.clock === 'wall' ? 'wall time' : 'process CPU time'}; the process had ${Math.round((results.cpuShare ?? 1) * 100)}% of its CPU while timing (median)`,
   );
+  const judged = results.quick !== true;
   lines.push(
-    'ops/s (median) and % of the hand-written codec (median of same-round ratios); alloc = bytes allocated per call;',
+    judged
+      ? 'ops/s (median) and % of the hand-written codec (median of same-round ratios); alloc = bytes allocated per call;'
+      : 'ops/s (median; --quick: rough, no ratios); alloc = bytes allocated per call;',
   );
   lines.push(
     `${UNSTEADY_MARK} = the rounds of that case varied by more than ${UNSTEADY_SPREAD * 100}% (treat as rough)`,
@@ -104,11 +120,8 @@ export function formatText(results) {
         const c = row.byOp[op];
         if (c === undefined) return pad('-', 16, true);
         const mark = c.spread > UNSTEADY_SPREAD ? UNSTEADY_MARK : ' ';
-        return pad(
-          `${formatRate(c.opsPerSec)}${mark}${pad(formatPercent(c.vsHandWritten), 5, true)}`,
-          16,
-          true,
-        );
+        const pct = judged ? pad(formatPercent(c.vsHandWritten), 5, true) : '';
+        return pad(`${formatRate(c.opsPerSec)}${mark}${pct}`, 16, true);
       };
       const alloc = OPS.map((op) =>
         row.byOp[op] === undefined ? '-' : formatBytes(row.byOp[op].bytesPerOp),
@@ -124,10 +137,15 @@ export function formatText(results) {
         ].join(' '),
       );
     }
-    const fastest = fastestLibraryLine(results, scenario.id);
+    const fastest = judged ? fastestLibraryLine(results, scenario.id) : '';
     if (fastest !== '') lines.push(fastest);
   }
   lines.push('');
+  if (!judged) {
+    lines.push(smokeRunNote(results));
+    for (const f of results.failures) lines.push(`FAILED ${f.adapter} on ${f.scenario}: ${f.error}`);
+    return lines.join('\n');
+  }
   const mark = (t) => (t.pass === undefined ? ' ?  ' : t.pass ? 'MET ' : 'MISS');
   const sections = [
     ['Targets (bp per engine, trustedInput where it says so):', results.targets.filter((x) => x.target)],
@@ -151,6 +169,8 @@ export function formatText(results) {
 /** The Markdown tables for the README's Benchmarks section. */
 export function formatMarkdown(results) {
   const lines = [];
+  const judged = results.quick !== true;
+  if (!judged) lines.push(`> **${smokeRunNote(results)}**`, '');
   for (const scenario of results.scenarios) {
     lines.push(`**${scenario.id}**: ${scenario.description}`);
     lines.push('');
@@ -162,7 +182,7 @@ export function formatMarkdown(results) {
       const cell = (op) => {
         const c = row.byOp[op];
         if (c === undefined) return '-';
-        const pct = c.kind === 'reference' ? '' : ` (${formatPercent(c.vsHandWritten)})`;
+        const pct = c.kind === 'reference' || !judged ? '' : ` (${formatPercent(c.vsHandWritten)})`;
         const mark = c.spread > UNSTEADY_SPREAD ? ` ${UNSTEADY_MARK}` : '';
         return `${formatRate(c.opsPerSec)}${pct}${mark}`;
       };
@@ -175,9 +195,10 @@ export function formatMarkdown(results) {
       );
     }
     lines.push('');
-    const fastest = fastestLibraryLine(results, scenario.id);
+    const fastest = judged ? fastestLibraryLine(results, scenario.id) : '';
     if (fastest !== '') lines.push(`${fastest[0].toUpperCase()}${fastest.slice(1)}.`, '');
   }
+  if (!judged) return lines.join('\n');
   lines.push('| target (bp per engine, trustedInput where it says so) | measured | met? |');
   lines.push('| --- | --- | :---: |');
   const met = (t) => (t.pass === undefined ? '?' : t.pass ? 'yes' : '**no**');
@@ -223,8 +244,9 @@ export function formatReadmeSection(results) {
     '`pnpm --filter @bp/codec build` (or `pnpm exec turbo run bench --filter=@bp/codec`, which builds',
     'first); add `--update-readme` to rewrite this section from the run, or',
     '`node bench/codec-bench.mjs --from <results.json> --update-readme` to rewrite it from a saved',
-    'one; `--quick` is a rough 15-second run. The numbers go to `bench-results/codec.json`;',
-    '`bench/FINDINGS.md` explains the gaps.',
+    'one; `--quick` is a 15-second smoke run (operations per second, no ratios or targets, never',
+    'written here). The numbers go to `bench-results/codec.json`; `bench/FINDINGS.md` explains the',
+    'gaps.',
     '',
     'Rows: the hand-written reference (`bench/hand-written.mjs`: one object per layout with',
     '`encodeInto` / `encode` / `decode`, DataView stores at constant offsets, numbers read by',

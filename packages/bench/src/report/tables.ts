@@ -1,6 +1,7 @@
 import type { BenchmarkResult, CaseResult, CompetitorInfo, RunResult } from '../results.js';
 import type { Summary } from '../stats.js';
 import { formatMicros, formatNumber, formatRatio } from './format.js';
+import { isJudged } from './smoke-run.js';
 
 /** A table as both the console and the Markdown report print it. */
 export interface Table {
@@ -244,25 +245,36 @@ export function codecTable(run: RunResult): Table | undefined {
       ],
     };
   }
+  // A smoke run's rounds are too short for a ratio to mean anything: it shows only what ran.
+  const judged = isJudged(run);
   return {
-    title: 'codec: operations per second on one core (median of rounds)',
+    title: `codec: operations per second on one core (median of rounds${judged ? '' : ', --quick: rough'})`,
     header: [
       'message',
       'operation',
       'library',
       'ops/s',
-      'vs hand-written',
+      ...(judged ? ['vs hand-written'] : []),
       'spread',
       'bytes/op',
       'encoded B',
     ],
-    align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'],
+    align: [
+      'left',
+      'left',
+      'left',
+      'right',
+      ...(judged ? ['right' as const] : []),
+      'right',
+      'right',
+      'right',
+    ],
     rows: codec.rows.map((r) => [
       r.message,
       r.operation,
       r.library,
       formatNumber(r.opsPerSec),
-      r.vsHandWritten === undefined ? '-' : formatRatio(r.vsHandWritten),
+      ...(judged ? [r.vsHandWritten === undefined ? '-' : formatRatio(r.vsHandWritten)] : []),
       r.spread === undefined ? '-' : `${Math.round(r.spread * 100)}%`,
       r.bytesPerOp === undefined ? '-' : formatNumber(r.bytesPerOp),
       r.wireBytes === undefined ? '-' : formatNumber(r.wireBytes),
