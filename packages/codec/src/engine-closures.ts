@@ -4,26 +4,8 @@
  * Fixed-size parts are bounds-checked once by their container, never per field.
  */
 
-import {
-  READ,
-  readF32,
-  readF32le,
-  readF64,
-  readF64le,
-  readI8,
-  readI16,
-  readI16le,
-  readI32,
-  readI32le,
-  readI64,
-  readI64le,
-  readU16,
-  readU16le,
-  readU32,
-  readU32le,
-  readU64,
-  readU64le,
-} from './byte-reads.js';
+import { READ, readU16, readU32 } from './byte-reads.js';
+import { ALL_PRIMITIVES, type PrimitiveClosures } from './closure-primitives.js';
 import type { Reader, ReadState, Writer } from './closure-types.js';
 import { encodeView, viewOf } from './data-view-cache.js';
 import {
@@ -50,7 +32,7 @@ import {
 } from './encode-failure.js';
 import type { CompiledCodec, DecodeResult } from './engine.js';
 import { DecodeError, relocateError } from './errors.js';
-import { F32_OVERFLOW, PRIMITIVE_SPECS } from './primitive-specs.js';
+import { PRIMITIVE_SPECS } from './primitive-specs.js';
 import { bufferTooSmall, decodeRangeError, encodeOffsetError, isOffset } from './range-errors.js';
 import {
   type ArrayNode,
@@ -88,214 +70,8 @@ interface Part {
   readInto: IntoReader | undefined;
 }
 
-type Fail = (v: unknown) => never;
-type Bad = (byte: number, at: number) => never;
 type Set = (dv: DataView, p: number, v: any) => void;
 type Get = (u8: Uint8Array, p: number) => any;
-
-// One function literal per primitive, so that each gets its own type feedback in V8 and its checks
-// and DataView calls are inlined; one generic literal would be megamorphic across types.
-const F32_MAX = F32_OVERFLOW;
-const WRITERS: Record<PrimitiveName, (fail: Fail) => Writer> = {
-  u8: (fail) => (v, t, _dv, p) => {
-    if ((v & 0xff) !== v) fail(v);
-    t[p] = v;
-    return p + 1;
-  },
-  i8: (fail) => (v, t, _dv, p) => {
-    if ((v << 24) >> 24 !== v) fail(v);
-    t[p] = v;
-    return p + 1;
-  },
-  bool: (fail) => (v, t, _dv, p) => {
-    if (v !== true && v !== false) fail(v);
-    t[p] = v ? 1 : 0;
-    return p + 1;
-  },
-  u16: (fail) => (v, _t, dv, p) => {
-    if ((v & 0xffff) !== v) fail(v);
-    dv.setUint16(p, v);
-    return p + 2;
-  },
-  u16le: (fail) => (v, _t, dv, p) => {
-    if ((v & 0xffff) !== v) fail(v);
-    dv.setUint16(p, v, true);
-    return p + 2;
-  },
-  i16: (fail) => (v, _t, dv, p) => {
-    if ((v << 16) >> 16 !== v) fail(v);
-    dv.setInt16(p, v);
-    return p + 2;
-  },
-  i16le: (fail) => (v, _t, dv, p) => {
-    if ((v << 16) >> 16 !== v) fail(v);
-    dv.setInt16(p, v, true);
-    return p + 2;
-  },
-  u32: (fail) => (v, _t, dv, p) => {
-    if (v >>> 0 !== v) fail(v);
-    dv.setUint32(p, v);
-    return p + 4;
-  },
-  u32le: (fail) => (v, _t, dv, p) => {
-    if (v >>> 0 !== v) fail(v);
-    dv.setUint32(p, v, true);
-    return p + 4;
-  },
-  i32: (fail) => (v, _t, dv, p) => {
-    if ((v | 0) !== v) fail(v);
-    dv.setInt32(p, v);
-    return p + 4;
-  },
-  i32le: (fail) => (v, _t, dv, p) => {
-    if ((v | 0) !== v) fail(v);
-    dv.setInt32(p, v, true);
-    return p + 4;
-  },
-  f32: (fail) => (v, _t, dv, p) => {
-    if (
-      typeof v !== 'number' ||
-      (!(v < F32_MAX && v > -F32_MAX) && !Number.isNaN(v) && v !== Infinity && v !== -Infinity)
-    ) {
-      fail(v);
-    }
-    dv.setFloat32(p, v);
-    return p + 4;
-  },
-  f32le: (fail) => (v, _t, dv, p) => {
-    if (
-      typeof v !== 'number' ||
-      (!(v < F32_MAX && v > -F32_MAX) && !Number.isNaN(v) && v !== Infinity && v !== -Infinity)
-    ) {
-      fail(v);
-    }
-    dv.setFloat32(p, v, true);
-    return p + 4;
-  },
-  f64: (fail) => (v, _t, dv, p) => {
-    if (typeof v !== 'number') fail(v);
-    dv.setFloat64(p, v);
-    return p + 8;
-  },
-  f64le: (fail) => (v, _t, dv, p) => {
-    if (typeof v !== 'number') fail(v);
-    dv.setFloat64(p, v, true);
-    return p + 8;
-  },
-  u64: (fail) => (v, _t, dv, p) => {
-    if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) fail(v);
-    dv.setBigUint64(p, v);
-    return p + 8;
-  },
-  u64le: (fail) => (v, _t, dv, p) => {
-    if (typeof v !== 'bigint' || v < 0n || v > 0xffffffffffffffffn) fail(v);
-    dv.setBigUint64(p, v, true);
-    return p + 8;
-  },
-  i64: (fail) => (v, _t, dv, p) => {
-    if (typeof v !== 'bigint' || v < -0x8000000000000000n || v > 0x7fffffffffffffffn) fail(v);
-    dv.setBigInt64(p, v);
-    return p + 8;
-  },
-  i64le: (fail) => (v, _t, dv, p) => {
-    if (typeof v !== 'bigint' || v < -0x8000000000000000n || v > 0x7fffffffffffffffn) fail(v);
-    dv.setBigInt64(p, v, true);
-    return p + 8;
-  },
-};
-
-// Readers assemble the bytes (byte-reads.ts) instead of going through a DataView: no
-// `source.buffer` per decode and no DataView per new buffer.
-const READERS: Record<PrimitiveName, (bad: Bad) => Reader> = {
-  u8: () => (s) => s.u8[s.p++],
-  i8: () => (s) => readI8(s.u8, s.p++),
-  bool: (bad) => (s) => {
-    const b = s.u8[s.p];
-    if (b > 1) bad(b, s.p);
-    s.p++;
-    return b === 1;
-  },
-  u16: () => (s) => {
-    const p = s.p;
-    s.p = p + 2;
-    return readU16(s.u8, p);
-  },
-  u16le: () => (s) => {
-    const p = s.p;
-    s.p = p + 2;
-    return readU16le(s.u8, p);
-  },
-  i16: () => (s) => {
-    const p = s.p;
-    s.p = p + 2;
-    return readI16(s.u8, p);
-  },
-  i16le: () => (s) => {
-    const p = s.p;
-    s.p = p + 2;
-    return readI16le(s.u8, p);
-  },
-  u32: () => (s) => {
-    const p = s.p;
-    s.p = p + 4;
-    return readU32(s.u8, p);
-  },
-  u32le: () => (s) => {
-    const p = s.p;
-    s.p = p + 4;
-    return readU32le(s.u8, p);
-  },
-  i32: () => (s) => {
-    const p = s.p;
-    s.p = p + 4;
-    return readI32(s.u8, p);
-  },
-  i32le: () => (s) => {
-    const p = s.p;
-    s.p = p + 4;
-    return readI32le(s.u8, p);
-  },
-  f32: () => (s) => {
-    const p = s.p;
-    s.p = p + 4;
-    return readF32(s.u8, p);
-  },
-  f32le: () => (s) => {
-    const p = s.p;
-    s.p = p + 4;
-    return readF32le(s.u8, p);
-  },
-  f64: () => (s) => {
-    const p = s.p;
-    s.p = p + 8;
-    return readF64(s.u8, p);
-  },
-  f64le: () => (s) => {
-    const p = s.p;
-    s.p = p + 8;
-    return readF64le(s.u8, p);
-  },
-  u64: () => (s) => {
-    const p = s.p;
-    s.p = p + 8;
-    return readU64(s.u8, p);
-  },
-  u64le: () => (s) => {
-    const p = s.p;
-    s.p = p + 8;
-    return readU64le(s.u8, p);
-  },
-  i64: () => (s) => {
-    const p = s.p;
-    s.p = p + 8;
-    return readI64(s.u8, p);
-  },
-  i64le: () => (s) => {
-    const p = s.p;
-    s.p = p + 8;
-    return readI64le(s.u8, p);
-  },
-};
 
 /** Enum wire numbers (validated before) are written and read through these. */
 const SET: Record<PrimitiveName, Set> = {
@@ -336,10 +112,15 @@ function readPrefix(width: PrefixWidth, u8: Uint8Array, p: number): number {
 
 function compilePrim(node: PrimNode, path: string): Part {
   const size = PRIMITIVE_SPECS[node.name].size;
-  const write = WRITERS[node.name]((v) => {
+  const closures = primitives[node.name] ?? everyCopyPrimitives[node.name];
+  if (closures === undefined) {
+    // A bug in @bp/codec, not in the schema: the maker of this node did not enable its primitive.
+    throw new TypeError(`closures engine: ${node.name} is not enabled (${path || 'root'})`);
+  }
+  const write = closures.write((v) => {
     throw failure(explainPrim(node, v, path), v, path);
   });
-  const read = READERS[node.name]((b, at) => {
+  const read = closures.read((b, at) => {
     throw new DecodeError('invalid-value', `bool byte is ${b}, not 0 or 1`, path, at);
   });
   return { fixed: size, write, read, size: () => size, readInto: undefined };
@@ -786,6 +567,28 @@ function enable<K extends SchemaNode['kind']>(kind: K, compile: KindCompilers[K]
   everyCopy[kind] ??= compile;
 }
 
+const SHARED_PRIMITIVES = Symbol.for('@bp/codec/closure-primitives');
+type PrimitiveTable = Partial<Record<PrimitiveName, PrimitiveClosures>>;
+
+/**
+ * The writers and readers of the primitives this engine knows, added by what makes their nodes
+ * (each primitive codec its own, a header format the integers, a descriptor every one), so that a
+ * bundle holds only those of the primitives its app uses; and the same shared by every copy of
+ * the package, as {@link everyCopy} is for kinds.
+ */
+const primitives: PrimitiveTable = {};
+const everyCopyPrimitives: PrimitiveTable = ((globalThis as { [SHARED_PRIMITIVES]?: PrimitiveTable })[
+  SHARED_PRIMITIVES
+] ??= {});
+
+/** Lets the engine compile the nodes of the primitives in `table` (called by every maker of them). */
+export function enablePrimitives(table: PrimitiveTable): void {
+  for (const name of Object.keys(table) as PrimitiveName[]) {
+    primitives[name] = table[name];
+    everyCopyPrimitives[name] ??= table[name];
+  }
+}
+
 /** Lets the engine compile array nodes (called by every maker of them). */
 export function enableArrays(): void {
   enable('array', compileArray);
@@ -815,6 +618,7 @@ export function enableBytes(): void {
  * (any kind may be in it) and for schema resolution.
  */
 export function enableAllKinds(): void {
+  enablePrimitives(ALL_PRIMITIVES);
   enableArrays();
   enableOptionals();
   enableEnums();

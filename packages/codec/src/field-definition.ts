@@ -1,5 +1,6 @@
+import { ALL_PRIMITIVES } from './closure-primitives.js';
 import { type Codec, nodeOf } from './codec.js';
-import { enableBytes, enableStrings } from './engine-closures.js';
+import { enableBytes, enablePrimitives, enableStrings } from './engine-closures.js';
 import { BpError } from './errors.js';
 import { type FormatValue, formatNode } from './format.js';
 import type { SchemaNode } from './schema-node.js';
@@ -54,6 +55,8 @@ function fieldNode(name: string, type: FieldType, options: FieldOptions): Schema
   if (fixedLength !== undefined && !(Number.isInteger(fixedLength) && fixedLength >= 0)) {
     bad(`fixedLength must be a non-negative integer, got ${fixedLength}`);
   }
+  // Number, Boolean and BigInt fields are primitives of any kind (f64, bool, i64, or a format's).
+  enablePrimitives(ALL_PRIMITIVES);
   switch (type) {
     case Number:
       if (fixedLength !== undefined) bad('fixedLength applies to String and Uint8Array fields');

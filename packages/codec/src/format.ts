@@ -1,5 +1,6 @@
+import { ALL_PRIMITIVES } from './closure-primitives.js';
 import { SchemaCodec } from './codec.js';
-import { enableBytes } from './engine-closures.js';
+import { enableBytes, enablePrimitives } from './engine-closures.js';
 import { BpError } from './errors.js';
 import { type CodePair, INTEGER_CODES } from './header-format.js';
 import type { SchemaNode } from './schema-node.js';
@@ -56,6 +57,7 @@ export function formatNode(format: string): SchemaNode {
   }
   if (countText !== '' && countText !== '1')
     refuse(format, 'a repeat count describes several values; use array()');
+  enablePrimitives(ALL_PRIMITIVES);
   return { kind: 'prim', name: pair[order === '<' ? 1 : 0] };
 }
 

@@ -1,3 +1,5 @@
+import { INTEGER_PRIMITIVES } from './closure-primitives.js';
+import { enablePrimitives } from './engine-closures.js';
 import { BpError } from './errors.js';
 import type { PrimitiveName, PrimNode } from './schema-node.js';
 
@@ -35,5 +37,6 @@ export function headerFormatNode(format: unknown, what = 'ProtocolConfig'): Prim
     );
   }
   const [big, little] = INTEGER_CODES[match[2] as string] as CodePair;
+  enablePrimitives(INTEGER_PRIMITIVES);
   return { kind: 'prim', name: match[1] === '<' ? little : big };
 }

@@ -176,3 +176,61 @@ describe('an app bundles the compilers of the kinds it uses', () => {
     expect(text).not.toMatch(/function compileUnion\b/);
   });
 });
+
+describe('an app bundles the writers and readers of the primitives it uses', () => {
+  /** Bundles `source` as a browser app would and runs it; resolves to what it returns as `result`. */
+  async function runApp(source: string): Promise<{ text: string; result: unknown }> {
+    const out = await build({
+      stdin: { contents: source, resolveDir: new URL('.', import.meta.url).pathname, loader: 'ts' },
+      bundle: true,
+      format: 'iife',
+      globalName: 'app',
+      platform: 'browser',
+      write: false,
+      logLevel: 'error',
+    });
+    const text = out.outputFiles[0].text;
+    const context = createContext({ TextEncoder, TextDecoder });
+    runInContext(text, context);
+    return { text, result: (context as { app: { result: unknown } }).app.result };
+  }
+  const roundTrip = (codec: string, value: string) =>
+    `const c = ${codec};\nexport const result = c.decode(c.encode(${value}));`;
+
+  test('a struct of u32 and string holds no writer of another primitive, and works', async () => {
+    const app = await runApp(
+      `import { string, struct, u32 } from '../src/index.ts';\n${roundTrip('struct({ id: u32, s: string() })', "{ id: 7, s: 'a' }")}`,
+    );
+    expect(app.result).toEqual({ id: 7, s: 'a' });
+    for (const call of ['setFloat64', 'setBigUint64', 'setInt16', 'readF64', 'readI64le']) {
+      expect(app.text).not.toContain(call);
+    }
+  });
+
+  // Each maker of primitive nodes by name enables what it can make: these would throw
+  // "closures engine: ... is not enabled" if one did not.
+  test.each([
+    [
+      'a Protocol header format',
+      "import { Protocol, struct, f32 } from '../src/index.ts';\nconst p = new Protocol({ messageStructures: { 1: struct({ x: f32 }) }, headerFormat: '<i' });\nconst bytes = new Uint8Array(p.messageByteLength(1, { x: 0.5 }));\np.encodeMessageInto(1, { x: 0.5 }, bytes);\nexport const result = p.decodeMessage(bytes).value;",
+      { x: 0.5 },
+    ],
+    [
+      'a Python format string',
+      `import { fromFormat } from '../src/index.ts';\n${roundTrip("fromFormat('>d')", '2.5')}`,
+      2.5,
+    ],
+    [
+      'a FieldDefinition',
+      `import { FieldDefinition, MessageStructure } from '../src/index.ts';\n${roundTrip("new MessageStructure([new FieldDefinition('on', Boolean), new FieldDefinition('n', Number)])", '{ on: true, n: 1.5 }')}`,
+      { on: true, n: 1.5 },
+    ],
+    [
+      'a resolved peer schema',
+      "import { resolve, struct, u8 } from '../src/index.ts';\nconst peer = { type: 'struct', fields: [{ name: 'a', schema: { type: 'u8' } }, { name: 'b', schema: { type: 'f64' } }] };\nconst mine = struct({ a: u8 });\nconst r = resolve(peer, mine);\nexport const result = r.decode(new Uint8Array([5, 0, 0, 0, 0, 0, 0, 0, 0]));",
+      { a: 5 },
+    ],
+  ])('%s brings the primitives it names', async (_, source, expected) => {
+    expect((await runApp(source)).result).toEqual(expected);
+  });
+});
