@@ -12,7 +12,7 @@
  */
 export class ByteQueue {
   #unread: Uint8Array = new Uint8Array(0);
-  /** The buffer `#unread` lies at the end of, when it is not a caller's chunk. */
+  /** The buffer `#unread` lies in (from offset 0 on), when it is not a caller's chunk. */
   #own: Uint8Array | undefined;
 
   /** Bytes waiting. */
@@ -35,10 +35,10 @@ export class ByteQueue {
     }
     if (chunk.length === 0) return unread;
     const own = this.#own;
-    const end = own === undefined ? -1 : unread.byteOffset - own.byteOffset + unread.length;
-    if (own !== undefined && unread.buffer === own.buffer && end + chunk.length <= own.length) {
+    const end = unread.byteOffset + unread.length;
+    if (own !== undefined && end + chunk.length <= own.length) {
       own.set(chunk, end);
-      this.#unread = own.subarray(end - unread.length, end + chunk.length);
+      this.#unread = own.subarray(unread.byteOffset, end + chunk.length);
     } else {
       const total = unread.length + chunk.length;
       const next = new Uint8Array(2 * total);
