@@ -159,7 +159,7 @@ export function appendEncoded(
 ): EncodedWriteResult {
   if (message.payloadSize > writer.peerMaxPayload) return 'too-large';
   if (volatile && (writer.blocked || writer.out.queued >= limits.maxQueuedBytes)) return 'dropped';
-  writer.out.append(message.frame);
+  writer.append(message.frame);
   return writer.afterWrite() ? 'sent' : 'congested';
 }
 

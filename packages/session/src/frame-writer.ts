@@ -16,6 +16,7 @@ import type { SessionProtocol } from './protocol-types.js';
 import { SessionError } from './session-error.js';
 import { encodeText } from './text.js';
 import type { SessionTransport } from './types.js';
+import { UsageError } from './usage-error.js';
 
 /** What the writer asks of its session when the peer reads slower than we write. */
 export interface FrameWriterHost {
@@ -58,6 +59,14 @@ export class FrameWriter {
   #framesDirect = 0;
   #drainPromise: Promise<void> | undefined;
   #drainResolve: (() => void) | undefined;
+  /**
+   * The type of the frame being encoded, while user code may run inside the codec (a getter or
+   * `valueOf` of the value), else undefined: its bytes are reserved but not written, so another
+   * write in that time would land in them, and a flush would hand them out half done.
+   */
+  #encoding: number | undefined;
+  /** Ready-made frames (a broadcast, a CANCEL) written meanwhile: they go in right behind it. */
+  #behind: Uint8Array[] | undefined;
 
   constructor(
     transport: SessionTransport,
@@ -89,8 +98,51 @@ export class FrameWriter {
     return this.out.framesTaken + this.#framesDirect;
   }
 
-  /** Encodes a MESSAGE (id 0), REQUEST or RESPONSE straight into the outgoing buffer. */
-  writeTyped(kind: number, id: number, type: number, value: unknown): void {
+  /** True while a frame is being encoded (see {@link FrameWriter.reentrantCall}). */
+  get encoding(): boolean {
+    return this.#encoding !== undefined;
+  }
+
+  /** The error of a `call` made while a frame is being encoded: only ready-made frames may wait behind it. */
+  reentrantCall(call: string): UsageError {
+    const type = this.#encoding as number;
+    const name = this.#protocol.typeName(type);
+    return new UsageError(
+      'reentrant-call',
+      `${call} was called while message type ${type}${name === undefined ? '' : ` (${name})`} was being encoded (by a getter of its value?); call it after that send returns`,
+    );
+  }
+
+  /**
+   * Encodes a MESSAGE (id 0), REQUEST or RESPONSE straight into the outgoing buffer, after the
+   * METADATA frame `metadata` when given: both or, when the value does not encode, neither.
+   */
+  writeTyped(kind: number, id: number, type: number, value: unknown, metadata?: Uint8Array): void {
+    if (this.#encoding !== undefined)
+      throw this.reentrantCall(kind === FrameKind.MESSAGE ? 'send()' : 'request()');
+    const out = this.out;
+    const queued = out.queued;
+    const frames = out.frames;
+    this.#encoding = type;
+    try {
+      if (metadata !== undefined) out.append(metadata);
+      this.#writeTyped(kind, id, type, value);
+    } catch (error) {
+      out.position = out.start + queued;
+      out.frames = frames;
+      throw error;
+    } finally {
+      this.#encoding = undefined;
+      const behind = this.#behind;
+      if (behind !== undefined) {
+        this.#behind = undefined;
+        for (const frame of behind) out.append(frame);
+        this.#scheduleFlush();
+      }
+    }
+  }
+
+  #writeTyped(kind: number, id: number, type: number, value: unknown): void {
     const table = this.#table;
     if (table === undefined) {
       this.#writeTypedGeneric(kind, id, type, value);
@@ -174,6 +226,13 @@ export class FrameWriter {
 
   /** Queues a PING, PONG or CANCEL frame. */
   writeU32Frame(kind: number, value: number): void {
+    if (this.#encoding !== undefined) {
+      // The CANCEL of a request that the value's getter aborted.
+      const frame = new Uint8Array(8);
+      writeU32FrameInto(frame, 0, kind, value);
+      this.append(frame);
+      return;
+    }
     const out = this.out;
     const at = out.reserve(8);
     out.position = writeU32FrameInto(out.buffer, at, kind, value);
@@ -198,6 +257,12 @@ export class FrameWriter {
     out.frames++;
   }
 
+  /** Queues a ready-made frame (METADATA, a pre-encoded MESSAGE). */
+  append(frame: Uint8Array): void {
+    if (this.#encoding === undefined) this.out.append(frame);
+    else (this.#behind ??= []).push(frame);
+  }
+
   /** Writes a handshake frame straight to the transport, ahead of everything queued. */
   writeDirect(frame: Uint8Array): void {
     this.#transport.write(frame);
@@ -206,14 +271,17 @@ export class FrameWriter {
 
   /** Schedules the flush and applies the queue limits; returns what `send()` returns. */
   afterWrite(): boolean {
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      queueMicrotask(this.#flushTask);
-    }
+    this.#scheduleFlush();
     const queued = this.out.queued;
     if (queued < this.#limits.maxQueuedBytes) return true;
     this.#overHighWater();
     return this.out.queued < this.#limits.maxQueuedBytes;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    queueMicrotask(this.#flushTask);
   }
 
   #overHighWater(): void {
@@ -232,7 +300,8 @@ export class FrameWriter {
   /** Hands what is queued to the transport, unless output is held or the transport is full. */
   flush(): void {
     this.#flushScheduled = false;
-    if (this.blocked || this.hold) return;
+    // From an abort listener that a getter set off: the frame's own send() flushes it later.
+    if (this.blocked || this.hold || this.#encoding !== undefined) return;
     const chunk = this.out.take();
     if (chunk === undefined) return;
     if (!this.#transport.write(chunk)) this.blocked = true;

@@ -25,10 +25,10 @@ export interface RequestTableHost {
   /** A request of the peer's was answered late (asynchronously); the close may be able to finish. */
   answered(): void;
   /**
-   * Writes a METADATA frame for `id` (just before its RESPONSE or ERROR); false when the
+   * The METADATA frame for `id` (to go just before its RESPONSE or ERROR); undefined when the
    * connection's version has no metadata (the caller reports it and answers without).
    */
-  writeMetadata(id: number, metadata: Metadata): boolean;
+  metadataFrame(id: number, metadata: Metadata): Uint8Array | undefined;
 }
 
 /** An incoming request as the last step of the interceptor chain receives it. */
@@ -299,16 +299,11 @@ export class RequestTable<P extends SessionProtocol> {
     reply: unknown,
     metadata: Metadata | undefined,
   ): void {
-    const out = this.#writer.out;
-    const queued = out.queued;
-    const frames = out.frames;
     try {
-      if (metadata !== undefined) this.#writeReplyMetadata(id, type, metadata);
-      this.#writer.writeTyped(FrameKind.RESPONSE, id, replyType, reply);
+      // Both frames or neither: a METADATA frame must not precede the ERROR below alone.
+      const before = metadata === undefined ? undefined : this.#metadataFrame(id, type, metadata);
+      this.#writer.writeTyped(FrameKind.RESPONSE, id, replyType, reply, before);
     } catch (error) {
-      // Nothing of this answer stays queued: a METADATA frame must not precede the ERROR alone.
-      out.position = out.start + queued;
-      out.frames = frames;
       reportHandlerError(this.#report, error, type, id, false);
       this.refuse(id, 'handler-error', 'the reply could not be encoded');
       return;
@@ -319,7 +314,8 @@ export class RequestTable<P extends SessionProtocol> {
   #fail(id: number, type: number, error: unknown, metadata: Metadata | undefined): void {
     if (isApplicationError(error)) {
       try {
-        if (metadata !== undefined) this.#writeReplyMetadata(id, type, metadata);
+        const before = metadata === undefined ? undefined : this.#metadataFrame(id, type, metadata);
+        if (before !== undefined) this.#writer.append(before);
       } catch (metadataError) {
         reportHandlerError(this.#report, metadataError, type, id, false);
       }
@@ -331,10 +327,11 @@ export class RequestTable<P extends SessionProtocol> {
     this.refuse(id, 'handler-error', 'handler failed');
   }
 
-  /** Queues the answer's METADATA frame; below version 3 it is reported and left out (no caller to fail). */
-  #writeReplyMetadata(id: number, type: number, metadata: Metadata): void {
-    if (isEmptyMetadata(metadata)) return;
-    if (this.#host.writeMetadata(id, metadata)) return;
+  /** The answer's METADATA frame; below version 3 it is reported and left out (no caller to fail). */
+  #metadataFrame(id: number, type: number, metadata: Metadata): Uint8Array | undefined {
+    if (isEmptyMetadata(metadata)) return undefined;
+    const frame = this.#host.metadataFrame(id, metadata);
+    if (frame !== undefined) return frame;
     reportHandlerError(
       this.#report,
       new SessionError(
@@ -346,6 +343,7 @@ export class RequestTable<P extends SessionProtocol> {
       id,
       false,
     );
+    return undefined;
   }
 
   #timedOut(pending: PendingRequest, timeout: number): string {

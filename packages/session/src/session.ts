@@ -244,11 +244,10 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     answered(): void {
       this.#session.#maybeFinishClose();
     }
-    writeMetadata(id: number, metadata: Metadata): boolean {
+    metadataFrame(id: number, metadata: Metadata): Uint8Array | undefined {
       const session = this.#session;
-      if ((session.#peer?.version ?? 0) < METADATA_VERSION) return false;
-      session.#writer.out.append(encodeMetadataFrame(id, metadata, session.#limits));
-      return true;
+      if ((session.#peer?.version ?? 0) < METADATA_VERSION) return undefined;
+      return encodeMetadataFrame(id, metadata, session.#limits);
     }
     decodeFailed(code: WireErrorName, message: string, cause?: unknown): void {
       this.#session.#fatal(code, message, cause);
@@ -419,18 +418,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
         `metadata cannot be sent: the peer speaks protocol version ${version}, metadata needs ${METADATA_VERSION} (docs/PROTOCOL.md section 20.1)`,
       );
     }
-    const frame = encodeMetadataFrame(id, metadata, this.#limits);
-    const out = this.#writer.out;
-    const queued = out.queued;
-    const frames = out.frames;
-    out.append(frame);
-    try {
-      this.#writer.writeTyped(kind, id, type, value);
-    } catch (error) {
-      out.position = out.start + queued;
-      out.frames = frames;
-      throw error;
-    }
+    this.#writer.writeTyped(kind, id, type, value, encodeMetadataFrame(id, metadata, this.#limits));
   }
 
   /** A pre-encoded MESSAGE frame (rooms, broadcast): see `writeEncodedMessage` in encoded-message.ts. */
@@ -549,6 +537,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 
   close(options: CloseOptions = {}): Promise<void> {
     if (this.#state === 'closed') return Promise.resolve();
+    if (this.#writer.encoding) return Promise.reject(this.#writer.reentrantCall('close()'));
     if (this.#state === 'handshaking') {
       this.#endTransport(false);
       this.#shutdown(new SessionError('connection-closed', 'closed before the handshake completed'));

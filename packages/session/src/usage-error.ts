@@ -19,7 +19,12 @@ export type UsageErrorCode =
   /** A metadata key or value the protocol cannot carry (docs/PROTOCOL.md section 20.2). */
   | 'invalid-metadata'
   /** `rooms.join` was given a session that was not created by `@bp/session` (it cannot take pre-encoded frames). */
-  | 'foreign-session';
+  | 'foreign-session'
+  /**
+   * `send()`, `request()` or `close()` was called by code that runs while a message is being
+   * encoded (a getter or `valueOf` of the value being sent); call it after that send returns.
+   */
+  | 'reentrant-call';
 
 /**
  * A bp API was called in a way that cannot work: the wrong moment (listen after close), the wrong

@@ -1,0 +1,151 @@
+import { describe, expect, it, vi } from 'vitest';
+import { isUsageError } from '../src/index.js';
+import { encodeMessage, writeEncodedMessage } from '../src/wire/index.js';
+import { connect, settle, T, testProtocol } from './fixtures.js';
+
+// User code can run while a frame is half written: a getter (or valueOf) of the value being
+// encoded. Its bytes are reserved in the outgoing buffer but not written yet, so another frame
+// written from there used to land in them (a lost message, or a corrupt stream).
+
+/** A NOTE whose `text` getter runs `during` each time the codec reads it. */
+function noteThatRuns(during: () => void): { text: string } {
+  return {
+    get text() {
+      during();
+      return 'outer';
+    },
+  };
+}
+
+describe('calls from code that runs while a message is being encoded', () => {
+  it('send() is refused with reentrant-call naming the type being encoded; both sends stay whole', async () => {
+    const { client, server } = connect({ protocol: testProtocol });
+    await client.ready;
+    const notes: string[] = [];
+    server.on(T.NOTE, (note) => notes.push(note.text));
+    const errors: unknown[] = [];
+    const value = noteThatRuns(() => {
+      try {
+        client.send(T.NOTE, { text: 'inner' });
+      } catch (error) {
+        errors.push(error);
+      }
+    });
+    expect(client.send(T.NOTE, value)).toBe(true);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const error of errors) {
+      expect(isUsageError(error)).toBe(true);
+      expect(error).toMatchObject({ code: 'reentrant-call' });
+      expect((error as Error).message).toMatch(
+        /send\(\) was called while message type 1 \(NOTE\) was being encoded/,
+      );
+    }
+    client.send(T.NOTE, { text: 'after' });
+    await settle();
+    expect(notes).toEqual(['outer', 'after']);
+    expect([client.state, server.state]).toEqual(['open', 'open']);
+    await client.close();
+  });
+
+  it('an uncaught refusal fails the outer send() with the refusal, and nothing of either is sent', async () => {
+    const { client, server } = connect({ protocol: testProtocol });
+    await client.ready;
+    const notes: string[] = [];
+    server.on(T.NOTE, (note) => notes.push(note.text));
+    expect(() =>
+      client.send(
+        T.NOTE,
+        noteThatRuns(() => client.send(T.NOTE, { text: 'inner' })),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'reentrant-call' }));
+    client.send(T.NOTE, { text: 'after' });
+    await settle();
+    expect(notes).toEqual(['after']);
+    await client.close();
+  });
+
+  for (const call of ['request', 'close'] as const) {
+    it(`${call}() rejects with reentrant-call; the connection goes on`, async () => {
+      const { client, server } = connect({
+        protocol: testProtocol,
+        server: { handlers: { [T.ECHO]: ({ text }) => ({ text }) } },
+      });
+      await client.ready;
+      const notes: string[] = [];
+      server.on(T.NOTE, (note) => notes.push(note.text));
+      const refusals: Promise<unknown>[] = [];
+      const value = noteThatRuns(() => {
+        refusals.push(
+          call === 'request' ? client.request(T.ECHO, { text: 'inner', delay: 0 }) : client.close(),
+        );
+      });
+      client.send(T.NOTE, value);
+      expect(refusals.length).toBeGreaterThan(0);
+      for (const refusal of refusals) await expect(refusal).rejects.toMatchObject({ code: 'reentrant-call' });
+      expect(await client.request(T.ECHO, { text: 'after', delay: 0 })).toEqual({ text: 'after' });
+      await settle();
+      expect(notes).toEqual(['outer']);
+      expect([client.state, server.state]).toEqual(['open', 'open']);
+      await client.close();
+    });
+  }
+
+  it('a request aborted from a getter sends its CANCEL behind the frame being encoded', async () => {
+    const cancelled = vi.fn();
+    const { client, server } = connect({
+      protocol: testProtocol,
+      server: {
+        handlers: {
+          [T.ECHO]: (_value, ctx) =>
+            new Promise((resolve) => {
+              ctx.signal.addEventListener('abort', () => {
+                cancelled(ctx.signal.reason);
+                resolve({ text: 'late' });
+              });
+            }),
+        },
+      },
+    });
+    await client.ready;
+    const notes: string[] = [];
+    server.on(T.NOTE, (note) => notes.push(note.text));
+    const controller = new AbortController();
+    const pending = client.request(T.ECHO, { text: 'slow', delay: 0 }, { signal: controller.signal });
+    await settle();
+    // The codec reads `text` twice, for the size and for the bytes: abort on the second, when the
+    // frame's room is reserved (on the first, the CANCEL would simply go ahead of it).
+    let reads = 0;
+    client.send(
+      T.NOTE,
+      noteThatRuns(() => {
+        if (++reads === 2) controller.abort();
+      }),
+    );
+    expect(controller.signal.aborted).toBe(true);
+    await expect(pending).rejects.toMatchObject({ code: 'aborted' });
+    await vi.waitUntil(() => cancelled.mock.calls.length > 0);
+    expect(cancelled.mock.calls[0][0]).toMatchObject({ code: 'cancelled' });
+    expect(notes).toEqual(['outer']);
+    expect([client.state, server.state]).toEqual(['open', 'open']);
+    await client.close();
+  });
+
+  it('a pre-encoded message (a broadcast) written from a getter goes behind the frame being encoded', async () => {
+    const { client, server } = connect({ protocol: testProtocol });
+    await client.ready;
+    const notes: string[] = [];
+    server.on(T.NOTE, (note) => notes.push(note.text));
+    const broadcast = encodeMessage(testProtocol, T.NOTE, { text: 'broadcast' });
+    const results: string[] = [];
+    client.send(
+      T.NOTE,
+      noteThatRuns(() => results.push(writeEncodedMessage(client, broadcast))),
+    );
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.every((result) => result === 'sent')).toBe(true);
+    await settle();
+    expect(notes).toEqual(['outer', ...results.map(() => 'broadcast')]);
+    expect([client.state, server.state]).toEqual(['open', 'open']);
+    await client.close();
+  });
+});
