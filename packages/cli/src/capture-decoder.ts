@@ -65,6 +65,12 @@ interface Direction {
 
 const latin1 = new TextDecoder('latin1');
 const HEADER_END = [13, 10, 13, 10];
+/**
+ * Largest HTTP upgrade request or response head taken for a WebSocket handshake; a stream whose
+ * head grows past it is skipped. Four times Node's default `maxHeaderSize` (16 KiB), the limit of
+ * the `http.Server` a bp WebSocket endpoint attaches to unless its owner raised it.
+ */
+const MAX_HTTP_HEAD = 65536;
 
 function headerEnd(bytes: Uint8Array, from: number): number {
   for (let i = from; i + 4 <= bytes.length; i++) {
@@ -171,7 +177,7 @@ export function decodeCapture(capture: Capture, options: CaptureOptions = {}): C
       case 'http-response': {
         const before = d.http.length;
         const joined = d.http.append(data);
-        if (joined.length > 65536) {
+        if (joined.length > MAX_HTTP_HEAD) {
           d.mode = 'skip';
           d.http.clear();
           return;
