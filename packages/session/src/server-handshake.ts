@@ -1,10 +1,10 @@
-import type { DescriptorLimits } from '@bp/codec';
 import { decodeHello, encodeWelcome, type HelloFrame } from './control-frames.js';
 import type { WireErrorName } from './error-codes.js';
 import { fingerprintOf } from './fingerprint.js';
 import { MIN_PROTOCOL_VERSION } from './frame-kind.js';
 import { acceptHello, describeRejection, encodeRefusal } from './handshake.js';
 import { isThenable } from './is-thenable.js';
+import type { SessionLimits } from './limits.js';
 import type { SessionProtocol } from './protocol-types.js';
 import { defaultCacheOf, type ResolvedCodecCache } from './resolved-codec-cache.js';
 import {
@@ -24,13 +24,18 @@ import {
 } from './schema-resolution.js';
 import { SessionError } from './session-error.js';
 import { tokenMatches } from './token-check.js';
-import type { SchemaPolicy, SessionAuth } from './types.js';
+import type { PeerInfo, SchemaPolicy, SessionAuth } from './types.js';
 
-/** What {@link answerHello} needs from the server session it answers for. */
-export interface HelloHost {
+/**
+ * What the server handshake needs of the session it runs in. The session's host object
+ * implements it with its own state, so that the steps below (and their code) stay out of a
+ * client-only bundle and a connection holds nothing more for them.
+ */
+export interface ServerSessionHost {
+  readonly protocol: SessionProtocol;
+  readonly limits: Readonly<SessionLimits>;
   readonly auth: SessionAuth | undefined;
   readonly remoteAddress: string | undefined;
-  readonly protocol: SessionProtocol;
   /** The highest protocol version this server speaks. */
   readonly maxVersion: number;
   readonly schemaPolicy: SchemaPolicy;
@@ -38,25 +43,61 @@ export interface HelloHost {
   readonly schemaCache: ResolvedCodecCache | undefined;
   /** False when the protocol has no direct codec access (`codecFor`), which resolution needs. */
   readonly resolvable: boolean;
-  /** Bounds on the client's descriptors. */
-  readonly descriptorLimits: DescriptorLimits;
+  /** What the server holds while it waits for the client's descriptors (section 7.6). */
+  pending: PendingDescriptors | undefined;
   /** False once the session closed (an async `authenticate` may settle after that). */
   handshaking(): boolean;
   /** Refuses with REJECT `code` and closes. */
-  fail(code: WireErrorName, reason: string): void;
-  /** Refuses a client whose schemas differ: `reject` is the complete REJECT frame. */
+  fail(code: WireErrorName, reason: string, cause?: unknown): void;
+  /** Sends the complete REJECT frame `reject` and closes with `error`. */
   refuse(reject: Uint8Array, error: SessionError): void;
-  /** Sends the SCHEMA descriptor request and waits for the answer (passed to `answerDescriptors`). */
-  askDescriptors(request: Uint8Array, pending: PendingDescriptors): void;
-  /** Answers WELCOME (with the absent types of `schemas`, version 2) and opens. */
-  accept(hello: HelloFrame, version: number, principal: unknown, schemas?: ConnectionSchemas): void;
+  /** Sends the SCHEMA descriptor request `request`; the next frame must be the client's SCHEMA. */
+  askDescriptors(request: Uint8Array): void;
+  /** Sends `welcome` and opens with the client as `peer` (and, version 2, its `schemas`). */
+  open(welcome: Uint8Array, peer: PeerInfo, principal: unknown, schemas: ConnectionSchemas | undefined): void;
+}
+
+/**
+ * Descriptor texts a server accepts from a client are bounded like the handshake frames that
+ * carry them: at least this, or the session's `maxPayloadSize` when larger.
+ */
+const HANDSHAKE_DESCRIPTOR_BYTES = 65536;
+
+const NO_TYPES: readonly number[] = Object.freeze([]);
+
+/** Answers WELCOME (with the absent types of `schemas`, version 2) and opens. */
+function accept(
+  host: ServerSessionHost,
+  hello: HelloFrame,
+  version: number,
+  principal: unknown,
+  schemas?: ConnectionSchemas,
+): void {
+  const limits = host.limits;
+  const heartbeatInterval = limits.heartbeatInterval;
+  const peer: PeerInfo = {
+    version,
+    maxPayloadSize: hello.maxPayloadSize,
+    maxInFlight: Number.POSITIVE_INFINITY,
+    heartbeatInterval,
+    resolvedTypes: schemas?.resolvedTypes ?? NO_TYPES,
+    absentTypes: schemas?.absentLocal ?? NO_TYPES,
+  };
+  let welcome = encodeWelcome({
+    version,
+    maxPayloadSize: limits.maxPayloadSize,
+    heartbeatInterval,
+    maxInFlight: limits.maxInFlightRequests,
+  });
+  if (schemas !== undefined) welcome = appendAbsentTypes(welcome, schemas.absentForClient);
+  host.open(welcome, peer, principal, schemas);
 }
 
 /**
  * Checks a HELLO (sections 5.3, 6, 17): magic, versions, credentials, then schemas, and tells the
  * host the outcome, asynchronously when `authenticate` returns a promise.
  */
-function answerHello(host: HelloHost, source: Uint8Array, start: number, end: number): void {
+function answerHello(host: ServerSessionHost, source: Uint8Array, start: number, end: number): void {
   let hello: HelloFrame;
   try {
     hello = decodeHello(source, start, end);
@@ -83,23 +124,24 @@ function answerHello(host: HelloHost, source: Uint8Array, start: number, end: nu
     const own = fingerprintOf(host.protocol);
     const mismatch = describeRejection(hello, own, (type) => host.protocol.typeName(type));
     if (mismatch === undefined) {
-      host.accept(hello, version, principal);
+      accept(host, hello, version, principal);
       return;
     }
     const plan = resolving ? planResolution(hello, own) : ({ kind: 'refuse' } as const);
     if (plan.kind === 'accept') {
-      host.accept(hello, version, principal, plan.schemas);
+      accept(host, hello, version, principal, plan.schemas);
     } else if (plan.kind === 'ask') {
-      host.askDescriptors(encodeSchemaRequest(plan.types), {
+      host.pending = {
         protocol: host.protocol,
         hello,
         own,
         plan,
         cache: host.schemaCache ?? defaultCacheOf(host.protocol, host.protocol.messageTypes?.().length ?? 0),
-        limits: host.descriptorLimits,
+        limits: { maxBytes: Math.max(HANDSHAKE_DESCRIPTOR_BYTES, host.limits.maxPayloadSize) },
         principal,
         version,
-      });
+      };
+      host.askDescriptors(encodeSchemaRequest(plan.types));
     } else {
       host.refuse(
         encodeRefusal('schema-mismatch', mismatch.reason, mismatch.details, host.maxVersion),
@@ -151,13 +193,9 @@ export interface PendingDescriptors extends DescriptorContext {
  * Handles the client's SCHEMA answer (docs/PROTOCOL.md section 7.6): WELCOME with the resolved
  * codecs, or REJECT naming each type, field path and rule.
  */
-function answerDescriptors(
-  host: HelloHost,
-  pending: PendingDescriptors,
-  source: Uint8Array,
-  start: number,
-  end: number,
-): void {
+function answerDescriptors(host: ServerSessionHost, source: Uint8Array, start: number, end: number): void {
+  const pending = host.pending as PendingDescriptors;
+  host.pending = undefined;
   let frame: ReturnType<typeof decodeSchemaFrame>;
   try {
     frame = decodeSchemaFrame(source, start, end);
@@ -169,9 +207,15 @@ function answerDescriptors(
     host.fail('unexpected-frame', 'a SCHEMA descriptor request from the client');
     return;
   }
-  const outcome = resolveDescriptors(pending, frame.entries);
+  let outcome: ReturnType<typeof resolveDescriptors>;
+  try {
+    outcome = resolveDescriptors(pending, frame.entries);
+  } catch (error) {
+    host.fail('internal-error', 'internal error while resolving schemas', error);
+    return;
+  }
   if (outcome.code === undefined) {
-    host.accept(pending.hello, pending.version, pending.principal, outcome.schemas);
+    accept(host, pending.hello, pending.version, pending.principal, outcome.schemas);
     return;
   }
   if (outcome.issues === undefined) {
@@ -199,18 +243,13 @@ function answerDescriptors(
  * instead of session.ts importing it, so a client-only bundle (a browser page) leaves it out.
  */
 export interface ServerHandshake {
+  /** The client's HELLO (sections 5.3, 6, 17). */
   readonly answerHello: typeof answerHello;
+  /** The client's SCHEMA answer to the descriptor request (section 7.6). */
   readonly answerDescriptors: typeof answerDescriptors;
-  readonly encodeWelcome: typeof encodeWelcome;
-  readonly appendAbsentTypes: typeof appendAbsentTypes;
+  /** The REJECT of a fatal error during the handshake. */
   readonly encodeRefusal: typeof encodeRefusal;
 }
 
 /** @internal */
-export const SERVER_HANDSHAKE: ServerHandshake = {
-  answerHello,
-  answerDescriptors,
-  encodeWelcome,
-  appendAbsentTypes,
-  encodeRefusal,
-};
+export const SERVER_HANDSHAKE: ServerHandshake = { answerHello, answerDescriptors, encodeRefusal };

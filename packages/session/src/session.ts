@@ -5,13 +5,7 @@ import {
   readWelcome,
   rejectionError,
 } from './client-handshake.js';
-import {
-  decodeErrorFrame,
-  decodeGoodbye,
-  type GoodbyeFrame,
-  type HelloFrame,
-  readU32,
-} from './control-frames.js';
+import { decodeErrorFrame, decodeGoodbye, type GoodbyeFrame, readU32 } from './control-frames.js';
 import {
   appendEncoded,
   type EncodedMessage,
@@ -55,7 +49,7 @@ import { RequestRoom, type RequestRoomHost } from './request-room.js';
 import { RequestTable, type RequestTableHost } from './request-table.js';
 import type { ResolvedCodecCache } from './resolved-codec-cache.js';
 import type { ConnectionSchemas } from './schema-resolution.js';
-import type { HelloHost, PendingDescriptors, ServerHandshake } from './server-handshake.js';
+import type { PendingDescriptors, ServerHandshake, ServerSessionHost } from './server-handshake.js';
 import { SessionError } from './session-error.js';
 import { requireType, Subscribers } from './subscribers.js';
 import type {
@@ -101,9 +95,10 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   data: unknown = undefined;
   readonly #protocol: P;
   readonly #transport: SessionTransport;
-  readonly #role: 'client' | 'server';
   /** The HELLO-answering code; only server sessions carry it (see server-handshake.ts). */
   readonly #server: ServerHandshake | undefined;
+  /** The host object (see #Host), as the server handshake sees it. */
+  readonly #host: ServerSessionHost;
   readonly #limits: Readonly<SessionLimits>;
   readonly #decoder: PayloadDecoder;
   readonly #reader: FrameReader;
@@ -140,8 +135,6 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
   #absent: ReadonlySet<number> | undefined;
   /** The table #useSchemas switched to (resolved codecs), for pre-encoded frames. */
   #resolvedTable: MessageTable | undefined;
-  /** Server: waiting for the client's descriptors. */
-  #pendingDescriptors: PendingDescriptors | undefined;
 
   /** Open `messages()` iterators; made by the first one. */
   #iterators: Set<MessageIterator<unknown>> | undefined;
@@ -186,9 +179,12 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       RequestTableHost,
       RequestRoomHost,
       DecodeFailureHost,
-      InterceptedCallsHost
+      InterceptedCallsHost,
+      ServerSessionHost
   {
     readonly #session: BpSession<any>;
+    /** Server: waiting for the client's descriptors. */
+    pending: PendingDescriptors | undefined = undefined;
     constructor(session: BpSession<any>) {
       this.#session = session;
     }
@@ -259,6 +255,58 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     drained(): Promise<void> {
       return this.#session.#writer.drained();
     }
+    // ServerSessionHost: the session as the server handshake (server-handshake.ts) sees it.
+    get protocol(): SessionProtocol {
+      return this.#session.#protocol;
+    }
+    get limits(): Readonly<SessionLimits> {
+      return this.#session.#limits;
+    }
+    get auth(): SessionAuth | undefined {
+      return this.#session.#auth;
+    }
+    get remoteAddress(): string | undefined {
+      return this.#session.#remoteAddress;
+    }
+    get maxVersion(): number {
+      return this.#session.#maxVersion;
+    }
+    get schemaPolicy(): SchemaPolicy {
+      return this.#session.#schemaPolicy;
+    }
+    get schemaCache(): ResolvedCodecCache | undefined {
+      const session = this.#session;
+      return session.#table === undefined ? undefined : session.#schemaCache;
+    }
+    get resolvable(): boolean {
+      return this.#session.#table !== undefined;
+    }
+    handshaking(): boolean {
+      return this.#session.#state === 'handshaking';
+    }
+    fail(code: WireErrorName, reason: string, cause?: unknown): void {
+      this.#session.#fatal(code, reason, cause);
+    }
+    refuse(reject: Uint8Array, error: SessionError): void {
+      this.#session.#refuse(reject, error);
+    }
+    askDescriptors(request: Uint8Array): void {
+      const session = this.#session;
+      session.#changeFrameLimits('schema', (limits) => expectSchema(limits, session.#limits.maxPayloadSize));
+      session.#writer.writeDirect(request);
+    }
+    open(
+      welcome: Uint8Array,
+      peer: PeerInfo,
+      principal: unknown,
+      schemas: ConnectionSchemas | undefined,
+    ): void {
+      const session = this.#session;
+      session.#principal = principal;
+      if (schemas !== undefined) session.#useSchemas(schemas.overrides, schemas.absentLocal);
+      session.#writer.writeDirect(welcome);
+      session.#begin(peer);
+    }
   };
 
   constructor(
@@ -269,7 +317,6 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     const protocol = options.protocol;
     this.#protocol = protocol;
     this.#transport = options.transport;
-    this.#role = role;
     this.#server = server;
     this.#limits = sessionLimitsFor(protocol, options.limits);
     this.#auth = options.auth;
@@ -292,6 +339,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       replyMetadata: {},
     }));
     const host = new BpSession.#Host(this);
+    this.#host = host;
     const table = MessageTable.of(protocol);
     this.#table = table;
     this.#schemaCache = options.schemaCache;
@@ -845,79 +893,20 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 
   #onHello(source: Uint8Array, start: number, end: number): void {
     this.#changeFrameLimits('closed', closeHandshake);
-    (this.#server as ServerHandshake).answerHello(this.#helloHost(), source, start, end);
-  }
-
-  /** What the server handshake (server-handshake.ts) needs of this session. */
-  #helloHost(): HelloHost {
-    return {
-      auth: this.#auth,
-      remoteAddress: this.#remoteAddress,
-      protocol: this.#protocol,
-      maxVersion: this.#maxVersion,
-      schemaPolicy: this.#schemaPolicy,
-      schemaCache: this.#table === undefined ? undefined : this.#schemaCache,
-      resolvable: this.#table !== undefined,
-      descriptorLimits: { maxBytes: Math.max(HANDSHAKE_DESCRIPTOR_BYTES, this.#limits.maxPayloadSize) },
-      handshaking: () => this.#state === 'handshaking',
-      fail: (code, reason) => this.#fatal(code, reason),
-      refuse: (reject, error) => {
-        this.#writer.writeDirect(reject);
-        this.#writer.out.discard();
-        this.#endTransport(false);
-        this.#shutdown(error);
-      },
-      askDescriptors: (request, pending) => {
-        this.#pendingDescriptors = pending;
-        this.#changeFrameLimits('schema', (limits) => expectSchema(limits, this.#limits.maxPayloadSize));
-        this.#writer.writeDirect(request);
-      },
-      accept: (hello, version, principal, schemas) => this.#accept(hello, version, principal, schemas),
-    };
+    (this.#server as ServerHandshake).answerHello(this.#host, source, start, end);
   }
 
   /** The client's SCHEMA frame (server) or the server's descriptor request (client), section 4.11. */
   #onSchema(source: Uint8Array, start: number, end: number): void {
     this.#changeFrameLimits('closed', closeHandshake);
-    if (this.#role === 'client') {
-      const answer = answerSchemaRequest(this.#protocol, source, start, end);
-      if (typeof answer === 'string') this.#fatal('malformed-frame', answer);
-      else this.#writer.writeDirect(answer);
+    const server = this.#server;
+    if (server !== undefined) {
+      server.answerDescriptors(this.#host, source, start, end);
       return;
     }
-    const pending = this.#pendingDescriptors as PendingDescriptors;
-    this.#pendingDescriptors = undefined;
-    const server = this.#server as ServerHandshake;
-    try {
-      server.answerDescriptors(this.#helloHost(), pending, source, start, end);
-    } catch (error) {
-      this.#fatal('internal-error', 'internal error while resolving schemas', error);
-    }
-  }
-
-  #accept(hello: HelloFrame, version: number, principal: unknown, schemas?: ConnectionSchemas): void {
-    this.#principal = principal;
-    this.#writer.peerMaxPayload = hello.maxPayloadSize;
-    const heartbeatInterval = this.#limits.heartbeatInterval;
-    const server = this.#server as ServerHandshake;
-    if (schemas !== undefined) this.#useSchemas(schemas.overrides, schemas.absentLocal);
-    this.#peer = {
-      version,
-      maxPayloadSize: hello.maxPayloadSize,
-      maxInFlight: Number.POSITIVE_INFINITY,
-      heartbeatInterval,
-      resolvedTypes: schemas?.resolvedTypes ?? NO_TYPES,
-      absentTypes: schemas?.absentLocal ?? NO_TYPES,
-    };
-    let welcome = server.encodeWelcome({
-      version,
-      maxPayloadSize: this.#limits.maxPayloadSize,
-      heartbeatInterval,
-      maxInFlight: this.#limits.maxInFlightRequests,
-    });
-    if (schemas !== undefined) welcome = server.appendAbsentTypes(welcome, schemas.absentForClient);
-    this.#writer.writeDirect(welcome);
-    this.#open(heartbeatInterval);
+    const answer = answerSchemaRequest(this.#protocol, source, start, end);
+    if (typeof answer === 'string') this.#fatal('malformed-frame', answer);
+    else this.#writer.writeDirect(answer);
   }
 
   /**
@@ -955,6 +944,11 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       }
       this.#useSchemas(new Map(absent.map((type) => [type, undefined])), absent);
     }
+    this.#begin(peer);
+  }
+
+  /** The handshake is done (either side): `peer` is the other side's. */
+  #begin(peer: PeerInfo): void {
     this.#writer.peerMaxPayload = peer.maxPayloadSize;
     this.#peerMaxInFlight = peer.maxInFlight;
     this.#peer = peer;
@@ -1005,16 +999,12 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.#fatal('handshake-timeout', `no handshake within ${this.#limits.handshakeTimeout} ms`);
   }
 
-  #reject(
-    code: WireErrorName,
-    reason: string,
-    details: readonly { type: number; status: number }[] = [],
-  ): void {
-    this.#writer.writeDirect(
-      (this.#server as ServerHandshake).encodeRefusal(code, reason, details, this.#maxVersion),
-    );
+  /** Ends the handshake with the REJECT frame `reject` (server). */
+  #refuse(reject: Uint8Array, error: SessionError): void {
+    this.#writer.writeDirect(reject);
     this.#writer.out.discard();
     this.#endTransport(false);
+    this.#shutdown(error);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1098,8 +1088,12 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     if (this.#state === 'closed') return;
     const error = new SessionError(code, message, { cause });
     if (this.#state === 'handshaking') {
-      if (this.#role === 'server') this.#reject(code, message);
-      else this.#endTransport(false);
+      const server = this.#server;
+      if (server !== undefined) {
+        this.#refuse(server.encodeRefusal(code, message, [], this.#maxVersion), error);
+        return;
+      }
+      this.#endTransport(false);
       this.#shutdown(error);
       return;
     }
@@ -1195,14 +1189,6 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 
 /** @internal */
 export type { SessionErrorCode };
-
-const NO_TYPES: readonly number[] = Object.freeze([]);
-
-/**
- * Descriptor texts a server accepts from a client are bounded like the handshake frames that
- * carry them: at least this, or the session's `maxPayloadSize` when larger.
- */
-const HANDSHAKE_DESCRIPTOR_BYTES = 65536;
 
 function versionOption(value: number | undefined): number {
   if (value === undefined) return PROTOCOL_VERSION;
