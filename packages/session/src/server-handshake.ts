@@ -1,4 +1,5 @@
 import { decodeHello, encodeWelcome, type HelloFrame } from './control-frames.js';
+import { encodedFor } from './encoded-message.js';
 import type { WireErrorName } from './error-codes.js';
 import { fingerprintOf } from './fingerprint.js';
 import { MIN_PROTOCOL_VERSION } from './frame-kind.js';
@@ -249,7 +250,18 @@ export interface ServerHandshake {
   readonly answerDescriptors: typeof answerDescriptors;
   /** The REJECT of a fatal error during the handshake. */
   readonly encodeRefusal: typeof encodeRefusal;
+  /**
+   * A pre-encoded message (a broadcast) as a connection on resolved codecs must get it. Only a
+   * server resolves: a client's table differs from its protocol's only by the types the server
+   * lacks, which it never sends.
+   */
+  readonly encodedFor: typeof encodedFor;
 }
 
 /** @internal */
-export const SERVER_HANDSHAKE: ServerHandshake = { answerHello, answerDescriptors, encodeRefusal };
+export const SERVER_HANDSHAKE: ServerHandshake = {
+  answerHello,
+  answerDescriptors,
+  encodeRefusal,
+  encodedFor,
+};

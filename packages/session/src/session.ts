@@ -10,7 +10,6 @@ import {
   appendEncoded,
   type EncodedMessage,
   type EncodedWriteResult,
-  encodedFor,
   WRITE_ENCODED,
 } from './encoded-message.js';
 import { ErrorCode, errorCodeName, type SessionErrorCode, type WireErrorName } from './error-codes.js';
@@ -475,7 +474,8 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     const resolved = this.#resolvedTable;
     if (resolved !== undefined && resolved !== this.#table) {
       if (this.#absent?.has(message.type)) return 'absent';
-      message = encodedFor(message, this.#table as MessageTable, resolved);
+      const server = this.#server;
+      if (server !== undefined) message = server.encodedFor(message, this.#table as MessageTable, resolved);
     }
     const result = appendEncoded(this.#writer, this.#limits, message, volatile);
     if (result === 'sent' || result === 'congested') this.#live.activity = true;

@@ -30,8 +30,9 @@ import { build } from 'esbuild';
 // 34.5 -> 34 KB and 9.5 -> 9 KB when each primitive codec brought the closures engine its own
 // writer and reader instead of the engine holding all nineteen (33.8 KB and 8.6 KB). 34 -> 34.5 KB
 // for the session's guard against frames written while a message is being encoded (a getter that
-// calls send(); it used to corrupt the stream): 34.0 KB.
-export const BUDGETS = { total: 34.5 * 1024, own: 3 * 1024, codec: 9 * 1024 };
+// calls send(); it used to corrupt the stream): 34.0 KB. 34.5 -> 34 KB when the server's handshake
+// steps and its re-encoding of broadcasts for resolved schemas left the session class (33.7 KB).
+export const BUDGETS = { total: 34 * 1024, own: 3 * 1024, codec: 9 * 1024 };
 
 const here = dirname(fileURLToPath(import.meta.url));
 const app = (name) => join(here, 'size-apps', name);
