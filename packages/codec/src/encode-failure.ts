@@ -1,5 +1,5 @@
 import { EncodeError } from './errors.js';
-import { isValidPrimitive, PRIMITIVE_SPECS } from './primitive-specs.js';
+import { isValidPrimitive, primitiveSpec } from './primitive-specs.js';
 import type {
   ArrayNode,
   BytesNode,
@@ -66,7 +66,7 @@ function missing(path: string): EncodeError {
 /** {@link explainEncodeFailure} for a primitive. */
 export function explainPrim(node: PrimNode, v: unknown, path: string): EncodeError | undefined {
   if (v === undefined) return missing(path);
-  const spec = PRIMITIVE_SPECS[node.name];
+  const spec = primitiveSpec(node.name);
   if (isValidPrimitive(spec, v)) return undefined;
   if (spec.kind === 'bool') return typeMismatch('a boolean', v, path);
   if (spec.kind === 'bigint') {

@@ -32,7 +32,7 @@ import {
 } from './encode-failure.js';
 import type { CompiledCodec, DecodeResult } from './engine.js';
 import { DecodeError, relocateError } from './errors.js';
-import { PRIMITIVE_SPECS } from './primitive-specs.js';
+import { primitiveSpec } from './primitive-specs.js';
 import { bufferTooSmall, decodeRangeError, encodeOffsetError, isOffset } from './range-errors.js';
 import {
   type ArrayNode,
@@ -111,7 +111,7 @@ function readPrefix(width: PrefixWidth, u8: Uint8Array, p: number): number {
 }
 
 function compilePrim(node: PrimNode, path: string): Part {
-  const size = PRIMITIVE_SPECS[node.name].size;
+  const size = primitiveSpec(node.name).size;
   const closures = primitives[node.name] ?? everyCopyPrimitives[node.name];
   if (closures === undefined) {
     // A bug in @bp/codec, not in the schema: the maker of this node did not enable its primitive.
@@ -127,7 +127,7 @@ function compilePrim(node: PrimNode, path: string): Part {
 }
 
 function compileEnum(node: EnumNode, path: string): Part {
-  const size = PRIMITIVE_SPECS[node.repr.name].size;
+  const size = primitiveSpec(node.repr.name).size;
   const set = SET[node.repr.name];
   const get = GET[node.repr.name];
   const toWire = new Map<unknown, number>(node.values.map((v, i) => [v, node.wire[i]]));
@@ -502,7 +502,7 @@ function compileStruct(node: StructNode, path: string): Part {
 function compileUnion(node: UnionNode, path: string): Part {
   const tagKey = node.tagKey;
   const tagPath = fieldPath(path, tagKey);
-  const size = PRIMITIVE_SPECS[node.repr.name].size;
+  const size = primitiveSpec(node.repr.name).size;
   const set = SET[node.repr.name];
   const get = GET[node.repr.name];
   const tags = node.variants.map((v) => v.tag);

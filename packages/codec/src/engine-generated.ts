@@ -25,7 +25,7 @@ import { compileClosures } from './engine-closures.js';
 import { DecodeError, type EncodeError, relocateError } from './errors.js';
 import { genSkip, skipsInline } from './generated-skip.js';
 import { FAIL_LABEL, Gen, PREFIX_MAX, prefixRead, prefixWrite, q } from './generated-source.js';
-import { F32_OVERFLOW_SQUARED, invalidPrimitiveExpr, PRIMITIVE_SPECS } from './primitive-specs.js';
+import { F32_OVERFLOW_SQUARED, invalidPrimitiveExpr, primitiveSpec } from './primitive-specs.js';
 import { bufferTooSmall, decodeRangeError, encodeOffsetError } from './range-errors.js';
 import {
   depthOf,
@@ -86,13 +86,13 @@ function runsOf(node: StructNode): number[] {
 
 /** Checks and writes one primitive; `fail(v)` makes the error. */
 function genPrimWrite(g: Gen, name: PrimitiveName, v: string, fail: string): void {
-  if (!g.trusted) g.emit(`if (${invalidPrimitiveExpr(PRIMITIVE_SPECS[name], v)}) throw ${fail}(${v});`);
+  if (!g.trusted) g.emit(`if (${invalidPrimitiveExpr(primitiveSpec(name), v)}) throw ${fail}(${v});`);
   genPrimStore(g, name, v);
 }
 
 /** Writes one primitive already checked (for f32: its range may still be pending). */
 function genPrimStore(g: Gen, name: PrimitiveName, v: string): void {
-  const spec = PRIMITIVE_SPECS[name];
+  const spec = primitiveSpec(name);
   if (spec.kind === 'bool') g.emit(`t[${g.pos()}] = ${v} ? 1 : 0;`);
   else if (spec.size === 1) g.emit(`t[${g.pos()}] = ${v};`);
   else g.emit(`dv.set${spec.view}(${g.pos()}, ${v}${spec.littleEndian ? ', true' : ''});`);
@@ -126,7 +126,7 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
       genPrimWrite(g, node.name, v, fail());
       return;
     case 'enum': {
-      const spec = PRIMITIVE_SPECS[node.repr.name];
+      const spec = primitiveSpec(node.repr.name);
       const map = g.c(new Map<unknown, number>(node.values.map((x, i) => [x, node.wire[i]])));
       const w = g.id('w');
       g.emit(`const ${w} = ${map}.get(${v});`);
@@ -257,9 +257,7 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
         const names = node.fields.map((f) => (f.node as PrimNode).name);
         const isF32 = (name: PrimitiveName) => name === 'f32' || name === 'f32le';
         const invalid = names.map((name, i) =>
-          isF32(name)
-            ? `typeof ${vars[i]} !== 'number'`
-            : invalidPrimitiveExpr(PRIMITIVE_SPECS[name], vars[i]),
+          isF32(name) ? `typeof ${vars[i]} !== 'number'` : invalidPrimitiveExpr(primitiveSpec(name), vars[i]),
         );
         if (!g.trusted) g.emit(`if (${invalid.join(' || ')}) throw ${failAll}(${v});`);
         for (const [i, name] of names.entries()) genPrimStore(g, name, vars[i]);
@@ -312,7 +310,7 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
         if (typeof fill === 'number' && f.node.kind === 'prim' && isBigEndianWord(f.node.name)) {
           // Constant bytes (mergeFills made them big-endian words): plain byte stores, which V8
           // keeps cheaper than DataView calls at an offset only known at run time.
-          const size = PRIMITIVE_SPECS[f.node.name].size;
+          const size = primitiveSpec(f.node.name).size;
           for (let i = 0; i < size; i++) {
             g.emit(`t[${g.pos(i)}] = ${(fill / 2 ** (8 * (size - 1 - i))) & 0xff};`);
           }
@@ -332,7 +330,7 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
           const fields = group;
           const explain = g.c((x: Record<string, unknown>) => explainFields(fields, x) as EncodeError);
           if (!g.trusted) g.emit(`if (typeof ${fv} !== 'number') throw ${explain}(${v});`);
-          const spec = PRIMITIVE_SPECS[(f.node as { name: 'f32' | 'f32le' }).name];
+          const spec = primitiveSpec((f.node as { name: 'f32' | 'f32le' }).name);
           g.emit(`dv.setFloat32(${g.pos()}, ${fv}${spec.littleEndian ? ', true' : ''});`);
           g.k += 4;
         } else genWrite(g, f.node, fv, fpath, checked || fixedSizeOf(f.node) !== undefined);
@@ -342,7 +340,7 @@ function genWrite(g: Gen, node: SchemaNode, v: string, path: string, checked: bo
     }
     case 'union': {
       // One branch per variant, each with its own constant offsets and checks.
-      const spec = PRIMITIVE_SPECS[node.repr.name];
+      const spec = primitiveSpec(node.repr.name);
       const tag = g.id('tag');
       g.flush();
       g.emit(`if (typeof ${v} !== 'object' || ${v} === null) throw ${fail()}(${v});`);
@@ -396,7 +394,7 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
   }
   switch (node.kind) {
     case 'prim': {
-      const spec = PRIMITIVE_SPECS[node.name];
+      const spec = primitiveSpec(node.name);
       const x = g.id('x');
       if (spec.kind === 'bool') {
         g.emit(`const ${x} = s[${g.pos()}];`);
@@ -409,7 +407,7 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
       return x;
     }
     case 'enum': {
-      const spec = PRIMITIVE_SPECS[node.repr.name];
+      const spec = primitiveSpec(node.repr.name);
       const map = g.c(new Map<number, number | string>(node.wire.map((w, i) => [w, node.values[i]])));
       const w = g.id('w');
       const x = g.id('x');
@@ -537,7 +535,7 @@ function genRead(g: Gen, node: SchemaNode, path: string, checked: boolean): stri
       return o;
     }
     case 'union': {
-      const spec = PRIMITIVE_SPECS[node.repr.name];
+      const spec = primitiveSpec(node.repr.name);
       const tagPath = fieldPath(path, node.tagKey);
       const tagTrunc = () =>
         g.c((need: number, left: number, at: number) => truncatedError(need, left, tagPath, at));

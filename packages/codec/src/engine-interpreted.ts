@@ -16,7 +16,7 @@ import {
 import { explainEncodeFailure, fieldPath } from './encode-failure.js';
 import type { CompiledCodec } from './engine.js';
 import { DecodeError } from './errors.js';
-import { PRIMITIVE_SPECS } from './primitive-specs.js';
+import { primitiveSpec } from './primitive-specs.js';
 import { bufferTooSmall, decodeRangeError, encodeOffsetError, isOffset } from './range-errors.js';
 import {
   depthOf,
@@ -67,7 +67,7 @@ function encodeNode(node: SchemaNode, v: any, c: Cursor, path: string): void {
   check(node, v, path);
   switch (node.kind) {
     case 'prim': {
-      const spec = PRIMITIVE_SPECS[node.name];
+      const spec = primitiveSpec(node.name);
       room(c, spec.size, path);
       const setter = `set${spec.view}` as 'setUint32';
       if (spec.kind === 'bool') c.dv.setUint8(c.p, v ? 1 : 0);
@@ -194,7 +194,7 @@ function sizeNode(node: SchemaNode, v: any, path: string): number {
     }
     case 'union': {
       const variant = node.variants.find((x) => x.tag === v[node.tagKey]) as UnionVariant;
-      return PRIMITIVE_SPECS[node.repr.name].size + sizeNode(variant.node, v, path);
+      return primitiveSpec(node.repr.name).size + sizeNode(variant.node, v, path);
     }
     default:
       throw new Error('unreachable: fixed-size node without a fixed size');
@@ -215,7 +215,7 @@ function takePrefix(c: Cursor, width: PrefixWidth, path: string): number {
 function decodeNode(node: SchemaNode, c: Cursor, path: string, into?: any): unknown {
   switch (node.kind) {
     case 'prim': {
-      const spec = PRIMITIVE_SPECS[node.name];
+      const spec = primitiveSpec(node.name);
       need(c, spec.size, path);
       const getter = `get${spec.view}` as 'getUint32';
       const v = (c.dv[getter] as (p: number, le: boolean) => unknown)(c.p, spec.littleEndian);

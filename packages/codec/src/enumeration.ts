@@ -1,7 +1,7 @@
 import type { Codec } from './codec.js';
 import { type CodecOptions, nodeOf, SchemaCodec } from './codec.js';
 import { enableEnums } from './engine-closures.js';
-import { PRIMITIVE_SPECS } from './primitive-specs.js';
+import { primitiveSpec } from './primitive-specs.js';
 import type { EnumNode, PrimNode } from './schema-node.js';
 
 /** Options of {@link enumeration} and {@link literal}. */
@@ -47,12 +47,10 @@ function enumCodec<T>(values: (string | number)[], options: EnumOptions, where: 
   }
   let repr: PrimNode;
   const fits = (name: (typeof CANDIDATES)[number]) =>
-    wire.every(
-      (w) => w >= (PRIMITIVE_SPECS[name].min as number) && w <= (PRIMITIVE_SPECS[name].max as number),
-    );
+    wire.every((w) => w >= (primitiveSpec(name).min as number) && w <= (primitiveSpec(name).max as number));
   if (options.repr !== undefined) {
     const node = nodeOf(options.repr, where);
-    if (node.kind !== 'prim' || PRIMITIVE_SPECS[node.name].kind !== 'int') {
+    if (node.kind !== 'prim' || primitiveSpec(node.name).kind !== 'int') {
       throw new TypeError(`${where}: repr must be an integer codec such as u8 or u16`);
     }
     repr = node;

@@ -13,38 +13,54 @@ export interface PrimitiveSpec {
   readonly view: string;
 }
 
-function spec(
-  name: PrimitiveName,
-  size: number,
-  kind: PrimitiveSpec['kind'],
-  view: string,
-  min: number | bigint = 0,
-  max: number | bigint = 0,
-): PrimitiveSpec {
-  return { name, size, littleEndian: name.endsWith('le'), kind, view, min, max };
+/**
+ * The spec of each primitive, worked out from its name the first time it is asked for: a table of
+ * all nineteen would be in every bundle, including those of apps that use two of them.
+ */
+const specs: Partial<Record<PrimitiveName, PrimitiveSpec>> = {};
+
+/** How the primitive `name` is read, written and range-checked. */
+export function primitiveSpec(name: PrimitiveName): PrimitiveSpec {
+  return (specs[name] ??= specFor(name));
 }
 
-export const PRIMITIVE_SPECS: Readonly<Record<PrimitiveName, PrimitiveSpec>> = {
-  u8: spec('u8', 1, 'int', 'Uint8', 0, 0xff),
-  i8: spec('i8', 1, 'int', 'Int8', -0x80, 0x7f),
-  bool: spec('bool', 1, 'bool', 'Uint8'),
-  u16: spec('u16', 2, 'int', 'Uint16', 0, 0xffff),
-  u16le: spec('u16le', 2, 'int', 'Uint16', 0, 0xffff),
-  i16: spec('i16', 2, 'int', 'Int16', -0x8000, 0x7fff),
-  i16le: spec('i16le', 2, 'int', 'Int16', -0x8000, 0x7fff),
-  u32: spec('u32', 4, 'int', 'Uint32', 0, 0xffffffff),
-  u32le: spec('u32le', 4, 'int', 'Uint32', 0, 0xffffffff),
-  i32: spec('i32', 4, 'int', 'Int32', -0x80000000, 0x7fffffff),
-  i32le: spec('i32le', 4, 'int', 'Int32', -0x80000000, 0x7fffffff),
-  f32: spec('f32', 4, 'float', 'Float32'),
-  f32le: spec('f32le', 4, 'float', 'Float32'),
-  f64: spec('f64', 8, 'float', 'Float64'),
-  f64le: spec('f64le', 8, 'float', 'Float64'),
-  u64: spec('u64', 8, 'bigint', 'BigUint64', 0n, 0xffffffffffffffffn),
-  u64le: spec('u64le', 8, 'bigint', 'BigUint64', 0n, 0xffffffffffffffffn),
-  i64: spec('i64', 8, 'bigint', 'BigInt64', -0x8000000000000000n, 0x7fffffffffffffffn),
-  i64le: spec('i64le', 8, 'bigint', 'BigInt64', -0x8000000000000000n, 0x7fffffffffffffffn),
-};
+/** True when `name` names a primitive (`u8`, `i16le`, `f64`, `bool`, ...). */
+export function isPrimitiveName(name: string): name is PrimitiveName {
+  return /^(?:u8|i8|bool|[ui](?:16|32|64)(?:le)?|f(?:32|64)(?:le)?)$/.test(name);
+}
+
+function specFor(name: PrimitiveName): PrimitiveSpec {
+  const littleEndian = name.endsWith('le');
+  if (name === 'bool') return { name, size: 1, littleEndian, kind: 'bool', view: 'Uint8', min: 0, max: 0 };
+  const bits = Number.parseInt(name.slice(1), 10);
+  const size = bits / 8;
+  const signed = name[0] === 'i';
+  if (name[0] === 'f')
+    return { name, size, littleEndian, kind: 'float', view: `Float${bits}`, min: 0, max: 0 };
+  const view = `${bits === 64 ? 'Big' : ''}${signed ? 'Int' : 'Uint'}${bits}`;
+  if (bits === 64) {
+    const min = signed ? -(1n << 63n) : 0n;
+    return {
+      name,
+      size,
+      littleEndian,
+      kind: 'bigint',
+      view,
+      min,
+      max: (signed ? 1n << 63n : 1n << 64n) - 1n,
+    };
+  }
+  const min = signed ? -(2 ** (bits - 1)) : 0;
+  return {
+    name,
+    size,
+    littleEndian,
+    kind: 'int',
+    view,
+    min,
+    max: (signed ? 2 ** (bits - 1) : 2 ** bits) - 1,
+  };
+}
 
 /**
  * Smallest magnitude that rounds to Infinity as a float32 (FLT_MAX plus half an ulp). Like Python's

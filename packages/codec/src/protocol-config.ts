@@ -2,7 +2,7 @@ import { type Codec, type Infer, withEngine } from './codec.js';
 import { BpError, DecodeError, EncodeError, relocateError } from './errors.js';
 import { headerFormatNode } from './header-format.js';
 import type { MessageStructure } from './message-structure.js';
-import { PRIMITIVE_SPECS } from './primitive-specs.js';
+import { primitiveSpec } from './primitive-specs.js';
 import { protocolCodecHooks } from './protocol-codec-hooks.js';
 import {
   type DecodedMessage,
@@ -132,7 +132,7 @@ export class ProtocolConfig<
   constructor(options: ProtocolOptions<S, R>) {
     // NOT_FOUND and the engine switch decide what each declared type may be and which codec is
     // kept, so they are settled before the base constructor walks the types.
-    const headerSpec = PRIMITIVE_SPECS[headerFormatNode(options.headerFormat ?? '>H').name];
+    const headerSpec = primitiveSpec(headerFormatNode(options.headerFormat ?? '>H').name);
     const [min, max] = [headerSpec.min as number, headerSpec.max as number];
     const explicitNotFound = options.notFoundType !== undefined;
     const notFound = options.notFoundType ?? (min === 0 ? max : -1);

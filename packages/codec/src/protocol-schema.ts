@@ -2,7 +2,7 @@ import { type Codec, type Infer, nodeOf, SchemaCodec } from './codec.js';
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, type DecodeLimits } from './decode-limits.js';
 import { DecodeError, EncodeError, relocateError } from './errors.js';
 import { headerFormatNode } from './header-format.js';
-import { PRIMITIVE_SPECS } from './primitive-specs.js';
+import { primitiveSpec } from './primitive-specs.js';
 import { decodeRangeError, NO_ROOM_SIGNAL, probe } from './range-errors.js';
 import { describeNode, type SchemaDescriptor } from './schema-node.js';
 
@@ -119,7 +119,7 @@ export abstract class ProtocolSchema<
   constructor(options: ProtocolSchemaOptions<S, R>, what: string, adopt?: AdoptCodec) {
     this.headerFormat = options.headerFormat ?? '>H';
     const headerNode = headerFormatNode(this.headerFormat, what);
-    const headerSpec = PRIMITIVE_SPECS[headerNode.name];
+    const headerSpec = primitiveSpec(headerNode.name);
     this.header = new SchemaCodec<number>(headerNode);
     this.headerSize = headerSpec.size;
     this.headerMin = headerSpec.min as number;

@@ -3,6 +3,8 @@
  * closures, interpreter) compiles from this tree, so they cannot disagree about the schema.
  */
 
+import { primitiveSpec } from './primitive-specs.js';
+
 /** Names of the fixed-size primitives, `le` suffix for little-endian. */
 export type PrimitiveName =
   | 'u8'
@@ -277,36 +279,13 @@ function describeField(f: StructField): FieldDescriptor {
   return d;
 }
 
-/** Byte size of each primitive. */
-export const PRIM_SIZE: Readonly<Record<PrimitiveName, number>> = {
-  u8: 1,
-  i8: 1,
-  bool: 1,
-  u16: 2,
-  i16: 2,
-  u16le: 2,
-  i16le: 2,
-  u32: 4,
-  i32: 4,
-  f32: 4,
-  u32le: 4,
-  i32le: 4,
-  f32le: 4,
-  f64: 8,
-  u64: 8,
-  i64: 8,
-  f64le: 8,
-  u64le: 8,
-  i64le: 8,
-};
-
 /** Size in bytes when every value of the node has the same size, else undefined. */
 export function fixedSizeOf(node: SchemaNode): number | undefined {
   switch (node.kind) {
     case 'prim':
-      return PRIM_SIZE[node.name];
+      return primitiveSpec(node.name).size;
     case 'enum':
-      return PRIM_SIZE[node.repr.name];
+      return primitiveSpec(node.repr.name).size;
     case 'string':
     case 'bytes':
       return node.length;
@@ -321,7 +300,7 @@ export function fixedSizeOf(node: SchemaNode): number | undefined {
     case 'const':
       return 0;
     case 'convert':
-      return PRIM_SIZE[node.item.name];
+      return primitiveSpec(node.item.name).size;
     case 'skip':
       return fixedSizeOf(node.item);
     case 'struct': {
@@ -340,9 +319,9 @@ export function fixedSizeOf(node: SchemaNode): number | undefined {
 export function minSizeOf(node: SchemaNode): number {
   switch (node.kind) {
     case 'prim':
-      return PRIM_SIZE[node.name];
+      return primitiveSpec(node.name).size;
     case 'enum':
-      return PRIM_SIZE[node.repr.name];
+      return primitiveSpec(node.repr.name).size;
     case 'string':
     case 'bytes':
       return node.length ?? node.prefix;
@@ -353,7 +332,7 @@ export function minSizeOf(node: SchemaNode): number {
     case 'const':
       return 0;
     case 'convert':
-      return PRIM_SIZE[node.item.name];
+      return primitiveSpec(node.item.name).size;
     case 'skip':
       return minSizeOf(node.item);
     case 'struct': {
@@ -362,7 +341,7 @@ export function minSizeOf(node: SchemaNode): number {
       return total;
     }
     case 'union':
-      return PRIM_SIZE[node.repr.name] + Math.min(...node.variants.map((v) => minSizeOf(v.node)));
+      return primitiveSpec(node.repr.name).size + Math.min(...node.variants.map((v) => minSizeOf(v.node)));
   }
 }
 

@@ -1,6 +1,6 @@
 import { type Codec, type CodecOptions, type Infer, nodeOf, type Prettify, SchemaCodec } from './codec.js';
 import { enableUnions } from './engine-closures.js';
-import { PRIMITIVE_SPECS } from './primitive-specs.js';
+import { primitiveSpec } from './primitive-specs.js';
 import type { PrimNode, UnionNode, UnionVariant } from './schema-node.js';
 
 /** Options of {@link union}. */
@@ -66,12 +66,11 @@ export function union<const K extends string, const V extends Variants>(
   const fits = (name: string) =>
     wires.every(
       (w) =>
-        w >= (PRIMITIVE_SPECS[name as 'u8'].min as number) &&
-        w <= (PRIMITIVE_SPECS[name as 'u8'].max as number),
+        w >= (primitiveSpec(name as 'u8').min as number) && w <= (primitiveSpec(name as 'u8').max as number),
     );
   if (options.repr !== undefined) {
     const node = nodeOf(options.repr, where);
-    if (node.kind !== 'prim' || PRIMITIVE_SPECS[node.name].kind !== 'int') {
+    if (node.kind !== 'prim' || primitiveSpec(node.name).kind !== 'int') {
       throw new TypeError(`${where}: repr must be an integer codec such as u8 or u16`);
     }
     if (!fits(node.name)) throw new RangeError(`${where}: a tag does not fit in ${node.name}`);

@@ -8,7 +8,7 @@
  * - strings, booleans and enum values as themselves; optional absent as `null`;
  * - arrays as arrays, structs as objects, union values as objects with the tag property.
  */
-import { isValidPrimitive, PRIMITIVE_SPECS } from '../primitive-specs.js';
+import { isValidPrimitive, primitiveSpec } from '../primitive-specs.js';
 import type { SchemaNode } from '../schema-node.js';
 import { utf8Length } from '../utf8.js';
 import { SchemaError } from './schema-error.js';
@@ -50,7 +50,7 @@ function hexOf(bytes: Uint8Array): string {
 export function defaultToJson(node: SchemaNode, value: unknown): unknown {
   switch (node.kind) {
     case 'prim': {
-      const kind = PRIMITIVE_SPECS[node.name].kind;
+      const kind = primitiveSpec(node.name).kind;
       if (kind === 'bigint') return (value as bigint).toString();
       if (kind === 'float') return floatToJson(value as number);
       return value;
@@ -106,7 +106,7 @@ export function defaultFromJson(node: SchemaNode, j: unknown, path: string, budg
     throw new SchemaError('descriptor-too-large', 'default value has too many parts', path);
   switch (node.kind) {
     case 'prim': {
-      const spec = PRIMITIVE_SPECS[node.name];
+      const spec = primitiveSpec(node.name);
       let v: unknown = j;
       if (spec.kind === 'bigint') {
         v = typeof j === 'string' && /^-?(0|[1-9]\d{0,19})$/.test(j) ? BigInt(j) : undefined;

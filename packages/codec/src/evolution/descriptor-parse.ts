@@ -4,7 +4,7 @@
  * Nothing here evaluates code, and names are only ever compared, never used as object keys.
  */
 import { DEFAULT_MAX_DEPTH } from '../decode-limits.js';
-import { PRIMITIVE_SPECS } from '../primitive-specs.js';
+import { isPrimitiveName, primitiveSpec } from '../primitive-specs.js';
 import { DEFAULT_MAX_PAYLOAD } from '../protocol-config.js';
 import {
   type EnumNode,
@@ -96,18 +96,14 @@ function count(v: unknown, path: string, what: string): number {
 }
 
 function intRepr(v: unknown, path: string): PrimNode {
-  if (
-    typeof v !== 'string' ||
-    !Object.hasOwn(PRIMITIVE_SPECS, v) ||
-    PRIMITIVE_SPECS[v as PrimitiveName].kind !== 'int'
-  ) {
+  if (typeof v !== 'string' || !isPrimitiveName(v) || primitiveSpec(v as PrimitiveName).kind !== 'int') {
     throw invalid(path, 'repr must name an integer type such as u8 or u16');
   }
   return { kind: 'prim', name: v as PrimitiveName };
 }
 
 function wireOf(v: unknown, repr: PrimNode, path: string): number {
-  const spec = PRIMITIVE_SPECS[repr.name];
+  const spec = primitiveSpec(repr.name);
   if (typeof v !== 'number' || !Number.isInteger(v) || v < (spec.min as number) || v > (spec.max as number)) {
     throw invalid(path, `wire must be an integer that fits in ${repr.name}`);
   }
@@ -169,7 +165,7 @@ function parseNode(d: unknown, path: string, depth: number, cx: Ctx): SchemaNode
     case 'union':
       return parseUnion(o, path, depth, cx);
     default:
-      if (Object.hasOwn(PRIMITIVE_SPECS, type)) return { kind: 'prim', name: type as PrimitiveName };
+      if (isPrimitiveName(type)) return { kind: 'prim', name: type as PrimitiveName };
       throw invalid(path, `unknown schema type ${JSON.stringify(type.slice(0, 40))}`);
   }
 }

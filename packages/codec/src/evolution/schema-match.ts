@@ -5,7 +5,7 @@
  * writes reader-shaped values as writer bytes. Writer nodes may come from a peer: their strings
  * are only compared here and never end up in the nodes built (see safe-layout.ts).
  */
-import { PRIMITIVE_SPECS } from '../primitive-specs.js';
+import { primitiveSpec } from '../primitive-specs.js';
 import {
   type ArrayNode,
   type BytesNode,
@@ -57,8 +57,8 @@ function kindName(node: SchemaNode): string {
 
 /** Lossless number pairs: can every value of writer type `w` be held by reader type `r`? */
 function numberFits(w: PrimitiveName, r: PrimitiveName): boolean {
-  const ws = PRIMITIVE_SPECS[w];
-  const rs = PRIMITIVE_SPECS[r];
+  const ws = primitiveSpec(w);
+  const rs = primitiveSpec(r);
   if (ws.kind === 'float') return rs.kind === 'float' && rs.size >= ws.size;
   if (rs.kind === 'float') {
     // Integers are exact in a float up to 2^24 (f32) or 2^53 (f64).
@@ -70,8 +70,8 @@ function numberFits(w: PrimitiveName, r: PrimitiveName): boolean {
 }
 
 function matchPrim(w: PrimNode, r: PrimNode, path: string, cx: MatchContext): Resolved | undefined {
-  const wk = PRIMITIVE_SPECS[w.name].kind;
-  const rk = PRIMITIVE_SPECS[r.name].kind;
+  const wk = primitiveSpec(w.name).kind;
+  const rk = primitiveSpec(r.name).kind;
   if ((wk === 'bool') !== (rk === 'bool')) {
     return issue(cx, path, 'type-changed', `${at(path)} was ${w.name} and is now ${r.name}`);
   }
@@ -93,8 +93,8 @@ function matchPrim(w: PrimNode, r: PrimNode, path: string, cx: MatchContext): Re
 
 /** Reverse pairs only matter when encoding for the writer: a number written where it wants a bigint. */
 function encodeOnlyPrim(w: PrimNode, r: PrimNode): SchemaNode {
-  const wk = PRIMITIVE_SPECS[w.name].kind;
-  const rk = PRIMITIVE_SPECS[r.name].kind;
+  const wk = primitiveSpec(w.name).kind;
+  const rk = primitiveSpec(r.name).kind;
   const wire: PrimNode = { kind: 'prim', name: w.name };
   if (wk === 'bigint' && (rk === 'int' || rk === 'float'))
     return { kind: 'convert', item: wire, to: 'number' };

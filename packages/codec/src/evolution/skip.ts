@@ -13,7 +13,7 @@ import {
   truncatedError,
 } from '../decode-limits.js';
 import { DecodeError, relocateError } from '../errors.js';
-import { PRIMITIVE_SPECS } from '../primitive-specs.js';
+import { primitiveSpec } from '../primitive-specs.js';
 import {
   type ArrayNode,
   fixedSizeOf,
@@ -45,7 +45,7 @@ export function fixedElements(node: SchemaNode): number {
 
 /** A union tag of `repr` at `at`, read from the bytes (no DataView: see {@link compileSkipper}). */
 function readWire(repr: PrimNode, u8: Uint8Array, at: number): number {
-  const spec = PRIMITIVE_SPECS[repr.name];
+  const spec = primitiveSpec(repr.name);
   const signed = spec.min !== 0;
   switch (spec.size) {
     case 1:
@@ -254,7 +254,7 @@ function optionalSkipper(node: OptionalNode, path: string): Skipper {
 }
 
 function unionSkipper(node: UnionNode, path: string): Skipper {
-  const size = PRIMITIVE_SPECS[node.repr.name].size;
+  const size = primitiveSpec(node.repr.name).size;
   const tagPath = fieldPath(path, node.tagKey);
   const variants = new Map(node.variants.map((v) => [v.wire, compileSkipper(v.node, path)]));
   const repr = node.repr;
