@@ -192,8 +192,12 @@ export abstract class ProtocolSchema<
   }
 
   /** The type that answers request `type`, per `responses`. */
-  replyTypeOf<T extends number>(requestType: T): ReplyType<this, T> | undefined {
-    return (this.responses as Record<number, number>)[requestType] as ReplyType<this, T> | undefined;
+  // Spelled with R rather than ReplyType<this, T>: inferring R back from `this` once made tsc
+  // report "Return type annotation circularly references itself" here.
+  replyTypeOf<T extends number>(requestType: T): (T extends keyof R ? R[T] & number : never) | undefined {
+    return (this.responses as Record<number, number>)[requestType] as
+      | (T extends keyof R ? R[T] & number : never)
+      | undefined;
   }
 
   /** Canonical description of the protocol: header format and each type's schema. */

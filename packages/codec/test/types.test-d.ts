@@ -15,6 +15,7 @@ import {
   type MessageTypes,
   type MessageValue,
   optional,
+  Protocol,
   ProtocolConfig,
   type ReplyType,
   type ReplyValue,
@@ -178,5 +179,16 @@ describe('ProtocolConfig', () => {
       message: string;
     }>();
     expectTypeOf<ReplyType<P, MessageType.STATUS>>().toBeNever();
+  });
+
+  test('replyTypeOf gives the declared reply type, or undefined', () => {
+    expectTypeOf(config.replyTypeOf(MessageType.BENCHMARK)).toEqualTypeOf<MessageType.STATUS | undefined>();
+    expectTypeOf(config.replyTypeOf(MessageType.STATUS)).toEqualTypeOf<undefined>();
+    const protocol = new Protocol({
+      messageTypeEnum: MessageType,
+      messageStructures: { [MessageType.BENCHMARK]: struct({ seq: u32 }), [MessageType.STATUS]: status },
+      responses: { [MessageType.BENCHMARK]: MessageType.STATUS },
+    });
+    expectTypeOf(protocol.replyTypeOf(MessageType.BENCHMARK)).toEqualTypeOf<MessageType.STATUS | undefined>();
   });
 });
