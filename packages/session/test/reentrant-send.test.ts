@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { isUsageError } from '../src/index.js';
 import { encodeMessage, writeEncodedMessage } from '../src/wire/index.js';
@@ -147,5 +148,93 @@ describe('calls from code that runs while a message is being encoded', () => {
     expect(notes).toEqual(['outer', ...results.map(() => 'broadcast')]);
     expect([client.state, server.state]).toEqual(['open', 'open']);
     await client.close();
+  });
+});
+
+type Action = 'none' | 'send' | 'request' | 'close' | 'broadcast' | 'abort';
+
+describe('property: calls from getters never corrupt the stream', () => {
+  it('the peer gets exactly the messages whose sends succeeded, in order, with what went behind them', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            text: fc.string({ maxLength: 80 }),
+            // The getter's action at each read (the codec reads a field once or twice).
+            actions: fc.array(
+              fc.constantFrom<Action>('none', 'send', 'request', 'close', 'broadcast', 'abort'),
+              {
+                minLength: 1,
+                maxLength: 3,
+              },
+            ),
+            // A value that does not encode: the send fails, what went behind it still goes.
+            invalid: fc.boolean(),
+            metadata: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 12 },
+        ),
+        async (sends) => {
+          const { client, server } = connect({
+            protocol: testProtocol,
+            server: { handlers: { [T.ECHO]: () => new Promise<{ text: string }>(() => {}) } },
+          });
+          await client.ready;
+          const seen: string[] = [];
+          server.on(T.NOTE, (note) => seen.push(note.text));
+          const expected: string[] = [];
+          const refusals: Promise<unknown>[] = [];
+          const controllers: AbortController[] = [];
+          for (let i = 0; i < sends.length; i++) {
+            const { text, actions, invalid, metadata } = sends[i];
+            const behind: string[] = [];
+            let read = 0;
+            const value = {
+              get text(): string {
+                const action = actions[Math.min(read++, actions.length - 1)];
+                try {
+                  if (action === 'send') client.send(T.NOTE, { text: 'never' });
+                  else if (action === 'request')
+                    refusals.push(client.request(T.ECHO, { text: 'never', delay: 0 }));
+                  else if (action === 'close') refusals.push(client.close());
+                  else if (action === 'broadcast') {
+                    const note = `behind ${i}.${behind.length}`;
+                    expect(
+                      writeEncodedMessage(client, encodeMessage(testProtocol, T.NOTE, { text: note })),
+                    ).toBe('sent');
+                    behind.push(note);
+                  } else if (action === 'abort') controllers.pop()?.abort();
+                } catch (error) {
+                  expect(error).toMatchObject({ code: 'reentrant-call' });
+                }
+                return (invalid ? 7 : text) as string;
+              },
+            };
+            let sent = true;
+            try {
+              client.send(T.NOTE, value, metadata ? { metadata: { k: 'v' } } : undefined);
+            } catch (error) {
+              expect(error).toMatchObject({ code: 'type-mismatch' });
+              sent = false;
+            }
+            expect(sent).toBe(!invalid);
+            if (sent) expected.push(text);
+            expected.push(...behind);
+            // A request in flight, for a later getter to abort (its CANCEL goes behind that send).
+            const controller = new AbortController();
+            controllers.push(controller);
+            client.request(T.ECHO, { text: 'slow', delay: 0 }, { signal: controller.signal }).catch(() => {});
+          }
+          for (const refusal of refusals)
+            await expect(refusal).rejects.toMatchObject({ code: 'reentrant-call' });
+          await settle();
+          expect(seen).toEqual(expected);
+          expect([client.state, server.state]).toEqual(['open', 'open']);
+          for (const controller of controllers) controller.abort();
+          await client.close({ deadline: 50 });
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
