@@ -32,6 +32,7 @@ import {
 } from './encode-failure.js';
 import type { CompiledCodec, DecodeResult } from './engine.js';
 import { DecodeError, relocateError } from './errors.js';
+import { describeArray, describeEnum, describeOptional, describeUnion } from './kind-describers.js';
 import { primitiveSpec } from './primitive-specs.js';
 import { bufferTooSmall, decodeRangeError, encodeOffsetError, isOffset } from './range-errors.js';
 import {
@@ -41,6 +42,7 @@ import {
   type ConvertNode,
   depthOf,
   type EnumNode,
+  enableDescriber,
   fixedSizeOf,
   minSizeOf,
   type OptionalNode,
@@ -592,18 +594,22 @@ export function enablePrimitives(table: PrimitiveTable): void {
 /** Lets the engine compile array nodes (called by every maker of them). */
 export function enableArrays(): void {
   enable('array', compileArray);
+  enableDescriber('array', describeArray);
 }
 /** Lets the engine compile optional nodes. */
 export function enableOptionals(): void {
   enable('optional', compileOptional);
+  enableDescriber('optional', describeOptional);
 }
 /** Lets the engine compile enum nodes. */
 export function enableEnums(): void {
   enable('enum', compileEnum);
+  enableDescriber('enum', describeEnum);
 }
 /** Lets the engine compile union nodes. */
 export function enableUnions(): void {
   enable('union', compileUnion);
+  enableDescriber('union', describeUnion);
 }
 /** Lets the engine compile string nodes. */
 export function enableStrings(): void {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type * as Codec from '../src/index.node.js';
+import * as Codecs from '../src/index.node.js';
 import { array, bytes, enumeration, optional, string, struct, u8, union } from '../src/index.node.js';
 import { type Bundled, bundle } from './bundle.js';
 
@@ -13,6 +14,7 @@ type M = typeof Codec;
 type Make = (m: M) => { codec: Codec.Codec<any>; value: unknown; bytes?: Uint8Array };
 
 const SHARED = Symbol.for('@bp/codec/closure-kinds');
+const SHARED_DESCRIBERS = Symbol.for('@bp/codec/describers');
 
 // Made by the test's own copy of the modules, before any case starts afresh.
 const Writer = struct({
@@ -29,7 +31,11 @@ const WRITTEN = Writer.encode({
 
 function forgetEveryCopy(): void {
   delete (globalThis as Record<symbol, unknown>)[SHARED];
+  delete (globalThis as Record<symbol, unknown>)[SHARED_DESCRIBERS];
 }
+
+/** What the test's own copy (which made every kind above) says the codec describes as. */
+const described = (make: Make): unknown => make(Codecs).codec.describe();
 
 const makers: Record<string, Make> = {
   array: (m) => ({ codec: m.struct({ a: m.array(m.u16) }), value: { a: [1, 2] } }),
@@ -67,6 +73,8 @@ for (const entry of ['index.ts', 'index.node.ts'] as const) {
         const m = (await import(`../src/${entry}`)) as M;
         const { codec, value, bytes } = make(m);
         expect(codec.decode(bytes ?? codec.encode(value as never))).toEqual(value);
+        // describe() too: each kind's description comes with its maker.
+        expect(codec.describe()).toEqual(described(make));
       });
     }
   });
@@ -86,5 +94,6 @@ describe('two copies of the package in one process (ESM and CJS)', () => {
     const S = b.esm.struct({ id: b.esm.u8, list });
     const value = { id: 1, list: ['a', undefined] };
     expect(S.decode(S.encode(value))).toEqual(value);
+    expect(S.describe()).toEqual(struct({ id: u8, list: array(optional(string())) }).describe());
   });
 });
