@@ -28,6 +28,7 @@ import {
 import type { Reader, Writer } from './closure-types.js';
 import { F32_OVERFLOW } from './primitive-specs.js';
 import type { PrimitiveName } from './schema-node.js';
+import { unrolledF32Writer } from './struct-unrolled.js';
 
 /** Throws the error for a value a writer refuses. */
 export type Fail = (v: unknown) => never;
@@ -38,6 +39,11 @@ export type Bad = (byte: number, at: number) => never;
 export interface PrimitiveClosures {
   readonly write: (fail: Fail) => Writer;
   readonly read: (bad: Bad) => Reader;
+  /**
+   * The writer of a struct whose fields are all f32 or f32le (f32 and f32le only): it comes with
+   * them, so an app without floats does not bundle it.
+   */
+  readonly f32Struct?: typeof unrolledF32Writer;
 }
 
 const F32_MAX = F32_OVERFLOW;
@@ -194,6 +200,7 @@ export const F32: PrimitiveClosures = {
     s.p = p + 4;
     return readF32(s.u8, p);
   },
+  f32Struct: unrolledF32Writer,
 };
 
 export const F32LE: PrimitiveClosures = {
@@ -212,6 +219,7 @@ export const F32LE: PrimitiveClosures = {
     s.p = p + 4;
     return readF32le(s.u8, p);
   },
+  f32Struct: unrolledF32Writer,
 };
 
 export const F64: PrimitiveClosures = {

@@ -57,7 +57,7 @@ import {
   usesBudget,
 } from './schema-node.js';
 import { unrolledFor } from './struct-sites.js';
-import { objectCheckCanWait, unrolledF32Writer } from './struct-unrolled.js';
+import { objectCheckCanWait } from './struct-unrolled.js';
 import { NO_ROOM, readUtf8, readUtf8Lenient, utf8Length, writeUtf8 } from './utf8.js';
 
 type Sizer = (v: any) => number;
@@ -112,13 +112,18 @@ function readPrefix(width: PrefixWidth, u8: Uint8Array, p: number): number {
   return width === 4 ? readU32(u8, p) : width === 2 ? readU16(u8, p) : u8[p];
 }
 
-function compilePrim(node: PrimNode, path: string): Part {
-  const size = primitiveSpec(node.name).size;
+function closuresOf(node: PrimNode, path: string): PrimitiveClosures {
   const closures = primitives[node.name] ?? everyCopyPrimitives[node.name];
   if (closures === undefined) {
     // A bug in @bp/codec, not in the schema: the maker of this node did not enable its primitive.
     throw new TypeError(`closures engine: ${node.name} is not enabled (${path || 'root'})`);
   }
+  return closures;
+}
+
+function compilePrim(node: PrimNode, path: string): Part {
+  const size = primitiveSpec(node.name).size;
+  const closures = closuresOf(node, path);
   const write = closures.write((v) => {
     throw failure(explainPrim(node, v, path), v, path);
   });
@@ -405,13 +410,17 @@ function compileStruct(node: StructNode, path: string): Part {
     throw failure(explainStruct(node, v, path), v, path);
   };
   const { unrolledWriter, unrolledReader } = unrolledFor(names);
-  const allF32 =
+  const first = node.fields[0]?.node;
+  const f32Struct =
     !wireOnly &&
+    first?.kind === 'prim' &&
     node.fields.every((f) => f.node.kind === 'prim' && (f.node.name === 'f32' || f.node.name === 'f32le')) &&
-    objectCheckCanWait(names);
+    objectCheckCanWait(names)
+      ? closuresOf(first, path).f32Struct
+      : undefined;
   const unrolledWrite =
-    (allF32
-      ? unrolledF32Writer(
+    (f32Struct !== undefined
+      ? f32Struct(
           names,
           node.fields.map((f) => (f.node as PrimNode).name === 'f32le'),
           notObject,
