@@ -8,6 +8,7 @@ export interface ArrayOptions extends CodecOptions {
 }
 
 /** An array of items: a u32 big-endian count then the items, or exactly `length` items. */
+/* @__NO_SIDE_EFFECTS__ */
 export function array<T>(item: Codec<T>, options: ArrayOptions = {}): SchemaCodec<T[]> {
   const { length } = options;
   if (length !== undefined && !(Number.isInteger(length) && length >= 0 && length <= 0xffffffff)) {

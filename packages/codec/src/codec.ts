@@ -135,6 +135,7 @@ export function nodeOf(codec: unknown, where: string): SchemaNode {
  * The same codec compiled with another engine: identical bytes, different speed. Use it to compare
  * engines or to force `interpreted` or `closures` for one codec.
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function withEngine<C extends Codec<any>>(codec: C, engine: EngineName): C {
   const node = nodeOf(codec, 'withEngine');
   const copy = Object.create(Object.getPrototypeOf(codec)) as C;
@@ -158,6 +159,7 @@ export function withEngine<C extends Codec<any>>(codec: C, engine: EngineName): 
  * Only the `generated` engine has an unchecked encoder; for the others the codec keeps its checks
  * (`trustedInput` is then `false`).
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function trustedInput<C extends Codec<any>>(codec: C): C {
   const node = nodeOf(codec, 'trustedInput');
   const copy = Object.create(Object.getPrototypeOf(codec)) as C;

@@ -95,6 +95,7 @@ export function enumeration<const V extends readonly (string | number)[]>(
   values: V,
   options?: EnumOptions,
 ): SchemaCodec<V[number]>;
+/* @__NO_SIDE_EFFECTS__ */
 export function enumeration(values: EnumLike | readonly (string | number)[], options: EnumOptions = {}) {
   return enumCodec(enumValues(values), options, 'enumeration');
 }
@@ -103,6 +104,7 @@ export function enumeration(values: EnumLike | readonly (string | number)[], opt
  * Exactly one value, written as its wire number (the number itself, or 0 for a string) and checked
  * on decode. Useful as a version tag or a constant discriminator.
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function literal<const V extends string | number>(
   value: V,
   options: EnumOptions = {},

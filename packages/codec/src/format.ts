@@ -71,6 +71,7 @@ export function formatNode(format: string): SchemaNode {
  * fromFormat('>I') // same as u32
  * fromFormat('<q') // same as i64le
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function fromFormat<const F extends string>(format: F): SchemaCodec<FormatValue<F>> {
   return new SchemaCodec<FormatValue<F>>(formatNode(format));
 }

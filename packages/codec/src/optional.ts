@@ -17,6 +17,7 @@ export class OptionalCodec<T> extends SchemaCodec<T | undefined> {
  * A value that may be absent: one flag byte (0 absent, 1 present) then the value when present.
  * `undefined` and `null` encode as absent; absent decodes as `undefined`.
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function optional<T>(item: Codec<T>, options: CodecOptions = {}): OptionalCodec<T> {
   enableOptionals();
   return new OptionalCodec<T>({ kind: 'optional', item: nodeOf(item, 'optional') }, options.engine);

@@ -46,6 +46,7 @@ export function structNode(fields: readonly StructField[], where: string): Schem
  * const SensorData = struct({ sensor1: f32, sensor2: f32 });
  * type SensorData = Infer<typeof SensorData>; // { sensor1: number; sensor2: number }
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function struct<const S extends Shape>(
   shape: S,
   options: CodecOptions = {},

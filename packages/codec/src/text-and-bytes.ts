@@ -42,6 +42,7 @@ export interface StringOptions extends CodecOptions {
  * platform's TextEncoder and TextDecoder do: a lone surrogate (ill-formed UTF-16) on encode, a
  * malformed UTF-8 sequence on decode (unless `fatal: true`, which refuses it).
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function string(options: StringOptions = {}): SchemaCodec<string> {
   checkLength('string', options.length);
   enableStrings();
@@ -73,6 +74,7 @@ export interface BytesOptions extends CodecOptions {
  * Raw bytes as a Uint8Array. By default a u32 big-endian byte count then the bytes; with
  * `length: N`, exactly N bytes (shorter values zero-padded). Decodes to a view unless `copy: true`.
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function bytes(options: BytesOptions = {}): SchemaCodec<Uint8Array> {
   checkLength('bytes', options.length);
   enableBytes();

@@ -37,6 +37,7 @@ const CANDIDATES = ['u8', 'u16', 'u32'] as const;
  * });
  * type Shape = Infer<typeof Shape>; // { kind: 'circle'; r: number } | { kind: 'rect'; w: number; h: number }
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function union<const K extends string, const V extends Variants>(
   tagKey: K,
   variants: V,

@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createContext, runInContext } from 'node:vm';
 import { build } from 'esbuild';
+import { rolldown } from 'rolldown';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type * as Codec from '../src/index.node.js';
 import { type Bundled, bundle } from './bundle.js';
@@ -233,4 +238,65 @@ describe('an app bundles the writers and readers of the primitives it uses', () 
   ])('%s brings the primitives it names', async (_, source, expected) => {
     expect((await runApp(source)).result).toEqual(expected);
   });
+});
+
+describe('codecs an app makes but never uses leave nothing behind', () => {
+  // The makers are marked /* @__NO_SIDE_EFFECTS__ */: bundlers that read it across modules
+  // (Rollup, and Rolldown, which Vite builds with) drop a call whose result goes unused, so a shared
+  // module of message codecs costs a page only the ones it uses. esbuild reads it only within a
+  // module (evanw/esbuild#4369), so this bundles with Rolldown.
+  const USED = "console.log(struct({ id: u32, s: string() }).encode({ id: 1, s: 'a' }));";
+  const UNUSED = [
+    'const list = array(u16, { length: 2 });',
+    'const maybe = optional(u8);',
+    "const side = enumeration(['buy', 'sell']);",
+    "const only = literal('x');",
+    "const blob = bytes({ lengthPrefix: 'u16' });",
+    "const shape = union('kind', { a: struct({ n: f64 }), b: struct({ list: array(u8) }) });",
+    "const old = withAliases(withDefault(u8, 1), ['previous']);",
+    "const packed = fromFormat('>3I');",
+    "const fast = trustedInput(withEngine(struct({ m: optional(string()) }), 'closures'));",
+  ].join('\n');
+  const NAMES =
+    'array, bytes, enumeration, f64, fromFormat, literal, optional, string, struct, trustedInput, u8, u16, u32, union, withAliases, withDefault, withEngine';
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bp-unused-'));
+    // The package as tools/build-package.mjs builds it: esbuild's bundle of the entry, whose output
+    // must keep the annotations.
+    await build({
+      entryPoints: [fileURLToPath(new URL('../src/index.ts', import.meta.url))],
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      outfile: join(dir, 'built.js'),
+      logLevel: 'error',
+    });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function rolldownApp(name: string, from: string, body: string): Promise<string> {
+    const input = join(dir, `${name}.js`);
+    writeFileSync(input, `import { ${NAMES} } from ${JSON.stringify(from)};\n${body}\n`);
+    const bundle = await rolldown({ input, platform: 'browser', logLevel: 'silent' });
+    const { output } = await bundle.generate({ format: 'esm', minify: true });
+    await bundle.close();
+    return output[0].code;
+  }
+
+  for (const [label, from] of [
+    ['the sources', fileURLToPath(new URL('../src/index.ts', import.meta.url))],
+    ['the package as built', './built.js'],
+  ]) {
+    test(`from ${label}: an app with unused codecs of every kind bundles as small as without them`, async () => {
+      const alone = await rolldownApp(`alone-${label.length}`, from, USED);
+      const withUnused = await rolldownApp(`unused-${label.length}`, from, `${UNUSED}\n${USED}`);
+      expect(withUnused).not.toContain('buy');
+      expect(withUnused).not.toContain('previous');
+      expect(withUnused.length).toBe(alone.length);
+      // And the used codec is really there (a failed resolve would give two equal, empty bundles).
+      expect(alone.length).toBeGreaterThan(10_000);
+    });
+  }
 });

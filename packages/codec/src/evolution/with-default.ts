@@ -20,6 +20,7 @@ export function withNode<C extends Codec<any>>(codec: C, node: SchemaNode): C {
  * @example
  * const SensorV2 = struct({ temperature: f32, battery: withDefault(u8, 100) });
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function withDefault<C extends Codec<any>>(codec: C, value: Infer<C>): C {
   const node = nodeOf(codec, 'withDefault');
   codec.byteLength(value);
@@ -36,6 +37,7 @@ export function withDefault<C extends Codec<any>>(codec: C, value: Infer<C>): C 
  * @example
  * const V2 = struct({ temperature: withAliases(f32, ['temp']) }); // was `temp` in v1
  */
+/* @__NO_SIDE_EFFECTS__ */
 export function withAliases<C extends Codec<any>>(codec: C, aliases: readonly string[]): C {
   const node = nodeOf(codec, 'withAliases');
   if (!Array.isArray(aliases) || aliases.some((a) => typeof a !== 'string' || a === '__proto__')) {
