@@ -137,7 +137,8 @@ export class FrameWriter {
       if (behind !== undefined) {
         this.#behind = undefined;
         for (const frame of behind) out.append(frame);
-        this.#scheduleFlush();
+        // The queue limits apply to them here: a failed write has no afterWrite() of its own.
+        this.afterWrite();
       }
     }
   }
@@ -271,17 +272,14 @@ export class FrameWriter {
 
   /** Schedules the flush and applies the queue limits; returns what `send()` returns. */
   afterWrite(): boolean {
-    this.#scheduleFlush();
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(this.#flushTask);
+    }
     const queued = this.out.queued;
     if (queued < this.#limits.maxQueuedBytes) return true;
     this.#overHighWater();
     return this.out.queued < this.#limits.maxQueuedBytes;
-  }
-
-  #scheduleFlush(): void {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    queueMicrotask(this.#flushTask);
   }
 
   #overHighWater(): void {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { isUsageError } from '../src/index.js';
 import { encodeMessage, writeEncodedMessage } from '../src/wire/index.js';
-import { connect, settle, T, testProtocol } from './fixtures.js';
+import { connect, openRawServer, settle, T, testProtocol } from './fixtures.js';
 
 // User code can run while a frame is half written: a getter (or valueOf) of the value being
 // encoded. Its bytes are reserved in the outgoing buffer but not written yet, so another frame
@@ -148,6 +148,31 @@ describe('calls from code that runs while a message is being encoded', () => {
     expect(notes).toEqual(['outer', ...results.map(() => 'broadcast')]);
     expect([client.state, server.state]).toEqual(['open', 'open']);
     await client.close();
+  });
+});
+
+describe('frames queued behind an encoding count against the output limits', () => {
+  it('broadcasts from a getter past maxBufferedBytes close the connection with slow-consumer, even when the send fails', async () => {
+    const { session, transport } = await openRawServer(testProtocol, {
+      limits: { maxQueuedBytes: 4096, maxBufferedBytes: 16 * 1024 },
+    });
+    transport.accept = false;
+    session.send(T.NOTE, { text: 'first' });
+    await Promise.resolve(); // flushed into a transport that accepts nothing more: blocked
+    const broadcast = encodeMessage(testProtocol, T.NOTE, { text: 'x'.repeat(1000) });
+    let read = 0;
+    const invalid = {
+      get text() {
+        if (read++ === 0) for (let i = 0; i < 40; i++) writeEncodedMessage(session, broadcast);
+        return 7;
+      },
+    };
+    // The send itself fails (its value does not encode); what went behind it still counts.
+    expect(() => session.send(T.NOTE, invalid as never)).toThrow(
+      expect.objectContaining({ code: 'type-mismatch' }),
+    );
+    expect(session.state).toBe('closed');
+    expect(transport.destroyError).toMatchObject({ code: 'slow-consumer' });
   });
 });
 
