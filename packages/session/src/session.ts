@@ -585,7 +585,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 
   close(options: CloseOptions = {}): Promise<void> {
     if (this.#state === 'closed') return Promise.resolve();
-    if (this.#writer.encoding) return Promise.reject(this.#writer.reentrantCall('close()'));
+    // From code that runs while a message is being encoded (a getter of its value): close once
+    // that send has returned, so that its frame goes out whole before the GOODBYE.
+    if (this.#writer.encoding) return Promise.resolve().then(() => this.close(options));
     if (this.#state === 'handshaking') {
       this.#endTransport(false);
       this.#shutdown(new SessionError('connection-closed', 'closed before the handshake completed'));

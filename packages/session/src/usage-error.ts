@@ -21,8 +21,8 @@ export type UsageErrorCode =
   /** `rooms.join` was given a session that was not created by `@bp/session` (it cannot take pre-encoded frames). */
   | 'foreign-session'
   /**
-   * `send()`, `request()` or `close()` was called by code that runs while a message is being
-   * encoded (a getter or `valueOf` of the value being sent); call it after that send returns.
+   * `send()` or `request()` was called by code that runs while a message is being encoded (a
+   * getter or `valueOf` of the value being sent); call it after that send returns.
    */
   | 'reentrant-call';
 

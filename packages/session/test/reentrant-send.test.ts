@@ -65,31 +65,46 @@ describe('calls from code that runs while a message is being encoded', () => {
     await client.close();
   });
 
-  for (const call of ['request', 'close'] as const) {
-    it(`${call}() rejects with reentrant-call; the connection goes on`, async () => {
-      const { client, server } = connect({
-        protocol: testProtocol,
-        server: { handlers: { [T.ECHO]: ({ text }) => ({ text }) } },
-      });
-      await client.ready;
-      const notes: string[] = [];
-      server.on(T.NOTE, (note) => notes.push(note.text));
-      const refusals: Promise<unknown>[] = [];
-      const value = noteThatRuns(() => {
-        refusals.push(
-          call === 'request' ? client.request(T.ECHO, { text: 'inner', delay: 0 }) : client.close(),
-        );
-      });
-      client.send(T.NOTE, value);
-      expect(refusals.length).toBeGreaterThan(0);
-      for (const refusal of refusals) await expect(refusal).rejects.toMatchObject({ code: 'reentrant-call' });
-      expect(await client.request(T.ECHO, { text: 'after', delay: 0 })).toEqual({ text: 'after' });
-      await settle();
-      expect(notes).toEqual(['outer']);
-      expect([client.state, server.state]).toEqual(['open', 'open']);
-      await client.close();
+  it('request() rejects with reentrant-call; the connection goes on', async () => {
+    const { client, server } = connect({
+      protocol: testProtocol,
+      server: { handlers: { [T.ECHO]: ({ text }) => ({ text }) } },
     });
-  }
+    await client.ready;
+    const notes: string[] = [];
+    server.on(T.NOTE, (note) => notes.push(note.text));
+    const refusals: Promise<unknown>[] = [];
+    const value = noteThatRuns(() => {
+      refusals.push(client.request(T.ECHO, { text: 'inner', delay: 0 }));
+    });
+    client.send(T.NOTE, value);
+    expect(refusals.length).toBeGreaterThan(0);
+    for (const refusal of refusals) await expect(refusal).rejects.toMatchObject({ code: 'reentrant-call' });
+    expect(await client.request(T.ECHO, { text: 'after', delay: 0 })).toEqual({ text: 'after' });
+    await settle();
+    expect(notes).toEqual(['outer']);
+    expect([client.state, server.state]).toEqual(['open', 'open']);
+    await client.close();
+  });
+
+  it('close() closes once that send has returned: the message goes out whole, then GOODBYE', async () => {
+    const { client, server } = connect({ protocol: testProtocol });
+    await client.ready;
+    const notes: string[] = [];
+    server.on(T.NOTE, (note) => notes.push(note.text));
+    const closes: Promise<void>[] = [];
+    expect(
+      client.send(
+        T.NOTE,
+        noteThatRuns(() => closes.push(client.close())),
+      ),
+    ).toBe(true);
+    expect(closes.length).toBeGreaterThan(0);
+    await Promise.all(closes);
+    await settle();
+    expect(notes).toEqual(['outer']);
+    expect([client.state, server.state]).toEqual(['closed', 'closed']);
+  });
 
   it('a request aborted from a getter sends its CANCEL behind the frame being encoded', async () => {
     const cancelled = vi.fn();
@@ -176,7 +191,7 @@ describe('frames queued behind an encoding count against the output limits', () 
   });
 });
 
-type Action = 'none' | 'send' | 'request' | 'close' | 'broadcast' | 'abort';
+type Action = 'none' | 'send' | 'request' | 'broadcast' | 'abort';
 
 describe('property: calls from getters never corrupt the stream', () => {
   it('the peer gets exactly the messages whose sends succeeded, in order, with what went behind them', async () => {
@@ -186,13 +201,10 @@ describe('property: calls from getters never corrupt the stream', () => {
           fc.record({
             text: fc.string({ maxLength: 80 }),
             // The getter's action at each read (the codec reads a field once or twice).
-            actions: fc.array(
-              fc.constantFrom<Action>('none', 'send', 'request', 'close', 'broadcast', 'abort'),
-              {
-                minLength: 1,
-                maxLength: 3,
-              },
-            ),
+            actions: fc.array(fc.constantFrom<Action>('none', 'send', 'request', 'broadcast', 'abort'), {
+              minLength: 1,
+              maxLength: 3,
+            }),
             // A value that does not encode: the send fails, what went behind it still goes.
             invalid: fc.boolean(),
             metadata: fc.boolean(),
@@ -221,7 +233,6 @@ describe('property: calls from getters never corrupt the stream', () => {
                   if (action === 'send') client.send(T.NOTE, { text: 'never' });
                   else if (action === 'request')
                     refusals.push(client.request(T.ECHO, { text: 'never', delay: 0 }));
-                  else if (action === 'close') refusals.push(client.close());
                   else if (action === 'broadcast') {
                     const note = `behind ${i}.${behind.length}`;
                     expect(

@@ -1,14 +1,16 @@
 // What the client core does with its dialer: the attempt's budget, aborts, close during a dial,
 // the platform's explanation of a failed handshake, and retryNow().
 import { until } from '@bp/test-kit/async';
-import { sessionProtocol } from '@bp/test-kit/protocols';
+import { SessionType, sessionProtocol } from '@bp/test-kit/protocols';
 import { expect, test } from 'vitest';
 import {
   ClientError,
   createMemoryTransportPair,
+  createServerSession,
   type DialedConnection,
   type Dialer,
   ReconnectingClient,
+  type Session,
   UsageError,
 } from '../../src/index.js';
 
@@ -141,4 +143,37 @@ test('on() and messages() of a type the protocol lacks throw UsageError unknown-
   );
   expect(() => client.on(999 as never, () => undefined)).toThrow(UsageError);
   await client.close();
+});
+
+test('close() from a getter of a value being sent still closes the connection, once that send returns', async () => {
+  let server: Session<typeof sessionProtocol> | undefined;
+  const closes: (Error | undefined)[] = [];
+  const dialer: Dialer = {
+    target: 'memory',
+    async dial() {
+      const [clientEnd, serverEnd] = createMemoryTransportPair();
+      const session = createServerSession({ protocol: sessionProtocol, transport: serverEnd });
+      serverEnd.attach(session);
+      session.onClose((error) => closes.push(error));
+      server = session;
+      return { transport: clientEnd };
+    },
+  };
+  const client = new ReconnectingClient(dialer, { protocol: sessionProtocol }, 'fail-fast');
+  await client.ready;
+  const notes: string[] = [];
+  server!.on(SessionType.NOTE, (note) => notes.push(note.text));
+  let closing: Promise<void> | undefined;
+  client.send(SessionType.NOTE, {
+    get text() {
+      closing ??= client.close();
+      return 'last words';
+    },
+  });
+  expect(client.state).toBe('closed');
+  await closing;
+  await until(() => server!.state === 'closed', 'the server session to close', 2000);
+  expect(notes).toEqual(['last words']);
+  // Closed by the client's GOODBYE, not cut off: no error.
+  expect(closes).toEqual([undefined]);
 });
