@@ -98,15 +98,16 @@ export class FrameWriter {
     return this.out.framesTaken + this.#framesDirect;
   }
 
-  /** True while a frame is being encoded (see {@link FrameWriter.reentrantCall}). */
+  /** True while a frame is being encoded: only ready-made frames may wait behind it (see {@link FrameWriter.append}). */
   get encoding(): boolean {
     return this.#encoding !== undefined;
   }
 
-  /** The error of a `call` made while a frame is being encoded: only ready-made frames may wait behind it. */
-  reentrantCall(call: string): UsageError {
+  /** The error of a send() or request() (by `kind`) made while a frame is being encoded. */
+  #reentrantCall(kind: number): UsageError {
     const type = this.#encoding as number;
     const name = this.#protocol.typeName(type);
+    const call = kind === FrameKind.MESSAGE ? 'send()' : 'request()';
     return new UsageError(
       'reentrant-call',
       `${call} was called while message type ${type}${name === undefined ? '' : ` (${name})`} was being encoded (by a getter of its value?); call it after that send returns`,
@@ -118,8 +119,7 @@ export class FrameWriter {
    * METADATA frame `metadata` when given: both or, when the value does not encode, neither.
    */
   writeTyped(kind: number, id: number, type: number, value: unknown, metadata?: Uint8Array): void {
-    if (this.#encoding !== undefined)
-      throw this.reentrantCall(kind === FrameKind.MESSAGE ? 'send()' : 'request()');
+    if (this.#encoding !== undefined) throw this.#reentrantCall(kind);
     const out = this.out;
     const queued = out.queued;
     const frames = out.frames;

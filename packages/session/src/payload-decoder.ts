@@ -4,7 +4,7 @@ import type { SessionCodec, SessionProtocol } from './protocol-types.js';
 
 /** Told when a payload does not decode: the session closes with the code (section 10). */
 export interface DecodeFailureHost {
-  decodeFailed(code: WireErrorName, message: string, cause?: unknown): void;
+  fail(code: WireErrorName, message: string, cause?: unknown): void;
 }
 
 /**
@@ -80,21 +80,21 @@ export class PayloadDecoder {
   }
 
   #unknownType(type: number): typeof DECODE_FAILED {
-    this.#host.decodeFailed('unknown-type', `message type ${type} is not part of the protocol`);
+    this.#host.fail('unknown-type', `message type ${type} is not part of the protocol`);
     return DECODE_FAILED;
   }
 
   #bytesLeft(type: number, left: number): typeof DECODE_FAILED {
-    this.#host.decodeFailed('decode-error', `${left} bytes left after the payload of type ${type}`);
+    this.#host.fail('decode-error', `${left} bytes left after the payload of type ${type}`);
     return DECODE_FAILED;
   }
 
   #failed(error: unknown): void {
     const code = (error as { code?: unknown } | null)?.code;
     const message = error instanceof Error ? error.message : 'payload does not decode';
-    if (code === 'unknown-type') this.#host.decodeFailed('unknown-type', message);
-    else if (code === 'payload-too-large') this.#host.decodeFailed('payload-too-large', message);
-    else if (typeof code === 'string') this.#host.decodeFailed('decode-error', message);
-    else this.#host.decodeFailed('internal-error', 'internal error while decoding', error);
+    if (code === 'unknown-type') this.#host.fail('unknown-type', message);
+    else if (code === 'payload-too-large') this.#host.fail('payload-too-large', message);
+    else if (typeof code === 'string') this.#host.fail('decode-error', message);
+    else this.#host.fail('internal-error', 'internal error while decoding', error);
   }
 }

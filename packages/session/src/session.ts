@@ -244,9 +244,6 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       if ((session.#peer?.version ?? 0) < METADATA_VERSION) return undefined;
       return encodeMetadataFrame(id, metadata, session.#limits);
     }
-    decodeFailed(code: WireErrorName, message: string, cause?: unknown): void {
-      this.#session.#fatal(code, message, cause);
-    }
     full(): boolean {
       const session = this.#session;
       return session.#state !== 'closed' && session.#writer.out.queued >= session.#limits.maxQueuedBytes;
@@ -283,6 +280,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     handshaking(): boolean {
       return this.#session.#state === 'handshaking';
     }
+    /** A fatal error (section 10), for the payload decoder and the server handshake alike. */
     fail(code: WireErrorName, reason: string, cause?: unknown): void {
       this.#session.#fatal(code, reason, cause);
     }
