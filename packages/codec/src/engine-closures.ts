@@ -7,6 +7,7 @@
 import { READ, readU16, readU32 } from './byte-reads.js';
 import { ALL_PRIMITIVES, type PrimitiveClosures } from './closure-primitives.js';
 import type { Reader, ReadState, Writer } from './closure-types.js';
+import { CopySharedTable } from './copy-shared-table.js';
 import { encodeView, viewOf } from './data-view-cache.js';
 import {
   budget,
@@ -113,7 +114,7 @@ function readPrefix(width: PrefixWidth, u8: Uint8Array, p: number): number {
 }
 
 function closuresOf(node: PrimNode, path: string): PrimitiveClosures {
-  const closures = primitives[node.name] ?? everyCopyPrimitives[node.name];
+  const closures = primitives.get(node.name);
   if (closures === undefined) {
     // A bug in @bp/codec, not in the schema: the maker of this node did not enable its primitive.
     throw new TypeError(`closures engine: ${node.name} is not enabled (${path || 'root'})`);
@@ -552,11 +553,10 @@ function compileUnion(node: UnionNode, path: string): Part {
   return { fixed: undefined, write, read, size: sizer, readInto: undefined };
 }
 
-const SHARED = Symbol.for('@bp/codec/closure-kinds');
-
-type KindCompilers = {
-  [K in SchemaNode['kind']]?: (node: Extract<SchemaNode, { kind: K }>, path: string) => Part;
-};
+type KindCompiler<K extends SchemaNode['kind']> = (
+  node: Extract<SchemaNode, { kind: K }>,
+  path: string,
+) => Part;
 
 /**
  * The compilers this engine knows. Every schema has structs and primitives; the other kinds are
@@ -564,40 +564,29 @@ type KindCompilers = {
  * bundle holds only the compilers of the kinds its app uses: a switch over every kind here kept
  * all of them in every browser bundle.
  */
-const kinds: KindCompilers = { prim: compilePrim, struct: compileStruct };
+const kinds = new CopySharedTable<SchemaNode['kind'], (node: SchemaNode, path: string) => Part>(
+  '@bp/codec/closure-kinds',
+);
 
-/**
- * The same, shared by every copy of this package in the process (an ESM and a CJS copy, or two
- * versions): a copy asked to compile a node another copy made (`struct({ list })` with `list`
- * from the other copy) finds that copy's compiler here.
- */
-const everyCopy: KindCompilers = ((globalThis as { [SHARED]?: KindCompilers })[SHARED] ??= {});
-
-function enable<K extends SchemaNode['kind']>(kind: K, compile: KindCompilers[K]): void {
-  kinds[kind] = compile;
-  everyCopy[kind] ??= compile;
+function enable<K extends SchemaNode['kind']>(kind: K, compile: KindCompiler<K>): void {
+  kinds.set(kind, compile as (node: SchemaNode, path: string) => Part);
 }
+enable('prim', compilePrim);
+enable('struct', compileStruct);
 
-const SHARED_PRIMITIVES = Symbol.for('@bp/codec/closure-primitives');
 type PrimitiveTable = Partial<Record<PrimitiveName, PrimitiveClosures>>;
 
 /**
  * The writers and readers of the primitives this engine knows, added by what makes their nodes
  * (each primitive codec its own, a header format the integers, a descriptor every one), so that a
- * bundle holds only those of the primitives its app uses; and the same shared by every copy of
- * the package, as {@link everyCopy} is for kinds.
+ * bundle holds only those of the primitives its app uses.
  */
-const primitives: PrimitiveTable = {};
-const everyCopyPrimitives: PrimitiveTable = ((globalThis as { [SHARED_PRIMITIVES]?: PrimitiveTable })[
-  SHARED_PRIMITIVES
-] ??= {});
+const primitives = new CopySharedTable<PrimitiveName, PrimitiveClosures>('@bp/codec/closure-primitives');
 
 /** Lets the engine compile the nodes of the primitives in `table` (called by every maker of them). */
 export function enablePrimitives(table: PrimitiveTable): void {
-  for (const name of Object.keys(table) as PrimitiveName[]) {
-    primitives[name] = table[name];
-    everyCopyPrimitives[name] ??= table[name];
-  }
+  for (const name of Object.keys(table) as PrimitiveName[])
+    primitives.set(name, table[name] as PrimitiveClosures);
 }
 
 /** Lets the engine compile array nodes (called by every maker of them). */
@@ -646,9 +635,7 @@ export function enableAllKinds(): void {
 }
 
 function compileNode(node: SchemaNode, path: string): Part {
-  const compile = (kinds[node.kind] ?? everyCopy[node.kind]) as
-    | ((node: SchemaNode, path: string) => Part)
-    | undefined;
+  const compile = kinds.get(node.kind);
   if (compile === undefined) {
     // A bug in @bp/codec, not in the schema: the maker of this node did not enable its kind.
     throw new TypeError(`closures engine: ${node.kind} nodes are not enabled (${path || 'root'})`);

@@ -3,6 +3,7 @@
  * closures, interpreter) compiles from this tree, so they cannot disagree about the schema.
  */
 
+import { CopySharedTable } from './copy-shared-table.js';
 import { primitiveSpec } from './primitive-specs.js';
 
 /** Names of the fixed-size primitives, `le` suffix for little-endian. */
@@ -227,26 +228,20 @@ export interface FieldDescriptor {
 const PREFIX_NAMES = { 1: 'u8', 2: 'u16', 4: 'u32' } as const;
 
 type Describer = (node: never) => SchemaDescriptor;
-type Describers = Partial<Record<SchemaNode['kind'], Describer>>;
 
-const SHARED_DESCRIBERS = Symbol.for('@bp/codec/describers');
 /**
  * How the kinds beyond primitives, strings, bytes and structs are described, added by what makes
  * their nodes (see kind-describers.ts), so that a bundle holds only those of the kinds its app
- * uses; and the same shared by every copy of the package, for nodes another copy made.
+ * uses.
  */
-const describers: Describers = {};
-const everyCopyDescribers: Describers = ((globalThis as { [SHARED_DESCRIBERS]?: Describers })[
-  SHARED_DESCRIBERS
-] ??= {});
+const describers = new CopySharedTable<SchemaNode['kind'], Describer>('@bp/codec/describers');
 
 /** @internal Lets {@link describeNode} describe nodes of `kind` (called by every maker of them). */
 export function enableDescriber<K extends SchemaNode['kind']>(
   kind: K,
   describe: (node: Extract<SchemaNode, { kind: K }>) => SchemaDescriptor,
 ): void {
-  describers[kind] = describe as Describer;
-  everyCopyDescribers[kind] ??= describe as Describer;
+  describers.set(kind, describe as Describer);
 }
 
 /** The public description of a node. */
@@ -266,9 +261,7 @@ export function describeNode(node: SchemaNode): SchemaDescriptor {
     case 'skip':
       throw new TypeError('a resolved codec describes itself by its writer schema');
   }
-  const describe = (describers[node.kind] ?? everyCopyDescribers[node.kind]) as
-    | ((node: SchemaNode) => SchemaDescriptor)
-    | undefined;
+  const describe = describers.get(node.kind) as ((node: SchemaNode) => SchemaDescriptor) | undefined;
   // A bug in @bp/codec, not in the schema: the maker of this node did not enable its kind.
   if (describe === undefined) throw new TypeError(`describe: ${node.kind} nodes are not enabled`);
   return describe(node);
