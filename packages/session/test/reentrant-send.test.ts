@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { isUsageError } from '../src/index.js';
+import { isUsageError, type ServerSessionOptions } from '../src/index.js';
 import { encodeMessage, writeEncodedMessage } from '../src/wire/index.js';
-import { connect, openRawServer, settle, T, testProtocol } from './fixtures.js';
+import { connect, openRawServer, settle, T, type TestProtocol, testProtocol } from './fixtures.js';
 
 // User code can run while a frame is half written: a getter (or valueOf) of the value being
 // encoded. Its bytes are reserved in the outgoing buffer but not written yet, so another frame
@@ -18,12 +18,18 @@ function noteThatRuns(during: () => void): { text: string } {
   };
 }
 
+/** A connected pair; `notes` collects the texts of the NOTE messages the server receives. */
+async function openPair(server?: Omit<ServerSessionOptions<TestProtocol>, 'transport' | 'protocol'>) {
+  const pair = connect({ protocol: testProtocol, server });
+  await pair.client.ready;
+  const notes: string[] = [];
+  pair.server.on(T.NOTE, (note) => notes.push(note.text));
+  return { ...pair, notes };
+}
+
 describe('calls from code that runs while a message is being encoded', () => {
   it('send() is refused with reentrant-call naming the type being encoded; both sends stay whole', async () => {
-    const { client, server } = connect({ protocol: testProtocol });
-    await client.ready;
-    const notes: string[] = [];
-    server.on(T.NOTE, (note) => notes.push(note.text));
+    const { client, server, notes } = await openPair();
     const errors: unknown[] = [];
     const value = noteThatRuns(() => {
       try {
@@ -49,10 +55,7 @@ describe('calls from code that runs while a message is being encoded', () => {
   });
 
   it('an uncaught refusal fails the outer send() with the refusal, and nothing of either is sent', async () => {
-    const { client, server } = connect({ protocol: testProtocol });
-    await client.ready;
-    const notes: string[] = [];
-    server.on(T.NOTE, (note) => notes.push(note.text));
+    const { client, notes } = await openPair();
     expect(() =>
       client.send(
         T.NOTE,
@@ -66,13 +69,7 @@ describe('calls from code that runs while a message is being encoded', () => {
   });
 
   it('request() rejects with reentrant-call; the connection goes on', async () => {
-    const { client, server } = connect({
-      protocol: testProtocol,
-      server: { handlers: { [T.ECHO]: ({ text }) => ({ text }) } },
-    });
-    await client.ready;
-    const notes: string[] = [];
-    server.on(T.NOTE, (note) => notes.push(note.text));
+    const { client, server, notes } = await openPair({ handlers: { [T.ECHO]: ({ text }) => ({ text }) } });
     const refusals: Promise<unknown>[] = [];
     const value = noteThatRuns(() => {
       refusals.push(client.request(T.ECHO, { text: 'inner', delay: 0 }));
@@ -88,10 +85,7 @@ describe('calls from code that runs while a message is being encoded', () => {
   });
 
   it('close() closes once that send has returned: the message goes out whole, then GOODBYE', async () => {
-    const { client, server } = connect({ protocol: testProtocol });
-    await client.ready;
-    const notes: string[] = [];
-    server.on(T.NOTE, (note) => notes.push(note.text));
+    const { client, server, notes } = await openPair();
     const closes: Promise<void>[] = [];
     expect(
       client.send(
@@ -108,23 +102,17 @@ describe('calls from code that runs while a message is being encoded', () => {
 
   it('a request aborted from a getter sends its CANCEL behind the frame being encoded', async () => {
     const cancelled = vi.fn();
-    const { client, server } = connect({
-      protocol: testProtocol,
-      server: {
-        handlers: {
-          [T.ECHO]: (_value, ctx) =>
-            new Promise((resolve) => {
-              ctx.signal.addEventListener('abort', () => {
-                cancelled(ctx.signal.reason);
-                resolve({ text: 'late' });
-              });
-            }),
-        },
+    const { client, server, notes } = await openPair({
+      handlers: {
+        [T.ECHO]: (_value, ctx) =>
+          new Promise((resolve) => {
+            ctx.signal.addEventListener('abort', () => {
+              cancelled(ctx.signal.reason);
+              resolve({ text: 'late' });
+            });
+          }),
       },
     });
-    await client.ready;
-    const notes: string[] = [];
-    server.on(T.NOTE, (note) => notes.push(note.text));
     const controller = new AbortController();
     const pending = client.request(T.ECHO, { text: 'slow', delay: 0 }, { signal: controller.signal });
     await settle();
@@ -147,10 +135,7 @@ describe('calls from code that runs while a message is being encoded', () => {
   });
 
   it('a pre-encoded message (a broadcast) written from a getter goes behind the frame being encoded', async () => {
-    const { client, server } = connect({ protocol: testProtocol });
-    await client.ready;
-    const notes: string[] = [];
-    server.on(T.NOTE, (note) => notes.push(note.text));
+    const { client, server, notes } = await openPair();
     const broadcast = encodeMessage(testProtocol, T.NOTE, { text: 'broadcast' });
     const results: string[] = [];
     client.send(
