@@ -314,4 +314,37 @@ describe('summary', () => {
     expect(md).not.toContain('resources-cpu');
     expect(md).toContain('| bp (TCP) | 8k | 120 µs |');
   });
+
+  it("records the codec suite's verdicts under the targets, and no verdict of a smoke run", () => {
+    const targets = [
+      {
+        description: 'SENSOR encodeInto (closures) at least 60% of the hand-written codec',
+        detail: '83% of hand-written (rounds 82%-86%)',
+        pass: true,
+      },
+      {
+        description: 'BLOB-64K encode at least as fast as the fastest library',
+        detail: '96% of avsc',
+        pass: false,
+      },
+    ];
+    const run = { ...knownRun(), codec: { status: 'ok' as const, rows: [], raw: { targets } } };
+    const md = renderSummary(run, { command: 'bp-bench --all', imageDir: 'img' });
+    const codecAt = md.indexOf("### codec: the codec suite's targets");
+    expect(codecAt).toBeGreaterThan(md.indexOf('## Targets'));
+    expect(md.indexOf('| target | pair |')).toBeLessThan(codecAt);
+    expect(md.slice(codecAt)).toContain(
+      '| SENSOR encodeInto (closures) at least 60% of the hand-written codec | 83% of hand-written (rounds 82%-86%) | met |',
+    );
+    expect(md.slice(codecAt)).toContain(
+      '| BLOB-64K encode at least as fast as the fastest library | 96% of avsc | missed |',
+    );
+    expect(renderSummary(knownRun(), { command: 'bp-bench --all', imageDir: 'img' })).not.toContain(
+      '### codec',
+    );
+    const smoke = { ...run, options: { ...run.options, quick: true } };
+    const smokeMd = renderSummary(smoke, { command: 'bp-bench --all --quick', imageDir: 'img' });
+    expect(smokeMd).not.toContain('### codec');
+    expect(smokeMd).not.toMatch(/\b(met|missed)\b/);
+  });
 });

@@ -2,7 +2,7 @@ import type { CaseResult, RunResult } from '../results.js';
 import { formatMicros, formatNumber } from './format.js';
 import { busyWarning, runDescription } from './report-markdown.js';
 import { isJudged, smokeRunNote } from './smoke-run.js';
-import { renderMarkdownTable, type Table, targetTable } from './tables.js';
+import { codecTargetTable, renderMarkdownTable, type Table, targetTable } from './tables.js';
 
 /** The plots a summary shows (copied next to it), in order. */
 export const SUMMARY_PLOTS = ['comparison.png', 'throughput-by-size.png'] as const;
@@ -54,7 +54,10 @@ export function summaryTable(run: RunResult): Table {
   };
 }
 
-/** A Markdown page for the repository's docs: the command, the run, the summary, targets, plots. */
+/**
+ * A Markdown page for the repository's docs: the command, the run, the summary, the targets (the
+ * transport ones and the codec suite's), plots.
+ */
 export function renderSummary(run: RunResult, options: { command: string; imageDir: string }): string {
   const out = [
     '# Benchmark summary',
@@ -79,8 +82,14 @@ export function renderSummary(run: RunResult, options: { command: string; imageD
   );
   if (failures.length > 0) out.push('Failures in this run:', '', ...failures, '');
   if (!isJudged(run)) out.push(`> **${smokeRunNote(run)}**`, '');
-  else if (run.targets.some((t) => t.status !== 'not-run')) {
-    out.push('## Targets', '', renderMarkdownTable(targetTable(run)), '');
+  else {
+    // The codec suite's verdicts belong here too: the performance issue's table holds codec
+    // targets (the closures engine, decode against avsc) beside the transport ones.
+    const transport = run.targets.some((t) => t.status !== 'not-run');
+    const codec = codecTargetTable(run);
+    if (transport || codec) out.push('## Targets', '');
+    if (transport) out.push(renderMarkdownTable(targetTable(run)), '');
+    if (codec) out.push(`### ${codec.title}`, '', renderMarkdownTable(codec), '');
   }
   const plots = run.plots.filter((p) => (SUMMARY_PLOTS as readonly string[]).includes(p.file));
   if (plots.length > 0) {
