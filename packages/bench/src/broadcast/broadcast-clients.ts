@@ -30,7 +30,7 @@ export async function connectMembers(
       const client = await connect({
         host: '127.0.0.1',
         port,
-        protocol: broadcastProtocol,
+        protocol: broadcastProtocol(),
         connectTimeout: 60_000,
         reconnect: false,
       });

@@ -22,7 +22,10 @@ const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** bp: `server.rooms.broadcast`, encoded once, the same frame written to every member (TCP). */
 async function startBp(): Promise<RunningServer> {
   const { createServer } = await import('@bp/transport-node');
-  const server = createServer({ protocol: broadcastProtocol, limits: { maxConnectionsPerAddress: 100_000 } });
+  const server = createServer({
+    protocol: broadcastProtocol(),
+    limits: { maxConnectionsPerAddress: 100_000 },
+  });
   server.onSession((session) => server.rooms.join(session, 'room'));
   const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
   return {
