@@ -12,6 +12,14 @@ test('every copy has the same source text as struct-unrolled.ts', () => {
   for (const copy of [b]) {
     expect(copy.unrolledWriter.toString()).toBe(a.unrolledWriter.toString());
     expect(copy.unrolledReader.toString()).toBe(a.unrolledReader.toString());
+    expect(copy.WRITERS.map(String)).toEqual(a.WRITERS.map(String));
+    expect(copy.READERS.map(String)).toEqual(a.READERS.map(String));
+    // The makers are the copy's own functions, so the literals in them are its own.
+    for (let arity = 1; arity <= 6; arity++) {
+      expect(copy.WRITERS[arity]).not.toBe(a.WRITERS[arity]);
+      expect(copy.READERS[arity]).not.toBe(a.READERS[arity]);
+    }
+    expect([a.WRITERS.length, a.READERS.length]).toEqual([7, 7]);
   }
   expect(STRUCT_SITE_COPIES).toBe(2);
 });
