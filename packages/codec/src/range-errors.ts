@@ -8,14 +8,21 @@ export function encodeOffsetError(target: Uint8Array, offset: unknown): EncodeEr
   );
 }
 
+const PROBE = Symbol.for('@bp/codec/slab-probe');
+
 /**
  * While `on`, {@link bufferTooSmall} throws {@link NO_ROOM_SIGNAL} instead of building an error:
- * `encode()` probes its slab this way, and an Error's stack trace costs microseconds.
+ * `encode()` probes its slab this way, and an Error's stack trace costs microseconds. One record
+ * per process, not per copy of this package (as the decode budget): a codec of one copy may run
+ * writers compiled by another (an ESM and a CJS copy, or the browser entry and
+ * `@bp/codec/generated` in one bundle), and their "no room" must reach the first copy's slab.
  * @internal
  */
-export const probe = { on: false };
+export const probe: { on: boolean; readonly signal: object } = ((
+  globalThis as { [PROBE]?: { on: boolean; readonly signal: object } }
+)[PROBE] ??= { on: false, signal: Object.freeze({ noRoom: true }) });
 /** @internal What a probe throws when the target has no room. */
-export const NO_ROOM_SIGNAL: object = Object.freeze({ noRoom: true });
+export const NO_ROOM_SIGNAL: object = probe.signal;
 
 /** The error for a target that cannot hold what is about to be written. */
 export function bufferTooSmall(need: number, target: Uint8Array, p: number, path: string): EncodeError {
