@@ -7,16 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as codecModule from '@bp/codec';
+import { ProtocolConfig, trustedInput, withEngine } from '@bp/codec';
 
-const { ProtocolConfig, bytes, f32, string, struct, trustedInput, u32, withEngine } = codecModule;
-
-/** The three schemas, defined once, the way the README shows. */
-export const schemas = {
-  sensor: struct({ sensor1: f32, sensor2: f32, sensor3: f32, sensor4: f32 }),
-  status: struct({ statusCode: u32, message: string() }),
-  blob: struct({ blobId: u32, data: bytes() }),
-};
+import { schemas } from './bp-schemas.mjs';
 
 function interpretedViaProtocol(codec) {
   const protocol = new ProtocolConfig({
@@ -59,7 +52,7 @@ function adapter(id, label, how) {
     kind: 'bp',
     label,
     how,
-    // Called directly from the timed loop (measure.mjs compileDirectLoop), as users call it.
+    // Called directly from the timed loop (loops.mjs compileDirectLoop), as users call it.
     direct: true,
     setup: (scenario) => ({ codec: make(schemas[scenario.shape]) }),
   };

@@ -17,15 +17,8 @@ import { performance } from 'node:perf_hooks';
 import { bpAdapters, bpInfo } from './bp-adapters.mjs';
 import { libraries, libraryVersions } from './competitors.mjs';
 import { handWritten } from './hand-written.mjs';
-import {
-  calibrate,
-  compileDirectLoop,
-  compileLoop,
-  measureAllocation,
-  median,
-  startGcRecorder,
-  timeOnce,
-} from './measure.mjs';
+import { compileDirectLoop, compileLoop } from './loops.mjs';
+import { calibrate, measureAllocation, median, startGcRecorder, timeOnce } from './measure.mjs';
 import { scenarios } from './scenarios.mjs';
 import { evaluateTargets } from './targets.mjs';
 

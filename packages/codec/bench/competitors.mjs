@@ -2,7 +2,7 @@
 // JSON (Buffer in and out), msgpackr with records and shared structures, protobufjs (reflection,
 // which compiles encoders and decoders at run time), avsc (compiled at run time).
 //
-// An adapter's operations are "isolated" (see measure.mjs): they may only use their parameters and
+// An adapter's operations are "isolated" (see loops.mjs): they may only use their parameters and
 // globals, and everything they need is in the context object `setup` returns.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -8,7 +8,7 @@
 // Each layout is an object with the same three methods a bp codec has (`encodeInto(v, t, o)`,
 // `encode(v)`, `decode(s, o)`), keeping its state (the last DataView, the slab) in closure
 // variables, the way a hand-written module keeps it in module variables. The benchmark calls
-// those methods directly from its loop, exactly as it calls bp's codecs (measure.mjs
+// those methods directly from its loop, exactly as it calls bp's codecs (loops.mjs
 // `compileDirectLoop`): no context object and no adapter between the loop and the call. Until
 // issue 16 the reference ran behind `op(ctx, input)` with its state in `ctx`, which made it 2-3x
 // slower than the same code called directly (FINDINGS.md, "The reference").

@@ -1,5 +1,5 @@
 // Instruction counts for one direct-loop case, repeatable on a loaded machine (timings are not).
-// Runs one case's loop (measure.mjs compileDirectLoop, the shape the benchmark times) `n` times
+// Runs one case's loop (loops.mjs compileDirectLoop, the shape the benchmark times) `n` times
 // after a fixed warm-up; the caller runs it twice, with n and 0 (or two n's), under
 // `perf stat -e instructions:u` (or valgrind --tool=callgrind) and divides the difference by n.
 //
@@ -11,7 +11,7 @@
 // shares literals between codecs); --alone warms only the case measured. bench/icount.sh wraps it.
 import { bpAdapters } from './bp-adapters.mjs';
 import { handWritten } from './hand-written.mjs';
-import { compileDirectLoop } from './measure.mjs';
+import { compileDirectLoop } from './loops.mjs';
 import { scenarios } from './scenarios.mjs';
 
 const [adapterId, scenarioId, op, nText, ...flags] = process.argv.slice(2);

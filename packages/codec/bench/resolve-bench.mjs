@@ -12,7 +12,8 @@
 // steadier numbers.
 import { parseArgs } from 'node:util';
 import * as bp from '@bp/codec';
-import { calibrate, compileLoop, median, timeOnce } from './measure.mjs';
+import { compileLoop } from './loops.mjs';
+import { calibrate, median, timeOnce } from './measure.mjs';
 
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'boolean' } } });
 const ROUNDS = flags.quick ? 3 : 9;
