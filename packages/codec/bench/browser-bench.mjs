@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `pnpm --filter @bp/codec bench:browser`: the codec where most of its users run it, in a browser.
 // Bundles bench/browser-page.mjs with esbuild from the built package (the browser entry, whose
-// default engine is the CSP-safe closures one), opens it in headless Chromium, and prints bp's closures and generated engines next to the hand-written codec, as medians of
-// same-round ratios. The Node suite (codec-bench.mjs) is the reference benchmark; this one shows
+// default engine is the CSP-safe closures one), opens it in headless Chromium, and prints bp's
+// closures and generated engines next to the hand-written codec, as medians of same-round ratios. The Node suite (codec-bench.mjs) is the reference benchmark; this one shows
 // whether its findings hold in a browser's V8, which is newer than Node's and tiers differently.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -2,13 +2,14 @@
 // two fast engines on the suite's scenarios, in the loops the Node suite times (loops.mjs), in
 // alternating rounds. It reads its settings from the page's #config element and writes its
 // results as JSON into #result. Timing is performance.now(): a page has no per-process CPU clock,
-// so every sample is wall time and the runner pins the browser to one CPU instead.
+// so every sample is wall time (the runner says how busy the machine was).
 import { withEngine } from '@bp/codec';
 // The entry with the `generated` engine (it needs eval, so the browser entry leaves it out).
 import { withEngine as withGeneratedEngine } from '@bp/codec/generated';
 import { schemas } from './bp-schemas.mjs';
 import { handWrittenCodec } from './hand-written.mjs';
 import { compileDirectLoop } from './loops.mjs';
+import { median } from './median.mjs';
 import { scenarios } from './scenarios.mjs';
 
 const adapters = [
@@ -17,12 +18,6 @@ const adapters = [
   { id: 'bp-generated', make: (scenario) => withGeneratedEngine(schemas[scenario.shape], 'generated') },
 ];
 const operations = ['encodeInto', 'encode', 'decode'];
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 /** Operations per second of one run of `n`. */
 function rate(loop, n) {

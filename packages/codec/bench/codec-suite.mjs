@@ -18,7 +18,8 @@ import { bpAdapters, bpInfo } from './bp-adapters.mjs';
 import { libraries, libraryVersions } from './competitors.mjs';
 import { handWritten } from './hand-written.mjs';
 import { compileDirectLoop, compileLoop } from './loops.mjs';
-import { calibrate, measureAllocation, median, startGcRecorder, timeOnce } from './measure.mjs';
+import { calibrate, measureAllocation, startGcRecorder, timeOnce } from './measure.mjs';
+import { median } from './median.mjs';
 import { scenarios } from './scenarios.mjs';
 import { evaluateTargets } from './targets.mjs';
 

@@ -3,6 +3,7 @@
 // pool of distinct inputs (loops.mjs), with every result folded into a checksum so the optimizer
 // cannot drop the work.
 import { constants, PerformanceObserver, performance } from 'node:perf_hooks';
+import { median } from './median.mjs';
 
 /**
  * Runs `loop(n)` once and returns its wall time, the CPU time of the process over the same run
@@ -52,13 +53,6 @@ export function calibrate(loop, sampleMs, warmupMs) {
     }
   }
   return { n, checksum };
-}
-
-/** Median of a numeric array (the mean of the two middle values for even lengths). */
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**

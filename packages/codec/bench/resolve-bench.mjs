@@ -13,7 +13,8 @@
 import { parseArgs } from 'node:util';
 import * as bp from '@bp/codec';
 import { compileLoop } from './loops.mjs';
-import { calibrate, median, timeOnce } from './measure.mjs';
+import { calibrate, timeOnce } from './measure.mjs';
+import { median } from './median.mjs';
 
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' }, json: { type: 'boolean' } } });
 const ROUNDS = flags.quick ? 3 : 9;
