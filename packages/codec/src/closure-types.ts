@@ -14,3 +14,8 @@ export interface ReadState {
   p: number;
   end: number;
 }
+
+/** How many bytes a value takes (checking it on the way). */
+export type Sizer = (v: any) => number;
+/** Fixed-size structs and arrays: reads into an existing object or array and returns it. */
+export type IntoReader = (s: ReadState, target: any) => unknown;

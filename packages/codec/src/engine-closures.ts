@@ -6,19 +6,10 @@
 
 import { READ, readU16, readU32 } from './byte-reads.js';
 import { ALL_PRIMITIVES, type PrimitiveClosures } from './closure-primitives.js';
-import type { Reader, ReadState, Writer } from './closure-types.js';
+import type { IntoReader, Reader, ReadState, Sizer, Writer } from './closure-types.js';
+import { entryPoints } from './closures-entry-points.js';
 import { CopySharedTable } from './copy-shared-table.js';
-import { encodeView, viewOf } from './data-view-cache.js';
-import {
-  budget,
-  byteBudgetError,
-  checkDepth,
-  type DecodeLimits,
-  elementBudgetError,
-  lengthError,
-  startBudget,
-  truncatedError,
-} from './decode-limits.js';
+import { budget, byteBudgetError, elementBudgetError, lengthError, truncatedError } from './decode-limits.js';
 import {
   explainArray,
   explainBytes,
@@ -31,11 +22,11 @@ import {
   failure,
   fieldPath,
 } from './encode-failure.js';
-import type { CompiledCodec, DecodeResult } from './engine.js';
+import type { CompiledCodec } from './engine.js';
 import { DecodeError, relocateError } from './errors.js';
 import { describeArray, describeEnum, describeOptional, describeUnion } from './kind-describers.js';
 import { primitiveSpec } from './primitive-specs.js';
-import { bufferTooSmall, decodeRangeError, encodeOffsetError, isOffset } from './range-errors.js';
+import { bufferTooSmall } from './range-errors.js';
 import {
   type ArrayNode,
   type BytesNode,
@@ -60,9 +51,6 @@ import {
 import { unrolledFor } from './struct-sites.js';
 import { objectCheckCanWait } from './struct-unrolled.js';
 import { NO_ROOM, readUtf8, readUtf8Lenient, utf8Length, writeUtf8 } from './utf8.js';
-
-type Sizer = (v: any) => number;
-type IntoReader = (s: ReadState, target: any) => unknown;
 
 interface Part {
   fixed: number | undefined;
@@ -684,90 +672,9 @@ function compileConvert(node: ConvertNode, path: string): Part {
   return { ...item, write, read };
 }
 
-const state: ReadState = { u8: new Uint8Array(0), p: 0, end: 0 };
-
 /** Compiles a schema node into closures. */
 export function compileClosures(node: SchemaNode): CompiledCodec {
   const part = compileNode(node, '');
   const into = node.kind === 'struct' ? part.readInto : undefined;
   return entryPoints(part.fixed, part.write, part.read, part.size, into, usesBudget(node), depthOf(node));
-}
-
-// The entry points take their pieces as parameters instead of capturing `const`s: V8 checks a
-// captured `const` for its temporal dead zone at every use, and those bytes count against the
-// inlining budget of a caller that inlines decode, its struct reader and the field readers.
-function entryPoints(
-  fixed: number | undefined,
-  write: Writer,
-  read: Reader,
-  byteLength: Sizer,
-  into: IntoReader | undefined,
-  budgeted: boolean,
-  depth: number,
-): CompiledCodec {
-  const encodeInto = (value: unknown, target: Uint8Array, offset = 0): number => {
-    if (!isOffset(offset, target.length)) throw encodeOffsetError(target, offset);
-    if (fixed !== undefined && offset + fixed > target.length)
-      throw bufferTooSmall(fixed, target, offset, '');
-    return write(value, target, viewOf(encodeView, target), offset) - offset;
-  };
-
-  const run = (
-    source: Uint8Array,
-    offset: number,
-    end: number,
-    limits: DecodeLimits | undefined,
-  ): unknown => {
-    if (fixed !== undefined && offset + fixed > end) throw truncatedError(fixed, end - offset, '', offset);
-    if (budgeted) startBudget(limits, depth);
-    else if (limits !== undefined) checkDepth(limits, depth);
-    const s = state;
-    s.u8 = source;
-    s.p = offset;
-    s.end = end;
-    return read(s);
-  };
-
-  // run's set-up again rather than a call to it: one inlining level less for a caller's loop.
-  const decode = (source: Uint8Array, offset = 0, limits?: DecodeLimits): unknown => {
-    const end = source.length;
-    if (!isOffset(offset, end)) throw decodeRangeError(source, offset, end);
-    if (fixed !== undefined && offset + fixed > end) throw truncatedError(fixed, end - offset, '', offset);
-    if (budgeted) startBudget(limits, depth);
-    else if (limits !== undefined) checkDepth(limits, depth);
-    const s = state;
-    s.u8 = source;
-    s.p = offset;
-    s.end = end;
-    return read(s);
-  };
-
-  const decodeFrom = (
-    source: Uint8Array,
-    offset: number,
-    end: number,
-    limits?: DecodeLimits,
-  ): DecodeResult<unknown> => {
-    if (!isOffset(end, source.length) || !isOffset(offset, end)) throw decodeRangeError(source, offset, end);
-    const value = run(source, offset, end, limits);
-    return { value, offset: state.p };
-  };
-
-  let decodeInto: CompiledCodec['decodeInto'];
-  if (into !== undefined) {
-    decodeInto = (source, offset, target) => {
-      if (!isOffset(offset, source.length)) throw decodeRangeError(source, offset, source.length);
-      if (offset + (fixed as number) > source.length) {
-        throw truncatedError(fixed as number, source.length - offset, '', offset);
-      }
-      if (budgeted) startBudget(undefined, depth);
-      const s = state;
-      s.u8 = source;
-      s.p = offset;
-      s.end = source.length;
-      return into(s, target);
-    };
-  }
-
-  return { fixedSize: fixed, encodeInto, byteLength, decode, decodeFrom, decodeInto };
 }
