@@ -620,6 +620,15 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
 
   receive(chunk: Uint8Array): void {
     if (this.#state === 'closed') return;
+    // From code that runs while a message is being encoded (a getter of its value that feeds the
+    // session input): read it once that send has returned, as close() does. What the session
+    // answers at once (an ERROR, its GOODBYE, a fatal error's end) must go out after that frame,
+    // not into its reserved bytes or ahead of them.
+    if (this.#writer.encoding) {
+      const copy = chunk.slice();
+      queueMicrotask(() => this.receive(copy));
+      return;
+    }
     const rate = this.#rate;
     if (rate !== undefined) rate.refill(Date.now());
     const first = this.#firstBytes;

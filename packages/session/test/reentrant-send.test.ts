@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { isUsageError, type ServerSessionOptions } from '../src/index.js';
-import { encodeMessage, writeEncodedMessage } from '../src/wire/index.js';
+import { ErrorCode, isUsageError, type ServerSessionOptions } from '../src/index.js';
+import {
+  decodeErrorFrame,
+  encodeGoodbye,
+  encodeMessage,
+  encodeRequestFrame,
+  encodeU32Frame,
+  FrameKind,
+  writeEncodedMessage,
+} from '../src/wire/index.js';
 import { connect, openRawServer, settle, T, type TestProtocol, testProtocol } from './fixtures.js';
 
 // User code can run while a frame is half written: a getter (or valueOf) of the value being
@@ -151,6 +159,53 @@ describe('calls from code that runs while a message is being encoded', () => {
   });
 });
 
+describe('frames the session answers with while a message is being encoded', () => {
+  // The only way in is a getter that feeds the session input (receive()): the session answers
+  // some frames at once, with an ERROR or a GOODBYE of its own. The input is read once the send
+  // has returned.
+  async function sendWhileReceiving(input: Uint8Array) {
+    const { session, transport } = await openRawServer(testProtocol);
+    // The codec reads `text` twice, for the size and for the bytes: feed on the second, when the
+    // frame's room is reserved (on the first, the answer simply goes ahead of it).
+    let reads = 0;
+    const value = noteThatRuns(() => {
+      if (++reads === 2) session.receive(input);
+    });
+    session.send(T.NOTE, value);
+    await settle();
+    return { session, frames: transport.take() };
+  }
+
+  it('an ERROR answer (a request with no handler) goes behind the frame being encoded, whole', async () => {
+    const { session, frames } = await sendWhileReceiving(
+      encodeRequestFrame(testProtocol, 9, T.ECHO, { text: 'x', delay: 0 }),
+    );
+    expect(frames.map((frame) => frame.kind)).toEqual([FrameKind.MESSAGE, FrameKind.ERROR]);
+    expect(testProtocol.decodeMessage(frames[0].body).value).toEqual({ text: 'outer' });
+    const error = decodeErrorFrame(frames[1].body, 0, frames[1].body.length);
+    expect(error).toMatchObject({ requestId: 9, code: ErrorCode['no-handler'] });
+    expect(session.state).toBe('open');
+    await session.close({ deadline: 20 });
+  });
+
+  it("the GOODBYE answer to the peer's GOODBYE goes behind the frame being encoded, whole", async () => {
+    const { frames } = await sendWhileReceiving(encodeGoodbye({ code: 0, deadline: 1000, reason: 'bye' }));
+    expect(frames.map((frame) => frame.kind)).toEqual([FrameKind.MESSAGE, FrameKind.GOODBYE]);
+    expect(testProtocol.decodeMessage(frames[0].body).value).toEqual({ text: 'outer' });
+  });
+
+  it('a fatal error (a REQUEST with id 0) goes out after the frame being encoded, then the session ends', async () => {
+    const { session, frames } = await sendWhileReceiving(
+      encodeRequestFrame(testProtocol, 0, T.ECHO, { text: 'x', delay: 0 }),
+    );
+    expect(frames.map((frame) => frame.kind)).toEqual([FrameKind.MESSAGE, FrameKind.ERROR]);
+    expect(testProtocol.decodeMessage(frames[0].body).value).toEqual({ text: 'outer' });
+    const error = decodeErrorFrame(frames[1].body, 0, frames[1].body.length);
+    expect(error).toMatchObject({ requestId: 0, code: ErrorCode['malformed-frame'] });
+    expect(session.state).toBe('closed');
+  });
+});
+
 describe('frames queued behind an encoding count against the output limits', () => {
   it('broadcasts from a getter past maxBufferedBytes close the connection with slow-consumer, even when the send fails', async () => {
     const { session, transport } = await openRawServer(testProtocol, {
@@ -176,7 +231,7 @@ describe('frames queued behind an encoding count against the output limits', () 
   });
 });
 
-type Action = 'none' | 'send' | 'request' | 'broadcast' | 'abort';
+type Action = 'none' | 'send' | 'request' | 'broadcast' | 'abort' | 'input';
 
 describe('property: calls from getters never corrupt the stream', () => {
   it('the peer gets exactly the messages whose sends succeeded, in order, with what went behind them', async () => {
@@ -186,10 +241,13 @@ describe('property: calls from getters never corrupt the stream', () => {
           fc.record({
             text: fc.string({ maxLength: 80 }),
             // The getter's action at each read (the codec reads a field once or twice).
-            actions: fc.array(fc.constantFrom<Action>('none', 'send', 'request', 'broadcast', 'abort'), {
-              minLength: 1,
-              maxLength: 3,
-            }),
+            actions: fc.array(
+              fc.constantFrom<Action>('none', 'send', 'request', 'broadcast', 'abort', 'input'),
+              {
+                minLength: 1,
+                maxLength: 3,
+              },
+            ),
             // A value that does not encode: the send fails, what went behind it still goes.
             invalid: fc.boolean(),
             metadata: fc.boolean(),
@@ -225,6 +283,14 @@ describe('property: calls from getters never corrupt the stream', () => {
                     ).toBe('sent');
                     behind.push(note);
                   } else if (action === 'abort') controllers.pop()?.abort();
+                  // Input fed from the getter: a PING and a request the client has no handler
+                  // for; the PONG and the ERROR it answers with must not land in this frame.
+                  else if (action === 'input') {
+                    client.receive(encodeU32Frame(FrameKind.PING, i));
+                    client.receive(
+                      encodeRequestFrame(testProtocol, 1000 + i, T.ECHO, { text: '', delay: 0 }),
+                    );
+                  }
                 } catch (error) {
                   expect(error).toMatchObject({ code: 'reentrant-call' });
                 }
