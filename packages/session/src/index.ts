@@ -54,6 +54,7 @@ export type {
   RequestTypes,
   SessionProtocol,
 } from './protocol-types.js';
+export type { ConnectionData, Principal, Register } from './register.js';
 export {
   DEFAULT_RESOLVED_CODEC_CACHE_SIZE,
   RESOLVED_VERSIONS_PER_TYPE,

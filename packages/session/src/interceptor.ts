@@ -6,6 +6,7 @@ import type {
   RequestTypes,
   SessionProtocol,
 } from './protocol-types.js';
+import type { Principal } from './register.js';
 import type { PeerInfo, Session } from './types.js';
 
 /**
@@ -39,7 +40,7 @@ export interface CallOf<P extends SessionProtocol, T> {
   /** The session the call runs on. */
   readonly session: Session<P>;
   /** Server side: what authentication returned (also on outgoing pushes); undefined on clients. */
-  readonly principal: unknown;
+  readonly principal: Principal;
   /** What the peer announced in the handshake (`version` >= 3: metadata can be sent); undefined while handshaking. */
   readonly peer: PeerInfo | undefined;
   /**

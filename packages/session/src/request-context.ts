@@ -1,5 +1,6 @@
 import { EMPTY_METADATA, type Metadata } from './metadata.js';
 import type { SessionProtocol } from './protocol-types.js';
+import type { Principal } from './register.js';
 import type { HandlerContext, Session } from './types.js';
 
 /**
@@ -28,7 +29,7 @@ export class RequestContext<P extends SessionProtocol> implements HandlerContext
     return this.reply;
   }
 
-  get principal(): unknown {
+  get principal(): Principal {
     return this.session.principal;
   }
 

@@ -44,6 +44,7 @@ import { peerLacksType } from './peer-types.js';
 import { closeHandshake, expectSchema, setHandshakeLimits, setOpenLimits } from './phase-limits.js';
 import type { SessionCodec, SessionProtocol } from './protocol-types.js';
 import { RateLimiter } from './rate-limiter.js';
+import type { ConnectionData, Principal } from './register.js';
 import { RequestRoom, type RequestRoomHost } from './request-room.js';
 import { RequestTable, type RequestTableHost } from './request-table.js';
 import type { ResolvedCodecCache } from './resolved-codec-cache.js';
@@ -91,7 +92,7 @@ const NO_LISTENERS: readonly ((error?: Error) => void)[] = Object.freeze([]);
  * received chunks.
  */
 export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSink, IteratorOwner {
-  data: unknown = undefined;
+  data: ConnectionData | undefined = undefined;
   readonly #protocol: P;
   readonly #transport: SessionTransport;
   /** The HELLO-answering code; only server sessions carry it (see server-handshake.ts). */
@@ -329,7 +330,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     this.ready.catch(noop);
     this.#subscribers = new Subscribers(protocol, options.handlers, options.onHandlerError, () => ({
       session: this,
-      principal: this.#principal,
+      principal: this.#principal as Principal,
       signal: this.sessionSignal,
       requestId: undefined,
       metadata: EMPTY_METADATA,
@@ -396,8 +397,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     return this.#state;
   }
 
-  get principal(): unknown {
-    return this.#principal;
+  get principal(): Principal {
+    // What the server's authenticate returned: its type is the application's declaration.
+    return this.#principal as Principal;
   }
 
   get peer(): PeerInfo | undefined {

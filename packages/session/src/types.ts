@@ -8,6 +8,7 @@ import type {
   RequestTypes,
   SessionProtocol,
 } from './protocol-types.js';
+import type { ConnectionData, Principal } from './register.js';
 import type { ResolvedCodecCache } from './resolved-codec-cache.js';
 import type { ApplicationError, SessionError } from './session-error.js';
 
@@ -123,8 +124,8 @@ export type SchemaPolicy = 'compatible' | 'exact';
 export interface HandlerContext<P extends SessionProtocol = SessionProtocol> {
   /** The session the message arrived on. */
   readonly session: Session<P>;
-  /** Server side: what authentication returned. */
-  readonly principal: unknown;
+  /** Server side: what authentication returned (its type: `Register`). */
+  readonly principal: Principal;
   /** Fires when the request is cancelled by the peer or the connection closes. */
   readonly signal: AbortSignal;
   /** The request id, for requests; undefined for one-way messages. */
@@ -170,16 +171,16 @@ export interface Session<P extends SessionProtocol = SessionProtocol> {
   readonly state: SessionState;
   /** Resolves after the handshake; rejects with a {@link SessionError} on reject, timeout or close. */
   readonly ready: Promise<void>;
-  /** Server side: what authentication returned (undefined without authentication). */
-  readonly principal: unknown;
+  /** Server side: what authentication returned (undefined without authentication; its type: `Register`). */
+  readonly principal: Principal;
   /**
    * The application's own state for this connection (socket.io's `socket.data`): undefined until
    * you set it, never read or sent by bp. Handlers reach it as `ctx.session.data`, typically
-   * made on first use: `(ctx.session.data ??= new PlayerState()) as PlayerState`. Cheaper than a
-   * `WeakMap` keyed by the session (one property load a message), and nothing is held for
-   * connections that never set it.
+   * made on first use: `ctx.session.data ??= new PlayerState()`, with its type declared in
+   * `Register`. Cheaper than a `WeakMap` keyed by the session (one property load a message),
+   * and nothing is held for connections that never set it.
    */
-  data: unknown;
+  data: ConnectionData | undefined;
   /** What the peer announced, once the handshake is done. */
   readonly peer: PeerInfo | undefined;
   /** Bytes queued and not yet handed to the transport. */

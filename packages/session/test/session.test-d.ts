@@ -1,7 +1,10 @@
 import { expectTypeOf, test } from 'vitest';
 import {
+  type ConnectionData,
   createClientSession,
   createServerSession,
+  type HandlerContext,
+  type Principal,
   type Session,
   type SessionTransport,
 } from '../src/index.js';
@@ -54,4 +57,13 @@ test('handlers: request handlers return the reply (or a promise of it)', () => {
       [T.ADD]: () => ({ total: 1 }),
     },
   });
+});
+
+test('principal and session.data are unknown until the application declares them in Register', () => {
+  const server = createServerSession({ protocol: testProtocol, transport });
+  expectTypeOf(server.principal).toBeUnknown();
+  expectTypeOf(server.data).toBeUnknown();
+  expectTypeOf<HandlerContext['principal']>().toBeUnknown();
+  expectTypeOf<Principal>().toBeUnknown();
+  expectTypeOf<ConnectionData>().toBeUnknown();
 });

@@ -1,3 +1,4 @@
+import type { Principal } from '@bp/session';
 import type { ConnectionInfo } from './connection-info.js';
 import { FailureThrottle, type FailureThrottleOptions } from './failure-throttle.js';
 import { createTokenCheck } from './token-check.js';
@@ -12,18 +13,28 @@ export interface HelloCredentials {
  * Decides whether a connection may proceed and who it is. Return the principal (any value but
  * `undefined`, `null` or `false`); it reaches every handler as `ctx.principal`. Throw, or return
  * `undefined`/`null`/`false`, to refuse: the client gets `REJECT(unauthorized)` with a fixed reason
- * (what you throw is never sent), and no handler runs.
+ * (what you throw is never sent), and no handler runs. The principal's type is the one declared
+ * in `Register` of `@bp/session` (`unknown` without a declaration).
  */
-export type Authenticate = (credentials: HelloCredentials, info: ConnectionInfo) => unknown;
+export type Authenticate = (
+  credentials: HelloCredentials,
+  info: ConnectionInfo,
+) => Principal | Refusal | PromiseLike<Principal | Refusal>;
+
+/** What {@link Authenticate} returns to refuse a connection. */
+type Refusal = undefined | null | false;
 
 /** Authentication of a server. */
 export type ServerAuthOptions =
-  | {
-      /** Accepted token(s), compared in constant time. The principal is `{ method: 'token' }`. */
+  | ({
+      /**
+       * Accepted token(s), compared in constant time. The principal is `{ method: 'token' }`: when
+       * `Register` of `@bp/session` declares a principal type, it must admit that.
+       */
       token: string | readonly string[];
       /** Slowdown of repeated failures per remote address (see {@link FailureThrottle}). */
       throttle?: FailureThrottleOptions | FailureThrottle | false;
-    }
+    } & TokenAuthAllowed)
   | {
       /** Custom check (database lookup, JWT, mTLS certificate mapping via `info.tls`). */
       authenticate: Authenticate;
@@ -40,6 +51,16 @@ export interface TokenPrincipal {
   readonly method: 'token';
 }
 
+/**
+ * Nothing, or, when the declared principal does not admit {@link TokenPrincipal}, a property that
+ * no options object has: the type error names it, and it says what to do.
+ */
+type TokenAuthAllowed = TokenPrincipal extends Principal
+  ? unknown
+  : {
+      readonly 'token auth gives the principal { method: "token" }: declare Register["principal"] to admit TokenPrincipal, or use authenticate': never;
+    };
+
 const tokenPrincipal: TokenPrincipal = Object.freeze({ method: 'token' });
 
 /** Thrown inside the transport's auth hook so the session answers `REJECT(unauthorized)`. */
@@ -52,7 +73,8 @@ export class AuthenticationFailed extends Error {
 
 /** Per-server authentication: the user's check plus the per-address failure slowdown. */
 export class ServerAuthenticator {
-  readonly #check: Authenticate;
+  /** The check as this class runs it: what it returns is only tested for a refusal. */
+  readonly #check: (credentials: HelloCredentials, info: ConnectionInfo) => unknown;
   readonly #throttle: FailureThrottle | undefined;
 
   constructor(options: ServerAuthOptions) {
