@@ -29,6 +29,16 @@ export interface RequestTableHost {
    * connection's version has no metadata (the caller reports it and answers without).
    */
   metadataFrame(id: number, metadata: Metadata): Uint8Array | undefined;
+  /** The outgoing queue is at or above `maxQueuedBytes` (and the session is not closed). */
+  full(): boolean;
+  /** Resolves once the outgoing queue fell to its low-water mark (or the session closed). */
+  drained(): Promise<void>;
+}
+
+/** An answer that waits for room in the outgoing queue, with the request it answers. */
+interface WaitingAnswer {
+  readonly context: RequestContext<any>;
+  readonly write: () => void;
 }
 
 /** An incoming request as the last step of the interceptor chain receives it. */
@@ -77,6 +87,16 @@ export class RequestTable<P extends SessionProtocol> {
   calls: InterceptedCalls | undefined;
   /** `onReplyMetadata` callbacks of our requests in flight that have one; created on first use. */
   #replyMetadata: InFlightTable<(metadata: Metadata) => void> | undefined;
+  /**
+   * Answers to the peer's requests that wait for room, in the order they were ready; undefined
+   * when none wait. While the outgoing queue is at `maxQueuedBytes` the peer has not read what is
+   * queued yet, and answers written anyway grew the queue to `maxBufferedBytes`, where the
+   * session closes as if the peer read too slowly: a client that sent 200 requests for 64 KiB
+   * replies at once, and read them as fast as they came, was closed as a slow consumer. Their
+   * requests stay in `incoming` while they wait: they count against `maxInFlightRequests` (so at
+   * most that many answers are held), and a CANCEL or the close drops them.
+   */
+  #waiting: WaitingAnswer[] | undefined;
 
   constructor(parts: RequestTableParts<P>) {
     this.#protocol = parts.protocol;
@@ -229,7 +249,8 @@ export class RequestTable<P extends SessionProtocol> {
     try {
       result = handler(value, context);
     } catch (error) {
-      this.#fail(id, type, error, context.reply);
+      if (this.#roomNow()) this.#fail(id, type, error, context.reply);
+      else this.#wait(context, () => this.#fail(id, type, error, context.reply));
       return;
     }
     if (isThenable(result)) {
@@ -240,7 +261,8 @@ export class RequestTable<P extends SessionProtocol> {
       );
       return;
     }
-    this.#respond(id, type, replyType, result, context.reply);
+    if (this.#roomNow()) this.#respond(id, type, replyType, result, context.reply);
+    else this.#wait(context, () => this.#respond(id, type, replyType, result, context.reply));
   }
 
   /** The last step of the chain for an incoming request: its handler, with the metadata the chain passed on. */
@@ -285,11 +307,46 @@ export class RequestTable<P extends SessionProtocol> {
   ): void {
     // A cancelled request was already removed; its late answer is not wanted.
     if (this.incoming.get(context.requestId) !== context) return;
-    this.incoming.delete(context.requestId);
+    const id = context.requestId;
+    const write = failed
+      ? () => this.#fail(id, type, error, replyMetadata)
+      : () => this.#respond(id, type, replyType, reply, replyMetadata);
+    if (!this.#roomNow()) {
+      this.#wait(context, write);
+      return;
+    }
+    this.incoming.delete(id);
     if (this.#host.closed()) return;
-    if (failed) this.#fail(context.requestId, type, error, replyMetadata);
-    else this.#respond(context.requestId, type, replyType, reply, replyMetadata);
+    write();
     this.#host.answered();
+  }
+
+  /** Whether an answer may be written now: none waits before it, and the queue has room. */
+  #roomNow(): boolean {
+    return this.#waiting === undefined && !this.#host.full();
+  }
+
+  /** Holds an answer until the queue has room (see {@link RequestTable.#waiting}). */
+  #wait(context: RequestContext<P>, write: () => void): void {
+    this.incoming.set(context.requestId, context);
+    const waiting = (this.#waiting ??= []);
+    waiting.push({ context, write });
+    if (waiting.length === 1) void this.#writeWaiting(waiting);
+  }
+
+  async #writeWaiting(waiting: WaitingAnswer[]): Promise<void> {
+    // Answers that become ready meanwhile join the list: they go after these.
+    for (let i = 0; i < waiting.length; i++) {
+      while (this.#host.full()) await this.#host.drained();
+      const { context, write } = waiting[i];
+      // Cancelled by the peer, or failed by the close, while it waited.
+      if (this.incoming.get(context.requestId) !== context) continue;
+      this.incoming.delete(context.requestId);
+      if (this.#host.closed()) continue;
+      write();
+      this.#host.answered();
+    }
+    this.#waiting = undefined;
   }
 
   #respond(

@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { bytes, Protocol, struct, u32 } from '@bp/codec';
 import { encodeWelcome } from '@bp/session/wire';
 import { TransportType as MessageType, transportProtocol as protocol, TOKEN } from '@bp/test-kit/protocols';
 import { afterEach, describe, expect, test } from 'vitest';
-import { connect } from '../src/index.js';
+import { connect, createServer } from '../src/index.js';
 import { startServer } from './fixtures/server.js';
 
 // Issue 15: request() had no backpressure. 16 x 1 MiB requests issued at once passed the session's
@@ -89,6 +90,42 @@ describe('request() backpressure', () => {
     );
     expect(results.filter((r) => r.includes('no room in the outgoing queue')).length).toBeGreaterThan(16);
     expect(results[63]).toMatch(/^aborted: .*waiting for room/);
+    expect(client.state).toBe('open');
+  }, 60_000);
+});
+
+describe('answer backpressure', () => {
+  // Found by an adversarial client: the server wrote every answer at once, so a client that sent
+  // 200 requests for 64 KiB replies (within maxInFlightRequests and maxPayloadSize) grew the
+  // server's queue past maxBufferedBytes (8 MiB) before the socket could drain, and was closed
+  // as a slow consumer while it read as fast as it could. Answers now wait for room.
+  enum T {
+    FILL = 1,
+    FILLED = 2,
+  }
+  const fillProtocol = new Protocol({
+    messageTypeEnum: T,
+    messageStructures: { [T.FILL]: struct({ size: u32 }), [T.FILLED]: struct({ data: bytes() }) },
+    responses: { [T.FILL]: T.FILLED },
+  });
+
+  test.each([
+    ['answered at once', false],
+    ['answered asynchronously', true],
+  ])('200 requests for 64 KiB replies, %s, are all answered; the connection stays open', async (_name, later) => {
+    const fill = (size: number) => ({ data: new Uint8Array(size).fill(size & 0xff) });
+    const server = createServer({
+      protocol: fillProtocol,
+      handlers: { [T.FILL]: ({ size }) => (later ? Promise.resolve().then(() => fill(size)) : fill(size)) },
+    });
+    const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => server.close({ deadline: 200 }));
+    const client = await connect({ host: '127.0.0.1', port, protocol: fillProtocol, reconnect: false });
+    cleanups.push(() => client.close({ deadline: 200 }));
+    const sizes = Array.from({ length: 200 }, (_, i) => 64 * 1024 - i);
+    const replies = await Promise.all(sizes.map((size) => client.request(T.FILL, { size })));
+    expect(replies.map((reply) => reply.data.length)).toEqual(sizes);
+    expect(replies.every((reply, i) => reply.data.every((byte) => byte === (sizes[i] & 0xff)))).toBe(true);
     expect(client.state).toBe('open');
   }, 60_000);
 });
