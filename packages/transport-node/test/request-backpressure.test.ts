@@ -112,20 +112,24 @@ describe('answer backpressure', () => {
   test.each([
     ['answered at once', false],
     ['answered asynchronously', true],
-  ])('200 requests for 64 KiB replies, %s, are all answered; the connection stays open', async (_name, later) => {
-    const fill = (size: number) => ({ data: new Uint8Array(size).fill(size & 0xff) });
-    const server = createServer({
-      protocol: fillProtocol,
-      handlers: { [T.FILL]: ({ size }) => (later ? Promise.resolve().then(() => fill(size)) : fill(size)) },
-    });
-    const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
-    cleanups.push(() => server.close({ deadline: 200 }));
-    const client = await connect({ host: '127.0.0.1', port, protocol: fillProtocol, reconnect: false });
-    cleanups.push(() => client.close({ deadline: 200 }));
-    const sizes = Array.from({ length: 200 }, (_, i) => 64 * 1024 - i);
-    const replies = await Promise.all(sizes.map((size) => client.request(T.FILL, { size })));
-    expect(replies.map((reply) => reply.data.length)).toEqual(sizes);
-    expect(replies.every((reply, i) => reply.data.every((byte) => byte === (sizes[i] & 0xff)))).toBe(true);
-    expect(client.state).toBe('open');
-  }, 60_000);
+  ])(
+    '200 requests for 64 KiB replies, %s, are all answered; the connection stays open',
+    async (_name, later) => {
+      const fill = (size: number) => ({ data: new Uint8Array(size).fill(size & 0xff) });
+      const server = createServer({
+        protocol: fillProtocol,
+        handlers: { [T.FILL]: ({ size }) => (later ? Promise.resolve().then(() => fill(size)) : fill(size)) },
+      });
+      const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
+      cleanups.push(() => server.close({ deadline: 200 }));
+      const client = await connect({ host: '127.0.0.1', port, protocol: fillProtocol, reconnect: false });
+      cleanups.push(() => client.close({ deadline: 200 }));
+      const sizes = Array.from({ length: 200 }, (_, i) => 64 * 1024 - i);
+      const replies = await Promise.all(sizes.map((size) => client.request(T.FILL, { size })));
+      expect(replies.map((reply) => reply.data.length)).toEqual(sizes);
+      expect(replies.every((reply, i) => reply.data.every((byte) => byte === (sizes[i] & 0xff)))).toBe(true);
+      expect(client.state).toBe('open');
+    },
+    60_000,
+  );
 });
