@@ -126,6 +126,9 @@ export function readWelcome(
   };
 }
 
+/** How many of a REJECT's differing types its error message names (docs/PROTOCOL.md section 7.4). */
+const MESSAGE_MISMATCHES = 20;
+
 /** The error a REJECT body stands for, schema mismatches named by the client's own type names. */
 export function rejectionError(
   protocol: SessionProtocol,
@@ -155,12 +158,16 @@ export function rejectionError(
   }));
   // With schema issues the server's reason already names each type, path and rule.
   if (schemaIssues.length === 0 && code === 'schema-mismatch' && mismatches.length > 0) {
-    message = `schema mismatch: ${mismatches
+    // The frame may list thousands (a hostile server's); the message names the first few, as a
+    // server's own reason does (section 7.4), and `mismatches` has them all.
+    const named = mismatches
+      .slice(0, MESSAGE_MISMATCHES)
       .map(
         (m) =>
           `${m.type}${m.name === undefined ? '' : ` (${m.name})`} ${m.status === 'differs' ? 'differs' : m.status === 'client-only' ? 'only on the client' : 'only on the server'}`,
-      )
-      .join(', ')}`;
+      );
+    const more = mismatches.length - named.length;
+    message = `schema mismatch: ${named.join(', ')}${more > 0 ? ` and ${more} more (error.mismatches)` : ''}`;
   }
   return new SessionError(code, message, {
     remote: true,

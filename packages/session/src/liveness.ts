@@ -1,7 +1,7 @@
 import { FrameKind } from './frame-kind.js';
 import type { FrameReader } from './frame-reader.js';
 import type { FrameWriter } from './frame-writer.js';
-import { type Timer, unref } from './unref-timer.js';
+import { MAX_TIMER_DELAY, type Timer, unref } from './unref-timer.js';
 
 /** What {@link Liveness} needs to know of, and asks of, its session. */
 export interface LivenessHost {
@@ -84,7 +84,9 @@ export class Liveness {
       (value) => value > 0,
     );
     if (candidates.length === 0) return;
-    const period = Math.max(1, Math.floor(Math.min(...candidates)));
+    // The interval comes from the peer's WELCOME (a u32): one of 2^31 ms or more must not become
+    // a timer that fires every millisecond.
+    const period = Math.min(MAX_TIMER_DELAY, Math.max(1, Math.floor(Math.min(...candidates))));
     this.#lastActivity = this.#lastReceived = Date.now();
     this.#framesSeen = this.framesReceived;
     this.#timer = unref(setInterval(tickOf, period, this));

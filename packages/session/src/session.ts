@@ -65,7 +65,7 @@ import type {
   SessionState,
   SessionTransport,
 } from './types.js';
-import { type Timer, unref } from './unref-timer.js';
+import { MAX_TIMER_DELAY, type Timer, unref } from './unref-timer.js';
 import { UsageError } from './usage-error.js';
 
 /** Pause reasons, as bits: the transport is paused while any is set. */
@@ -378,7 +378,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
       }),
     );
     this.#live = new Liveness(this.#reader, this.#writer, host);
-    this.#handshakeTimer = unref(setTimeout(() => this.#onHandshakeTimeout(), this.#limits.handshakeTimeout));
+    this.#handshakeTimer = unref(
+      setTimeout(() => this.#onHandshakeTimeout(), Math.min(this.#limits.handshakeTimeout, MAX_TIMER_DELAY)),
+    );
     if (role === 'client') {
       this.#firstBytes = new FirstBytes();
       // Resolution happens on the server; the client only needs to describe its own types.
@@ -1056,7 +1058,9 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     if (this.#state === 'open') this.#state = 'closing';
     this.#writer.writeGoodbye(code, deadline, reason);
     this.#writer.flush();
-    this.#deadlineTimer = unref(setTimeout(() => this.#onCloseDeadline(), deadline));
+    this.#deadlineTimer = unref(
+      setTimeout(() => this.#onCloseDeadline(), Math.min(deadline, MAX_TIMER_DELAY)),
+    );
   }
 
   #maybeFinishClose(): void {

@@ -20,6 +20,13 @@ export interface BackoffOptions {
    * 0 never retries (the same as `reconnect: false`).
    */
   maxAttempts?: number;
+  /**
+   * How long a connection must stay open, in ms, for the next loss to start the backoff over at
+   * `initialDelay`. Default 5000. A connection lost sooner counts as one more failed attempt, so
+   * a server that accepts and then drops every connection (one that crashes on the first
+   * request, say) sees the delays grow instead of a reconnect every `initialDelay`.
+   */
+  stableAfter?: number;
 }
 
 /** {@link BackoffOptions} with every default applied. */
@@ -35,6 +42,7 @@ export function resolveBackoff(options: BackoffOptions = {}): ResolvedBackoff {
     factor: options.factor ?? 2,
     jitter: options.jitter ?? 0.5,
     maxAttempts: options.maxAttempts ?? Number.POSITIVE_INFINITY,
+    stableAfter: options.stableAfter ?? 5000,
   };
   if (!(resolved.initialDelay >= 0)) throw new RangeError('backoff.initialDelay must be >= 0');
   if (!(resolved.maxDelay >= resolved.initialDelay))
@@ -42,6 +50,7 @@ export function resolveBackoff(options: BackoffOptions = {}): ResolvedBackoff {
   if (!(resolved.factor >= 1)) throw new RangeError('backoff.factor must be >= 1');
   if (!(resolved.jitter >= 0 && resolved.jitter <= 1)) throw new RangeError('backoff.jitter must be in 0..1');
   if (!(resolved.maxAttempts >= 0)) throw new RangeError('backoff.maxAttempts must be >= 0');
+  if (!(resolved.stableAfter >= 0)) throw new RangeError('backoff.stableAfter must be >= 0');
   return resolved;
 }
 

@@ -6,7 +6,7 @@ import type {
   RequestTypes,
   SessionProtocol,
 } from '../protocol-types.js';
-import { isSessionError } from '../session-error.js';
+import { isSessionError, SessionError } from '../session-error.js';
 import { requireType } from '../subscribers.js';
 import type { CloseOptions, RequestOptions, SendOptions, Session } from '../types.js';
 import { backoffDelay, type ResolvedBackoff, resolveBackoff } from './backoff.js';
@@ -37,6 +37,12 @@ interface Subscription {
 export type FirstConnection = 'fail-fast' | 'retry';
 
 /**
+ * Errors of attempts whose session opened and closed before the attempt saw it open (WELCOME and
+ * a fatal frame in one read): not handshake refusals, so never a reason to stop for good.
+ */
+const lostAfterOpen = new WeakSet<Error>();
+
+/**
  * A bp client that survives disconnects, whatever it dials: the surface of a session (`request`,
  * `send`, `on`, `messages`, `drained`, `close`) plus an observable connection state, reconnect
  * with exponential backoff and jitter, a bounded queue for calls made while disconnected, and
@@ -61,6 +67,13 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
   #attempt = 0;
   #everOpened = false;
   #reconnects = 0;
+  /** When the current connection opened (`Date.now()`), to tell a stable one from a flapping one. */
+  #openedAt = 0;
+  /**
+   * The backoff's exponent: failed attempts since the last connection that stayed open for
+   * `stableAfter`. `#attempt` (what state changes report) starts over at every open connection.
+   */
+  #failures = 0;
   /** The newest session (possibly still handshaking) and the connection it runs on. */
   #session: Session<P> | undefined;
   #connection: C | undefined;
@@ -353,19 +366,23 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
         return;
       } catch (caught) {
         const error = caught instanceof Error ? caught : new ClientError('connect-failed', String(caught));
-        if (!(await this.#retryAfter(error))) return;
+        if (!(await this.#retryAfter(error, !lostAfterOpen.has(error)))) return;
       }
     }
   }
 
-  /** After a failed attempt or a lost connection: close, or wait the backoff. False = stop. */
-  async #retryAfter(error: Error | undefined): Promise<boolean> {
+  /**
+   * After a failed attempt or a lost connection: close, or wait the backoff. False = stop.
+   * `refusal`: the error is the attempt's own (a handshake refusal can be permanent); after a
+   * connection was open, the next handshake decides whether the server still takes the client.
+   */
+  async #retryAfter(error: Error | undefined, refusal: boolean): Promise<boolean> {
     // Re-read: close() may have run while the attempt was awaited.
     if (this.#currentState() === 'closed') return false;
     if (error !== undefined) this.#error = error;
     const backoff = this.#backoff;
     if (
-      isPermanent(error) ||
+      (refusal && isPermanent(error)) ||
       backoff === undefined ||
       (!this.#everOpened && (this.#first === 'fail-fast' || this.#options.signal?.aborted === true)) ||
       this.#attempt >= backoff.maxAttempts
@@ -373,7 +390,8 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
       this.#finish(error);
       return false;
     }
-    const delay = backoffDelay(backoff, this.#attempt++);
+    this.#attempt++;
+    const delay = backoffDelay(backoff, this.#failures++);
     this.#setState(this.#everOpened ? 'reconnecting' : 'connecting', error, delay);
     await this.#sleep(delay);
     return this.#currentState() !== 'closed';
@@ -408,6 +426,8 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
     if (external?.aborted) onExternal();
     let connection: C | undefined;
     let session: Session<P> | undefined;
+    /** Why the session closed, when it closed before this attempt could see it open. */
+    let closedWith: Error | undefined;
     try {
       if (attempt.signal.aborted) throw attempt.signal.reason;
       connection = await dialer.dial(attempt.signal);
@@ -428,7 +448,10 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
       // Listeners and iterators are bound before the session reads its first byte.
       this.#bindSession(session);
       const opened = session;
-      session.onClose((error) => this.#sessionClosed(opened, error));
+      session.onClose((error) => {
+        closedWith = error;
+        this.#sessionClosed(opened, error);
+      });
       connection.transport.attach(session);
       await raceAbort(session.ready, attempt.signal);
     } catch (error) {
@@ -444,9 +467,19 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
       external?.removeEventListener('abort', onExternal);
       this.#closeAbort.signal.removeEventListener('abort', onClosed);
     }
-    if (this.#currentState() === 'closed' || this.#session !== session) throw this.#closedError();
+    if (this.#currentState() === 'closed') throw this.#closedError();
+    // WELCOME and a fatal frame (or GOODBYE, or the end of the stream) in one read: the session
+    // opened and closed before this attempt resumed. That is the attempt's failure, with its cause.
+    if (this.#session !== session) {
+      const lost =
+        closedWith ??
+        new SessionError('connection-closed', 'the server closed the connection right after the handshake');
+      lostAfterOpen.add(lost);
+      throw lost;
+    }
     if (this.#everOpened) this.#reconnects++;
     this.#everOpened = true;
+    this.#openedAt = Date.now();
     this.#attempt = 0;
     this.#error = undefined;
     this.#setState('open', undefined, undefined);
@@ -462,9 +495,12 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
     this.#sessionUnbinds = new Map();
     // Only a connection that was open is handled here; a failed handshake is the attempt's failure.
     if (this.#state !== 'open') return;
+    // Only a connection that stayed open for a while starts the backoff over (see stableAfter).
+    const backoff = this.#backoff;
+    if (backoff !== undefined && Date.now() - this.#openedAt >= backoff.stableAfter) this.#failures = 0;
     // A graceful close by the server (GOODBYE) has no error: without reconnect the client then
     // closes without one too, as after close().
-    void this.#retryAfter(error).then((again) => (again ? this.#run() : undefined));
+    void this.#retryAfter(error, false).then((again) => (again ? this.#run() : undefined));
   }
 
   #bindSession(session: Session<P>): void {

@@ -33,6 +33,7 @@ describe('reconnect backoff', () => {
       factor: 2,
       jitter: 0.5,
       maxAttempts: Number.POSITIVE_INFINITY,
+      stableAfter: 5000,
     });
     const top = (attempt: number) => backoffDelay(backoff, attempt, () => 0);
     expect([0, 1, 2, 3, 10, 1e6].map(top)).toEqual([250, 500, 1000, 2000, 30_000, 30_000]);
