@@ -310,16 +310,19 @@ export class RequestTable<P extends SessionProtocol> {
     // A cancelled request was already removed; its late answer is not wanted.
     if (this.incoming.get(context.requestId) !== context) return;
     const id = context.requestId;
-    const write = failed
-      ? () => this.#fail(id, type, error, replyMetadata)
-      : () => this.#respond(id, type, replyType, reply, replyMetadata);
     if (!this.#roomNow()) {
-      this.#wait(context, write);
+      this.#wait(
+        context,
+        failed
+          ? () => this.#fail(id, type, error, replyMetadata)
+          : () => this.#respond(id, type, replyType, reply, replyMetadata),
+      );
       return;
     }
     this.incoming.delete(id);
     if (this.#host.closed()) return;
-    write();
+    if (failed) this.#fail(id, type, error, replyMetadata);
+    else this.#respond(id, type, replyType, reply, replyMetadata);
     this.#host.answered();
   }
 
