@@ -3,6 +3,7 @@
 // takes, WELCOME and a fatal frame in one read, a fatal ERROR with a refusal's code after the
 // handshake, and a REJECT listing thousands of types.
 import { until } from '@bp/test-kit/async';
+import { concat } from '@bp/test-kit/bytes';
 import { sessionProtocol } from '@bp/test-kit/protocols';
 import { afterEach, expect, test, vi } from 'vitest';
 import {
@@ -66,26 +67,19 @@ function answering(
 const welcome = (heartbeatInterval = 0) =>
   encodeWelcome({ version: 1, maxPayloadSize: 1 << 20, heartbeatInterval, maxInFlight: 16 });
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-test('against a server that accepts and then drops every connection, the backoff grows', async () => {
-  // A real server session that closes each connection 5 ms after the handshake.
+/**
+ * The reconnect delays of a client whose server (a real server session) drops each connection
+ * `openFor` ms after its handshake, until `count` reconnects were scheduled.
+ */
+async function reconnectDelays(openFor: number, stableAfter: number, count: number): Promise<number[]> {
   const dialer = memoryDialer((server) => {
     const session = createServerSession({ protocol: sessionProtocol, transport: server });
     server.attach(session);
-    session.ready.then(() => setTimeout(() => server.destroy(), 5)).catch(() => {});
+    session.ready.then(() => setTimeout(() => server.destroy(), openFor)).catch(() => {});
   });
   const client = new ReconnectingClient(
     dialer,
-    { protocol: sessionProtocol, reconnect: { initialDelay: 20, factor: 2, jitter: 0, stableAfter: 1000 } },
+    { protocol: sessionProtocol, reconnect: { initialDelay: 20, factor: 2, jitter: 0, stableAfter } },
     'retry',
   );
   clients.push(client);
@@ -93,29 +87,17 @@ test('against a server that accepts and then drops every connection, the backoff
   client.onStateChange((change: StateChange) => {
     if (change.state === 'reconnecting' && change.delay !== undefined) delays.push(change.delay);
   });
-  await until(() => delays.length >= 4, 'four reconnects', 10_000);
-  // Each connection opened (the state changes report 0 attempts once open) but none was stable.
-  expect(delays.slice(0, 4)).toEqual([20, 40, 80, 160]);
+  await until(() => delays.length >= count, `${count} reconnects`, 10_000);
+  return delays.slice(0, count);
+}
+
+test('against a server that accepts and then drops every connection, the backoff grows', async () => {
+  // Each connection opened (state changes report 0 attempts once open), but none was stable.
+  expect(await reconnectDelays(5, 1000, 4)).toEqual([20, 40, 80, 160]);
 });
 
 test('a connection that stayed open for stableAfter starts the backoff over', async () => {
-  const dialer = memoryDialer((server) => {
-    const session = createServerSession({ protocol: sessionProtocol, transport: server });
-    server.attach(session);
-    session.ready.then(() => setTimeout(() => server.destroy(), 30)).catch(() => {});
-  });
-  const client = new ReconnectingClient(
-    dialer,
-    { protocol: sessionProtocol, reconnect: { initialDelay: 20, factor: 2, jitter: 0, stableAfter: 10 } },
-    'retry',
-  );
-  clients.push(client);
-  const delays: number[] = [];
-  client.onStateChange((change) => {
-    if (change.state === 'reconnecting' && change.delay !== undefined) delays.push(change.delay);
-  });
-  await until(() => delays.length >= 3, 'three reconnects', 10_000);
-  expect(delays.slice(0, 3)).toEqual([20, 20, 20]);
+  expect(await reconnectDelays(30, 10, 3)).toEqual([20, 20, 20]);
 });
 
 test('a heartbeat interval of 2^32 - 1 ms in WELCOME does not become a timer that fires every millisecond', async () => {
@@ -151,7 +133,7 @@ test('a heartbeat interval of 2^32 - 1 ms in WELCOME does not become a timer tha
 });
 
 test('WELCOME and a fatal frame in one read fail connect() with the fatal error, not `closed`', async () => {
-  const dialer = memoryDialer(answering(concat(welcome(), new Uint8Array([0, 0, 0, 0]))));
+  const dialer = memoryDialer(answering(concat([welcome(), new Uint8Array([0, 0, 0, 0])])));
   const client = new ReconnectingClient(dialer, { protocol: sessionProtocol }, 'fail-fast');
   clients.push(client);
   await expect(client.ready).rejects.toMatchObject({ name: 'SessionError', code: 'malformed-frame' });
