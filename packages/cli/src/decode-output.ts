@@ -41,6 +41,46 @@ const VALUE_NAMES: ReadonlyMap<string, ReadonlyMap<number, string>> = new Map(
   ),
 );
 
+/**
+ * Whether `code` is a control character (C0, DEL, C1) or a bidirectional override: a captured
+ * string (an ERROR message, a GOODBYE reason, a payload or METADATA string) could use them to
+ * forge lines of this output or to rewrite the terminal (ANSI escapes). tshark escapes them too.
+ */
+function unprintable(code: number): boolean {
+  return (
+    code <= 0x1f ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x061c ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x2028 && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
+
+/** `text` with every unprintable character written as an escape (`\n`, `\x1b`, `\u202e`). */
+export function printable(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (!unprintable(code)) continue;
+    const escaped =
+      code === 0x0a
+        ? '\\n'
+        : code === 0x0d
+          ? '\\r'
+          : code === 0x09
+            ? '\\t'
+            : code <= 0xff
+              ? `\\x${code.toString(16).padStart(2, '0')}`
+              : `\\u${code.toString(16).padStart(4, '0')}`;
+    out += text.slice(from, i) + escaped;
+    from = i + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
 /** The text form: one heading line per frame, one line per field, `!` lines for problems. */
 export function decodeText(result: CaptureDecode): string {
   const lines: string[] = [];
@@ -50,7 +90,7 @@ export function decodeText(result: CaptureDecode): string {
       .filter(Boolean)
       .join(' ');
     const what = frame.message ? ` ${frame.message.typeName ?? `type ${frame.message.type}`}` : '';
-    lines.push(`${where ? `${where}  ` : ''}${frame.kindName}${what} (${frame.length} bytes)`);
+    lines.push(printable(`${where ? `${where}  ` : ''}${frame.kindName}${what} (${frame.length} bytes)`));
     for (const f of frame.fields) {
       if (f.name === 'bp.kind' || f.name === 'bp.length') continue;
       const names = VALUE_NAMES.get(f.name);
@@ -59,10 +99,10 @@ export function decodeText(result: CaptureDecode): string {
         : f.name === 'bp.msg.type' || f.name === 'bpy.msg.type'
           ? frame.message?.typeName
           : undefined;
-      lines.push(`  ${f.name} = ${f.show}${name ? ` (${name})` : ''}`);
+      lines.push(`  ${printable(f.name)} = ${printable(f.show)}${name ? ` (${printable(name)})` : ''}`);
     }
-    for (const p of frame.problems) lines.push(`  ! ${p.expert}: ${p.message}`);
+    for (const p of frame.problems) lines.push(`  ! ${p.expert}: ${printable(p.message)}`);
   }
-  for (const note of result.notes) lines.push(`note: ${note}`);
+  for (const note of result.notes) lines.push(`note: ${printable(note)}`);
   return `${lines.join('\n')}\n`;
 }
