@@ -1,7 +1,7 @@
 import { FrameKind } from './frame-kind.js';
 import type { FrameReader } from './frame-reader.js';
 import type { FrameWriter } from './frame-writer.js';
-import { MAX_TIMER_DELAY, type Timer, unref } from './unref-timer.js';
+import { type Timer, timerDelay, unref } from './unref-timer.js';
 
 /** What {@link Liveness} needs to know of, and asks of, its session. */
 export interface LivenessHost {
@@ -86,7 +86,7 @@ export class Liveness {
     if (candidates.length === 0) return;
     // The interval comes from the peer's WELCOME (a u32): one of 2^31 ms or more must not become
     // a timer that fires every millisecond.
-    const period = Math.min(MAX_TIMER_DELAY, Math.max(1, Math.floor(Math.min(...candidates))));
+    const period = timerDelay(Math.max(1, Math.floor(Math.min(...candidates))));
     this.#lastActivity = this.#lastReceived = Date.now();
     this.#framesSeen = this.framesReceived;
     this.#timer = unref(setInterval(tickOf, period, this));

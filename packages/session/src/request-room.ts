@@ -1,5 +1,5 @@
 import { SessionError } from './session-error.js';
-import { MAX_TIMER_DELAY, unref } from './unref-timer.js';
+import { timerDelay, unref } from './unref-timer.js';
 
 /** What {@link RequestRoom} needs of its session's outgoing queue. */
 export interface RequestRoomHost {
@@ -67,7 +67,7 @@ export class RequestRoom {
         ? unref(
             setTimeout(
               () => giveUp('timeout', `no room in the outgoing queue within ${timeoutMs} ms`),
-              Math.min(timeoutMs, MAX_TIMER_DELAY),
+              timerDelay(timeoutMs),
             ),
           )
         : undefined;

@@ -13,7 +13,7 @@ import { RequestContext } from './request-context.js';
 import { isApplicationError, SessionError } from './session-error.js';
 import type { Listener } from './subscribers.js';
 import type { RequestOptions, Session } from './types.js';
-import { MAX_TIMER_DELAY, type Timer, unref } from './unref-timer.js';
+import { type Timer, timerDelay, unref } from './unref-timer.js';
 
 /** What the {@link RequestTable} asks of its session. */
 export interface RequestTableHost {
@@ -140,9 +140,7 @@ export class RequestTable<P extends SessionProtocol> {
         if (this.#sweepTimer === undefined) this.#armSweep(this.#defaultTimeout);
       }
     } else if (timeout > 0) {
-      pending.timer = unref(
-        setTimeout(() => this.#expire(pending, 'timeout', timeout), Math.min(timeout, MAX_TIMER_DELAY)),
-      );
+      pending.timer = unref(setTimeout(() => this.#expire(pending, 'timeout', timeout), timerDelay(timeout)));
     }
     const signal = options?.signal;
     if (signal !== undefined) {
@@ -178,7 +176,7 @@ export class RequestTable<P extends SessionProtocol> {
   }
 
   #armSweep(delay: number): void {
-    this.#sweepTimer = unref(setTimeout(() => this.#sweep(), Math.min(MAX_TIMER_DELAY, Math.max(1, delay))));
+    this.#sweepTimer = unref(setTimeout(() => this.#sweep(), timerDelay(Math.max(1, delay))));
   }
 
   /**

@@ -65,7 +65,7 @@ import type {
   SessionState,
   SessionTransport,
 } from './types.js';
-import { MAX_TIMER_DELAY, type Timer, unref } from './unref-timer.js';
+import { type Timer, timerDelay, unref } from './unref-timer.js';
 import { UsageError } from './usage-error.js';
 
 /** Pause reasons, as bits: the transport is paused while any is set. */
@@ -379,7 +379,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     );
     this.#live = new Liveness(this.#reader, this.#writer, host);
     this.#handshakeTimer = unref(
-      setTimeout(() => this.#onHandshakeTimeout(), Math.min(this.#limits.handshakeTimeout, MAX_TIMER_DELAY)),
+      setTimeout(() => this.#onHandshakeTimeout(), timerDelay(this.#limits.handshakeTimeout)),
     );
     if (role === 'client') {
       this.#firstBytes = new FirstBytes();
@@ -1058,9 +1058,7 @@ export class BpSession<P extends SessionProtocol> implements Session<P>, FrameSi
     if (this.#state === 'open') this.#state = 'closing';
     this.#writer.writeGoodbye(code, deadline, reason);
     this.#writer.flush();
-    this.#deadlineTimer = unref(
-      setTimeout(() => this.#onCloseDeadline(), Math.min(deadline, MAX_TIMER_DELAY)),
-    );
+    this.#deadlineTimer = unref(setTimeout(() => this.#onCloseDeadline(), timerDelay(deadline)));
   }
 
   #maybeFinishClose(): void {

@@ -8,6 +8,11 @@ export type Timer = ReturnType<typeof setTimeout>;
  */
 export const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
+/** `ms` as a timer takes it: at most {@link MAX_TIMER_DELAY}. Every delay of this package goes through it. */
+export function timerDelay(ms: number): number {
+  return Math.min(ms, MAX_TIMER_DELAY);
+}
+
 /** Lets the process exit while `timer` is pending (Node); a no-op where timers have no `unref`. */
 export function unref(timer: Timer): Timer {
   (timer as { unref?: () => void }).unref?.();

@@ -9,6 +9,7 @@ import type {
 import { isSessionError, SessionError } from '../session-error.js';
 import { requireType } from '../subscribers.js';
 import type { CloseOptions, RequestOptions, SendOptions, Session } from '../types.js';
+import { timerDelay, unref } from '../unref-timer.js';
 import { backoffDelay, type ResolvedBackoff, resolveBackoff } from './backoff.js';
 import { ClientError } from './client-error.js';
 import type {
@@ -338,10 +339,14 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
     const drainTime = options?.deadline ?? this.#options.limits?.closeDeadline ?? DEFAULT_CLOSE_DEADLINE;
     let force: ReturnType<typeof setTimeout> | undefined;
     const forced = new Promise<void>((resolve) => {
-      force = setTimeout(() => {
-        connection.transport.destroy();
-        resolve();
-      }, drainTime + CLOSE_GRACE_MS);
+      force = setTimeout(
+        () => {
+          connection.transport.destroy();
+          resolve();
+        },
+        timerDelay(drainTime + CLOSE_GRACE_MS),
+      );
+      // Node timers keep the process alive; a forced close must not.
       unref(force);
     });
     await session.close(options).catch(() => {});
@@ -415,7 +420,7 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
                     'check that the server runs there and answers, or raise connectTimeout',
                 ),
               ),
-            timeout,
+            timerDelay(timeout),
           )
         : undefined;
     const external = this.#everOpened ? undefined : options.signal;
@@ -609,7 +614,7 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
             item.cleanup!();
             reject(queuedTimeoutError(type));
           }
-        }, timeout);
+        }, timerDelay(timeout));
       }
       signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -659,7 +664,7 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
+      const timer = setTimeout(done, timerDelay(ms));
       const self = this;
       function done(): void {
         clearTimeout(timer);
@@ -681,11 +686,6 @@ export class ReconnectingClient<P extends SessionProtocol, C extends DialedConne
       { cause: this.#error },
     );
   }
-}
-
-/** Node timers keep the process alive; a forced close must not. Browsers have no `unref`. */
-function unref(timer: unknown): void {
-  (timer as { unref?: () => void }).unref?.();
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

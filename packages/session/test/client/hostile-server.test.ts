@@ -4,7 +4,7 @@
 // handshake, and a REJECT listing thousands of types.
 import { until } from '@bp/test-kit/async';
 import { concat } from '@bp/test-kit/bytes';
-import { sessionProtocol } from '@bp/test-kit/protocols';
+import { SessionType, sessionProtocol } from '@bp/test-kit/protocols';
 import { afterEach, expect, test, vi } from 'vitest';
 import {
   createClientSession,
@@ -176,4 +176,28 @@ test('a REJECT listing thousands of types names 20 of them in the message, all i
     /^schema mismatch: 1000 differs, .*1019 differs and 4980 more \(error\.mismatches\)$/,
   );
   expect(error!.message.length).toBeLessThan(1000);
+});
+
+test('a queued request with a timeout past the longest timer delay waits instead of timing out at once', async () => {
+  const dialer: Dialer = {
+    target: 'nowhere',
+    dial: (signal) =>
+      new Promise<DialedConnection>((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+      ),
+  };
+  const client = new ReconnectingClient(dialer, { protocol: sessionProtocol }, 'retry');
+  clients.push(client);
+  let settled = false;
+  client
+    .request(SessionType.ECHO, { text: 'x', delay: 0 }, { timeout: 2 ** 32 })
+    .then(
+      () => {},
+      () => {},
+    )
+    .finally(() => {
+      settled = true;
+    });
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  expect(settled).toBe(false);
 });
